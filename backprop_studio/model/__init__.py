@@ -1,0 +1,1 @@
+"""The graph as plain data: no torch, no Qt."""

@@ -1,0 +1,434 @@
+"""The graph as data: named nodes, edges into named input ports, validation with human messages.
+
+Every mutation validates first, then changes state, then emits, so an observer (the canvas, the
+runner) always sees a consistent graph. Node names are the ids: they are what the program text,
+the CLI and the document use, and a rename is an explicit, undoable operation.
+"""
+
+from __future__ import annotations
+
+import copy
+import keyword
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+
+import networkx as nx
+
+from . import shapes
+from .ops import LEAF_OPS, OPS, OpSpec, op_spec
+from .shapes import Shape, ShapeError, Value
+from .signal import Signal
+
+MAX_NAME_LENGTH = 64
+
+
+class GraphError(ValueError):
+    """An edit or a graph that cannot work; the message names the node and says why."""
+
+    def __init__(self, message: str, node: str | None = None) -> None:
+        super().__init__(message)
+        self.node = node
+
+
+@dataclass
+class Node:
+    """A node; leaves (``param``, ``data``, ``const``) carry a value, ops compute one."""
+
+    name: str
+    op: str
+    label: str = ""
+    position: tuple[float, float] = (0.0, 0.0)
+    value: Value | None = None
+
+    @property
+    def spec(self) -> OpSpec:
+        return op_spec(self.op)
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.op in LEAF_OPS
+
+    @property
+    def trainable(self) -> bool:
+        return self.op == "param"
+
+    @property
+    def title(self) -> str:
+        return self.label or self.name
+
+
+@dataclass(frozen=True)
+class Edge:
+    """The output of ``src`` feeds input port ``port`` of ``dst``."""
+
+    src: str
+    dst: str
+    port: str
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a node cannot be evaluated (``node`` is None for whole-graph problems)."""
+
+    node: str | None
+    message: str
+
+
+@dataclass
+class Analysis:
+    """Shapes of the nodes that can be evaluated, and the problems of the rest."""
+
+    shapes: dict[str, Shape] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    output: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and self.output is not None
+
+
+RESERVED_NAMES = frozenset(OPS) | {"param", "data", "True", "False", "None"}
+
+
+def check_name(name: str) -> None:
+    """Raise GraphError unless ``name`` can be a node name (a program identifier)."""
+    if not isinstance(name, str) or not name.isidentifier() or not name.isascii():
+        raise GraphError(
+            f"'{name}' is not a valid name: use letters, digits and _, not starting with a digit"
+        )
+    if keyword.iskeyword(name) or name in RESERVED_NAMES:
+        raise GraphError(f"'{name}' is reserved; choose another name")
+    if len(name) > MAX_NAME_LENGTH:
+        raise GraphError(f"a name may have at most {MAX_NAME_LENGTH} characters")
+
+
+class Graph:
+    """Nodes and edges on a networkx MultiDiGraph (one node may feed two ports of another)."""
+
+    def __init__(self) -> None:
+        self._nx = nx.MultiDiGraph()
+        self._nodes: dict[str, Node] = {}
+        self._edges: list[Edge] = []
+        self._output: str | None = None
+        self.revision = 0
+        self.node_added = Signal()  # (node, index)
+        self.node_removed = Signal()  # (node, index)
+        self.node_changed = Signal()  # (node, attribute name)
+        self.node_renamed = Signal()  # (old name, new name)
+        self.edge_added = Signal()  # (edge, index)
+        self.edge_removed = Signal()  # (edge, index)
+        self.output_changed = Signal()  # (name or None)
+        self.changed = Signal()  # () after any change
+
+    # ---- reading -------------------------------------------------------------------------
+    @property
+    def nodes(self) -> list[Node]:
+        return list(self._nodes.values())
+
+    @property
+    def names(self) -> list[str]:
+        return list(self._nodes)
+
+    @property
+    def edges(self) -> list[Edge]:
+        return list(self._edges)
+
+    def __len__(self) -> int:
+        return len(self._nodes)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._nodes
+
+    def __iter__(self) -> Iterator[Node]:
+        return iter(list(self._nodes.values()))
+
+    def node(self, name: str) -> Node:
+        try:
+            return self._nodes[name]
+        except KeyError:
+            raise GraphError(f"there is no node named '{name}'", name) from None
+
+    def index_of(self, name: str) -> int:
+        return list(self._nodes).index(name)
+
+    def inputs_of(self, name: str) -> dict[str, Edge]:
+        """The edges into ``name``, keyed by port."""
+        return {e.port: e for e in self._edges if e.dst == name}
+
+    def edges_from(self, name: str) -> list[Edge]:
+        return [e for e in self._edges if e.src == name]
+
+    def edges_of(self, name: str) -> list[Edge]:
+        return [e for e in self._edges if name in (e.src, e.dst)]
+
+    def topological_order(self) -> list[str]:
+        """Nodes in an order where inputs come first; ties keep insertion order (stable output)."""
+        rank = {name: i for i, name in enumerate(self._nodes)}
+        return list(nx.lexicographical_topological_sort(self._nx, key=rank.__getitem__))
+
+    def ancestors(self, name: str) -> set[str]:
+        return set(nx.ancestors(self._nx, name))
+
+    @property
+    def output(self) -> str | None:
+        """The explicit output, else the most recently added sink (preferring non-leaves)."""
+        if self._output in self._nodes:
+            return self._output
+        sinks = [n for n in self._nodes.values() if self._nx.out_degree(n.name) == 0]
+        ops = [n for n in sinks if not n.is_leaf]
+        pick = ops or sinks
+        return pick[-1].name if pick else None
+
+    @property
+    def explicit_output(self) -> str | None:
+        return self._output
+
+    def unique_name(self, base: str) -> str:
+        """``base`` if free, else ``base_2``, ``base_3``…"""
+        base = base if base.isidentifier() else "node"
+        if base not in self._nodes and base not in RESERVED_NAMES and not keyword.iskeyword(base):
+            return base
+        i = 2
+        while f"{base}_{i}" in self._nodes:
+            i += 1
+        return f"{base}_{i}"
+
+    def can_connect(self, src: str, dst: str, port: str) -> str | None:
+        """None when ``src → dst.port`` is allowed, else the reason a user should read."""
+        if src not in self._nodes:
+            return f"there is no node named '{src}'"
+        if dst not in self._nodes:
+            return f"there is no node named '{dst}'"
+        spec = self._nodes[dst].spec
+        if port not in spec.inputs:
+            if not spec.inputs:
+                return f"'{dst}' is a leaf and takes no inputs"
+            return f"'{dst}' ({spec.name}) has no input '{port}' (its inputs: {', '.join(spec.inputs)})"
+        if any(e.dst == dst and e.port == port for e in self._edges):
+            return f"input '{port}' of '{dst}' is already connected; remove that edge first"
+        if src == dst or nx.has_path(self._nx, dst, src):
+            return f"connecting '{src}' to '{dst}' would make a cycle"
+        return None
+
+    # ---- nodes ---------------------------------------------------------------------------
+    def add_node(self, node: Node) -> Node:
+        return self.insert_node(len(self._nodes), node)
+
+    def insert_node(self, index: int, node: Node) -> Node:
+        check_name(node.name)
+        if node.name in self._nodes:
+            raise GraphError(f"a node named '{node.name}' already exists", node.name)
+        if node.op not in OPS:
+            raise GraphError(f"'{node.name}': unknown op '{node.op}'", node.name)
+        if node.is_leaf:
+            node.value = _checked_value(node.name, 0.0 if node.value is None else node.value)
+        else:
+            node.value = None
+        node.position = (float(node.position[0]), float(node.position[1]))
+        items = list(self._nodes.items())
+        items.insert(index, (node.name, node))
+        self._nodes = dict(items)
+        self._nx.add_node(node.name)
+        self._touch()
+        self.node_added.emit(node, index)
+        self.changed.emit()
+        return node
+
+    def remove_node(self, name: str) -> int:
+        """Remove ``name`` and its edges (each edge removal is emitted first); return its index."""
+        node = self.node(name)
+        for edge in reversed(self.edges_of(name)):
+            self.remove_edge(edge)
+        index = self.index_of(name)
+        del self._nodes[name]
+        self._nx.remove_node(name)
+        if self._output == name:
+            self._output = None
+        self._touch()
+        self.node_removed.emit(node, index)
+        self.changed.emit()
+        return index
+
+    def set_value(self, name: str, value: Value) -> None:
+        node = self.node(name)
+        if not node.is_leaf:
+            raise GraphError(f"'{name}' is computed by {node.op}; only leaves have a value", name)
+        node.value = _checked_value(name, value)
+        self._changed_attr(node, "value")
+
+    def set_position(self, name: str, position: tuple[float, float]) -> None:
+        node = self.node(name)
+        node.position = (float(position[0]), float(position[1]))
+        self._changed_attr(node, "position")
+
+    def set_label(self, name: str, label: str) -> None:
+        node = self.node(name)
+        node.label = str(label)
+        self._changed_attr(node, "label")
+
+    def set_op(self, name: str, op: str) -> None:
+        """Switch a leaf between param, data and const (the trainable flag)."""
+        node = self.node(name)
+        if op not in LEAF_OPS or not node.is_leaf:
+            raise GraphError(
+                f"'{name}': only a leaf can switch between param, data and const", name
+            )
+        node.op = op
+        self._changed_attr(node, "op")
+
+    def set_trainable(self, name: str, trainable: bool) -> None:
+        self.set_op(name, "param" if trainable else "data")
+
+    def rename_node(self, old: str, new: str) -> None:
+        node = self.node(old)
+        if new == old:
+            return
+        check_name(new)
+        if new in self._nodes:
+            raise GraphError(f"a node named '{new}' already exists", old)
+        self._nodes = {(new if k == old else k): v for k, v in self._nodes.items()}
+        node.name = new
+        nx.relabel_nodes(self._nx, {old: new}, copy=False)
+        self._edges = [_renamed(e, old, new) for e in self._edges]
+        if self._output == old:
+            self._output = new
+        self._touch()
+        self.node_renamed.emit(old, new)
+        self.changed.emit()
+
+    def set_output(self, name: str | None) -> None:
+        if name is not None:
+            self.node(name)
+        self._output = name
+        self._touch()
+        self.output_changed.emit(name)
+        self.changed.emit()
+
+    # ---- edges ---------------------------------------------------------------------------
+    def connect(self, src: str, dst: str, port: str) -> Edge:
+        return self.insert_edge(len(self._edges), Edge(src, dst, port))
+
+    def insert_edge(self, index: int, edge: Edge) -> Edge:
+        reason = self.can_connect(edge.src, edge.dst, edge.port)
+        if reason:
+            raise GraphError(reason, edge.dst)
+        self._edges.insert(index, edge)
+        self._nx.add_edge(edge.src, edge.dst, key=edge.port)
+        self._touch()
+        self.edge_added.emit(edge, index)
+        self.changed.emit()
+        return edge
+
+    def remove_edge(self, edge: Edge) -> int:
+        try:
+            index = self._edges.index(edge)
+        except ValueError:
+            raise GraphError(f"there is no edge {edge.src} → {edge.dst}.{edge.port}") from None
+        del self._edges[index]
+        self._nx.remove_edge(edge.src, edge.dst, key=edge.port)
+        self._touch()
+        self.edge_removed.emit(edge, index)
+        self.changed.emit()
+        return index
+
+    # ---- analysis ------------------------------------------------------------------------
+    def analyse(self) -> Analysis:
+        """Shapes of every node that can be evaluated, and a human problem for each that can't."""
+        result = Analysis(output=self.output)
+        if not self._nodes:
+            result.problems.append(
+                Problem(None, "the graph is empty: add a node to compute something")
+            )
+            return result
+        for name in self.topological_order():
+            node = self._nodes[name]
+            if node.is_leaf:
+                result.shapes[name] = shapes.shape_of(node.value)
+                continue
+            spec = node.spec
+            inputs = self.inputs_of(name)
+            missing = [p for p in spec.inputs if p not in inputs]
+            if missing:
+                ports = ", ".join(f"'{p}'" for p in missing)
+                word = "input" if len(missing) == 1 else "inputs"
+                result.problems.append(
+                    Problem(name, f"'{name}' ({spec.symbol}) needs {word} {ports} connected")
+                )
+                continue
+            upstream = [inputs[p].src for p in spec.inputs]
+            if any(src not in result.shapes for src in upstream):
+                continue  # an input is itself broken; that node carries the message
+            try:
+                result.shapes[name] = shapes.infer(spec, [result.shapes[s] for s in upstream])
+            except ShapeError as exc:
+                result.problems.append(Problem(name, f"'{name}' ({spec.symbol}): {exc}"))
+        if (
+            result.output is not None
+            and result.output not in result.shapes
+            and not any(p.node == result.output for p in result.problems)
+        ):
+            result.problems.append(
+                Problem(
+                    result.output,
+                    f"output '{result.output}' cannot be computed until its inputs are fixed",
+                )
+            )
+        return result
+
+    def validate(self) -> None:
+        """Raise GraphError with the first problem, if any."""
+        analysis = self.analyse()
+        if analysis.problems:
+            first = analysis.problems[0]
+            raise GraphError(first.message, first.node)
+
+    # ---- copies --------------------------------------------------------------------------
+    def copy(self) -> Graph:
+        """An independent snapshot (no observers), e.g. to evaluate off the UI thread."""
+        other = Graph()
+        for node in self._nodes.values():
+            other.add_node(replace(node, value=copy.deepcopy(node.value)))
+        for edge in self._edges:
+            other.insert_edge(len(other._edges), edge)
+        other._output = self._output
+        other.revision = self.revision
+        return other
+
+    def structure(self) -> tuple:
+        """A comparable summary (nodes with all attributes, edges, output) for tests and diffs."""
+        return (
+            tuple((n.name, n.op, n.label, n.position, repr(n.value)) for n in self._nodes.values()),
+            tuple(self._edges),
+            self._output,
+        )
+
+    def extend(self, nodes: Iterable[Node], edges: Iterable[Edge]) -> None:
+        for node in nodes:
+            self.add_node(node)
+        for edge in edges:
+            self.insert_edge(len(self._edges), edge)
+
+    # ---- internals -----------------------------------------------------------------------
+    def _touch(self) -> None:
+        self.revision += 1
+
+    def _changed_attr(self, node: Node, attr: str) -> None:
+        self._touch()
+        self.node_changed.emit(node, attr)
+        self.changed.emit()
+
+
+def _renamed(edge: Edge, old: str, new: str) -> Edge:
+    return Edge(
+        new if edge.src == old else edge.src, new if edge.dst == old else edge.dst, edge.port
+    )
+
+
+def _checked_value(name: str, value: Value) -> Value:
+    try:
+        shapes.shape_of(value)
+    except ShapeError as exc:
+        raise GraphError(f"'{name}': {exc}", name) from None
+    if isinstance(value, int):
+        return float(value)
+    return copy.deepcopy(value)
