@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Union
 
 from .ops import BROADCAST, MATMUL, REDUCE, SAME, TRANSPOSE, OpSpec
 
 Shape = tuple[int, ...]
-Value = Union[float, list]  # a number or a rectangular nested list of numbers
+Value = float | list  # a number or a rectangular nested list of numbers
 
 MAX_ELEMENTS = 10_000_000
 MAX_DIMS = 8
