@@ -1,0 +1,155 @@
+"""One instrumented forward and backward pass: every value, gradient and edge gradient, as torch saw it.
+
+Per-edge gradients come from aliases (DESIGN.md): each edge feeds its consumer a view of the
+producer's output, so autograd computes a separate gradient for every edge; a hook on each alias
+records that gradient and the moment autograd's engine produced it (the backward order). Node
+gradients come from ``retain_grad`` and the parameters' ``.grad``, never from our own arithmetic.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from ..model.graph import Graph
+from ..model.shapes import Value
+from ..model.trace import Trace
+from .compile import Plan, compile_graph
+
+
+def to_plain(tensor: torch.Tensor) -> Value:
+    """A detached copy as a float or nested list (safe to keep after parameters change)."""
+    data = tensor.detach()
+    return float(data.item()) if data.dim() == 0 else data.tolist()
+
+
+def _finite(tensor: torch.Tensor) -> bool:
+    return bool(torch.isfinite(tensor).all())
+
+
+def evaluate(graph: Graph, dtype: str = "float64") -> Trace:
+    """Compile ``graph`` and run it once; problems come back inside the Trace, never raised."""
+    return run(compile_graph(graph, dtype))
+
+
+def run(plan: Plan) -> Trace:
+    """Forward, local derivatives of scalar edges, backward; all recorded in a Trace."""
+    try:
+        return _run(plan)
+    except RuntimeError as exc:  # torch refusing something the shape check let through
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return Trace(
+            output=plan.output,
+            shapes=plan.shapes,
+            problems=plan.problems,
+            error=f"torch could not run the graph: {message}",
+            revision=plan.revision,
+        )
+
+
+def _run(plan: Plan) -> Trace:
+    slots = plan.leaf_tensors()
+    aliases: list[torch.Tensor | None] = [None] * len(plan.edges)
+    with torch.enable_grad():
+        for step in plan.steps:
+            args = []
+            for src, k in zip(step.args, step.arg_edges):
+                tensor = slots[src]
+                if tensor.requires_grad:
+                    tensor = tensor.view_as(tensor)
+                    aliases[k] = tensor
+                args.append(tensor)
+            slots[step.slot] = step.fn(*args)
+
+    values = {name: to_plain(t) for name, t in zip(plan.names, slots)}
+    error, error_node = _first_non_finite_value(plan, slots)
+    local = _local_grads(plan, slots, aliases)
+
+    edge_grads: list[Value | None] = [None] * len(plan.edges)
+    order: list[int] = []
+    out = slots[plan.output_slot] if plan.output_slot is not None else None
+    backward = out is not None and out.requires_grad
+    if backward:
+        # Only now: autograd.grad above would otherwise have fed these hooks and .grad fields.
+        for step in plan.steps:
+            if slots[step.slot].requires_grad:
+                slots[step.slot].retain_grad()
+        for k, alias in enumerate(aliases):
+            if alias is not None:
+                alias.register_hook(_recorder(k, edge_grads, order))
+        out.backward(torch.ones_like(out))
+
+    grads: dict[str, Value | None] = dict.fromkeys(plan.names)
+    if backward:
+        for name, tensor in zip(plan.names, slots):
+            if tensor.requires_grad and tensor.grad is not None:
+                grads[name] = to_plain(tensor.grad)
+    if error is None and backward:
+        error, error_node = _first_non_finite_grad(plan, slots, order)
+    return Trace(
+        output=plan.output,
+        values=values,
+        grads=grads,
+        shapes=plan.shapes,
+        edges=plan.edges,
+        edge_grads=tuple(edge_grads),
+        local_grads=tuple(local),
+        backward_order=tuple(order),
+        problems=plan.problems,
+        error=error,
+        error_node=error_node,
+        revision=plan.revision,
+    )
+
+
+def _recorder(k: int, edge_grads: list[Value | None], order: list[int]):
+    def hook(grad: torch.Tensor) -> None:
+        order.append(k)
+        edge_grads[k] = to_plain(grad)
+
+    return hook
+
+
+def _local_grads(
+    plan: Plan, slots: list[torch.Tensor], aliases: list[torch.Tensor | None]
+) -> list[float | None]:
+    """∂dst/∂src for every edge whose both ends are scalars, asked of torch.autograd.grad."""
+    local: list[float | None] = [None] * len(plan.edges)
+    for step in plan.steps:
+        out = slots[step.slot]
+        if not out.requires_grad or out.numel() != 1:
+            continue
+        ks = [k for k in step.arg_edges if aliases[k] is not None and aliases[k].numel() == 1]
+        if not ks:
+            continue
+        inputs = [aliases[k] for k in ks]
+        derivs = torch.autograd.grad(out, inputs, retain_graph=True, allow_unused=True)
+        for k, d in zip(ks, derivs):
+            local[k] = 0.0 if d is None else float(d.item())
+    return local
+
+
+def _first_non_finite_value(plan: Plan, slots: list[torch.Tensor]) -> tuple[str | None, str | None]:
+    for name, op, tensor in zip(plan.names, plan.ops, slots):
+        if not _finite(tensor):
+            kind = "nan" if bool(torch.isnan(tensor).any()) else "inf"
+            return f"'{name}' ({op}) has a non-finite value ({kind}) in the forward pass", name
+    return None, None
+
+
+def _first_non_finite_grad(
+    plan: Plan, slots: list[torch.Tensor], order: list[int]
+) -> tuple[str | None, str | None]:
+    """The first edge, in autograd's own order, whose gradient is NaN or inf."""
+    for k in order:
+        edge = plan.edges[k]
+        tensor = slots[plan.slot_of[edge.src]]
+        grad = tensor.grad
+        if grad is not None and not _finite(grad):
+            return (
+                f"the gradient of '{edge.src}' (via '{edge.dst}') is not finite in the backward pass",
+                edge.src,
+            )
+    for name, tensor in zip(plan.names, slots):
+        if tensor.requires_grad and tensor.grad is not None and not _finite(tensor.grad):
+            return f"the gradient of '{name}' is not finite in the backward pass", name
+    return None, None
