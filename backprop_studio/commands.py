@@ -1,0 +1,240 @@
+"""Undoable edits. Each command calls Graph methods only; the scene follows the graph's signals.
+
+Commands remember indices so that undo puts nodes and edges back exactly where they were, which
+keeps the program text, the document and the Trace's edge order stable across undo and redo.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from PySide6.QtGui import QUndoCommand
+
+from .model.graph import Edge, Graph, Node
+from .model.shapes import Value
+
+MERGE_SET_VALUE = 1
+
+
+class AddNode(QUndoCommand):
+    def __init__(self, graph: Graph, node: Node, parent: QUndoCommand | None = None) -> None:
+        super().__init__(f"Add {node.name}", parent)
+        self.graph, self.node = graph, node
+        self.index: int | None = None  # fixed at the first redo, so a batch keeps its order
+
+    def redo(self) -> None:
+        if self.index is None:
+            self.index = len(self.graph)
+        self.graph.insert_node(self.index, copy.deepcopy(self.node))
+
+    def undo(self) -> None:
+        self.graph.remove_node(self.node.name)
+
+
+class RemoveNode(QUndoCommand):
+    """Removes a node and the edges that touch it; undo restores all of them at their indices."""
+
+    def __init__(self, graph: Graph, name: str, parent: QUndoCommand | None = None) -> None:
+        super().__init__(f"Remove {name}", parent)
+        self.graph, self.name = graph, name
+        self.node: Node | None = None
+        self.index = -1
+        self.edges: list[tuple[Edge, int]] = []
+
+    def redo(self) -> None:
+        self.node = copy.deepcopy(self.graph.node(self.name))
+        touching = sorted(self.graph.edges_of(self.name), key=self.graph.edges.index, reverse=True)
+        self.edges = [(edge, self.graph.remove_edge(edge)) for edge in touching]
+        self.index = self.graph.remove_node(self.name)
+
+    def undo(self) -> None:
+        assert self.node is not None
+        self.graph.insert_node(self.index, copy.deepcopy(self.node))
+        for edge, index in reversed(self.edges):
+            self.graph.insert_edge(index, edge)
+
+
+class AddEdge(QUndoCommand):
+    def __init__(self, graph: Graph, edge: Edge, parent: QUndoCommand | None = None) -> None:
+        super().__init__(f"Connect {edge.src} → {edge.dst}.{edge.port}", parent)
+        self.graph, self.edge = graph, edge
+
+    def redo(self) -> None:
+        self.graph.connect(self.edge.src, self.edge.dst, self.edge.port)
+
+    def undo(self) -> None:
+        self.graph.remove_edge(self.edge)
+
+
+class RemoveEdge(QUndoCommand):
+    def __init__(self, graph: Graph, edge: Edge, parent: QUndoCommand | None = None) -> None:
+        super().__init__(f"Disconnect {edge.src} → {edge.dst}.{edge.port}", parent)
+        self.graph, self.edge, self.index = graph, edge, -1
+
+    def redo(self) -> None:
+        self.index = self.graph.remove_edge(self.edge)
+
+    def undo(self) -> None:
+        self.graph.insert_edge(self.index, self.edge)
+
+
+class Macro(QUndoCommand):
+    """Several commands as one undo step. Children stay Python-owned (no Qt parent), so their
+    redo/undo overrides can never outlive their Python wrappers."""
+
+    def __init__(self, text: str, children: list[QUndoCommand]) -> None:
+        super().__init__(text)
+        self.children = children
+
+    def redo(self) -> None:
+        for child in self.children:
+            child.redo()
+
+    def undo(self) -> None:
+        for child in reversed(self.children):
+            child.undo()
+
+
+def delete_items(graph: Graph, names: list[str], edges: list[Edge]) -> Macro:
+    """One undo step for a selection: loose edges first, then nodes with their own edges."""
+    count = len(names) + len(edges)
+    doomed = set(names)
+    children: list[QUndoCommand] = [
+        RemoveEdge(graph, edge)
+        for edge in edges
+        if edge.src not in doomed and edge.dst not in doomed
+    ]
+    children += [RemoveNode(graph, name) for name in names]
+    return Macro(f"Delete {count} item{'s' if count != 1 else ''}", children)
+
+
+def add_items(graph: Graph, nodes: list[Node], edges: list[Edge], text: str = "Paste") -> Macro:
+    """Nodes then the edges between them, as one step (paste, duplicate, quick-add + connect)."""
+    children: list[QUndoCommand] = [AddNode(graph, node) for node in nodes]
+    children += [AddEdge(graph, edge) for edge in edges]
+    return Macro(text, children)
+
+
+class MoveNodes(QUndoCommand):
+    """A whole drag, one step: ``moves`` maps a name to (old position, new position)."""
+
+    def __init__(
+        self,
+        graph: Graph,
+        moves: dict[str, tuple[tuple[float, float], tuple[float, float]]],
+        text: str = "Move",
+        parent: QUndoCommand | None = None,
+    ) -> None:
+        super().__init__(text if len(moves) != 1 else f"{text} {next(iter(moves))}", parent)
+        self.graph, self.moves = graph, dict(moves)
+
+    def redo(self) -> None:
+        for name, (_, new) in self.moves.items():
+            self.graph.set_position(name, new)
+
+    def undo(self) -> None:
+        for name, (old, _) in self.moves.items():
+            self.graph.set_position(name, old)
+
+
+class SetValue(QUndoCommand):
+    """Typing a value is one step: consecutive edits of the same leaf merge."""
+
+    def __init__(self, graph: Graph, name: str, value: Value, parent: QUndoCommand | None = None):
+        super().__init__(f"Set {name}", parent)
+        self.graph, self.name = graph, name
+        self.old = copy.deepcopy(graph.node(name).value)
+        self.new = copy.deepcopy(value)
+
+    def id(self) -> int:
+        return MERGE_SET_VALUE
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, SetValue) or other.name != self.name:
+            return False
+        self.new = other.new
+        return True
+
+    def redo(self) -> None:
+        self.graph.set_value(self.name, self.new)
+
+    def undo(self) -> None:
+        self.graph.set_value(self.name, self.old)
+
+
+class SetLeafKind(QUndoCommand):
+    """param ↔ data ↔ const: the trainable flag."""
+
+    def __init__(self, graph: Graph, name: str, op: str, parent: QUndoCommand | None = None):
+        super().__init__(f"Make {name} {op}", parent)
+        self.graph, self.name, self.old, self.new = graph, name, graph.node(name).op, op
+
+    def redo(self) -> None:
+        self.graph.set_op(self.name, self.new)
+
+    def undo(self) -> None:
+        self.graph.set_op(self.name, self.old)
+
+
+class Rename(QUndoCommand):
+    def __init__(self, graph: Graph, old: str, new: str, parent: QUndoCommand | None = None):
+        super().__init__(f"Rename {old} to {new}", parent)
+        self.graph, self.old, self.new = graph, old, new
+
+    def redo(self) -> None:
+        self.graph.rename_node(self.old, self.new)
+
+    def undo(self) -> None:
+        self.graph.rename_node(self.new, self.old)
+
+
+class SetLabel(QUndoCommand):
+    def __init__(self, graph: Graph, name: str, label: str, parent: QUndoCommand | None = None):
+        super().__init__(f"Label {name}", parent)
+        self.graph, self.name, self.old, self.new = graph, name, graph.node(name).label, label
+
+    def redo(self) -> None:
+        self.graph.set_label(self.name, self.new)
+
+    def undo(self) -> None:
+        self.graph.set_label(self.name, self.old)
+
+
+class SetOutput(QUndoCommand):
+    def __init__(self, graph: Graph, name: str | None, parent: QUndoCommand | None = None):
+        super().__init__(f"Output {name}", parent)
+        self.graph, self.old, self.new = graph, graph.explicit_output, name
+
+    def redo(self) -> None:
+        self.graph.set_output(self.new)
+
+    def undo(self) -> None:
+        self.graph.set_output(self.old)
+
+
+class ReplaceGraph(QUndoCommand):
+    """Swap the whole contents (applying program text); undo swaps the old contents back."""
+
+    def __init__(self, graph: Graph, new: Graph, text: str = "Apply program", parent=None):
+        super().__init__(text, parent)
+        self.graph = graph
+        self.old = graph.copy()
+        self.new = new.copy()
+
+    def redo(self) -> None:
+        _load_contents(self.graph, self.new)
+
+    def undo(self) -> None:
+        _load_contents(self.graph, self.old)
+
+
+def _load_contents(graph: Graph, source: Graph) -> None:
+    for edge in reversed(graph.edges):
+        graph.remove_edge(edge)
+    for name in reversed(graph.names):
+        graph.remove_node(name)
+    for node in source.nodes:
+        graph.add_node(copy.deepcopy(node))
+    for edge in source.edges:
+        graph.insert_edge(len(graph.edges), edge)
+    graph.set_output(source.explicit_output)
