@@ -31,10 +31,14 @@ def evaluate(graph: Graph, dtype: str = "float64") -> Trace:
     return run(compile_graph(graph, dtype))
 
 
-def run(plan: Plan) -> Trace:
-    """Forward, local derivatives of scalar edges, backward; all recorded in a Trace."""
+def run(plan: Plan, leaves: list[torch.Tensor | None] | None = None) -> Trace:
+    """Forward, local derivatives of scalar edges, backward; all recorded in a Trace.
+
+    ``leaves`` (from ``Plan.leaf_tensors`` or a trainer's current parameters) replaces the values
+    compiled into the plan; they are detached first, so a trainer's tensors are never touched.
+    """
     try:
-        return _run(plan)
+        return _run(plan, leaves)
     except RuntimeError as exc:  # torch refusing something the shape check let through
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return Trace(
@@ -46,8 +50,13 @@ def run(plan: Plan) -> Trace:
         )
 
 
-def _run(plan: Plan) -> Trace:
-    slots = plan.leaf_tensors()
+def _run(plan: Plan, leaves: list[torch.Tensor | None] | None) -> Trace:
+    if leaves is None:
+        slots = plan.leaf_tensors()
+    else:
+        slots = [None] * len(plan.names)
+        for slot, train in zip(plan.leaf_slots, plan.trainable):
+            slots[slot] = leaves[slot].detach().clone().requires_grad_(train)
     aliases: list[torch.Tensor | None] = [None] * len(plan.edges)
     with torch.enable_grad():
         for step in plan.steps:
