@@ -109,6 +109,8 @@ class Graph:
         self._nx = nx.MultiDiGraph()
         self._nodes: dict[str, Node] = {}
         self._edges: list[Edge] = []
+        self._in: dict[str, dict[str, Edge]] = {}  # dst → port → edge
+        self._out: dict[str, list[Edge]] = {}  # src → edges, in edge order
         self._output: str | None = None
         self.revision = 0
         self.node_added = Signal()  # (node, index)
@@ -153,13 +155,14 @@ class Graph:
 
     def inputs_of(self, name: str) -> dict[str, Edge]:
         """The edges into ``name``, keyed by port."""
-        return {e.port: e for e in self._edges if e.dst == name}
+        return dict(self._in.get(name, {}))
 
     def edges_from(self, name: str) -> list[Edge]:
-        return [e for e in self._edges if e.src == name]
+        return list(self._out.get(name, ()))
 
     def edges_of(self, name: str) -> list[Edge]:
-        return [e for e in self._edges if name in (e.src, e.dst)]
+        own = set(self._out.get(name, ())) | set(self._in.get(name, {}).values())
+        return [e for e in self._edges if e in own] if own else []
 
     def topological_order(self) -> list[str]:
         """Nodes in an order where inputs come first; ties keep insertion order (stable output)."""
@@ -204,7 +207,7 @@ class Graph:
             if not spec.inputs:
                 return f"'{dst}' is a leaf and takes no inputs"
             return f"'{dst}' ({spec.name}) has no input '{port}' (its inputs: {', '.join(spec.inputs)})"
-        if any(e.dst == dst and e.port == port for e in self._edges):
+        if port in self._in.get(dst, {}):
             return f"input '{port}' of '{dst}' is already connected; remove that edge first"
         if src == dst or nx.has_path(self._nx, dst, src):
             return f"connecting '{src}' to '{dst}' would make a cycle"
@@ -225,9 +228,14 @@ class Graph:
         else:
             node.value = None
         node.position = (float(node.position[0]), float(node.position[1]))
-        items = list(self._nodes.items())
-        items.insert(index, (node.name, node))
-        self._nodes = dict(items)
+        if index >= len(self._nodes):
+            self._nodes[node.name] = node
+        else:
+            items = list(self._nodes.items())
+            items.insert(index, (node.name, node))
+            self._nodes = dict(items)
+        self._in[node.name] = {}
+        self._out[node.name] = []
         self._nx.add_node(node.name)
         self._touch()
         self.node_added.emit(node, index)
@@ -241,6 +249,8 @@ class Graph:
             self.remove_edge(edge)
         index = self.index_of(name)
         del self._nodes[name]
+        del self._in[name]
+        del self._out[name]
         self._nx.remove_node(name)
         if self._output == name:
             self._output = None
@@ -290,6 +300,7 @@ class Graph:
         node.name = new
         nx.relabel_nodes(self._nx, {old: new}, copy=False)
         self._edges = [_renamed(e, old, new) for e in self._edges]
+        self._reindex()
         if self._output == old:
             self._output = new
         self._touch()
@@ -313,6 +324,12 @@ class Graph:
         if reason:
             raise GraphError(reason, edge.dst)
         self._edges.insert(index, edge)
+        self._in[edge.dst][edge.port] = edge
+        out = self._out[edge.src]
+        if index >= len(self._edges) - 1:
+            out.append(edge)
+        else:
+            self._out[edge.src] = [e for e in self._edges if e.src == edge.src]
         self._nx.add_edge(edge.src, edge.dst, key=edge.port)
         self._touch()
         self.edge_added.emit(edge, index)
@@ -325,6 +342,8 @@ class Graph:
         except ValueError:
             raise GraphError(f"there is no edge {edge.src} → {edge.dst}.{edge.port}") from None
         del self._edges[index]
+        del self._in[edge.dst][edge.port]
+        self._out[edge.src].remove(edge)
         self._nx.remove_edge(edge.src, edge.dst, key=edge.port)
         self._touch()
         self.edge_removed.emit(edge, index)
@@ -409,6 +428,13 @@ class Graph:
             self.insert_edge(len(self._edges), edge)
 
     # ---- internals -----------------------------------------------------------------------
+    def _reindex(self) -> None:
+        self._in = {name: {} for name in self._nodes}
+        self._out = {name: [] for name in self._nodes}
+        for edge in self._edges:
+            self._in[edge.dst][edge.port] = edge
+            self._out[edge.src].append(edge)
+
     def _touch(self) -> None:
         self.revision += 1
 
