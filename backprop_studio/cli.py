@@ -1,0 +1,113 @@
+"""Command line: launch the editor, or run a headless command (eval, train, export).
+
+Every failure a user can cause ends in one clear line on stderr and exit status 1 (bad input) or
+2 (bad usage) — never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .model.graph import Graph, GraphError
+
+COMMANDS = ("eval",)
+
+
+class CliError(Exception):
+    """A user-facing failure: printed as one line, exit status 1."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in COMMANDS:
+        return _run_command(args)
+    parser = argparse.ArgumentParser(
+        prog="backprop-studio",
+        description="Make backpropagation visible. Without a command, opens the editor.",
+        epilog="commands: " + ", ".join(COMMANDS) + " (e.g. 'backprop-studio eval --help').",
+    )
+    parser.add_argument("file", nargs="?", help="a graph document (.json) to open")
+    ns = parser.parse_args(args)
+    from .app.main import run_app
+
+    return run_app(ns.file)
+
+
+def _run_command(args: list[str]) -> int:
+    parser = _command_parser()
+    ns = parser.parse_args(args)
+    try:
+        return ns.handler(ns)
+    except CliError as exc:
+        print(f"backprop-studio {ns.command}: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"backprop-studio {ns.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+def _command_parser() -> argparse.ArgumentParser:
+    from . import cli_commands
+
+    parser = argparse.ArgumentParser(prog="backprop-studio")
+    sub = parser.add_subparsers(dest="command", required=True)
+    cli_commands.add_eval(sub)
+    return parser
+
+
+def add_source_arguments(parser: argparse.ArgumentParser) -> None:
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("file", nargs="?", help="a graph document (.json, or an exported image)")
+    source.add_argument("-e", "--program", help='a program, e.g. "w = 1.0; x = data(2.0); w * x"')
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a leaf's value (a number or a JSON list); may repeat",
+    )
+
+
+def load_source(ns: argparse.Namespace) -> tuple[Graph, dict]:
+    """The graph and settings named on the command line, with --set applied."""
+    from .model import document_io
+    from .model.program import ProgramError, parse_program
+
+    if ns.program is not None:
+        try:
+            graph = parse_program(ns.program)
+        except ProgramError as exc:
+            raise CliError(str(exc)) from None
+        settings = copy.deepcopy(document_io.DEFAULT_SETTINGS)
+    else:
+        try:
+            data = document_io.load_document(Path(ns.file))
+        except document_io.DocumentError as exc:
+            raise CliError(f"{ns.file}: {exc}") from None
+        graph, settings = data.graph, data.settings
+    for item in ns.set:
+        apply_override(graph, item)
+    return graph, settings
+
+
+def apply_override(graph: Graph, item: str) -> None:
+    name, sep, text = item.partition("=")
+    name = name.strip()
+    if not sep or not name:
+        raise CliError(f"--set expects NAME=VALUE, got '{item}'")
+    if name not in graph:
+        known = ", ".join(n.name for n in graph if n.is_leaf)
+        raise CliError(f"--set: there is no node named '{name}' (leaves: {known})")
+    try:
+        value = json.loads(text)
+    except ValueError:
+        raise CliError(f"--set {name}: '{text}' is not a number or a JSON list") from None
+    try:
+        graph.set_value(name, value)
+    except GraphError as exc:
+        raise CliError(f"--set: {exc}") from None
