@@ -1,0 +1,387 @@
+"""GraphScene: mirrors a Graph as items and turns gestures into intents carrying ids.
+
+The scene listens to the graph's signals and follows every change (including undo and redo,
+which arrive the same way). It reads the graph to ask ``can_connect`` and ``analyse`` but never
+changes it: a gesture ends in a Qt signal, the app pushes a command, the graph emits, and the
+scene mirrors the result. One path, one direction, for every edit.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QKeyEvent
+from PySide6.QtWidgets import (
+    QGraphicsScene,
+    QGraphicsSceneDragDropEvent,
+    QGraphicsSceneHelpEvent,
+    QGraphicsSceneMouseEvent,
+    QToolTip,
+)
+
+from backprop_studio.model.graph import Analysis, Edge, Graph, GraphError, Node, check_name
+from backprop_studio.model.trace import Trace
+
+from . import style
+from .interactions import NewEdgeDrag, NodeDrag, op_from_mime
+from .items.edge import EdgeItem
+from .items.editor import TitleEditor
+from .items.node import NodeItem
+from .items.port import PortItem
+from .style import Theme
+
+_LEFT = Qt.MouseButton.LeftButton
+
+
+class GraphScene(QGraphicsScene):
+    """Node name → NodeItem, Edge → EdgeItem, kept in step with one Graph."""
+
+    connect_requested = Signal(str, str, str)  # src, dst, port
+    nodes_moved = Signal(dict)  # {name: ((old x, old y), (new x, new y))}, once per drag
+    node_drop_requested = Signal(str, QPointF)  # op, scene position
+    edge_drop_on_empty = Signal(str, QPointF)  # src, scene position
+    delete_requested = Signal(list, list)  # node names, Edges (not touching those nodes)
+    rename_requested = Signal(str, str)  # old, new
+    status_message = Signal(str)  # why a gesture was refused
+
+    def __init__(self, parent: object | None = None, theme: Theme | None = None) -> None:
+        super().__init__(parent)
+        self.theme = theme or style.current_theme()
+        self.setBackgroundBrush(QBrush(self.theme.background))
+        self._graph: Graph | None = None
+        self._nodes: dict[str, NodeItem] = {}
+        self._edges: dict[Edge, EdgeItem] = {}
+        self._trace: Trace | None = None
+        self._analysis = Analysis()
+        self._edge_labels = True
+        self._gesture: NewEdgeDrag | None = None
+        self._drag: NodeDrag | None = None
+        self._editor: TitleEditor | None = None
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(0)
+        self._refresh_timer.timeout.connect(self.refresh)
+
+    # ---- the graph -----------------------------------------------------------------------
+    @property
+    def graph(self) -> Graph | None:
+        """The mirrored graph, to read only (``can_connect``, ``analyse``)."""
+        return self._graph
+
+    def set_graph(self, graph: Graph | None) -> None:
+        """Mirror ``graph`` (None: an empty scene); forget the previous graph and its items."""
+        if self._graph is not None:
+            for signal, slot in self._slots(self._graph):
+                signal.disconnect(slot)
+        self._cancel_gestures()
+        for item in self._edges.values():
+            item.detach()
+            self.removeItem(item)
+        for item in self._nodes.values():
+            self.removeItem(item)
+        self._nodes.clear()
+        self._edges.clear()
+        self._trace = None
+        self._graph = graph
+        if graph is None:
+            return
+        for node in graph:
+            self._add_node_item(node)
+        for edge in graph.edges:
+            self._add_edge_item(edge)
+        for signal, slot in self._slots(graph):
+            signal.connect(slot)
+        self.refresh()
+
+    def _slots(self, graph: Graph) -> list:
+        return [
+            (graph.node_added, self._on_node_added),
+            (graph.node_removed, self._on_node_removed),
+            (graph.node_changed, self._on_node_changed),
+            (graph.node_renamed, self._on_node_renamed),
+            (graph.edge_added, self._on_edge_added),
+            (graph.edge_removed, self._on_edge_removed),
+            (graph.changed, self._refresh_timer.start),
+        ]
+
+    def _add_node_item(self, node: Node) -> NodeItem:
+        item = NodeItem(node.name, node.op, self.theme)
+        item.set_label(node.label)
+        item.setPos(*node.position)
+        if node.is_leaf:
+            item.set_data(node.value)
+        self._nodes[node.name] = item
+        self.addItem(item)
+        return item
+
+    def _add_edge_item(self, edge: Edge) -> EdgeItem:
+        item = EdgeItem(edge, self._nodes[edge.src], self._nodes[edge.dst], self.theme)
+        item.set_show_label(self._edge_labels)
+        self._edges[edge] = item
+        self.addItem(item)
+        return item
+
+    def _on_node_added(self, node: Node, index: int) -> None:
+        self._add_node_item(node)
+
+    def _on_node_removed(self, node: Node, index: int) -> None:
+        item = self._nodes.pop(node.name, None)
+        if item is not None:
+            if self._editor is not None and self._editor.parentItem() is item:
+                self._editor.cancel()
+            self.removeItem(item)
+
+    def _on_node_changed(self, node: Node, attr: str) -> None:
+        item = self._nodes.get(node.name)
+        if item is None:
+            return
+        if attr == "position":
+            if (item.pos().x(), item.pos().y()) != node.position:
+                item.setPos(*node.position)
+        elif attr == "label":
+            item.set_label(node.label)
+        elif attr == "op":
+            item.set_op(node.op)
+        elif attr == "value" and node.is_leaf:
+            item.set_data(node.value, item.grad)
+
+    def _on_node_renamed(self, old: str, new: str) -> None:
+        item = self._nodes.pop(old)
+        self._nodes[new] = item
+        item.set_name(new)
+        for edge, edge_item in list(self._edges.items()):
+            if old in (edge.src, edge.dst):
+                renamed = Edge(
+                    new if edge.src == old else edge.src,
+                    new if edge.dst == old else edge.dst,
+                    edge.port,
+                )
+                del self._edges[edge]
+                edge_item.edge = renamed
+                self._edges[renamed] = edge_item
+
+    def _on_edge_added(self, edge: Edge, index: int) -> None:
+        self._add_edge_item(edge)
+
+    def _on_edge_removed(self, edge: Edge, index: int) -> None:
+        item = self._edges.pop(edge, None)
+        if item is not None:
+            item.detach()
+            self.removeItem(item)
+
+    # ---- what the items show ---------------------------------------------------------------
+    def show_trace(self, trace: Trace | None) -> None:
+        """Show a run's values, gradients and per-edge gradients (None: the graph's own values)."""
+        self._trace = trace
+        for item in self._edges.values():
+            item.set_grad(None)
+        if trace is not None:
+            n = len(trace.edge_grads)
+            for i, edge in enumerate(trace.edges):
+                item = self._edges.get(edge)
+                if item is not None and i < n:
+                    local = trace.local_grads[i] if i < len(trace.local_grads) else None
+                    item.set_grad(trace.edge_grads[i], local, trace.grads.get(edge.dst))
+        for view in self.views():
+            expect = getattr(view, "expect_full_repaint", None)
+            if expect is not None:
+                expect()
+        self.refresh()
+
+    @property
+    def trace(self) -> Trace | None:
+        return self._trace
+
+    def refresh(self) -> None:
+        """Re-read values, shapes, problems and the output from the graph and the shown trace."""
+        self._refresh_timer.stop()
+        graph, trace = self._graph, self._trace
+        self._analysis = graph.analyse() if graph is not None else Analysis()
+        problems: dict[str, str] = {}
+        for problem in self._analysis.problems:
+            if problem.node is not None:
+                problems.setdefault(problem.node, problem.message)
+        output = graph.output if graph is not None else (trace.output if trace else None)
+        for name, item in self._nodes.items():
+            if trace is not None and name in trace.values:
+                item.set_data(trace.values[name], trace.grads.get(name), trace.shapes.get(name))
+            else:
+                node = graph.node(name) if graph is not None else None
+                value = node.value if node is not None and node.is_leaf else None
+                item.set_data(value, None, self._analysis.shapes.get(name))
+            message = problems.get(name)
+            if message is None and trace is not None:
+                message = trace.problem_of(name)
+            item.set_problem(message)
+            item.set_output(name == output)
+
+    def set_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        self.setBackgroundBrush(QBrush(theme.background))
+        for item in self._nodes.values():
+            item.set_theme(theme)
+        for edge in self._edges.values():
+            edge.set_theme(theme)
+
+    def set_edge_labels(self, show: bool) -> None:
+        """Show or hide the gradient number in the middle of each edge."""
+        self._edge_labels = show
+        for item in self._edges.values():
+            item.set_show_label(show)
+
+    # ---- lookups ---------------------------------------------------------------------------
+    def node_item(self, name: str) -> NodeItem:
+        return self._nodes[name]
+
+    def edge_item(self, edge: Edge) -> EdgeItem:
+        return self._edges[edge]
+
+    def node_items(self) -> dict[str, NodeItem]:
+        return dict(self._nodes)
+
+    def edge_items(self) -> dict[Edge, EdgeItem]:
+        return dict(self._edges)
+
+    def node_at(self, pos: QPointF) -> NodeItem | None:
+        for item in self.items(pos):
+            if isinstance(item, NodeItem):
+                return item
+        return None
+
+    def port_at(self, pos: QPointF) -> PortItem | None:
+        for item in self.items(pos):
+            if isinstance(item, PortItem):
+                return item
+        return None
+
+    def selected_names(self) -> list[str]:
+        return [i.name for i in self.selectedItems() if isinstance(i, NodeItem)]
+
+    def selected_edges(self) -> list[Edge]:
+        return [i.edge for i in self.selectedItems() if isinstance(i, EdgeItem)]
+
+    def select_names(self, names: list[str]) -> None:
+        self.clearSelection()
+        for name in names:
+            if name in self._nodes:
+                self._nodes[name].setSelected(True)
+
+    # ---- intents ---------------------------------------------------------------------------
+    def request_delete(self) -> None:
+        """Emit ``delete_requested`` for the selection (edges of deleted nodes go with them)."""
+        names = self.selected_names()
+        gone = set(names)
+        edges = [e for e in self.selected_edges() if e.src not in gone and e.dst not in gone]
+        if names or edges:
+            self.delete_requested.emit(names, edges)
+
+    def begin_rename(self, name: str) -> TitleEditor:
+        """Open the inline title editor of ``name``; Enter emits ``rename_requested``."""
+        self._cancel_gestures()
+        item = self._nodes[name]
+        self._editor = item.begin_rename(lambda new: self._commit_rename(item, new))
+        return self._editor
+
+    def _commit_rename(self, item: NodeItem, new: str) -> None:
+        self._editor = None
+        old = item.name
+        if not new or new == old:
+            return
+        try:
+            check_name(new)
+        except GraphError as exc:
+            self.status_message.emit(str(exc))
+            return
+        if self._graph is not None and new in self._graph:
+            self.status_message.emit(f"a node named '{new}' already exists")
+            return
+        self.rename_requested.emit(old, new)
+
+    def _cancel_gestures(self) -> None:
+        if self._gesture is not None:
+            self._gesture.cancel()
+            self._gesture = None
+        self._drag = None
+        if self._editor is not None:
+            self._editor.cancel()
+            self._editor = None
+
+    # ---- events ----------------------------------------------------------------------------
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        left = event.button() == _LEFT
+        if left and self._gesture is None:
+            port = self.port_at(event.scenePos())
+            if port is not None:
+                self._gesture = NewEdgeDrag(self, port, event.scenePos())
+                event.accept()
+                return
+        super().mousePressEvent(event)
+        if left and isinstance(self.mouseGrabberItem(), NodeItem):
+            nodes = [i for i in self.selectedItems() if isinstance(i, NodeItem)]
+            self._drag = NodeDrag(nodes)
+
+    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._gesture is not None:
+            self._gesture.move(event.scenePos())
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._gesture is not None and event.button() == _LEFT:
+            gesture, self._gesture = self._gesture, None
+            gesture.release(event.scenePos())
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+        if self._drag is not None and event.button() == _LEFT:
+            moved = self._drag.finish()
+            self._drag = None
+            if moved:
+                self.nodes_moved.emit(moved)
+
+    def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        item = self.node_at(event.scenePos())
+        if item is not None and item.title_rect().contains(item.mapFromScene(event.scenePos())):
+            self.begin_rename(item.name)
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and self._gesture is not None:
+            self._cancel_gestures()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def helpEvent(self, event: QGraphicsSceneHelpEvent) -> None:
+        """Tooltips are built when asked for, not on every value change."""
+        for item in self.items(event.scenePos()):
+            if isinstance(item, (NodeItem, EdgeItem)):
+                QToolTip.showText(event.screenPos(), item.tooltip_text())
+                event.accept()
+                return
+            if isinstance(item, PortItem):
+                break
+        super().helpEvent(event)
+
+    def dragEnterEvent(self, event: QGraphicsSceneDragDropEvent) -> None:
+        self._accept_op_drag(event)
+
+    def dragMoveEvent(self, event: QGraphicsSceneDragDropEvent) -> None:
+        self._accept_op_drag(event)
+
+    def dropEvent(self, event: QGraphicsSceneDragDropEvent) -> None:
+        op = op_from_mime(event.mimeData())
+        if op is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.node_drop_requested.emit(op, event.scenePos())
+
+    @staticmethod
+    def _accept_op_drag(event: QGraphicsSceneDragDropEvent) -> None:
+        if op_from_mime(event.mimeData()) is None:
+            event.ignore()
+        else:
+            event.acceptProposedAction()

@@ -1,0 +1,137 @@
+"""Numbers and tensors as the short text a node card has room for, and the long text of a tooltip.
+
+Scalars get four decimals (what a learner compares with a hand calculation), very large or small
+ones a compact scientific form; tensors get their shape, mean and norm, never their elements.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+from backprop_studio.model.shapes import Value, format_shape
+
+NO_VALUE = "—"
+TOOLTIP_ELEMENTS = 12
+
+
+def _tidy_exponent(text: str) -> str:
+    mantissa, _, exponent = text.partition("e")
+    sign = "-" if exponent.startswith("-") else ""
+    return f"{mantissa}e{sign}{exponent.lstrip('+-').lstrip('0') or '0'}"
+
+
+def _special(x: float) -> str | None:
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    return None
+
+
+def format_number(x: float) -> str:
+    """``1.0000``, ``-2.0000``; ``1.235e6`` / ``3.2e-7`` outside [1e-3, 1e5)."""
+    x = float(x)
+    special = _special(x)
+    if special:
+        return special
+    if x == 0 or 1e-3 <= abs(x) < 1e5:
+        return f"{x:.4f}"
+    return _tidy_exponent(f"{x:.3e}")
+
+
+def format_short(x: float) -> str:
+    """Three significant digits, for summaries and edge labels: ``0.123``, ``-2``, ``1.2e-5``."""
+    x = float(x)
+    special = _special(x)
+    if special:
+        return special
+    if x == 0:
+        return "0"
+    if 100 <= abs(x) < 1e5:
+        return f"{x:.0f}"
+    if 1e-3 <= abs(x) < 100:
+        return f"{x:.3g}"
+    return _tidy_exponent(f"{x:.2e}")
+
+
+def _flat(value: Value) -> Iterator[float]:
+    if isinstance(value, list):
+        for item in value:
+            yield from _flat(item)
+    else:
+        yield float(value)
+
+
+def shape_of(value: Value) -> tuple[int, ...]:
+    shape: list[int] = []
+    level: object = value
+    while isinstance(level, list):
+        shape.append(len(level))
+        level = level[0] if level else 0.0
+    return tuple(shape)
+
+
+def stats(value: Value) -> tuple[float, float]:
+    """Mean and Euclidean norm of a number or nested list."""
+    total = squares = 0.0
+    count = 0
+    for x in _flat(value):
+        total += x
+        squares += x * x
+        count += 1
+    return (total / count if count else 0.0), math.sqrt(squares)
+
+
+def is_scalar(value: Value | None) -> bool:
+    return value is not None and not isinstance(value, list)
+
+
+def magnitude(value: Value | None) -> float | None:
+    """|x| of a scalar, the norm of a tensor; None for no value."""
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return stats(value)[1]
+    return abs(float(value))
+
+
+def signed(value: Value | None) -> float | None:
+    """The number whose sign colours a gradient: the scalar itself, the mean of a tensor."""
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return stats(value)[0]
+    return float(value)
+
+
+def scalar_row(value: Value | None, grad: Value | None) -> tuple[str, str]:
+    """The data and grad numbers of a scalar node, ``—`` where there is none."""
+    data = format_number(value) if is_scalar(value) else NO_VALUE
+    g = format_number(grad) if is_scalar(grad) else NO_VALUE
+    return data, g
+
+
+def stats_text(value: Value) -> str:
+    """``mean 0.12 · ‖·‖ 1.3`` for a tensor; the number itself for a scalar."""
+    if not isinstance(value, list):
+        return format_number(value)
+    mean, norm = stats(value)
+    return f"mean {format_short(mean)} · ‖·‖ {format_short(norm)}"
+
+
+def full_text(value: Value | None) -> str:
+    """A longer form for tooltips: more digits, and the first elements of a tensor."""
+    if value is None:
+        return NO_VALUE
+    if not isinstance(value, list):
+        return f"{float(value):.8g}"
+    elements = []
+    for i, x in enumerate(_flat(value)):
+        if i == TOOLTIP_ELEMENTS:
+            elements.append("…")
+            break
+        elements.append(f"{x:.6g}")
+    mean, norm = stats(value)
+    shape = format_shape(shape_of(value))
+    return f"shape {shape}, mean {mean:.6g}, norm {norm:.6g}: [{', '.join(elements)}]"
