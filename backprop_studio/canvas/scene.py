@@ -172,15 +172,14 @@ class GraphScene(QGraphicsScene):
     def show_trace(self, trace: Trace | None) -> None:
         """Show a run's values, gradients and per-edge gradients (None: the graph's own values)."""
         self._trace = trace
-        for item in self._edges.values():
-            item.set_grad(None)
+        flows: dict[Edge, tuple] = {}
         if trace is not None:
-            n = len(trace.edge_grads)
-            for i, edge in enumerate(trace.edges):
-                item = self._edges.get(edge)
-                if item is not None and i < n:
-                    local = trace.local_grads[i] if i < len(trace.local_grads) else None
-                    item.set_grad(trace.edge_grads[i], local, trace.grads.get(edge.dst))
+            n, n_local = len(trace.edge_grads), len(trace.local_grads)
+            for i, edge in enumerate(trace.edges[:n]):
+                local = trace.local_grads[i] if i < n_local else None
+                flows[edge] = (trace.edge_grads[i], local, trace.grads.get(edge.dst))
+        for edge, item in self._edges.items():
+            item.set_grad(*flows.get(edge, (None, None, None)))
         for view in self.views():
             expect = getattr(view, "expect_full_repaint", None)
             if expect is not None:

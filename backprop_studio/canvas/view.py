@@ -22,7 +22,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QWidget
 
 from . import style
-from .style import FIT_MARGIN, FIT_MAX_ZOOM, GRID_SPACING, MAX_ZOOM, MIN_ZOOM
+from .style import FIT_MARGIN, FIT_MAX_ZOOM, FIT_MIN_ZOOM, GRID_SPACING, MAX_ZOOM, MIN_ZOOM
 
 _WORLD = 1e6  # the view's scene rect: big enough that panning never hits a wall
 _Update = QGraphicsView.ViewportUpdateMode
@@ -46,6 +46,7 @@ class CanvasView(QGraphicsView):
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         self.setViewportUpdateMode(_Update.MinimalViewportUpdate)
+        self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFrameShape(QGraphicsView.Shape.NoFrame)
@@ -61,8 +62,11 @@ class CanvasView(QGraphicsView):
         return self.transform().m11()
 
     def zoom_by(self, factor: float) -> None:
-        """Scale by ``factor`` around the cursor, kept within [MIN_ZOOM, MAX_ZOOM]."""
-        target = min(MAX_ZOOM, max(MIN_ZOOM, self.zoom * factor))
+        """Scale by ``factor`` around the cursor, kept within [MIN_ZOOM, MAX_ZOOM].
+
+        A fit of a huge graph may go below MIN_ZOOM; zooming in from there must not jump.
+        """
+        target = min(MAX_ZOOM, max(min(MIN_ZOOM, self.zoom), self.zoom * factor))
         if not math.isclose(target, self.zoom):
             self.scale(target / self.zoom, target / self.zoom)
 
@@ -71,7 +75,11 @@ class CanvasView(QGraphicsView):
         self.scale(zoom / self.zoom, zoom / self.zoom)
 
     def fit_to_graph(self) -> None:
-        """Show every item, with a margin, never magnified beyond FIT_MAX_ZOOM."""
+        """Show every item, with a margin, never magnified beyond FIT_MAX_ZOOM.
+
+        A huge graph may need less than MIN_ZOOM to fit; the overview is allowed down to
+        FIT_MIN_ZOOM, where cards are drawn without text.
+        """
         scene = self.scene()
         rect = scene.itemsBoundingRect() if scene is not None else QRectF()
         if rect.isEmpty():
@@ -80,7 +88,7 @@ class CanvasView(QGraphicsView):
             return
         rect = rect.adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN)
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
-        zoom = min(FIT_MAX_ZOOM, max(MIN_ZOOM, self.zoom))
+        zoom = min(FIT_MAX_ZOOM, max(FIT_MIN_ZOOM, self.zoom))
         if not math.isclose(zoom, self.zoom):
             self.resetTransform()
             self.scale(zoom, zoom)
@@ -190,6 +198,8 @@ class CanvasView(QGraphicsView):
         )
         pen = QPen(theme.grid, 2.0)
         pen.setCosmetic(True)
-        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)  # square dots, 5× faster
         painter.setPen(pen)
         painter.drawPoints(points)
+        painter.restore()

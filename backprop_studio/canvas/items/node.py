@@ -49,6 +49,7 @@ _Flag = QGraphicsItem.GraphicsItemFlag
 _Change = QGraphicsItem.GraphicsItemChange
 _ALIGN_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _ALIGN_CENTER = Qt.AlignmentFlag.AlignCenter
+DETAIL_ZOOM = 0.3  # below this zoom text is a blur: cards are drawn without it, much faster
 _GAP = 8.0  # space around the separator of the data | grad row
 _MARGIN = PORT_RADIUS + 3.0  # room around the card for port dots and the selection border
 
@@ -118,6 +119,8 @@ class NodeItem(QGraphicsItem):
         self, value: Value | None, grad: Value | None = None, shape: Shape | None = None
     ) -> None:
         """What the card shows: a value and gradient (None: none yet / none flows), or a shape."""
+        if (value, grad, shape) == (self._value, self._grad, self._shape) and self._lines:
+            return
         self._value, self._grad, self._shape = value, grad, shape
         self._relayout()
 
@@ -279,10 +282,12 @@ class NodeItem(QGraphicsItem):
         painter.setPen(QPen(theme.border, 0.8))
         painter.drawLine(QPointF(0, HEADER_HEIGHT), QPointF(w, HEADER_HEIGHT))
         painter.restore()
-        self._paint_header(painter, theme, f)
-        self._paint_body(painter, theme, f)
+        detail = option.levelOfDetailFromTransform(painter.worldTransform()) >= DETAIL_ZOOM
+        if detail:
+            self._paint_header(painter, theme, f)
+            self._paint_body(painter, theme, f)
         self._paint_border(painter, theme, card)
-        self._paint_ports(painter, theme, f)
+        self._paint_ports(painter, theme, f, detail)
 
     def _paint_header(self, painter: QPainter, theme: Theme, f: style.Fonts) -> None:
         badge = self.badge_text()
@@ -381,7 +386,7 @@ class NodeItem(QGraphicsItem):
             painter.setPen(QPen(theme.selection, 1.5))
             painter.drawPath(outer)
 
-    def _paint_ports(self, painter: QPainter, theme: Theme, f: style.Fonts) -> None:
+    def _paint_ports(self, painter: QPainter, theme: Theme, f: style.Fonts, labels: bool) -> None:
         connected = {e.edge.port for e in self._edges if e.dst_item is self}
         painter.setFont(f.small)
         for port, item in self._inputs.items():
@@ -390,6 +395,8 @@ class NodeItem(QGraphicsItem):
             painter.setPen(QPen(theme.port, 1.4))
             painter.setBrush(QBrush(theme.port if filled else theme.card))
             painter.drawEllipse(pos, PORT_RADIUS, PORT_RADIUS)
+            if not labels:
+                continue
             painter.setPen(theme.muted)
             label = QRectF(PORT_RADIUS + 4.0, pos.y() - ROW_HEIGHT / 2, self._gutter, ROW_HEIGHT)
             painter.drawText(label, _ALIGN_LEFT, port)

@@ -1,0 +1,178 @@
+"""Canvas frame times on big graphs: build the scene, repaint a 1920×1080 view, pan, zoom, recolour.
+
+Run offscreen:  QT_QPA_PLATFORM=offscreen python benchmarks/canvas.py [--nodes 1000 5000]
+
+Each figure is the median of a few runs, in milliseconds. "cold" repaints fill the item caches
+(DeviceCoordinateCache), "warm" ones reuse them. DESIGN.md's reference: 1,000 nodes / 1,500 edges,
+full repaint of the fitted scene ~8 ms on two cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
+
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from backprop_studio.canvas import CanvasView, GraphScene  # noqa: E402
+from backprop_studio.canvas.style import LIGHT, NODE_WIDTH  # noqa: E402
+from backprop_studio.model.graph import Graph, Node  # noqa: E402
+from backprop_studio.model.trace import Trace  # noqa: E402
+
+BINARY = ("add", "sub", "mul")
+WINDOW = 30
+
+
+def build_graph(n_nodes: int, seed: int = 1) -> Graph:
+    """A quarter leaves, the rest binary ops on earlier nodes: ``n`` nodes, ``1.5 n`` edges."""
+    rng = random.Random(seed)
+    g = Graph()
+    n_leaves = n_nodes // 4
+    for i in range(n_leaves):
+        g.add_node(Node(f"p{i}", "param" if i % 2 else "data", value=rng.uniform(-2, 2)))
+    names = g.names
+    for i in range(n_nodes - n_leaves):
+        name = f"n{i}"
+        g.add_node(Node(name, BINARY[i % 3]))
+        window = names[-WINDOW:]  # inputs come from recent nodes, as in a real expression
+        a, b = rng.sample(window, 2)
+        g.connect(a, name, "a")
+        g.connect(b, name, "b")
+        names.append(name)
+    return g
+
+
+def place(graph: Graph) -> str:
+    """Lay the graph out with the model's layered layout when it exists, else on a grid."""
+    try:
+        from backprop_studio.model.layout import layered_layout
+    except ImportError:
+        layered_layout = None
+    if layered_layout is not None:
+        positions = layered_layout(graph, layer_gap=NODE_WIDTH + 100, row_gap=120)
+        how = "layered_layout"
+    else:
+        cols = max(1, int(len(graph) ** 0.5))
+        positions = {
+            name: ((i % cols) * (NODE_WIDTH + 100), (i // cols) * 120.0)
+            for i, name in enumerate(graph.names)
+        }
+        how = "grid"
+    for name, pos in positions.items():
+        graph.node(name).position = pos
+    return how
+
+
+def fake_trace(graph: Graph, seed: int = 2) -> Trace:
+    rng = random.Random(seed)
+    edges = tuple(graph.edges)
+    return Trace(
+        output=graph.output,
+        values={n: rng.uniform(-3, 3) for n in graph.names},
+        grads={n: rng.uniform(-3, 3) for n in graph.names},
+        edges=edges,
+        edge_grads=tuple(rng.uniform(-3, 3) for _ in edges),
+    )
+
+
+def ms(fn: Callable[[], object], repeat: int = 5) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def bench(app: QApplication, n_nodes: int) -> None:
+    graph = build_graph(n_nodes)
+    layout_ms: float | None = None
+    how = place(graph)
+    if how == "layered_layout":
+        from backprop_studio.model.layout import layered_layout
+
+        layout_ms = ms(lambda: layered_layout(graph, layer_gap=NODE_WIDTH + 100), repeat=3)
+
+    scene = GraphScene(theme=LIGHT)
+    build = ms(lambda: scene.set_graph(graph), repeat=3)
+    view = CanvasView(scene)
+    view.resize(1920, 1080)
+    view.show()
+    app.processEvents()
+    view.fit_to_graph()
+    app.processEvents()
+    viewport = view.viewport()
+
+    def repaint() -> None:
+        viewport.repaint()
+
+    cold = ms(lambda: (scene.update(), view.resetCachedContent(), repaint()), repeat=1)
+    warm = ms(repaint)
+
+    near = CanvasView(scene)
+    near.resize(1920, 1080)
+    near.show()
+    near.centerOn(scene.node_item(graph.names[len(graph) // 2]))
+    app.processEvents()
+    near_warm = ms(near.viewport().repaint)
+    direction = [1]
+
+    def pan() -> None:  # Qt scrolls the pixels and paints the uncovered strip
+        direction[0] = -direction[0]
+        near.pan_by(40 * direction[0], 25 * direction[0])
+        app.processEvents()
+
+    def zoom() -> None:  # every visible card re-renders its cache at the new scale
+        direction[0] = -direction[0]
+        near.zoom_by(1.1 if direction[0] > 0 else 1 / 1.1)
+        app.processEvents()
+
+    pan_ms = ms(pan, repeat=8)
+    zoom_ms = ms(zoom, repeat=8)
+    near.close()
+    app.processEvents()
+    traces = [fake_trace(graph, seed=2), fake_trace(graph, seed=3)]
+
+    def recolour() -> None:  # a new trace changes every number and every edge
+        traces.reverse()
+        scene.show_trace(traces[0])
+        app.processEvents()
+
+    recolour_ms = ms(recolour, repeat=4)
+
+    edges = len(graph.edges)
+    print(f"\n{n_nodes} nodes, {edges} edges ({how} positions), view 1920×1080:")
+    print(f"  scene construction (set_graph)     {build:8.1f} ms")
+    print(f"  full repaint, fitted, first        {cold:8.1f} ms   (zoom {view.zoom:.2f})")
+    print(f"  full repaint, fitted, cached       {warm:8.1f} ms")
+    print(f"  full repaint at 100 %, cached      {near_warm:8.1f} ms")
+    print(f"  pan step at 100 % + paint          {pan_ms:8.1f} ms")
+    print(f"  zoom step at 100 % + paint         {zoom_ms:8.1f} ms")
+    print(f"  show_trace recolour, fitted, paint {recolour_ms:8.1f} ms")
+    if layout_ms is None:
+        print("  auto-layout                        (model.layout.layered_layout not available)")
+    else:
+        print(f"  auto-layout (layered_layout)       {layout_ms:8.1f} ms")
+    view.close()
+    scene.set_graph(None)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--nodes", type=int, nargs="+", default=[1000, 5000])
+    args = parser.parse_args(argv)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    for n in args.nodes:
+        bench(app, n)
+
+
+if __name__ == "__main__":
+    main()
