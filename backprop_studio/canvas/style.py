@@ -37,7 +37,7 @@ FIT_MAX_ZOOM = 1.5
 FIT_MARGIN = 40.0
 
 Z_EDGE = 0.0
-Z_TEMP_EDGE = 5.0
+Z_TEMP_EDGE = 15.0  # above the cards while dragging
 Z_NODE = 10.0
 Z_EDITOR = 20.0
 

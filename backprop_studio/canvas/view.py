@@ -61,14 +61,25 @@ class CanvasView(QGraphicsView):
     def zoom(self) -> float:
         return self.transform().m11()
 
-    def zoom_by(self, factor: float) -> None:
+    def zoom_by(self, factor: float, anchor: QPointF | None = None) -> None:
         """Scale by ``factor`` around the cursor, kept within [MIN_ZOOM, MAX_ZOOM].
 
         A fit of a huge graph may go below MIN_ZOOM; zooming in from there must not jump.
         """
         target = min(MAX_ZOOM, max(min(MIN_ZOOM, self.zoom), self.zoom * factor))
-        if not math.isclose(target, self.zoom):
+        if math.isclose(target, self.zoom):
+            return
+        if anchor is None:
             self.scale(target / self.zoom, target / self.zoom)
+            return
+        before = self.mapToScene(anchor.toPoint())
+        mode = self.transformationAnchor()
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
+        self.scale(target / self.zoom, target / self.zoom)
+        self.setTransformationAnchor(mode)
+        after = self.mapToScene(anchor.toPoint())
+        centre = self.mapToScene(self.viewport().rect().center())
+        self.centerOn(centre - (after - before))
 
     def set_zoom(self, zoom: float) -> None:
         zoom = min(MAX_ZOOM, max(MIN_ZOOM, zoom))
@@ -109,7 +120,7 @@ class CanvasView(QGraphicsView):
     def wheelEvent(self, event: QWheelEvent) -> None:
         delta = event.angleDelta().y() or event.angleDelta().x()
         if delta:
-            self.zoom_by(1.0015**delta)
+            self.zoom_by(1.0015**delta, event.position())
         event.accept()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:

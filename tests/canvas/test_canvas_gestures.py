@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 from backprop_studio.canvas import OP_MIME, make_op_mime, op_from_mime
 from backprop_studio.canvas.items import PortState, TitleEditor
+from backprop_studio.canvas.style import Z_TEMP_EDGE
 from backprop_studio.model.graph import Edge, Node
 from tests.canvas.canvas_helpers import drag, to_view
 
@@ -72,9 +73,16 @@ def test_foreign_or_unknown_payloads_are_refused(view, scene):
 def test_drag_from_output_to_free_input_asks_to_connect(qtbot, view, scene, seed):
     _free_b(seed)
     calls = _recorder(scene.connect_requested)
+    port = scene.node_item("y_hat").input_port("b")
     start = to_view(view, scene.node_item("x").output_anchor())
-    end = to_view(view, scene.node_item("y_hat").input_anchor("b"))
-    drag(qtbot, view, start, end)
+    end = to_view(view, port.anchor())
+    viewport = view.viewport()
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=start)
+    for i in range(1, 6):
+        qtbot.mouseMove(viewport, pos=start + (end - start) * (i / 5))
+    assert port.state == PortState.OK
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=end)
+    assert port.state == PortState.IDLE
     assert calls == [("x", "y_hat", "b")]
     assert Edge("x", "y_hat", "b") not in seed.edges  # the scene never edits the graph
 
@@ -139,7 +147,7 @@ def test_releasing_a_new_edge_on_empty_canvas_asks_for_quick_add(qtbot, view, sc
     expected = view.mapToScene(end)
     assert src == "loss"
     assert abs(pos.x() - expected.x()) <= 1 and abs(pos.y() - expected.y()) <= 1
-    assert not [i for i in scene.items() if i.zValue() == 5.0]  # the temporary edge is gone
+    assert not [i for i in scene.items() if i.zValue() == Z_TEMP_EDGE]  # the temporary edge is gone
 
 
 # ---- moving nodes --------------------------------------------------------------------------------

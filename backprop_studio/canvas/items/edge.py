@@ -9,6 +9,7 @@ stroked hit shape for easy clicking, colour by sign and width by log-magnitude o
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -29,6 +30,7 @@ from ..value_text import format_number, format_short, full_text, magnitude, sign
 from .node import NodeItem
 
 ARROW_LENGTH = 9.0
+LABEL_CLEARANCE = 14.0  # free curve wanted on each side of a gradient label
 _Flag = QGraphicsItem.GraphicsItemFlag
 _Change = QGraphicsItem.GraphicsItemChange
 _NO_PEN = QPen(Qt.PenStyle.NoPen)
@@ -190,7 +192,7 @@ class EdgeItem(QGraphicsItem):
             stroker.setWidth(EDGE_HIT_WIDTH)
             stroker.setCapStyle(Qt.PenCapStyle.RoundCap)
             self._shape = stroker.createStroke(self._path)
-            if self.label and self._pill is not None:
+            if self.label and self._pill is not None and self._pill.isVisible():
                 self._shape.addRect(self._pill.mapRectToParent(self._pill.boundingRect()))
         return self._shape
 
@@ -247,6 +249,10 @@ class EdgeItem(QGraphicsItem):
         self._text.setText(self._label)
         text = self._text.boundingRect()
         w, h = text.width() + 10.0, text.height() + 2.0
+        start = self._path.elementAt(0)
+        if math.hypot(self._tip.x() - start.x, self._tip.y() - start.y) < w + 2 * LABEL_CLEARANCE:
+            self._pill.setVisible(False)  # no room: it would cover the ports (tooltip has it)
+            return
         pill = QPainterPath()
         pill.addRoundedRect(QRectF(-w / 2, -h / 2, w, h), h / 2, h / 2)
         self._pill.setPath(pill)

@@ -57,7 +57,9 @@ class PortItem(QGraphicsEllipseItem):
         self.state = state
         if state == PortState.IDLE:
             self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
-            self.update()
+            scene = self.scene()
+            if scene is not None:  # Qt drops item updates of an item without contents
+                scene.update(self.sceneBoundingRect().adjusted(-2, -2, 2, 2))
             return
         color = self.theme.port_ok if state == PortState.OK else self.theme.port_refused
         ring = QColor(color)
