@@ -23,7 +23,12 @@ os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from backprop_studio.canvas import CanvasView, GraphScene  # noqa: E402
-from backprop_studio.canvas.style import LIGHT, NODE_WIDTH  # noqa: E402
+from backprop_studio.canvas.style import (  # noqa: E402
+    LAYOUT_LAYER_GAP,
+    LAYOUT_ROW_GAP,
+    LIGHT,
+    NODE_WIDTH,
+)
 from backprop_studio.model.graph import Graph, Node  # noqa: E402
 from backprop_studio.model.trace import Trace  # noqa: E402
 
@@ -57,7 +62,7 @@ def place(graph: Graph) -> str:
     except ImportError:
         layered_layout = None
     if layered_layout is not None:
-        positions = layered_layout(graph, layer_gap=NODE_WIDTH + 100, row_gap=120)
+        positions = layered_layout(graph, layer_gap=LAYOUT_LAYER_GAP, row_gap=LAYOUT_ROW_GAP)
         how = "layered_layout"
     else:
         cols = max(1, int(len(graph) ** 0.5))
@@ -99,7 +104,7 @@ def bench(app: QApplication, n_nodes: int) -> None:
     if how == "layered_layout":
         from backprop_studio.model.layout import layered_layout
 
-        layout_ms = ms(lambda: layered_layout(graph, layer_gap=NODE_WIDTH + 100), repeat=3)
+        layout_ms = ms(lambda: layered_layout(graph, layer_gap=LAYOUT_LAYER_GAP), repeat=3)
 
     scene = GraphScene(theme=LIGHT)
     build = ms(lambda: scene.set_graph(graph), repeat=3)

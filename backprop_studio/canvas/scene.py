@@ -200,13 +200,19 @@ class GraphScene(QGraphicsScene):
             if problem.node is not None:
                 problems.setdefault(problem.node, problem.message)
         output = graph.output if graph is not None else (trace.output if trace else None)
+        # A trace older than the graph still shows its numbers, but a leaf edited since then
+        # shows the value the user just typed.
+        stale = trace is not None and graph is not None and 0 <= trace.revision != graph.revision
         for name, item in self._nodes.items():
+            node = graph.node(name) if graph is not None else None
+            leaf_value = node.value if node is not None and node.is_leaf else None
             if trace is not None and name in trace.values:
-                item.set_data(trace.values[name], trace.grads.get(name), trace.shapes.get(name))
+                value = leaf_value if stale and node is not None and node.is_leaf else None
+                if value is None:
+                    value = trace.values[name]
+                item.set_data(value, trace.grads.get(name), trace.shapes.get(name))
             else:
-                node = graph.node(name) if graph is not None else None
-                value = node.value if node is not None and node.is_leaf else None
-                item.set_data(value, None, self._analysis.shapes.get(name))
+                item.set_data(leaf_value, None, self._analysis.shapes.get(name))
             message = problems.get(name)
             if message is None and trace is not None:
                 message = trace.problem_of(name)
@@ -220,6 +226,8 @@ class GraphScene(QGraphicsScene):
             item.set_theme(theme)
         for edge in self._edges.values():
             edge.set_theme(theme)
+        for view in self.views():
+            view.resetCachedContent()  # the cached grid background has the old colours
 
     def set_edge_labels(self, show: bool) -> None:
         """Show or hide the gradient number in the middle of each edge."""

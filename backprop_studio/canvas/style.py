@@ -17,6 +17,9 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QGuiApplication, QPalett
 
 # ---- sizes (scene units = pixels at 100 % zoom) ---------------------------------------------
 NODE_WIDTH = 240.0
+# what model.layout.layered_layout should be given so cards and edge labels do not collide
+LAYOUT_LAYER_GAP = NODE_WIDTH + 100.0
+LAYOUT_ROW_GAP = 120.0
 HEADER_HEIGHT = 28.0
 ROW_HEIGHT = 18.0
 BODY_PADDING = 6.0
@@ -73,6 +76,7 @@ class Theme:
     port_ok: QColor
     port_refused: QColor
     label_fill: QColor
+    shadow: QColor
 
     def header_for(self, op: str) -> QColor:
         return {
@@ -121,6 +125,7 @@ LIGHT = Theme(
     port_ok=_c("#2b8a3e"),
     port_refused=_c("#e03131"),
     label_fill=_c("#ffffff"),
+    shadow=QColor(0, 0, 0, 22),
 )
 
 DARK = Theme(
@@ -151,6 +156,7 @@ DARK = Theme(
     port_ok=_c("#69db7c"),
     port_refused=_c("#ff6b6b"),
     label_fill=_c("#23262b"),
+    shadow=QColor(0, 0, 0, 70),
 )
 
 

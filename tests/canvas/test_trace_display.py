@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QRectF
@@ -103,3 +105,22 @@ def test_labels_can_be_hidden(scene, seed):
     scene.show_trace(seed_trace(seed))
     scene.set_edge_labels(False)
     assert scene.edge_item(Edge("w", "y_hat", "a")).label == ""
+
+
+def test_a_leaf_edited_after_the_run_shows_its_new_value(scene, seed):
+    trace = seed_trace(seed)
+    scene.show_trace(replace(trace, revision=seed.revision))
+    seed.set_value("w", 3.0)
+    scene.refresh()
+    lines = scene.node_item("w").text_lines()
+    assert "data 3.0000 | grad -2.0000" in lines  # the stale gradient stays until the next run
+    assert "data 1.0000 | grad -2.0000" in scene.node_item("y_hat").text_lines()
+
+
+def test_theme_switch_recolours_items(scene, seed):
+    from backprop_studio.canvas.style import DARK
+
+    scene.show_trace(seed_trace(seed))
+    scene.set_theme(DARK)
+    assert scene.edge_item(Edge("w", "y_hat", "a")).color == DARK.negative
+    assert scene.backgroundBrush().color() == DARK.background

@@ -275,6 +275,8 @@ class NodeItem(QGraphicsItem):
         card = QPainterPath()
         card.addRoundedRect(QRectF(0, 0, w, h), CORNER_RADIUS, CORNER_RADIUS)
         painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(theme.shadow)  # a soft offset shadow lifts the card off the canvas
+        painter.drawRoundedRect(QRectF(0.5, 2.0, w, h), CORNER_RADIUS + 1, CORNER_RADIUS + 1)
         painter.fillPath(card, theme.problem_fill if self._problem else theme.card)
         painter.save()
         painter.setClipPath(card)
