@@ -140,9 +140,16 @@ class MoveNodes(QUndoCommand):
 class SetValue(QUndoCommand):
     """Typing a value is one step: consecutive edits of the same leaf merge."""
 
-    def __init__(self, graph: Graph, name: str, value: Value, parent: QUndoCommand | None = None):
+    def __init__(
+        self,
+        graph: Graph,
+        name: str,
+        value: Value,
+        session: int = 0,
+        parent: QUndoCommand | None = None,
+    ):
         super().__init__(f"Set {name}", parent)
-        self.graph, self.name = graph, name
+        self.graph, self.name, self.session = graph, name, session
         self.old = copy.deepcopy(graph.node(name).value)
         self.new = copy.deepcopy(value)
 
@@ -150,7 +157,10 @@ class SetValue(QUndoCommand):
         return MERGE_SET_VALUE
 
     def mergeWith(self, other: QUndoCommand) -> bool:
-        if not isinstance(other, SetValue) or other.name != self.name:
+        if not isinstance(other, SetValue) or (other.name, other.session) != (
+            self.name,
+            self.session,
+        ):
             return False
         self.new = other.new
         return True

@@ -4,3 +4,19 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _isolated_app_state(tmp_path_factory, monkeypatch):
+    """Each test gets its own settings and recovery folder, never the user's."""
+    root = tmp_path_factory.mktemp("state")
+    monkeypatch.setenv("BACKPROP_STUDIO_RECOVERY_DIR", str(root / "recovery"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(root / "config"))
+    from PySide6.QtCore import QSettings
+
+    QSettings.setPath(
+        QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(root / "config")
+    )
+    yield

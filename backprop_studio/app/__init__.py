@@ -1,0 +1,1 @@
+"""The application: main window, docks, runner; wires model, engine and canvas together."""

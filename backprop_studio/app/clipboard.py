@@ -1,0 +1,87 @@
+"""Copy and paste of nodes, across documents and app instances, through the system clipboard.
+
+The payload is a document fragment (the same JSON as a file), so pasting goes through the same
+validation as opening a file: a hostile clipboard can do no more than a hostile file.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+
+from PySide6.QtCore import QMimeData
+
+from ..model import document_io
+from ..model.graph import Edge, Graph, Node
+
+GRAPH_MIME = "application/x-backprop-studio-graph"
+PASTE_OFFSET = 40.0
+
+
+def fragment(graph: Graph, names: list[str]) -> Graph:
+    """The selected nodes and the edges between them, as a graph of their own."""
+    keep = set(names)
+    part = Graph()
+    for node in graph:
+        if node.name in keep:
+            part.add_node(copy.deepcopy(node))
+    for edge in graph.edges:
+        if edge.src in keep and edge.dst in keep:
+            part.connect(edge.src, edge.dst, edge.port)
+    return part
+
+
+def to_mime(part: Graph) -> QMimeData:
+    mime = QMimeData()
+    text = json.dumps(document_io.document_to_dict(part), ensure_ascii=False)
+    mime.setData(GRAPH_MIME, text.encode("utf-8"))
+    mime.setText(text)
+    return mime
+
+
+def from_mime(mime: QMimeData | None) -> Graph | None:
+    """The fragment on the clipboard, or None when it holds nothing we can paste."""
+    if mime is None:
+        return None
+    if mime.hasFormat(GRAPH_MIME):
+        raw = bytes(mime.data(GRAPH_MIME).data())
+    elif mime.hasText() and '"backprop-studio"' in mime.text():
+        raw = mime.text().encode("utf-8")
+    else:
+        return None
+    try:
+        return document_io.loads(raw).graph
+    except document_io.DocumentError:
+        return None
+
+
+def placed_copies(
+    target: Graph, part: Graph, offset: tuple[float, float]
+) -> tuple[list[Node], list[Edge]]:
+    """Copies of ``part``'s nodes renamed to be unique in ``target``, moved by ``offset``."""
+    renamed: dict[str, str] = {}
+    taken = set(target.names)
+    nodes = []
+    for node in part:
+        new = _free_name(node.name, node.op, taken)
+        taken.add(new)
+        renamed[node.name] = new
+        x, y = node.position
+        nodes.append(
+            Node(
+                new, node.op, node.label, (x + offset[0], y + offset[1]), copy.deepcopy(node.value)
+            )
+        )
+    edges = [Edge(renamed[e.src], renamed[e.dst], e.port) for e in part.edges]
+    return nodes, edges
+
+
+def _free_name(name: str, op: str, taken: set[str]) -> str:
+    """``name`` if free; an auto-named op gets the next ``{op}_k``, anything else ``name_2``…"""
+    if name not in taken:
+        return name
+    auto = name.startswith(f"{op}_") and name[len(op) + 1 :].isdigit()
+    base, k = (f"{op}_", 1) if auto else (f"{name}_", 2)
+    while f"{base}{k}" in taken:
+        k += 1
+    return f"{base}{k}"

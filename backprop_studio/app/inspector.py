@@ -1,0 +1,170 @@
+"""The inspector: the selected node's name, op, kind and value (editable), and what torch computed."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..canvas.value_text import full_text as format_value
+from ..model.graph import Graph
+from ..model.shapes import ShapeError, Value, format_shape, shape_of
+from ..model.trace import Trace
+
+KINDS = (("param", "parameter (trainable)"), ("data", "data (fixed input)"), ("const", "constant"))
+
+
+def parse_value(text: str) -> Value:
+    """A number or a JSON nested list typed by a user; ValueError with a readable reason."""
+    text = text.strip()
+    if not text:
+        raise ValueError("type a number, or a list such as [[1, 2], [3, 4]]")
+    try:
+        value = json.loads(text)
+    except ValueError:
+        raise ValueError(f"'{text}' is not a number or a list such as [1, 2]") from None
+    try:
+        shape_of(value)
+    except ShapeError as exc:
+        raise ValueError(str(exc)) from None
+    return float(value) if isinstance(value, int) else value
+
+
+class Inspector(QWidget):
+    rename_requested = Signal(str, str)
+    label_edited = Signal(str, str)
+    kind_changed = Signal(str, str)
+    value_edited = Signal(str, object, int)  # name, value, edit session (merges typing)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._name: str | None = None
+        self._session = 0
+        self.title = QLabel("Select a node to inspect it.")
+        self.title.setWordWrap(True)
+        self.name_edit = QLineEdit()
+        self.label_edit = QLineEdit()
+        self.label_edit.setPlaceholderText("shown instead of the name, e.g. ŷ")
+        self.kind = QComboBox()
+        for op, text in KINDS:
+            self.kind.addItem(text, op)
+        self.value_edit = QLineEdit()
+        self.value_edit.setPlaceholderText("a number, or [[1, 2], [3, 4]]")
+        self.value_error = QLabel()
+        self.value_error.setStyleSheet("color: #c0392b")
+        self.value_error.setWordWrap(True)
+        self.shape = QLabel()
+        self.computed = QPlainTextEdit()
+        self.computed.setReadOnly(True)
+        self.computed.setMaximumHeight(160)
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #c0392b")
+        form = QFormLayout()
+        form.addRow("Name", self.name_edit)
+        form.addRow("Label", self.label_edit)
+        form.addRow("Kind", self.kind)
+        form.addRow("Value", self.value_edit)
+        form.addRow("", self.value_error)
+        form.addRow("Shape", self.shape)
+        self.form = form
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addLayout(form)
+        layout.addWidget(QLabel("Computed by torch"))
+        layout.addWidget(self.computed)
+        layout.addWidget(self.problem)
+        layout.addStretch(1)
+        self.name_edit.editingFinished.connect(self._rename)
+        self.label_edit.editingFinished.connect(self._label)
+        self.kind.activated.connect(self._kind)
+        self.value_edit.textEdited.connect(self._value)
+        self.value_edit.editingFinished.connect(self._end_session)
+        self.show_node(None, None, None)
+
+    @property
+    def node_name(self) -> str | None:
+        return self._name
+
+    def show_node(self, graph: Graph | None, name: str | None, trace: Trace | None) -> None:
+        """Show ``name`` of ``graph`` (None: nothing selected) with the numbers of ``trace``."""
+        node = graph.node(name) if graph is not None and name in graph else None
+        if node is None or self._name != name:
+            self._end_session()
+        self._name = node.name if node else None
+        for widget in (self.name_edit, self.label_edit, self.kind, self.value_edit):
+            widget.setEnabled(node is not None)
+        if node is None:
+            self.title.setText("Select a node to inspect it.")
+            for edit in (self.name_edit, self.label_edit, self.value_edit):
+                edit.clear()
+            self.shape.clear()
+            self.computed.clear()
+            self.problem.clear()
+            self.value_error.clear()
+            return
+        spec = node.spec
+        self.title.setText(
+            f"<b>{spec.symbol}</b> {spec.name}: {spec.formula}<br><small>{spec.derivative}</small>"
+        )
+        if not self.name_edit.hasFocus():
+            self.name_edit.setText(node.name)
+        if not self.label_edit.hasFocus():
+            self.label_edit.setText(node.label)
+        self.kind.setVisible(node.is_leaf)
+        self.form.labelForField(self.kind).setVisible(node.is_leaf)
+        self.value_edit.setVisible(node.is_leaf)
+        self.form.labelForField(self.value_edit).setVisible(node.is_leaf)
+        if node.is_leaf:
+            self.kind.setCurrentIndex([op for op, _ in KINDS].index(node.op))
+            if not self.value_edit.hasFocus():
+                self.value_edit.setText(json.dumps(node.value))
+                self.value_error.clear()
+        shape = trace.shapes.get(node.name) if trace else None
+        self.shape.setText(format_shape(shape) if shape is not None else "—")
+        lines = []
+        if trace is not None and node.name in trace.values:
+            lines.append(f"value = {format_value(trace.values[node.name])}")
+            grad = trace.grads.get(node.name)
+            out = trace.output or "output"
+            lines.append(
+                f"∂{out}/∂{node.name} = {'— (no gradient flows here)' if grad is None else format_value(grad)}"
+            )
+        self.computed.setPlainText("\n".join(lines))
+        self.problem.setText(trace.problem_of(node.name) or "" if trace else "")
+
+    def _rename(self) -> None:
+        new = self.name_edit.text().strip()
+        if self._name and new and new != self._name:
+            self.rename_requested.emit(self._name, new)
+
+    def _label(self) -> None:
+        if self._name is not None:
+            self.label_edited.emit(self._name, self.label_edit.text())
+
+    def _kind(self, index: int) -> None:
+        if self._name is not None:
+            self.kind_changed.emit(self._name, self.kind.itemData(index))
+
+    def _value(self, text: str) -> None:
+        if self._name is None:
+            return
+        try:
+            value = parse_value(text)
+        except ValueError as exc:
+            self.value_error.setText(str(exc))
+            return
+        self.value_error.clear()
+        self.value_edited.emit(self._name, value, self._session)
+
+    def _end_session(self) -> None:
+        self._session += 1

@@ -1,0 +1,325 @@
+"""The main window: canvas in the middle, palette, inspector, program and history around it.
+
+Every edit follows one path: a gesture on the canvas or a dock becomes a command on the open
+document's undo stack, the command changes the graph, the graph emits, and the canvas, the
+program text and the inspector follow. Evaluation runs on the engine thread after each edit.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QCursor, QGuiApplication, QKeyEvent, QUndoGroup
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QUndoView, QWidget
+
+from .. import commands
+from ..canvas import style
+from ..canvas.scene import GraphScene
+from ..canvas.view import CanvasView
+from ..document import Document
+from ..model.graph import Edge, GraphError, Node
+from ..model.layout import layered_layout
+from ..model.program import auto_name
+from ..model.trace import Trace
+from . import clipboard
+from .files import FileActions
+from .inspector import Inspector
+from .menus import build_menus
+from .palette import Palette
+from .program_view import ProgramView
+from .quick_add import QuickAdd
+from .runner import EvalRunner
+
+LEAF_DEFAULTS = {"param": ("w", 1.0), "data": ("x", 1.0), "const": ("c", 1.0)}
+
+
+class MainWindow(QMainWindow):
+    trace_shown = Signal(object)  # the Trace now on the canvas (tests wait for it)
+
+    def __init__(self, runner: EvalRunner | None = None) -> None:
+        super().__init__()
+        self.setObjectName("MainWindow")
+        self.resize(1400, 860)
+        self.document = Document(parent=self)
+        self.undo_group = QUndoGroup(self)
+        self.runner = runner or EvalRunner(self)
+        self.trace: Trace | None = None
+        self.scene = GraphScene(self)
+        self.view = CanvasView(self.scene, self)
+        self.setCentralWidget(self.view)
+        self.palette = Palette()
+        self.inspector = Inspector()
+        self.program = ProgramView()
+        self.history = QUndoView(self.undo_group)
+        self.history.setEmptyLabel("<opened>")
+        self.palette_dock = self._dock(
+            "Palette", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea
+        )
+        self.inspector_dock = self._dock(
+            "Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.program_dock = self._dock(
+            "Program", self.program, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.history_dock = self._dock(
+            "History", self.history, Qt.DockWidgetArea.LeftDockWidgetArea
+        )
+        self.history_dock.hide()
+        self.status_value = QLabel()
+        self.statusBar().addPermanentWidget(self.status_value)
+        self.files = FileActions(self)
+        self._refresh = QTimer(self)
+        self._refresh.setSingleShot(True)
+        self._refresh.setInterval(0)
+        self._refresh.timeout.connect(self._after_graph_change)
+        self._wire()
+        self.actions_by_name = build_menus(self)
+        self.set_document(self.document)
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"{title}Dock")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _wire(self) -> None:
+        s = self.scene
+        s.connect_requested.connect(self.connect_ports)
+        s.nodes_moved.connect(lambda moves: self.push(commands.MoveNodes(self.graph, moves)))
+        s.node_drop_requested.connect(lambda op, pos: self.add_node(op, pos))
+        s.edge_drop_on_empty.connect(self._quick_add_from_edge)
+        s.delete_requested.connect(self.delete_items)
+        s.rename_requested.connect(self.rename)
+        s.status_message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        s.selectionChanged.connect(self._update_inspector)
+        self.palette.op_activated.connect(lambda op: self.add_node(op, self.view_center()))
+        self.inspector.rename_requested.connect(self.rename)
+        self.inspector.label_edited.connect(self._set_label)
+        self.inspector.kind_changed.connect(self._set_kind)
+        self.inspector.value_edited.connect(self._set_value)
+        self.program.apply_requested.connect(
+            lambda graph: self.push(commands.ReplaceGraph(self.graph, graph))
+        )
+        self.runner.trace_ready.connect(self.show_trace)
+        self.view.installEventFilter(self)
+
+    # ---- the document --------------------------------------------------------------------
+    @property
+    def graph(self):
+        return self.document.graph
+
+    def set_document(self, document: Document) -> None:
+        old = self.document
+        if old is not document:
+            old.graph.changed.disconnect(self._refresh.start)
+            old.discard_recovery()
+            self.undo_group.removeStack(old.undo_stack)
+            old.deleteLater()
+        self.document = document
+        document.setParent(self)
+        self.undo_group.addStack(document.undo_stack)
+        self.undo_group.setActiveStack(document.undo_stack)
+        document.graph.changed.connect(self._refresh.start)
+        document.dirty_changed.connect(self._update_title)
+        document.path_changed.connect(self._update_title)
+        self.trace = None
+        self.scene.set_graph(document.graph)
+        self.program.set_graph(document.graph)
+        self._update_inspector()
+        self._update_title()
+        self.runner.evaluate_now(document.graph, self.dtype)
+        QTimer.singleShot(0, self.view.fit_to_graph)
+
+    @property
+    def dtype(self) -> str:
+        return self.document.settings.get("dtype", "float64")
+
+    def push(self, command) -> bool:
+        """Push an edit. Edits are checked before they get here: a command that raised inside
+        QUndoStack.push would still be recorded, so a refusal must never reach this point."""
+        self.document.push(command)
+        return True
+
+    def _after_graph_change(self) -> None:
+        self.runner.schedule(self.graph, self.dtype)
+        self.program.refresh()
+        self._update_inspector()
+
+    def _update_title(self, *_args) -> None:
+        marker = "*" if self.document.dirty else ""
+        self.setWindowTitle(f"{self.document.title}{marker} — Backprop Studio")
+        self.setWindowModified(self.document.dirty)
+
+    def show_trace(self, trace: Trace) -> None:
+        self.trace = trace
+        self.scene.show_trace(trace)
+        self._update_inspector()
+        if trace.error:
+            self.status_value.setText(f"⚠ {trace.error}")
+        elif trace.problems:
+            self.status_value.setText(f"⚠ {trace.problems[0].message}")
+        elif trace.output is not None and trace.output in trace.values:
+            from ..canvas.value_text import full_text
+
+            self.status_value.setText(f"{trace.output} = {full_text(trace.values[trace.output])}")
+        else:
+            self.status_value.setText("")
+        self.trace_shown.emit(trace)
+
+    def _update_inspector(self) -> None:
+        names = self.scene.selected_names()
+        self.inspector.show_node(self.graph, names[0] if len(names) == 1 else None, self.trace)
+
+    # ---- edits ---------------------------------------------------------------------------
+    def new_node(self, op: str, pos: QPointF) -> Node:
+        if op in LEAF_DEFAULTS:
+            base, value = LEAF_DEFAULTS[op]
+            name, node_value = self.graph.unique_name(base), value
+        else:
+            name, node_value = auto_name(self.graph, op), None
+        x = pos.x() - style.NODE_WIDTH / 2
+        y = pos.y() - style.HEADER_HEIGHT / 2
+        return Node(name, op, position=(x, y), value=node_value)
+
+    def add_node(self, op: str, pos: QPointF) -> str | None:
+        node = self.new_node(op, pos)
+        if self.push(commands.AddNode(self.graph, node)):
+            self.scene.select_names([node.name])
+            return node.name
+        return None
+
+    def connect_ports(self, src: str, dst: str, port: str) -> None:
+        reason = self.graph.can_connect(src, dst, port)
+        if reason:
+            self.statusBar().showMessage(reason, 6000)
+            return
+        self.push(commands.AddEdge(self.graph, Edge(src, dst, port)))
+
+    def delete_items(self, names: list, edges: list) -> None:
+        if names or edges:
+            self.push(commands.delete_items(self.graph, list(names), list(edges)))
+
+    def delete_selection(self) -> None:
+        self.delete_items(self.scene.selected_names(), self.scene.selected_edges())
+
+    def rename(self, old: str, new: str) -> None:
+        if old == new:
+            return
+        if new in self.graph:
+            self.statusBar().showMessage(f"a node named '{new}' already exists", 6000)
+            self._update_inspector()
+            return
+        try:
+            from ..model.graph import check_name
+
+            check_name(new)
+        except GraphError as exc:
+            self.statusBar().showMessage(str(exc), 6000)
+            self._update_inspector()
+            return
+        self.push(commands.Rename(self.graph, old, new))
+
+    def _set_label(self, name: str, label: str) -> None:
+        if name in self.graph and self.graph.node(name).label != label:
+            self.push(commands.SetLabel(self.graph, name, label))
+
+    def _set_kind(self, name: str, op: str) -> None:
+        if name in self.graph and self.graph.node(name).op != op:
+            self.push(commands.SetLeafKind(self.graph, name, op))
+
+    def _set_value(self, name: str, value, session: int) -> None:
+        if name in self.graph:
+            self.push(commands.SetValue(self.graph, name, value, session))
+
+    def auto_layout(self) -> None:
+        positions = layered_layout(self.graph)
+        moves = {
+            n.name: (n.position, positions[n.name])
+            for n in self.graph
+            if n.name in positions and positions[n.name] != n.position
+        }
+        if moves:
+            self.push(commands.MoveNodes(self.graph, moves, "Auto-layout"))
+        QTimer.singleShot(0, self.view.fit_to_graph)
+
+    def view_center(self) -> QPointF:
+        return self.view.mapToScene(self.view.viewport().rect().center())
+
+    # ---- clipboard -----------------------------------------------------------------------
+    def copy_selection(self) -> bool:
+        names = self.scene.selected_names()
+        if not names:
+            return False
+        QGuiApplication.clipboard().setMimeData(
+            clipboard.to_mime(clipboard.fragment(self.graph, names))
+        )
+        return True
+
+    def cut_selection(self) -> None:
+        if self.copy_selection():
+            self.delete_selection()
+
+    def paste(
+        self, offset: tuple[float, float] = (clipboard.PASTE_OFFSET, clipboard.PASTE_OFFSET)
+    ) -> None:
+        part = clipboard.from_mime(QGuiApplication.clipboard().mimeData())
+        if part is None or not len(part):
+            self.statusBar().showMessage("nothing to paste: copy some nodes first", 4000)
+            return
+        nodes, edges = clipboard.placed_copies(self.graph, part, offset)
+        if self.push(commands.add_items(self.graph, nodes, edges, "Paste")):
+            self.scene.select_names([n.name for n in nodes])
+
+    def duplicate(self) -> None:
+        names = self.scene.selected_names()
+        if not names:
+            return
+        part = clipboard.fragment(self.graph, names)
+        nodes, edges = clipboard.placed_copies(self.graph, part, (clipboard.PASTE_OFFSET,) * 2)
+        if self.push(commands.add_items(self.graph, nodes, edges, "Duplicate")):
+            self.scene.select_names([n.name for n in nodes])
+
+    def set_output_to_selection(self) -> None:
+        names = self.scene.selected_names()
+        if len(names) == 1:
+            self.push(commands.SetOutput(self.graph, names[0]))
+
+    # ---- quick add -----------------------------------------------------------------------
+    def quick_add(self, scene_pos: QPointF, source: str | None = None) -> QuickAdd:
+        popup = QuickAdd(self)
+        popup.chosen.connect(lambda op: self._quick_add_chosen(op, scene_pos, source))
+        popup.popup_at(self.view.viewport().mapToGlobal(self.view.mapFromScene(scene_pos)))
+        self._quick = popup
+        return popup
+
+    def _quick_add_from_edge(self, src: str, pos: QPointF) -> None:
+        self.quick_add(pos, src)
+
+    def _quick_add_chosen(self, op: str, pos: QPointF, source: str | None) -> None:
+        node = self.new_node(op, pos)
+        edges = []
+        if source is not None and node.spec.inputs:
+            edges.append(Edge(source, node.name, node.spec.inputs[0]))
+        if self.push(commands.add_items(self.graph, [node], edges, f"Add {node.name}")):
+            self.scene.select_names([node.name])
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if obj is self.view and event.type() == QEvent.Type.KeyPress:
+            key = QKeyEvent(event).key() if not isinstance(event, QKeyEvent) else event.key()
+            if key == Qt.Key.Key_Tab:
+                cursor = self.view.mapFromGlobal(QCursor.pos())
+                inside = self.view.viewport().rect().contains(cursor)
+                pos = self.view.mapToScene(cursor) if inside else self.view_center()
+                self.quick_add(pos)
+                return True
+        return super().eventFilter(obj, event)
+
+    # ---- closing -------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if not self.files.maybe_save():
+            event.ignore()
+            return
+        self.files.remember_window()
+        self.document.discard_recovery()
+        self.runner.shutdown()
+        event.accept()

@@ -1,0 +1,126 @@
+"""Menus, actions and their standard shortcuts, built once for the main window."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu, QMessageBox
+
+from .. import __version__
+from .files import example_files
+
+Std = QKeySequence.StandardKey
+
+
+def _action(window, menu: QMenu, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+    action = QAction(text, window)
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+    if tip:
+        action.setStatusTip(tip)
+    action.triggered.connect(lambda _checked=False: slot())
+    menu.addAction(action)
+    return action
+
+
+def build_menus(window) -> dict[str, QAction]:
+    """All actions by a short name (tests and the toolbar look them up here)."""
+    bar = window.menuBar()
+    files = window.files
+    acts: dict[str, QAction] = {}
+
+    m = bar.addMenu("&File")
+    acts["new"] = _action(window, m, "&New", files.new, Std.New)
+    acts["open"] = _action(window, m, "&Open…", files.open_dialog, Std.Open)
+    recent = m.addMenu("Open &Recent")
+    recent.aboutToShow.connect(partial(_fill_recent, window, recent))
+    examples = m.addMenu("&Examples")
+    for path in example_files():
+        _action(window, examples, path.stem.replace("_", " "), partial(files.open_example, path))
+    m.addSeparator()
+    acts["save"] = _action(window, m, "&Save", files.save, Std.Save)
+    acts["save_as"] = _action(window, m, "Save &As…", files.save_as, Std.SaveAs)
+    acts["revert"] = _action(window, m, "Re&vert", files.revert)
+    m.addSeparator()
+    acts["quit"] = _action(window, m, "&Quit", window.close, Std.Quit)
+
+    m = bar.addMenu("&Edit")
+    undo = window.undo_group.createUndoAction(window, "&Undo")
+    undo.setShortcut(QKeySequence(Std.Undo))
+    redo = window.undo_group.createRedoAction(window, "&Redo")
+    redo.setShortcut(QKeySequence(Std.Redo))
+    m.addAction(undo)
+    m.addAction(redo)
+    acts["undo"], acts["redo"] = undo, redo
+    m.addSeparator()
+    acts["cut"] = _action(window, m, "Cu&t", window.cut_selection, Std.Cut)
+    acts["copy"] = _action(window, m, "&Copy", window.copy_selection, Std.Copy)
+    acts["paste"] = _action(window, m, "&Paste", window.paste, Std.Paste)
+    acts["duplicate"] = _action(window, m, "D&uplicate", window.duplicate, "Ctrl+D")
+    acts["delete"] = _action(window, m, "&Delete", window.delete_selection, Std.Delete)
+    acts["select_all"] = _action(window, m, "Select &All", _select_all(window), Std.SelectAll)
+    acts["rename"] = _action(window, m, "Re&name", _rename_selected(window), "F2")
+    acts["set_output"] = _action(
+        window, m, "Use as &Output", window.set_output_to_selection, tip="Differentiate this node"
+    )
+    m.addSeparator()
+    m.addAction(window.history_dock.toggleViewAction())
+
+    m = bar.addMenu("&View")
+    acts["fit"] = _action(window, m, "&Fit to Graph", window.view.fit_to_graph, "F")
+    acts["zoom_in"] = _action(window, m, "Zoom &In", lambda: window.view.zoom_by(1.25), Std.ZoomIn)
+    acts["zoom_out"] = _action(
+        window, m, "Zoom &Out", lambda: window.view.zoom_by(0.8), Std.ZoomOut
+    )
+    acts["layout"] = _action(window, m, "Auto-&layout", window.auto_layout, "Ctrl+L")
+    labels = QAction("Edge &Gradient Labels", window, checkable=True, checked=True)
+    labels.toggled.connect(window.scene.set_edge_labels)
+    m.addAction(labels)
+    acts["edge_labels"] = labels
+    m.addSeparator()
+    for dock in (window.palette_dock, window.inspector_dock, window.program_dock):
+        m.addAction(dock.toggleViewAction())
+
+    m = bar.addMenu("&Run")
+    acts["evaluate"] = _action(
+        window, m, "&Evaluate", lambda: window.runner.evaluate_now(window.graph, window.dtype), "F5"
+    )
+
+    m = bar.addMenu("&Help")
+    _action(window, m, "&About Backprop Studio", partial(_about, window))
+    return acts
+
+
+def _fill_recent(window, menu: QMenu) -> None:
+    menu.clear()
+    paths = window.files.recent()
+    if not paths:
+        menu.addAction("(none)").setEnabled(False)
+    for path in paths:
+        _action(window, menu, str(path), partial(window.files.open_path, path))
+
+
+def _select_all(window):
+    def run() -> None:
+        window.scene.select_names(window.graph.names)
+
+    return run
+
+
+def _rename_selected(window):
+    def run() -> None:
+        names = window.scene.selected_names()
+        if len(names) == 1:
+            window.scene.begin_rename(names[0])
+
+    return run
+
+
+def _about(window) -> None:
+    QMessageBox.about(
+        window,
+        "About Backprop Studio",
+        f"<b>Backprop Studio {__version__}</b><p>Build an expression graph, run real PyTorch "
+        "autograd on it, and watch the gradients flow backward along the edges.</p>",
+    )

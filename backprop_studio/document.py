@@ -1,0 +1,163 @@
+"""The open document: one Graph, its undo stack, where it lives on disk, and its recovery copy.
+
+A recovery copy is written a few seconds after each change (never on every keystroke) and removed
+on a clean save or close, so a crash loses at most those few seconds. Each running app writes its
+own file (the pid is in the name) so that a second instance never offers to restore a live one.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from .model import document_io
+from .model.graph import Graph
+
+AUTOSAVE_DELAY_MS = 3000
+
+
+def recovery_dir() -> Path:
+    override = os.environ.get("BACKPROP_STUDIO_RECOVERY_DIR")
+    if override:
+        return Path(override)
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    return Path(base or Path.home() / ".backprop-studio") / "recovery"
+
+
+class Document(QObject):
+    """Owns the graph; every edit goes through ``push`` so that it can be undone."""
+
+    dirty_changed = Signal(bool)
+    path_changed = Signal(object)  # Path | None
+    recovery_written = Signal(str)
+
+    def __init__(
+        self,
+        graph: Graph | None = None,
+        path: Path | None = None,
+        settings: dict | None = None,
+        view: dict | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.graph = graph if graph is not None else Graph()
+        self.path = Path(path) if path else None
+        self.settings = (
+            settings if settings is not None else copy.deepcopy(document_io.DEFAULT_SETTINGS)
+        )
+        self.view = view or {}
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.cleanChanged.connect(lambda clean: self.dirty_changed.emit(not clean))
+        self._autosave = QTimer(self)
+        self._autosave.setSingleShot(True)
+        self._autosave.setInterval(AUTOSAVE_DELAY_MS)
+        self._autosave.timeout.connect(self.write_recovery)
+        self.undo_stack.indexChanged.connect(self._schedule_recovery)
+        self.recovery_path = recovery_dir() / f"recovery-{os.getpid()}-{id(self):x}.json"
+
+    # ---- editing -------------------------------------------------------------------------
+    def push(self, command: QUndoCommand) -> None:
+        self.undo_stack.push(command)
+
+    @property
+    def dirty(self) -> bool:
+        return not self.undo_stack.isClean()
+
+    @property
+    def title(self) -> str:
+        return self.path.name if self.path else "Untitled"
+
+    # ---- files ---------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: Path, parent: QObject | None = None) -> Document:
+        """Load ``path``; DocumentError (with a clear message) leaves nothing half-open."""
+        data = document_io.load_document(Path(path))
+        return cls(data.graph, Path(path), data.settings, data.view, parent)
+
+    def save(self, path: Path | None = None) -> None:
+        """Atomic save; on success the document is clean and its recovery copy is gone."""
+        target = Path(path) if path else self.path
+        if target is None:
+            raise ValueError("no file name: use Save As")
+        document_io.save_document(target, self.graph, self.settings, self.view)
+        if target != self.path:
+            self.path = target
+            self.path_changed.emit(target)
+        self.undo_stack.setClean()
+        self.discard_recovery()
+
+    # ---- recovery ------------------------------------------------------------------------
+    def _schedule_recovery(self) -> None:
+        if self.dirty:
+            self._autosave.start()
+        else:
+            self._autosave.stop()
+            self.discard_recovery()
+
+    def write_recovery(self) -> None:
+        """Write the recovery copy now (also called by the timer)."""
+        self.recovery_path.parent.mkdir(parents=True, exist_ok=True)
+        payload = document_io.document_to_dict(self.graph, self.settings, self.view)
+        payload["recovery"] = {
+            "original": str(self.path) if self.path else None,
+            "pid": os.getpid(),
+            "time": time.time(),
+        }
+        tmp = self.recovery_path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, self.recovery_path)
+        self.recovery_written.emit(str(self.recovery_path))
+
+    def discard_recovery(self) -> None:
+        self._autosave.stop()
+        try:
+            self.recovery_path.unlink()
+        except FileNotFoundError:
+            pass
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def orphaned_recoveries(directory: Path | None = None) -> list[Path]:
+    """Recovery copies left by apps that are no longer running (crashed), newest first."""
+    directory = directory or recovery_dir()
+    found = []
+    for path in directory.glob("recovery-*.json"):
+        try:
+            pid = int(path.name.split("-")[1])
+        except (IndexError, ValueError):
+            continue
+        if not _alive(pid):
+            found.append(path)
+    return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
+
+
+def restore_recovery(path: Path, parent: QObject | None = None) -> Document:
+    """A dirty document from a recovery copy, pointing at the original file if there was one."""
+    data = document_io.load_document(path)
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8")).get("recovery", {})
+    except (OSError, ValueError):
+        meta = {}
+    original = meta.get("original") if isinstance(meta, dict) else None
+    doc = Document(
+        data.graph, Path(original) if original else None, data.settings, data.view, parent
+    )
+    doc.undo_stack.resetClean()  # restored work is unsaved until the user saves it
+    return doc

@@ -1,0 +1,60 @@
+"""A main window whose evaluations the tests can wait for, and dialogs that never block."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from backprop_studio.app.main_window import MainWindow
+
+
+class Dialogs:
+    """Stands in for QMessageBox's static functions: records each call, answers as told."""
+
+    def __init__(self) -> None:
+        self.shown: list[tuple[str, str, str]] = []
+        self.answer = QMessageBox.StandardButton.Discard
+
+    def _record(self, kind):
+        def show(parent, title, text, *args, **kwargs):
+            self.shown.append((kind, title, text))
+            return self.answer
+
+        return show
+
+
+@pytest.fixture(autouse=True)
+def dialogs(monkeypatch) -> Dialogs:
+    fake = Dialogs()
+    for kind in ("question", "warning", "critical", "information"):
+        monkeypatch.setattr(QMessageBox, kind, staticmethod(fake._record(kind)))
+    return fake
+
+
+@pytest.fixture
+def window(qtbot):
+    win = MainWindow()
+
+    def before_close() -> None:
+        win.document.undo_stack.setClean()  # no "save changes?" question at teardown
+
+    qtbot.addWidget(win, before_close_func=lambda w: before_close())
+    win.resize(1400, 900)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.runner.shutdown()
+
+
+def settle(qtbot, window, timeout=10_000):
+    """Wait until the newest evaluation has reached the canvas."""
+    qtbot.waitUntil(
+        lambda: (
+            not window._refresh.isActive()
+            and not window.runner._timer.isActive()
+            and not window.runner.busy
+        ),
+        timeout=timeout,
+    )
+    qtbot.wait(10)
+    return window.trace
