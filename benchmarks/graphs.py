@@ -21,7 +21,11 @@ def _graph(leaves: dict[str, tuple[str, object]], ops: list[tuple[str, str, list
 def seed() -> Graph:
     return _graph(
         {"x": ("data", 1.0), "y": ("data", 2.0), "w": ("param", 1.0), "two": ("const", 2.0)},
-        [("y_hat", "mul", ["w", "x"]), ("diff", "sub", ["y_hat", "y"]), ("loss", "pow", ["diff", "two"])],
+        [
+            ("y_hat", "mul", ["w", "x"]),
+            ("diff", "sub", ["y_hat", "y"]),
+            ("loss", "pow", ["diff", "two"]),
+        ],
     )
 
 
