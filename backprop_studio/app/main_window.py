@@ -232,7 +232,9 @@ class MainWindow(QMainWindow):
             self.push(commands.SetValue(self.graph, name, value, session))
 
     def auto_layout(self) -> None:
-        positions = layered_layout(self.graph)
+        positions = layered_layout(
+            self.graph, layer_gap=style.LAYOUT_LAYER_GAP, row_gap=style.LAYOUT_ROW_GAP
+        )
         moves = {
             n.name: (n.position, positions[n.name])
             for n in self.graph

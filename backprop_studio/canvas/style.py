@@ -18,7 +18,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QGuiApplication, QPalett
 # ---- sizes (scene units = pixels at 100 % zoom) ---------------------------------------------
 NODE_WIDTH = 240.0
 # what model.layout.layered_layout should be given so cards and edge labels do not collide
-LAYOUT_LAYER_GAP = NODE_WIDTH + 100.0
+LAYOUT_LAYER_GAP = NODE_WIDTH + 100.0  # = model.layout.LAYER_GAP
 LAYOUT_ROW_GAP = 120.0
 HEADER_HEIGHT = 28.0
 ROW_HEIGHT = 18.0

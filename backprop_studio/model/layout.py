@@ -19,8 +19,12 @@ Position = tuple[float, float]
 _SWEEPS = 4  # barycentre passes (alternating direction); more rarely helps a toy graph
 
 
+# Room for a node card (240 wide on the canvas) plus the edge between two columns.
+LAYER_GAP = 340.0
+ROW_GAP = 120.0
+
 def layered_layout(
-    graph: Graph, *, layer_gap: float = 220.0, row_gap: float = 110.0
+    graph: Graph, *, layer_gap: float = LAYER_GAP, row_gap: float = ROW_GAP
 ) -> dict[str, Position]:
     """A position for every node: columns by longest path from the leaves, rows centred per column.
 
@@ -50,8 +54,8 @@ def complete_layout(
     graph: Graph,
     known: Mapping[str, Position],
     *,
-    layer_gap: float = 220.0,
-    row_gap: float = 110.0,
+    layer_gap: float = LAYER_GAP,
+    row_gap: float = ROW_GAP,
 ) -> dict[str, Position]:
     """Positions for every node, keeping those in ``known`` and placing the rest near neighbours.
 

@@ -6,7 +6,7 @@ import random
 import time
 
 from backprop_studio.model.graph import Graph, Node
-from backprop_studio.model.layout import complete_layout, layered_layout
+from backprop_studio.model.layout import LAYER_GAP, complete_layout, layered_layout
 from backprop_studio.model.program import parse_program
 
 SEED = """\
@@ -58,8 +58,8 @@ def test_seed_story_flows_left_to_right_with_the_output_rightmost():
     pos = layered_layout(g)
     assert_clean(g, pos)
     assert pos["loss"][0] == max(x for x, _ in pos.values())
-    assert pos["const_1"][0] == pos["loss"][0] - 220.0  # a late leaf sits next to its consumer
-    assert pos["y"][0] == pos["sub_1"][0] - 220.0
+    assert pos["const_1"][0] == pos["loss"][0] - LAYER_GAP  # a late leaf sits next to its consumer
+    assert pos["y"][0] == pos["sub_1"][0] - LAYER_GAP
 
 
 def test_gaps_and_centring_per_column():
@@ -114,8 +114,8 @@ def test_complete_layout_keeps_known_positions_and_places_new_nodes_by_their_nei
     pos = complete_layout(g, known)
     for name, p in known.items():
         assert pos[name] == p
-    assert pos["big"][0] == pos["loss"][0] + 220.0
-    assert pos["const_2"][0] == pos["big"][0] - 220.0  # the new constant sits left of its consumer
+    assert pos["big"][0] == pos["loss"][0] + LAYER_GAP
+    assert pos["const_2"][0] == pos["big"][0] - LAYER_GAP  # the new constant sits left of its consumer
     assert len(set(pos.values())) == len(pos)
 
 
