@@ -40,9 +40,11 @@ class RemoveNode(QUndoCommand):
         self.node: Node | None = None
         self.index = -1
         self.edges: list[tuple[Edge, int]] = []
+        self.was_output = False
 
     def redo(self) -> None:
         self.node = copy.deepcopy(self.graph.node(self.name))
+        self.was_output = self.graph.explicit_output == self.name
         touching = sorted(self.graph.edges_of(self.name), key=self.graph.edges.index, reverse=True)
         self.edges = [(edge, self.graph.remove_edge(edge)) for edge in touching]
         self.index = self.graph.remove_node(self.name)
@@ -52,6 +54,8 @@ class RemoveNode(QUndoCommand):
         self.graph.insert_node(self.index, copy.deepcopy(self.node))
         for edge, index in reversed(self.edges):
             self.graph.insert_edge(index, edge)
+        if self.was_output:
+            self.graph.set_output(self.name)
 
 
 class AddEdge(QUndoCommand):

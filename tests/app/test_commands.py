@@ -79,6 +79,7 @@ def edit_scripts(draw):
 @given(edit_scripts())
 def test_random_edits_then_undo_all_restore_the_graph(script):
     graph = seed_graph()
+    graph.set_output("loss")
     before = graph.structure()
     stack = QUndoStack()
     counter = 0
