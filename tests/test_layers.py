@@ -30,3 +30,12 @@ def test_engine_loads_no_qt():
     loaded = _loaded_after("import backprop_studio.engine.autograd, backprop_studio.engine.compile")
     assert "torch" in loaded
     assert "PySide6" not in loaded
+
+
+def test_gui_modules_do_not_import_torch_at_load_time():
+    # torch takes ~1 s to import; the window must not wait for it
+    loaded = _loaded_after(
+        "import backprop_studio.app.main_window, backprop_studio.canvas.scene, backprop_studio.cli"
+    )
+    assert "PySide6" in loaded
+    assert "torch" not in loaded
