@@ -38,7 +38,12 @@ class MainWindow(QMainWindow):
     def __init__(self, runner: EvalRunner | None = None) -> None:
         super().__init__()
         self.setObjectName("MainWindow")
-        self.resize(1400, 860)
+        screen = QGuiApplication.primaryScreen()
+        area = screen.availableGeometry() if screen else None
+        if area is not None and area.width() > 800:
+            self.resize(int(area.width() * 0.92), int(area.height() * 0.92))
+        else:
+            self.resize(1400, 860)
         self.document = Document(parent=self)
         self.undo_group = QUndoGroup(self)
         self.runner = runner or EvalRunner(self)
@@ -64,6 +69,8 @@ class MainWindow(QMainWindow):
             "History", self.history, Qt.DockWidgetArea.LeftDockWidgetArea
         )
         self.history_dock.hide()
+        self.resizeDocks([self.palette_dock, self.inspector_dock], [190, 300], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.inspector_dock, self.program_dock], [330, 300], Qt.Orientation.Vertical)
         self.status_value = QLabel()
         self.statusBar().addPermanentWidget(self.status_value)
         self.files = FileActions(self)
