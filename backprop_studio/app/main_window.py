@@ -69,8 +69,12 @@ class MainWindow(QMainWindow):
             "History", self.history, Qt.DockWidgetArea.LeftDockWidgetArea
         )
         self.history_dock.hide()
-        self.resizeDocks([self.palette_dock, self.inspector_dock], [190, 300], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.inspector_dock, self.program_dock], [330, 300], Qt.Orientation.Vertical)
+        self.resizeDocks(
+            [self.palette_dock, self.inspector_dock], [190, 300], Qt.Orientation.Horizontal
+        )
+        self.resizeDocks(
+            [self.inspector_dock, self.program_dock], [330, 300], Qt.Orientation.Vertical
+        )
         self.status_value = QLabel()
         self.statusBar().addPermanentWidget(self.status_value)
         self.files = FileActions(self)
@@ -322,6 +326,12 @@ class MainWindow(QMainWindow):
                 self.quick_add(pos)
                 return True
         return super().eventFilter(obj, event)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        # follow the system when it switches between light and dark
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self.scene.set_theme(style.current_theme())
+        super().changeEvent(event)
 
     # ---- closing -------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override

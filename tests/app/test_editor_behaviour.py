@@ -185,3 +185,21 @@ def test_save_as_json_and_title(qtbot, window, tmp_path, monkeypatch):
     assert Document.open(tmp_path / "one.json").graph.names == ["w"]
     assert Path(window.files.recent()[0]).name == "one.json"
     QApplication.processEvents()
+
+
+def test_dark_palette_switches_the_canvas_theme(qtbot, window):
+    from PySide6.QtGui import QColor, QPalette
+
+    from backprop_studio.canvas import style
+
+    app = QApplication.instance()
+    old = app.palette()
+    try:
+        dark = QPalette(old)
+        dark.setColor(QPalette.ColorRole.Window, QColor(30, 30, 30))
+        dark.setColor(QPalette.ColorRole.WindowText, QColor(230, 230, 230))
+        app.setPalette(dark)
+        qtbot.waitUntil(lambda: window.scene.theme is style.DARK)
+    finally:
+        app.setPalette(old)
+    qtbot.waitUntil(lambda: window.scene.theme is style.LIGHT)
