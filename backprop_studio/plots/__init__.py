@@ -1,0 +1,1 @@
+"""Plots (pyqtgraph lives here alone): the loss plot and parameter trajectories."""
