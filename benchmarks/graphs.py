@@ -4,29 +4,9 @@ from __future__ import annotations
 
 import torch
 
-from backprop_studio.model.graph import Graph, Node
-
-
-def _graph(leaves: dict[str, tuple[str, object]], ops: list[tuple[str, str, list[str]]]) -> Graph:
-    graph = Graph()
-    for name, (op, value) in leaves.items():
-        graph.add_node(Node(name, op, value=value))
-    for name, op, inputs in ops:
-        node = graph.add_node(Node(name, op))
-        for port, src in zip(node.spec.inputs, inputs):
-            graph.connect(src, name, port)
-    return graph
-
-
-def seed() -> Graph:
-    return _graph(
-        {"x": ("data", 1.0), "y": ("data", 2.0), "w": ("param", 1.0), "two": ("const", 2.0)},
-        [
-            ("y_hat", "mul", ["w", "x"]),
-            ("diff", "sub", ["y_hat", "y"]),
-            ("loss", "pow", ["diff", "two"]),
-        ],
-    )
+from backprop_studio.model.builders import build as _graph
+from backprop_studio.model.builders import seed_graph as seed  # noqa: F401  (re-exported)
+from backprop_studio.model.graph import Graph
 
 
 def mlp(batch: int = 64, hidden: int = 16) -> Graph:
