@@ -7,7 +7,16 @@ program text and the inspector follow. Evaluation runs on the engine thread afte
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEasingCurve,
+    QEvent,
+    QObject,
+    QPointF,
+    Qt,
+    QTimer,
+    QVariantAnimation,
+    Signal,
+)
 from PySide6.QtGui import QCloseEvent, QCursor, QGuiApplication, QKeyEvent, QUndoGroup
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QUndoView, QWidget
 
@@ -29,6 +38,7 @@ from .program_view import ProgramView
 from .quick_add import QuickAdd
 from .runner import EvalRunner
 
+LAYOUT_GLIDE_MS = 300
 LEAF_DEFAULTS = {"param": ("w", 1.0), "data": ("x", 1.0), "const": ("c", 1.0)}
 
 
@@ -251,9 +261,29 @@ class MainWindow(QMainWindow):
             for n in self.graph
             if n.name in positions and positions[n.name] != n.position
         }
-        if moves:
-            self.push(commands.MoveNodes(self.graph, moves, "Auto-layout"))
-        QTimer.singleShot(0, self.view.fit_to_graph)
+        if not moves:
+            return
+        # glide the cards to their places, then record the move as one undoable step
+        animation = QVariantAnimation(self)
+        animation.setDuration(LAYOUT_GLIDE_MS)
+        animation.setStartValue(0.0)
+        animation.setEndValue(1.0)
+        animation.setEasingCurve(QEasingCurve.Type.InOutCubic)
+
+        def glide(t: float) -> None:
+            for name, ((x0, y0), (x1, y1)) in moves.items():
+                if name in self.graph:
+                    self.scene.node_item(name).setPos(x0 + (x1 - x0) * t, y0 + (y1 - y0) * t)
+
+        def land() -> None:
+            if all(name in self.graph for name in moves):
+                self.push(commands.MoveNodes(self.graph, moves, "Auto-layout"))
+            self.view.fit_to_graph()
+
+        animation.valueChanged.connect(glide)
+        animation.finished.connect(land)
+        animation.start(QVariantAnimation.DeletionPolicy.DeleteWhenStopped)
+        self._layout_animation = animation
 
     def view_center(self) -> QPointF:
         return self.view.mapToScene(self.view.viewport().rect().center())

@@ -203,3 +203,18 @@ def test_dark_palette_switches_the_canvas_theme(qtbot, window):
     finally:
         app.setPalette(old)
     qtbot.waitUntil(lambda: window.scene.theme is style.LIGHT)
+
+
+def test_auto_layout_glides_then_is_one_undo_step(qtbot, window):
+    open_seed(window)
+    window.graph.set_position("w", (900.0, 900.0))  # mess one node up (not through the stack)
+    before = window.graph.node("w").position
+    count = window.document.undo_stack.count()
+    window.auto_layout()
+    qtbot.waitUntil(lambda: window.document.undo_stack.count() == count + 1, timeout=3000)
+    after = window.graph.node("w").position
+    assert after != before
+    item = window.scene.node_item("w")
+    assert (item.pos().x(), item.pos().y()) == after
+    window.document.undo_stack.undo()
+    assert window.graph.node("w").position == before
