@@ -20,3 +20,14 @@ def _isolated_app_state(tmp_path_factory, monkeypatch):
         QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(root / "config")
     )
     yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _empty_clipboard_at_exit():
+    """Qt's offscreen platform crashes at exit while its clipboard still holds data."""
+    yield
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is not None:
+        app.clipboard().clear()
