@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .model.graph import Graph, GraphError
 
-COMMANDS = ("eval",)
+COMMANDS = ("eval", "train")
 
 
 class CliError(Exception):
@@ -57,6 +57,7 @@ def _command_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="backprop-studio")
     sub = parser.add_subparsers(dest="command", required=True)
     cli_commands.add_eval(sub)
+    cli_commands.add_train(sub)
     return parser
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import sys
+import time
 
 from .cli import CliError, add_source_arguments, load_source
 from .model.shapes import Value
@@ -106,3 +108,124 @@ def chain_rule_text(trace: Trace, k: int) -> str:
         f"{head} = ∂{out}/∂{e.dst} · ∂{e.dst}/∂{e.src} = ({fmt(upstream)}) · ({fmt(local)})"
         f" = {fmt(trace.edge_grads[k])}"
     )
+
+
+# ---- train -----------------------------------------------------------------------------------
+def add_train(sub: argparse._SubParsersAction) -> None:
+    from .model.document_schema import OPTIMIZERS
+
+    p = sub.add_parser(
+        "train",
+        help="train the parameters with torch.optim and print the losses",
+        description="Minimise the graph's output with SGD, SGD with momentum or Adam "
+        "(torch.optim). Steps, learning rate and optimizer default to the file's settings.",
+    )
+    add_source_arguments(p)
+    p.add_argument("--steps", type=_steps, help="how many updates (default: the file's)")
+    p.add_argument("--lr", type=_positive, help="learning rate (default: the file's)")
+    p.add_argument("--optimizer", choices=OPTIMIZERS, help="default: the file's")
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help='print {"losses": [...], "params": {...}, "final_loss": ...} instead of a summary',
+    )
+    p.set_defaults(handler=run_train)
+
+
+def _steps(text: str) -> int:
+    from .model.document_schema import MAX_STEPS
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if not 1 <= value <= MAX_STEPS:
+        raise argparse.ArgumentTypeError(f"must be from 1 to {MAX_STEPS:,}")
+    return value
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError("must be a positive number")
+    return value
+
+
+def run_train(ns: argparse.Namespace) -> int:
+    from .engine.training import Trainer, TrainingError, TrainSettings
+
+    graph, settings = load_source(ns)
+    training = dict(settings.get("training", {}))
+    if ns.lr is not None:
+        training["lr"] = ns.lr
+    if ns.optimizer is not None:
+        training["optimizer"] = ns.optimizer
+    steps = ns.steps if ns.steps is not None else int(training.get("steps", 100))
+    train_settings = TrainSettings.from_dict({**settings, "training": training})
+    bar = ProgressBar(steps) if sys.stderr.isatty() else None
+    try:
+        trainer = Trainer(graph, train_settings)
+        losses = []
+        for i in range(steps):
+            losses.append(trainer.step())
+            if bar is not None:
+                bar.update(i + 1, losses[-1])
+        final = trainer.checked_loss()
+    except TrainingError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        if bar is not None:
+            bar.close()
+    params = trainer.param_values()
+    if ns.json:
+        print(json.dumps({"losses": losses, "params": params, "final_loss": final}))
+        return 0
+    name = {"sgd": "SGD", "momentum": "SGD with momentum", "adam": "Adam"}
+    print(
+        f"trained {steps} step{'s' * (steps != 1)} with "
+        f"{name.get(train_settings.optimizer, train_settings.optimizer)}, lr {train_settings.lr:g}"
+    )
+    print(f"{'iteration':>9}  loss")
+    shown = sorted({round(k * steps / 10) for k in range(11)})
+    for it in shown:
+        loss = losses[it] if it < steps else final
+        print(f"{it:>9}  {fmt(loss)}")
+    for param, value in params.items():
+        print(f"{param} = {_short(value)}")
+    return 0
+
+
+class ProgressBar:
+    """``[#####     ] 50% 500/1,000 steps · loss 0.1234`` on stderr, redrawn at most 10 times a
+    second and only once a run has taken half a second, so short runs print nothing."""
+
+    WIDTH = 30
+
+    def __init__(self, total: int, delay: float = 0.5) -> None:
+        self.total = total
+        self.start = time.monotonic()
+        self.delay = delay
+        self.next = self.start + delay
+        self.drawn = False
+
+    def update(self, done: int, loss: float) -> None:
+        now = time.monotonic()
+        if now < self.next:
+            return
+        self.next = now + 0.1
+        filled = self.WIDTH * done // self.total
+        bar = "#" * filled + " " * (self.WIDTH - filled)
+        sys.stderr.write(
+            f"\r[{bar}] {100 * done // self.total:3d}% {done:,}/{self.total:,} steps"
+            f" · loss {fmt(loss)}  "
+        )
+        sys.stderr.flush()
+        self.drawn = True
+
+    def close(self) -> None:
+        if self.drawn:
+            sys.stderr.write("\r" + " " * 100 + "\r")
+            sys.stderr.flush()

@@ -252,3 +252,49 @@ def _load_contents(graph: Graph, source: Graph) -> None:
     for edge in source.edges:
         graph.insert_edge(len(graph.edges), edge)
     graph.set_output(source.explicit_output)
+
+
+MERGE_TRAINING_OPTION = 2
+
+
+class SetTrainingOption(QUndoCommand):
+    """One of the document's ``settings["training"]`` entries (learning rate, optimizer, …), so
+    that it is saved with the file and changing it marks the document modified. Consecutive
+    changes of the same entry merge, so stepping the learning rate up five times is one step."""
+
+    def __init__(self, settings: dict, key: str, value: object, parent=None) -> None:
+        super().__init__(f"Set {TRAINING_OPTION_NAMES.get(key, key)}", parent)
+        self.training = settings.setdefault("training", {})
+        self.key = key
+        self.had = key in self.training
+        self.old = copy.deepcopy(self.training.get(key))
+        self.new = copy.deepcopy(value)
+
+    def id(self) -> int:
+        return MERGE_TRAINING_OPTION
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, SetTrainingOption) or other.key != self.key:
+            return False
+        if other.training is not self.training:
+            return False
+        self.new = other.new
+        return True
+
+    def redo(self) -> None:
+        self.training[self.key] = copy.deepcopy(self.new)
+
+    def undo(self) -> None:
+        if self.had:
+            self.training[self.key] = copy.deepcopy(self.old)
+        else:
+            self.training.pop(self.key, None)
+
+
+TRAINING_OPTION_NAMES = {
+    "lr": "learning rate",
+    "optimizer": "optimizer",
+    "steps": "training steps",
+    "clip": "gradient clipping",
+    "momentum": "momentum",
+}

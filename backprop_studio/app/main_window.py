@@ -37,6 +37,7 @@ from .palette import Palette
 from .program_view import ProgramView
 from .quick_add import QuickAdd
 from .runner import EvalRunner
+from .training_controller import TrainingController
 
 LAYOUT_GLIDE_MS = 300
 LEAF_DEFAULTS = {"param": ("w", 1.0), "data": ("x", 1.0), "const": ("c", 1.0)}
@@ -93,6 +94,7 @@ class MainWindow(QMainWindow):
         self._refresh.setInterval(0)
         self._refresh.timeout.connect(self._after_graph_change)
         self._wire()
+        self.training = TrainingController(self)
         self.actions_by_name = build_menus(self)
         self.set_document(self.document)
 
@@ -371,4 +373,5 @@ class MainWindow(QMainWindow):
         self.files.remember_window()
         self.document.discard_recovery()
         self.runner.shutdown()
+        self.training.shutdown()
         event.accept()

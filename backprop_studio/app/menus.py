@@ -81,11 +81,17 @@ def build_menus(window) -> dict[str, QAction]:
     m.addSeparator()
     for dock in (window.palette_dock, window.inspector_dock, window.program_dock):
         m.addAction(dock.toggleViewAction())
+    for dock in window.training.docks:
+        m.addAction(dock.toggleViewAction())
 
     m = bar.addMenu("&Run")
     acts["evaluate"] = _action(
         window, m, "&Evaluate", lambda: window.runner.evaluate_now(window.graph, window.dtype), "F5"
     )
+    m.addSeparator()
+    for name, action in window.training.actions.items():
+        m.addAction(action)
+        acts[name] = action
 
     m = bar.addMenu("&Help")
     _action(window, m, "&About Backprop Studio", partial(_about, window))

@@ -7,6 +7,7 @@ step anyway, and a non-finite loss triggers one instrumented run that names the 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import torch
@@ -120,6 +121,34 @@ class Trainer:
 
     def param_values(self) -> dict[str, Value]:
         return {name: to_plain(p) for name, p in zip(self.param_names, self.params)}
+
+    @property
+    def param_shapes(self) -> list[tuple[int, ...]]:
+        return [tuple(p.shape) for p in self.params]
+
+    def flat_params(self) -> torch.Tensor:
+        """All parameters in one detached float64 vector: one cheap copy per step, so that a
+        timeline can keep every iteration's parameters without holding tensors."""
+        return torch.cat([p.detach().reshape(-1) for p in self.params]).to(torch.float64)
+
+    def trace_at(self, flat: Sequence[float]) -> Trace:
+        """A full Trace at the parameters ``flat`` (as from ``flat_params``); the trainer's own
+        tensors and optimizer state are left as they are."""
+        vector = torch.as_tensor(flat, dtype=torch.float64)
+        leaves = list(self.slots)
+        start = 0
+        for slot, p in zip(self.param_slots, self.params):
+            size = p.numel()
+            leaves[slot] = vector[start : start + size].reshape(p.shape).to(p.dtype)
+            start += size
+        return run(self.plan, leaves)
+
+    def checked_loss(self) -> float:
+        """The current loss; TrainingError naming the node when it is not finite."""
+        value = self.loss()
+        if value != value or value in (float("inf"), float("-inf")):
+            raise self._diverged()
+        return value
 
     def reset(self) -> None:
         """Back to the initial parameters, with a fresh optimizer state."""

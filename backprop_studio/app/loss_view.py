@@ -1,0 +1,42 @@
+"""The loss dock's contents: the loss plot and the parameter trajectories side by side, with the
+timeline under both, so the slider and the plots' x axes read as one thing."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
+
+from ..plots.loss_plot import LossPlot
+from ..plots.param_plot import ParamPlot
+from .timeline import Timeline
+
+
+class LossView(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.loss_plot = LossPlot()
+        self.param_plot = ParamPlot()
+        self.timeline = Timeline()
+        self.log_scale = QCheckBox("log scale")
+        self.log_scale.setToolTip("a logarithmic loss axis")
+        self.readout = QLabel()
+        self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        top = QHBoxLayout()
+        top.setContentsMargins(4, 0, 4, 0)
+        top.addWidget(self.log_scale)
+        top.addStretch(1)
+        top.addWidget(self.readout)
+        plots = QSplitter(Qt.Orientation.Horizontal)
+        plots.addWidget(self.loss_plot)
+        plots.addWidget(self.param_plot)
+        plots.setStretchFactor(0, 3)
+        plots.setStretchFactor(1, 2)
+        plots.setChildrenCollapsible(False)
+        self.splitter = plots
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(top)
+        layout.addWidget(plots, 1)
+        layout.addWidget(self.timeline)
+        self.log_scale.toggled.connect(self.loss_plot.set_log)
