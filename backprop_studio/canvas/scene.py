@@ -42,6 +42,7 @@ class GraphScene(QGraphicsScene):
     delete_requested = Signal(list, list)  # node names, Edges (not touching those nodes)
     rename_requested = Signal(str, str)  # old, new
     status_message = Signal(str)  # why a gesture was refused
+    display_reset = Signal()  # items are about to be refilled (new graph or trace): drop overlays
 
     def __init__(self, parent: object | None = None, theme: Theme | None = None) -> None:
         super().__init__(parent)
@@ -69,6 +70,7 @@ class GraphScene(QGraphicsScene):
 
     def set_graph(self, graph: Graph | None) -> None:
         """Mirror ``graph`` (None: an empty scene); forget the previous graph and its items."""
+        self.display_reset.emit()
         if self._graph is not None:
             for signal, slot in self._slots(self._graph):
                 signal.disconnect(slot)
@@ -171,6 +173,7 @@ class GraphScene(QGraphicsScene):
     # ---- what the items show ---------------------------------------------------------------
     def show_trace(self, trace: Trace | None) -> None:
         """Show a run's values, gradients and per-edge gradients (None: the graph's own values)."""
+        self.display_reset.emit()
         self._trace = trace
         flows: dict[Edge, tuple] = {}
         if trace is not None:

@@ -25,8 +25,9 @@ from backprop_studio.model.graph import Edge
 from backprop_studio.model.shapes import Value
 
 from .. import style
+from ..flow_text import chain_rule_text
 from ..style import EDGE_HIT_WIDTH, EDGE_WIDTH, PORT_RADIUS, Z_EDGE, Theme
-from ..value_text import format_number, format_short, full_text, magnitude, signed
+from ..value_text import format_short, full_text, magnitude, signed
 from .node import NodeItem
 
 ARROW_LENGTH = 9.0
@@ -142,13 +143,15 @@ class EdgeItem(QGraphicsItem):
         e = self.edge
         lines = [f"{e.src} → {e.dst}.{e.port}"]
         if self._grad is not None:
+            u, v = self.src_item.title, self.dst_item.title
+            uses = [
+                x
+                for x in self.dst_item.edge_items()
+                if x.edge.src == e.src and x.dst_item is self.dst_item
+            ]
+            via = f"{v}.{e.port}" if len(uses) > 1 else None
+            lines.append(chain_rule_text(u, v, self._grad, self._upstream, self._local, via))
             lines.append(f"∂L/∂{e.src} along this edge = {full_text(self._grad)}")
-            if self._local is not None and self._upstream is not None:
-                up = self._upstream
-                up_text = format_number(up) if not isinstance(up, list) else "G"
-                lines.append(
-                    f"= ∂L/∂{e.dst} · ∂{e.dst}/∂{e.src} = ({up_text}) · ({format_number(self._local)})"
-                )
         return "\n".join(lines)
 
     # ---- geometry ------------------------------------------------------------------------

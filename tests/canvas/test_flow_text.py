@@ -1,0 +1,60 @@
+"""The words of the animation: the chain rule with the Trace's numbers, partial sums, narration."""
+
+from __future__ import annotations
+
+from backprop_studio.canvas.flow_plan import FlowPlan, NodeState
+from backprop_studio.canvas.flow_text import Labels, chain_rule, narration, sum_text
+from backprop_studio.engine.autograd import evaluate
+from backprop_studio.model.builders import build, seed_graph
+
+
+def test_scalar_chain_rule_has_the_real_numbers():
+    trace = evaluate(seed_graph())
+    k = trace.edges.index(next(e for e in trace.edges if (e.src, e.dst) == ("w", "y_hat")))
+    labels = Labels({"y_hat": "ŷ"})
+    assert chain_rule(trace, k, labels) == "∂L/∂w (via ŷ) = ∂L/∂ŷ · ∂ŷ/∂w = (-2) · (1) = -2"
+    x = trace.edges.index(next(e for e in trace.edges if e.src == "x"))
+    assert chain_rule(trace, x, labels) == "∂L/∂x (via ŷ): no gradient flows along this edge"
+
+
+def test_tensor_chain_rule_gives_shapes_and_norms():
+    graph = build(
+        {"W": ("param", [[1.0, 2.0], [3.0, 4.0]]), "x": ("data", [1.0, -1.0])},
+        [("h", "matmul", ["W", "x"]), ("loss", "sum", ["h"])],
+    )
+    trace = evaluate(graph)
+    k = trace.edges.index(next(e for e in trace.edges if e.src == "W"))
+    assert chain_rule(trace, k) == "∂L/∂W (via h) = ∂L/∂h · ∂h/∂W: [2] ‖·‖ 1.41 → [2×2] ‖·‖ 2"
+
+
+def test_a_node_used_twice_names_the_port():
+    trace = evaluate(build({"a": ("param", 3.0)}, [("s", "mul", ["a", "a"])]))
+    assert [chain_rule(trace, k).split(" = ")[0] for k in range(2)] == [
+        "∂L/∂a (via s.a)",
+        "∂L/∂a (via s.b)",
+    ]
+
+
+def test_partial_sums_read_like_arithmetic():
+    assert sum_text(NodeState(1.0, -9.0, (-3.0, -3.0, -3.0), 3, 3)) == "grad = -3 + -3 + -3 = -9"
+    assert (
+        sum_text(NodeState(1.0, -6.0, (-3.0, -3.0), 2, 3))
+        == "grad = -3 + -3 + … = -6 so far (2 of 3)"
+    )
+    many = NodeState(1.0, 6.0, (1.0,) * 6, 6, 6)
+    assert sum_text(many) == "grad = 1 + 1 + 1 + 1 + … (6 terms) = 6"
+    assert sum_text(NodeState(1.0, 2.0, (), 1, 1)) == ""
+
+
+def test_narration_walks_forward_then_backward():
+    trace = evaluate(seed_graph())
+    labels = Labels({"y_hat": "ŷ"}, {"y_hat": "mul", "diff": "sub", "loss": "pow"})
+    plan = FlowPlan(trace)
+    told = [narration(plan, k, labels) for k in range(len(plan) + 1)]
+    assert told[0].heading == "Ready"
+    assert "ŷ = w × x = 1" in told[2].text
+    assert told[plan.forward_count + 1].heading == "Backward · start"
+    last = narration(plan, len(plan), labels, finished=True)
+    assert last.heading == "Backward · edge 3 of 3"
+    assert last.formula == "∂L/∂w (via ŷ) = ∂L/∂ŷ · ∂ŷ/∂w = (-2) · (1) = -2"
+    assert last.text.endswith("Done: every node now shows the gradient torch computed.")
