@@ -30,6 +30,7 @@ from ..model.layout import layered_layout
 from ..model.program import auto_name
 from ..model.trace import Trace
 from . import clipboard
+from .backward_panel import BackwardPanel
 from .files import FileActions
 from .inspector import Inspector
 from .menus import build_menus
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
         self._refresh.timeout.connect(self._after_graph_change)
         self._wire()
         self.training = TrainingController(self)
+        self.backward = BackwardPanel(self)
         self.actions_by_name = build_menus(self)
         self.set_document(self.document)
 

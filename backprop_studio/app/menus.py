@@ -93,6 +93,8 @@ def build_menus(window) -> dict[str, QAction]:
         m.addAction(action)
         acts[name] = action
 
+    acts.update(window.backward.fill_menu(bar.addMenu("&Backward")))
+
     m = bar.addMenu("&Help")
     _action(window, m, "&About Backprop Studio", partial(_about, window))
     return acts
