@@ -75,6 +75,7 @@ class _Worker(QObject):
         self.stop = stop
         self.run = 0
         self.latest = 0  # the run the UI wants; set from the UI thread, read by the loop
+        self.live_wanted = True  # the UI is ready for a Trace at the newest parameters
         self.trainer = None
         self._lock = threading.Lock()
         self._wanted: _Wanted | None = None
@@ -127,7 +128,8 @@ class _Worker(QObject):
             rows.append(trainer.flat_params())
             now = time.perf_counter()
             if now >= next_emit:
-                self.progress.emit(run, self._batch(first, losses, rows, now - start, True))
+                live, self.live_wanted = self.live_wanted, False
+                self.progress.emit(run, self._batch(first, losses, rows, now - start, live))
                 self._serve()
                 first, losses, rows = trainer.iteration, [], []
                 start = now
@@ -208,6 +210,11 @@ class TrainRunner(QObject):
         self._stop.clear()
         self.busy = True
         self._train.emit(self.run, steps)
+
+    def want_live_trace(self) -> None:
+        """Send a Trace at the newest parameters with the next batch (one per canvas frame,
+        so a large graph's instrumented run is never repeated for frames nobody sees)."""
+        self._worker.live_wanted = True
 
     def pause(self) -> None:
         self._stop.set()

@@ -9,31 +9,33 @@ Run with other settings starts the next one, and the previous loss curve stays, 
 
 from __future__ import annotations
 
-import math
-import time
-from dataclasses import replace
-
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow
 
 from .. import commands
 from ..model.shapes import Value, shape_of
-from ..model.trace import Trace
-from ..plots.loss_plot import format_loss
 from .loss_view import LossView
-from .train_history import TraceCache, TrainingHistory
+from .train_history import TrainingHistory
 from .train_runner import Batch, RunInfo, TrainRunner
+from .training_display import TrainingDisplay
 from .training_panel import TrainingPanel
 
-DRAW_INTERVAL_S = 0.05  # plots and canvas follow a run at most 20 times a second
 TRAINER_KEYS = ("optimizer", "lr", "momentum", "clip")
+OPTIMIZER_NAMES = {"sgd": "SGD", "momentum": "momentum", "adam": "Adam"}
 
 
 def _trainer_key(settings: dict) -> tuple:
+    """What a trainer is built from: a change in any of these starts a new run."""
     training = settings.get("training", {})
     return (settings.get("dtype"), *(training.get(k) for k in TRAINER_KEYS))
+
+
+def run_label(settings: dict) -> str:
+    t = settings.get("training", {})
+    clip = f", clip {t['clip']:g}" if t.get("clip") is not None else ""
+    return f"{OPTIMIZER_NAMES.get(t.get('optimizer'), '')} lr {t.get('lr', 0):g}{clip}"
 
 
 class TrainingController(QObject):
@@ -45,54 +47,50 @@ class TrainingController(QObject):
         self.runner = TrainRunner(self)
         self.panel = TrainingPanel()
         self.view = LossView()
-        self.loss_plot, self.param_plot = self.view.loss_plot, self.view.param_plot
-        self.timeline = self.view.timeline
-        self.history: TrainingHistory | None = None
-        self.traces = TraceCache()
+        self.loss_plot, self.timeline = self.view.loss_plot, self.view.timeline
+        self.display = TrainingDisplay(window, self.view, self.panel.status, self.runner)
         self.run_settings: dict | None = None
         self.origin: dict[str, Value] | None = None  # parameters before training began
         self.alive = False  # the worker's trainer can go on from the history's latest iteration
         self.message = ""
-        self.rate = 0.0
         self._document = None
+        self._connections: list = []
         self._committing = False
         self._committed = 0  # iteration last written into the graph
-        self._shown: int | None = None  # the old iteration on the canvas (None: live)
-        self._latest_trace: Trace | None = None
         self._after_stop = None
-        self._last_draw = 0.0
-        self._draw_timer = QTimer(self)
-        self._draw_timer.setSingleShot(True)
-        self._draw_timer.timeout.connect(self._draw)
         self.docks = [
-            self._dock(window, "Training", self.panel, Qt.DockWidgetArea.BottomDockWidgetArea),
-            self._dock(window, "Loss", self.view, Qt.DockWidgetArea.BottomDockWidgetArea),
+            self._dock("Training", self.panel),
+            self._dock("Loss", self.view),
         ]
         window.splitDockWidget(self.docks[0], self.docks[1], Qt.Orientation.Horizontal)
         window.resizeDocks(self.docks, [300, 900], Qt.Orientation.Horizontal)
         window.resizeDocks(self.docks[:1], [250], Qt.Orientation.Vertical)
-        self.actions = self._make_actions(window)
+        self.actions = self._make_actions()
         self._wire()
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
 
-    @staticmethod
-    def _dock(window, title: str, widget, area) -> QDockWidget:
-        dock = QDockWidget(title, window)
+    @property
+    def history(self) -> TrainingHistory | None:
+        return self.display.history
+
+    def _dock(self, title: str, widget) -> QDockWidget:
+        dock = QDockWidget(title, self.window)
         dock.setObjectName(f"{title}Dock")
         dock.setWidget(widget)
-        window.addDockWidget(area, dock)
+        self.window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
         return dock
 
-    def _make_actions(self, window) -> dict[str, QAction]:
+    def _make_actions(self) -> dict[str, QAction]:
         def action(text, slot, shortcut, tip) -> QAction:
-            act = QAction(text, window)
+            act = QAction(text, self.window)
             act.setShortcut(QKeySequence(shortcut))
             act.setStatusTip(tip)
             act.triggered.connect(lambda _checked=False: slot())
             return act
 
+        d = self.display
         return {
             "train_step": action("Training &Step", self.step, "Ctrl+T", "one optimizer step"),
             "train_run": action("&Run / Pause Training", self.toggle_run, "Ctrl+R", "train live"),
@@ -100,10 +98,10 @@ class TrainingController(QObject):
                 "Reset &Parameters", self.reset, "Ctrl+Shift+R", "back to before training"
             ),
             "iteration_back": action(
-                "Earlier Iteration", lambda: self._nudge(-1), "Alt+Left", "timeline back"
+                "Earlier Iteration", lambda: d.nudge(-1), "Alt+Left", "timeline back"
             ),
             "iteration_forward": action(
-                "Later Iteration", lambda: self._nudge(1), "Alt+Right", "timeline forward"
+                "Later Iteration", lambda: d.nudge(1), "Alt+Right", "timeline forward"
             ),
         }
 
@@ -118,12 +116,7 @@ class TrainingController(QObject):
         r.failed.connect(self._on_failed)
         r.progress.connect(self._on_progress)
         r.stopped.connect(self._on_stopped)
-        r.traced.connect(self._on_traced)
-        self.timeline.iteration_selected.connect(self.show_iteration)
-        self.timeline.live_requested.connect(self.go_live)
-        self.loss_plot.iteration_picked.connect(self.show_iteration)
         w.undo_group.activeStackChanged.connect(lambda _stack: self._attach(w.document))
-        w.runner.trace_ready.connect(self._on_evaluated)
 
     # ---- the document ----------------------------------------------------------------------
     @property
@@ -131,14 +124,16 @@ class TrainingController(QObject):
         return self.window.document.graph
 
     def _graph_signals(self, graph) -> list:
-        edited = self._graph_edited
+        def edited(*_args) -> None:
+            self._graph_edited()
+
         return [
-            (graph.node_added, lambda *_: edited()),
-            (graph.node_removed, lambda *_: edited()),
-            (graph.node_renamed, lambda *_: edited()),
-            (graph.edge_added, lambda *_: edited()),
-            (graph.edge_removed, lambda *_: edited()),
-            (graph.output_changed, lambda *_: edited()),
+            (graph.node_added, edited),
+            (graph.node_removed, edited),
+            (graph.node_renamed, edited),
+            (graph.edge_added, edited),
+            (graph.edge_removed, edited),
+            (graph.output_changed, edited),
             (graph.node_changed, lambda _n, attr: attr in ("value", "op") and edited()),
         ]
 
@@ -160,15 +155,16 @@ class TrainingController(QObject):
         self.loss_plot.clear_runs()
         self._set_message("")
         self._load_settings()
+        self._update_panel()
 
     def _load_settings(self, *_args) -> None:
         if self._document is not None:
             self.panel.load(self._document.settings.get("training", {}))
 
     def _set_option(self, key: str, value: object) -> None:
-        training = self.window.document.settings.setdefault("training", {})
-        if training.get(key) != value:
-            self.window.push(commands.SetTrainingOption(self.window.document.settings, key, value))
+        settings = self.window.document.settings
+        if settings.setdefault("training", {}).get(key) != value:
+            self.window.push(commands.SetTrainingOption(settings, key, value))
 
     def _graph_edited(self) -> None:
         """The computation changed under the run (an edit, an undo): the run is over."""
@@ -189,7 +185,10 @@ class TrainingController(QObject):
         self._train(int(self.window.document.settings.get("training", {}).get("steps", 100)))
 
     def toggle_run(self) -> None:
-        self.pause() if self.runner.busy else self.run()
+        if self.runner.busy:
+            self.pause()
+        else:
+            self.run()
 
     def pause(self) -> None:
         self.runner.pause()
@@ -202,17 +201,14 @@ class TrainingController(QObject):
             "training": dict(self.window.document.settings.get("training", {})),
         }
         self._set_message("")
-        if (
-            self.history is None
-            or not self.alive
-            or _trainer_key(settings) != _trainer_key(self.run_settings or {})
-        ):
+        current = _trainer_key(self.run_settings or {})
+        if self.history is None or not self.alive or _trainer_key(settings) != current:
             if self.history is not None:
                 self._end_run(archive=True)
             self.run_settings = settings
             self.runner.begin(self.graph, settings)
         self.runner.train(steps)
-        self.go_live()
+        self.display.go_live()
         self._update_panel()
 
     def reset(self) -> None:
@@ -230,13 +226,12 @@ class TrainingController(QObject):
 
     # ---- results from the training thread --------------------------------------------------
     def _on_started(self, info: RunInfo) -> None:
-        self.history = TrainingHistory(info.names, info.shapes, info.initial)
+        history = TrainingHistory(info.names, info.shapes, info.initial)
         self.alive = True
         self._committed = 0
         if self.origin is None:
-            self.origin = self.history.values_at(0)
-        self.param_plot.set_series(self.history.series_names)
-        self.traces.clear()
+            self.origin = history.values_at(0)
+        self.display.start(history, run_label(info.settings))
 
     def _on_failed(self, message: str, node) -> None:
         self._set_message(message)
@@ -251,28 +246,20 @@ class TrainingController(QObject):
             loss = batch.trace.output_value
             if isinstance(loss, float):
                 h.set_loss(batch.last, loss)
-            self.traces.put(batch.last, batch.trace)
-            self._latest_trace = batch.trace
-        if batch.losses and batch.seconds > 0:
-            rate = len(batch.losses) / batch.seconds
-            self.rate = rate if self.rate == 0 else 0.7 * self.rate + 0.3 * rate
+            self.display.add_trace(batch.last, batch.trace)
+        self.display.note_rate(len(batch.losses), batch.seconds)
 
     def _on_progress(self, batch: Batch) -> None:
         self._take(batch)
-        wait = self._last_draw + DRAW_INTERVAL_S - time.perf_counter()
-        if wait <= 0:
-            self._draw()
-        elif not self._draw_timer.isActive():
-            self._draw_timer.start(int(wait * 1000) + 1)
+        self.display.schedule()
 
     def _on_stopped(self, batch: Batch) -> None:
         self._take(batch)
         h = self.history
         if batch.reason == "error" and h is not None:
             self.alive = False
-            good = (batch.error_iteration or 0) - 1
-            h.truncate(max(good, 0))
-            self._latest_trace = None
+            h.truncate(max((batch.error_iteration or 0) - 1, 0))
+            self.display.forget_latest()
             self._set_message(
                 f"{batch.error} — lower the learning rate, or press Reset to start over"
             )
@@ -282,7 +269,7 @@ class TrainingController(QObject):
             if steps > 0:
                 self._write(h.values_at(h.iteration), f"Train {steps} step{'s' * (steps != 1)}")
             self._committed = h.iteration
-        self._draw()
+        self.display.draw()
         then, self._after_stop = self._after_stop, None
         if then is not None:
             then()
@@ -290,6 +277,7 @@ class TrainingController(QObject):
 
     @staticmethod
     def _truncate_to_finite(h: TrainingHistory) -> None:
+        """The document refuses NaN: a run ends at its last iteration with finite parameters."""
         if np.isfinite(h.latest).all():
             return
         ok = np.isfinite(h.data[: h.count, 1 : 1 + h.n_params]).all(axis=1)
@@ -314,127 +302,10 @@ class TrainingController(QObject):
             self._committing = False
 
     def _end_run(self, archive: bool) -> None:
-        if archive and self.history is not None:
-            self.loss_plot.archive()
-        else:
-            self.loss_plot.set_losses(np.zeros(0), np.zeros(0))
-            self.loss_plot.set_current(None)
-        self.history = None
+        self.display.end(archive)
         self.alive = False
-        self.run_settings = None if not archive else self.run_settings
-        self.traces.clear()
-        self._latest_trace = None
-        self._shown = None
-        self.param_plot.set_series([])
-        self.timeline.clear()
-        self.timeline.setEnabled(False)
-        self.view.readout.clear()
 
-    # ---- showing ---------------------------------------------------------------------------
-    def _draw(self) -> None:
-        self._draw_timer.stop()
-        self._last_draw = time.perf_counter()
-        h = self.history
-        if h is None:
-            return
-        x, y = h.loss_curve()
-        self.loss_plot.set_losses(x, y, self._run_label())
-        sx, cols = h.series_curve()
-        self.param_plot.set_data(sx, cols)
-        self.timeline.setEnabled(True)
-        self.timeline.set_last(h.iteration, h.stride)
-        if self._shown is None:
-            self.loss_plot.set_current(h.iteration)
-            self.param_plot.set_current(h.iteration)
-            if self._latest_trace is not None:
-                self._put_on_canvas(self._latest_trace)
-        self._update_status()
-
-    def _run_label(self) -> str:
-        t = (self.run_settings or {}).get("training", {})
-        name = {"sgd": "SGD", "momentum": "momentum", "adam": "Adam"}.get(t.get("optimizer"), "")
-        clip = f", clip {t['clip']:g}" if t.get("clip") is not None else ""
-        return f"{name} lr {t.get('lr', 0):g}{clip}"
-
-    def _put_on_canvas(self, trace: Trace) -> None:
-        # The Trace is newer than the graph's values, not stale: the canvas shows its numbers.
-        self.window.show_trace(replace(trace, revision=self.graph.revision))
-        if self._shown is not None and self.history is not None:
-            base = self.window.status_value.text()
-            self.window.status_value.setText(
-                f"iteration {self._shown} of {self.history.iteration} · {base}"
-            )
-
-    def show_iteration(self, iteration: int) -> None:
-        """Show an earlier iteration's values and gradients on the canvas and the plots."""
-        h = self.history
-        if h is None:
-            return
-        it = h.nearest(iteration)
-        if it == h.iteration and not self.runner.busy:
-            self.go_live()
-            return
-        self._shown = it
-        self.timeline.show_iteration(it, live=False)
-        self.loss_plot.set_current(it)
-        self.param_plot.set_current(it)
-        loss = h.loss_at(it)
-        self.view.readout.setText(f"iteration {it}: loss {format_loss(loss)}")
-        trace = self.traces.get(it)
-        if trace is not None:
-            self._put_on_canvas(trace)
-        else:
-            self.runner.request_trace(it, h.params_at(it))
-
-    def go_live(self) -> None:
-        """Follow the newest iteration again."""
-        was_old = self._shown is not None
-        self._shown = None
-        h = self.history
-        if h is None:
-            self.timeline.clear()
-            return
-        self.timeline.show_iteration(h.iteration, live=True)
-        self.loss_plot.set_current(h.iteration)
-        self.param_plot.set_current(h.iteration)
-        self.view.readout.clear()
-        if was_old:
-            trace = self._latest_trace or self.traces.get(h.iteration)
-            if trace is not None:
-                self._put_on_canvas(trace)
-            else:
-                self.window.runner.evaluate_now(self.graph, self.window.dtype)
-        self._update_status()
-
-    def _nudge(self, delta: int) -> None:
-        if self.history is not None:
-            stride = self.history.stride
-            self.show_iteration(max(0, self.timeline.iteration + delta * stride))
-
-    def _on_traced(self, iteration: int, trace: Trace) -> None:
-        self.traces.put(iteration, trace)
-        if self._shown == iteration:
-            self._put_on_canvas(trace)
-
-    def _on_evaluated(self, _trace: Trace) -> None:
-        """The editor showed a fresh evaluation; an old iteration or a live run keeps the canvas."""
-        if self._shown is not None:
-            self.show_iteration(self._shown)
-        elif self.runner.busy and self._latest_trace is not None:
-            self._put_on_canvas(self._latest_trace)
-
-    def _update_status(self) -> None:
-        h = self.history
-        if h is None:
-            return
-        parts = [f"iteration {h.iteration}"]
-        loss = h.loss_at(h.iteration)
-        if not math.isnan(loss):
-            parts.append(f"loss {format_loss(loss)}")
-        if self.rate:
-            parts.append(f"{self.rate:,.0f} it/s")
-        self.panel.status.setText(" · ".join(parts))
-
+    # ---- the panel -------------------------------------------------------------------------
     def _set_message(self, text: str) -> None:
         self.message = text
         self.panel.message.setText(text)

@@ -27,7 +27,7 @@ def style_plot(plot: pg.PlotWidget) -> None:
         axis = plot.getPlotItem().getAxis(name)
         axis.setPen(pg.mkPen(text))
         axis.setTextPen(pg.mkPen(text))
-    plot.getPlotItem().showGrid(x=True, y=True, alpha=0.15)
+    # No grid: it doubles the cost of every repaint, and a live plot repaints 20 times a second.
     plot.getPlotItem().setMenuEnabled(False)
     plot.getPlotItem().hideButtons()
 
@@ -59,7 +59,7 @@ class LossPlot(pg.PlotWidget):
         self._faded: list[pg.PlotDataItem] = []
         self._label = ""
         self._log = False
-        self.curve = item.plot(pen=pg.mkPen(ACCENT, width=2), name="this run")
+        self.curve = item.plot(pen=pg.mkPen(ACCENT, width=2))
         self.curve.setZValue(10)
         self.marker = item.plot(
             [], [], pen=None, symbol="o", symbolSize=9, symbolBrush=ACCENT, symbolPen="w"
@@ -78,6 +78,13 @@ class LossPlot(pg.PlotWidget):
         self.hover_label.setZValue(30)
         self.hover_label.hide()
         item.addItem(self.hover_label, ignoreBounds=True)
+        self.hint = pg.TextItem(
+            "Step or Run to train: the loss appears here",
+            color=QColor(140, 140, 140),
+            anchor=(0.5, 0.5),
+        )
+        self.hint.setPos(0.5, 0.5)
+        item.addItem(self.hint, ignoreBounds=True)
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self.scene().sigMouseClicked.connect(self._on_mouse_clicked)
 
@@ -86,10 +93,13 @@ class LossPlot(pg.PlotWidget):
         """The current run's curve (both arrays are kept by reference until the next call)."""
         self._x, self._y = iterations, losses
         self.curve.setData(iterations, losses)
+        label = label if len(iterations) else ""
         if label != self._label:
             self._label = label
             self.legend.removeItem(self.curve)
-            self.legend.addItem(self.curve, label or "this run")
+            if label:
+                self.legend.addItem(self.curve, label)
+        self.hint.setVisible(not len(iterations) and not self._faded)
 
     def set_current(self, iteration: int | None) -> None:
         """Mark ``iteration`` on the curve (None: no mark)."""
