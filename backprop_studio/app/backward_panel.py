@@ -7,6 +7,8 @@ panel only adds the optional replay after an edit and remembers its settings.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import shiboken6
 from PySide6.QtCore import QObject, QRectF, QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence, QPainter, QPaintEvent
@@ -25,6 +27,7 @@ from PySide6.QtWidgets import (
 from ..canvas.animation import GradientFlow
 from ..canvas.flow_text import Labels, chain_rule, narration
 from ..canvas.legend import LEGEND_SIZE, paint_legend
+from ..canvas.style import Theme
 from ..model.trace import Trace
 from .files import settings
 
@@ -46,7 +49,7 @@ def _flag(key: str, default: bool) -> bool:
 class GradientLegend(QWidget):
     """The canvas legend (edge colour = sign, width = log |gradient|) as a small widget."""
 
-    def __init__(self, theme_of, parent: QWidget | None = None) -> None:
+    def __init__(self, theme_of: Callable[[], Theme], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._theme_of = theme_of
         self.setMinimumSize(QSize(int(LEGEND_SIZE[0]), int(LEGEND_SIZE[1])))
@@ -60,7 +63,7 @@ class GradientLegend(QWidget):
 class ExplainView(QWidget):
     """A heading, a few sentences, the chain rule in monospace, and the legend."""
 
-    def __init__(self, theme_of, parent: QWidget | None = None) -> None:
+    def __init__(self, theme_of: Callable[[], Theme], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.heading = QLabel()
         self.heading.setStyleSheet("font-weight: 600;")
