@@ -34,6 +34,7 @@ from .document_schema import (
     require_object,
     require_string,
 )
+from .embedded import unwrap
 from .graph import Graph
 
 __all__ = [
@@ -276,7 +277,7 @@ def load_document(path: PathLike) -> DocumentData:
         if isinstance(exc, DocumentError):
             raise
         raise DocumentError(f"cannot open '{shown}': {_reason(exc)}") from exc
-    return loads(raw)
+    return loads(unwrap(raw))  # an exported PNG or SVG carries its document inside
 
 
 def _reason(exc: BaseException) -> str:

@@ -573,8 +573,12 @@ def test_loading_missing_directory_binary_empty_and_huge_files(tmp_path, monkeyp
         load_document(tmp_path)
     binary = tmp_path / "image.png"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
-    with pytest.raises(DocumentError, match="not UTF-8"):
+    with pytest.raises(DocumentError, match="PNG image is damaged"):
         load_document(binary)
+    latin = tmp_path / "latin.json"
+    latin.write_bytes(b'{"label": "caf\xe9"}')
+    with pytest.raises(DocumentError, match="not UTF-8"):
+        load_document(latin)
     zeros = tmp_path / "zeros.bin"
     zeros.write_bytes(b"\x00" * 100)
     with pytest.raises(DocumentError, match="not valid JSON"):

@@ -1,0 +1,363 @@
+"""Export the canvas as PNG, SVG or PDF: free functions, no dialogs (those live in the app).
+
+Everything is rendered inside ``export_mode``: selection, port highlights, a rename editor and a
+half-drawn edge are taken off for the one render and put back afterwards, and the per-item pixel
+caches are switched off so that SVG and PDF get real vector shapes and text. PNG and SVG carry
+the graph document inside (``model.embedded``), so an exported picture opens again as a graph.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import re
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSize, QSizeF, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QGuiApplication,
+    QImage,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+)
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import QGraphicsItem
+
+from backprop_studio import __version__
+from backprop_studio.model import document_io, embedded
+from backprop_studio.model.graph import Graph
+
+from .items.edge import EdgeItem
+from .items.editor import TitleEditor
+from .items.node import NodeItem
+from .items.port import PortState
+from .scene import GraphScene
+from .style import Z_TEMP_EDGE, Theme
+
+MARGIN = 24.0  # scene units of free space around the drawing, so nothing touches the border
+THEMED = "theme"  # background: the theme's canvas colour
+TRANSPARENT = "transparent"
+MAX_PIXELS = 200_000_000  # a PNG larger than this is refused (memory), ~ 14,000 × 14,000
+_HINTS = (
+    QPainter.RenderHint.Antialiasing
+    | QPainter.RenderHint.TextAntialiasing
+    | QPainter.RenderHint.SmoothPixmapTransform
+)
+
+
+class ExportError(ValueError):
+    """Nothing to export, an image too large, or a file that cannot be written."""
+
+
+# ---- export mode -----------------------------------------------------------------------------
+@contextmanager
+def export_mode(
+    scene: GraphScene,
+    names: Collection[str] | None = None,
+    theme: Theme | None = None,
+    transparent: bool = False,
+) -> Iterator[QRectF]:
+    """The scene as an exported image shows it; yields the scene rect to render (with margins).
+
+    ``names`` limits the picture to those nodes and the edges between them. Decoration is hidden
+    with opacity, never visibility, so an open rename editor keeps its focus and its text.
+    """
+    selected = scene.selectedItems()
+    ports = [
+        (port, port.state)
+        for item in scene.node_items().values()
+        for port in item.ports()
+        if port.state != PortState.IDLE
+    ]
+    faded: list[tuple[QGraphicsItem, float]] = []
+    cached: list[tuple[QGraphicsItem, QGraphicsItem.CacheMode]] = []
+    old_theme, old_brush = scene.theme, scene.backgroundBrush()
+    keep = None if names is None else set(names)
+    try:
+        scene.blockSignals(True)  # the app's inspector must not follow this round trip
+        for item in selected:
+            item.setSelected(False)
+        scene.blockSignals(False)
+        for port, _state in ports:
+            port.set_state(PortState.IDLE)
+        for item in scene.items():
+            if item.cacheMode() != QGraphicsItem.CacheMode.NoCache:
+                cached.append((item, item.cacheMode()))
+                item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+            if _hidden_in_export(item, keep) and item.opacity() > 0:
+                faded.append((item, item.opacity()))
+                item.setOpacity(0.0)
+        if theme is not None and theme != old_theme:
+            scene.set_theme(theme)
+        scene.setBackgroundBrush(
+            QBrush(Qt.BrushStyle.NoBrush) if transparent else QBrush(scene.theme.background)
+        )
+        yield drawing_rect(scene)
+    finally:
+        scene.blockSignals(False)
+        if scene.theme != old_theme:
+            scene.set_theme(old_theme)
+        scene.setBackgroundBrush(old_brush)
+        for item, opacity in faded:
+            item.setOpacity(opacity)
+        for item, mode in cached:
+            item.setCacheMode(mode)
+        for port, state in ports:
+            port.set_state(state)
+        scene.blockSignals(True)
+        for item in selected:
+            if item.scene() is scene:
+                item.setSelected(True)
+        scene.blockSignals(False)
+
+
+def _hidden_in_export(item: QGraphicsItem, keep: set[str] | None) -> bool:
+    if isinstance(item, TitleEditor) or (
+        item.parentItem() is None and item.zValue() == Z_TEMP_EDGE
+    ):
+        return True
+    if keep is None or item.parentItem() is not None:
+        return False
+    if isinstance(item, NodeItem):
+        return item.name not in keep
+    if isinstance(item, EdgeItem):
+        return item.edge.src not in keep or item.edge.dst not in keep
+    return True  # flow marks belong to the whole graph's animation
+
+
+def drawing_rect(scene: GraphScene, margin: float = MARGIN) -> QRectF:
+    """What is drawn (visible, not transparent), in scene coordinates, plus ``margin``."""
+    rect = QRectF()
+    for item in scene.items():
+        if item.parentItem() is None:
+            rect = rect.united(_painted_rect(item))
+    if rect.isEmpty():
+        return rect
+    return rect.adjusted(-margin, -margin, margin, margin)
+
+
+def _painted_rect(item: QGraphicsItem) -> QRectF:
+    if not item.isVisible() or item.opacity() <= 0:
+        return QRectF()
+    rect = QRectF()
+    if not item.flags() & QGraphicsItem.GraphicsItemFlag.ItemHasNoContents:
+        rect = item.sceneBoundingRect()
+    for child in item.childItems():
+        rect = rect.united(_painted_rect(child))
+    return rect
+
+
+# ---- what is embedded ------------------------------------------------------------------------
+def fragment(graph: Graph, names: Collection[str] | None) -> Graph:
+    """The graph, or only ``names`` and the edges between them (what the picture shows)."""
+    if names is None:
+        return graph
+    keep = set(names)
+    part = Graph()
+    for node in graph:
+        if node.name in keep:
+            part.add_node(copy.deepcopy(node))
+    for edge in graph.edges:
+        if edge.src in keep and edge.dst in keep:
+            part.connect(edge.src, edge.dst, edge.port)
+    if graph.explicit_output in keep:
+        part.set_output(graph.explicit_output)
+    return part
+
+
+def document_for(
+    scene: GraphScene, names: Collection[str] | None = None, settings: dict[str, Any] | None = None
+) -> str | None:
+    """The document text to embed for what is exported (None: the scene shows no graph)."""
+    if scene.graph is None:
+        return None
+    part = fragment(scene.graph, names)
+    return embedded.document_text(document_io.document_to_dict(part, settings))
+
+
+# ---- PNG -------------------------------------------------------------------------------------
+def render_image(
+    scene: GraphScene,
+    scale: float = 2.0,
+    background: str | QColor = THEMED,
+    names: Collection[str] | None = None,
+    theme: Theme | None = None,
+) -> QImage:
+    """The drawing as an image, ``scale`` pixels per scene unit (2: crisp on slides and HiDPI)."""
+    if not (scale > 0 and math.isfinite(scale)):
+        raise ExportError(f"the scale must be a positive number, not {scale}")
+    transparent = background == TRANSPARENT
+    with export_mode(scene, names, theme, transparent) as source:
+        if source.isEmpty():
+            raise ExportError("there is nothing to export: the canvas is empty")
+        width, height = math.ceil(source.width() * scale), math.ceil(source.height() * scale)
+        if width * height > MAX_PIXELS:
+            raise ExportError(
+                f"a {width:,} × {height:,} image is too large; choose a smaller scale"
+            )
+        image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
+        if transparent:
+            image.fill(Qt.GlobalColor.transparent)
+        elif isinstance(background, QColor):
+            image.fill(background)
+            scene.setBackgroundBrush(QBrush(background))
+        else:
+            image.fill(scene.theme.background)
+        _set_dpi(image, font_dpi())  # fonts are sized in points: as many pixels as on screen
+        painter = QPainter(image)
+        try:
+            painter.setRenderHints(_HINTS)
+            scene.render(painter, QRectF(0, 0, width, height), source)
+        finally:
+            painter.end()
+    _set_dpi(image, scale * 96)  # then the picture keeps its on-screen size when placed
+    return image
+
+
+def font_dpi() -> float:
+    """The DPI the canvas measured its text with; exports must lay text out the same way."""
+    screen = QGuiApplication.primaryScreen()
+    return screen.logicalDotsPerInchY() if screen is not None else 96.0
+
+
+def _set_dpi(image: QImage, dpi: float) -> None:
+    dots = round(dpi / 0.0254)
+    image.setDotsPerMeterX(dots)
+    image.setDotsPerMeterY(dots)
+
+
+def to_png(
+    scene: GraphScene,
+    path: str | Path | None = None,
+    *,
+    scale: float = 2.0,
+    background: str | QColor = THEMED,
+    names: Collection[str] | None = None,
+    theme: Theme | None = None,
+    settings: dict[str, Any] | None = None,
+    embed: bool = True,
+) -> bytes:
+    """PNG bytes (also written to ``path`` when given) with the graph in a text chunk."""
+    image = render_image(scene, scale, background, names, theme)
+    if embed:
+        text = document_for(scene, names, settings)
+        if text is not None:
+            image.setText(embedded.KEYWORD, text)  # Qt writes it as a zTXt chunk
+    image.setText("Software", f"Backprop Studio {__version__}")
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buffer, "PNG"):
+        raise ExportError("Qt could not encode the PNG image")
+    png = bytes(data.data())
+    if path is not None:
+        _write(path, png)
+    return png
+
+
+# ---- SVG and PDF -----------------------------------------------------------------------------
+def to_svg(
+    scene: GraphScene,
+    path: str | Path | None = None,
+    *,
+    names: Collection[str] | None = None,
+    theme: Theme | None = None,
+    background: str = THEMED,
+    settings: dict[str, Any] | None = None,
+    embed: bool = True,
+    title: str = "Backprop Studio graph",
+) -> str:
+    """SVG text with text as ``<text>`` (crisp at any zoom) and the graph in ``<metadata>``."""
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    with export_mode(scene, names, theme, background == TRANSPARENT) as source:
+        if source.isEmpty():
+            raise ExportError("there is nothing to export: the canvas is empty")
+        width, height = math.ceil(source.width()), math.ceil(source.height())
+        generator = QSvgGenerator()
+        generator.setOutputDevice(buffer)
+        generator.setSize(QSize(width, height))
+        generator.setViewBox(QRectF(0, 0, width, height))
+        generator.setResolution(round(font_dpi()))
+        generator.setTitle(title)
+        generator.setDescription(f"Made with Backprop Studio {__version__}")
+        painter = QPainter(generator)
+        try:
+            painter.setRenderHints(_HINTS)
+            scene.render(painter, QRectF(0, 0, width, height), source)
+        finally:
+            painter.end()
+    svg = _polish_svg(bytes(data.data()).decode("utf-8"), width, height)
+    if embed:
+        text = document_for(scene, names, settings)
+        if text is not None:
+            svg = embedded.svg_with_document(svg, text)
+    if path is not None:
+        _write(path, svg.encode("utf-8"))
+    return svg
+
+
+def _polish_svg(svg: str, width: int, height: int) -> str:
+    """Pixel sizes instead of Qt's millimetres, and a generic fallback after each font, so a
+    slide program without DejaVu still draws sans-serif and monospace text."""
+    head = re.search(r'<svg width="[^"]*" height="[^"]*"', svg)
+    if head is not None:
+        sized = f'<svg width="{width}" height="{height}"'
+        svg = svg[: head.start()] + sized + svg[head.end() :]
+
+    def fallback(match: re.Match[str]) -> str:
+        family = match.group(1)
+        generic = "monospace" if "mono" in family.lower() else "sans-serif"
+        return f'font-family="{family}, {generic}"'
+
+    return re.sub(r'font-family="([^",]*)"', fallback, svg)
+
+
+def to_pdf(
+    scene: GraphScene,
+    path: str | Path | None = None,
+    *,
+    names: Collection[str] | None = None,
+    theme: Theme | None = None,
+    title: str = "Backprop Studio graph",
+) -> bytes:
+    """A one-page PDF the size of the drawing (as on screen at 100 %), with vector text."""
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    with export_mode(scene, names, theme) as source:
+        if source.isEmpty():
+            raise ExportError("there is nothing to export: the canvas is empty")
+        writer = QPdfWriter(buffer)
+        writer.setTitle(title)
+        writer.setCreator(f"Backprop Studio {__version__}")
+        points = 72.0 / font_dpi()  # scene units → points, so text keeps its size on the page
+        size = QSizeF(source.width() * points, source.height() * points)
+        writer.setPageSize(QPageSize(size, QPageSize.Unit.Point, "drawing"))
+        writer.setPageMargins(QMarginsF(0, 0, 0, 0))
+        writer.setResolution(round(font_dpi()))  # the painter turns points into pixels with it
+        painter = QPainter(writer)
+        try:
+            painter.setRenderHints(_HINTS)
+            target = QRectF(0, 0, writer.width(), writer.height())
+            scene.render(painter, target, source, Qt.AspectRatioMode.KeepAspectRatio)
+        finally:
+            painter.end()
+    pdf = bytes(data.data())
+    if path is not None:
+        _write(path, pdf)
+    return pdf
+
+
+def _write(path: str | Path, data: bytes) -> None:
+    try:
+        Path(path).write_bytes(data)
+    except OSError as exc:
+        raise ExportError(f"cannot write '{path}': {exc.strerror or exc}") from None
