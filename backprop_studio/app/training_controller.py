@@ -64,7 +64,7 @@ class TrainingController(QObject):
         ]
         window.splitDockWidget(self.docks[0], self.docks[1], Qt.Orientation.Horizontal)
         window.resizeDocks(self.docks, [300, 900], Qt.Orientation.Horizontal)
-        window.resizeDocks(self.docks[:1], [250], Qt.Orientation.Vertical)
+        window.resizeDocks(self.docks[:1], [280], Qt.Orientation.Vertical)
         self.actions = self._make_actions()
         self._wire()
         app = QCoreApplication.instance()
@@ -208,6 +208,7 @@ class TrainingController(QObject):
             self.run_settings = settings
             self.runner.begin(self.graph, settings)
         self.runner.train(steps)
+        self.docks[1].raise_()  # the loss plot, if it shares its place with another dock
         self.display.go_live()
         self._update_panel()
 

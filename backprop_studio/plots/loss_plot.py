@@ -40,13 +40,26 @@ def format_loss(value: float) -> str:
     return f"{value:.3e}"
 
 
+class LossAxis(pg.AxisItem):
+    """A log axis that labels only 1, 2 and 5 times a power of ten: pyqtgraph labels every minor
+    tick when the loss spans less than two decades, and in a short plot they overlap."""
+
+    def logTickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
+        strings = super().logTickStrings(values, scale, spacing)
+        shown = []
+        for value, text in zip(values, strings):
+            mantissa = 10 ** (value - np.floor(value + 1e-9))
+            shown.append(text if np.isclose(mantissa, (1, 2, 5), rtol=1e-6).any() else "")
+        return shown
+
+
 class LossPlot(pg.PlotWidget):
     """Iterations on x, loss on y. ``iteration_picked`` fires when the user clicks the plot."""
 
     iteration_picked = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, axisItems={"left": LossAxis("left")})
         style_plot(self)
         item = self.getPlotItem()
         item.setLabel("bottom", "iteration")

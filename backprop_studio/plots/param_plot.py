@@ -54,10 +54,12 @@ class ParamPlot(pg.PlotWidget):
             self.legend.removeItem(curve)
             item.removeItem(curve)
         self.names = list(names[:MAX_SERIES])
+        several = len(self.names) > 1  # one curve is named by the axis, no legend in its way
         self.curves = [
-            item.plot(pen=pg.mkPen(COLOURS[i], width=2), name=name)
+            item.plot(pen=pg.mkPen(COLOURS[i], width=2), name=name if several else None)
             for i, name in enumerate(self.names)
         ]
+        item.setLabel("left", self.names[0] if len(self.names) == 1 else "parameters")
         self.current_line.hide()
 
     def set_data(self, iterations: np.ndarray, columns: np.ndarray) -> None:
