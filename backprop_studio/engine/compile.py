@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
 
 import torch
+import torch.nn.functional as F
 
-from ..model.graph import Analysis, Edge, Graph, Problem
+from ..model.graph import Analysis, Edge, Graph, Node, Problem
 from ..model.shapes import Shape, Value
+from .leaves import recipe_tensor
 
 DTYPES: dict[str, torch.dtype] = {"float64": torch.float64, "float32": torch.float32}
 
@@ -24,6 +28,41 @@ def _transpose(a: torch.Tensor) -> torch.Tensor:
 
 def _mse(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     return torch.mean((pred - target) ** 2)
+
+
+def _sum(a: torch.Tensor, axis: int | None = None) -> torch.Tensor:
+    return torch.sum(a) if axis is None else torch.sum(a, dim=axis)
+
+
+def _mean(a: torch.Tensor, axis: int | None = None) -> torch.Tensor:
+    return torch.mean(a) if axis is None else torch.mean(a, dim=axis)
+
+
+def _softmax(a: torch.Tensor, axis: int = -1) -> torch.Tensor:
+    return torch.softmax(a, dim=axis)
+
+
+def _log_softmax(a: torch.Tensor, axis: int = -1) -> torch.Tensor:
+    return torch.log_softmax(a, dim=axis)
+
+
+def _cross_entropy(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """Targets shaped like the logits are class probabilities (e.g. one-hot); otherwise they
+    are class indices, one per row, stored as whole numbers in a float tensor ((N,) or (N, 1))."""
+    if target.shape == logits.shape:
+        return F.cross_entropy(logits, target)
+    if target.dim() == logits.dim():
+        target = target.squeeze(-1)
+    index = target.detach().long()
+    classes = logits.shape[-1]
+    if index.numel() and (
+        not torch.equal(index.to(target.dtype), target.detach())
+        or bool((index < 0).any() | (index >= classes).any())
+    ):
+        raise RuntimeError(
+            f"cross-entropy class targets must be whole numbers from 0 to {classes - 1}"
+        )
+    return F.cross_entropy(logits, index)
 
 
 # One entry per non-leaf op of the catalogue; a test checks that none is missing.
@@ -43,9 +82,13 @@ TORCH_OPS: dict[str, Callable[..., torch.Tensor]] = {
     "tanh": torch.tanh,
     "sigmoid": torch.sigmoid,
     "relu": torch.relu,
-    "sum": torch.sum,
-    "mean": torch.mean,
+    "softmax": _softmax,
+    "log_softmax": _log_softmax,
+    "sum": _sum,
+    "mean": _mean,
     "mse": _mse,
+    "bce_logits": F.binary_cross_entropy_with_logits,
+    "cross_entropy": _cross_entropy,
     "matmul": torch.matmul,
     "transpose": _transpose,
 }
@@ -59,9 +102,26 @@ class Step:
     arg_edges: tuple[int, ...]  # the plan edge that carries each argument
 
 
+def op_function(node: Node) -> Callable[..., torch.Tensor]:
+    """The torch function of an op node with its attributes bound (``sum`` over ``axis``)."""
+    fn = TORCH_OPS[node.op]
+    return partial(fn, **node.attrs) if node.attrs else fn
+
+
+def leaf_tensor(node: Node) -> torch.Tensor:
+    """A leaf's float64 CPU values: its recipe's when it has one, else its stored value."""
+    if node.recipe:
+        return recipe_tensor(node.attrs)
+    return torch.tensor(node.value, dtype=torch.float64)
+
+
 @dataclass
 class Plan:
-    """Slots are the evaluable nodes in topological order; leaves first get their tensors."""
+    """Slots are the evaluable nodes in topological order; leaves first get their tensors.
+
+    ``leaf_values`` are plain numbers (a recipe leaf's real values, even when the graph still held
+    a placeholder); ``attrs`` holds every slot's node attributes (a leaf's recipe or CSV origin).
+    """
 
     names: list[str]
     ops: list[str]
@@ -77,16 +137,21 @@ class Plan:
     dtype: torch.dtype
     revision: int
     slot_of: dict[str, int] = field(default_factory=dict)
+    attrs: list[dict[str, Any]] = field(default_factory=list)
+    leaf_data: list[torch.Tensor] = field(default_factory=list)  # float64, CPU, per leaf slot
 
     @property
     def output(self) -> str | None:
         return None if self.output_slot is None else self.names[self.output_slot]
 
-    def leaf_tensors(self, requires_grad: bool = True) -> list[torch.Tensor | None]:
-        """Fresh tensors for the leaves (params require grad), other slots None."""
+    def leaf_tensors(
+        self, requires_grad: bool = True, device: str | torch.device | None = None
+    ) -> list[torch.Tensor | None]:
+        """Fresh tensors for the leaves (params require grad) on ``device``, other slots None."""
         slots: list[torch.Tensor | None] = [None] * len(self.names)
-        for slot, value, train in zip(self.leaf_slots, self.leaf_values, self.trainable):
-            tensor = torch.tensor(value, dtype=self.dtype)
+        data = self.leaf_data or [torch.tensor(v, dtype=torch.float64) for v in self.leaf_values]
+        for slot, base, train in zip(self.leaf_slots, data, self.trainable):
+            tensor = base.to(device=device, dtype=self.dtype, copy=True)
             slots[slot] = tensor.requires_grad_(requires_grad and train)
         return slots
 
@@ -115,13 +180,17 @@ def compile_graph(graph: Graph, dtype: str = "float64", analysis: Analysis | Non
         ports = node.spec.inputs
         arg_edges = tuple(edge_index[(node.name, port)] for port in ports)
         args = tuple(slot_of[edges[k].src] for k in arg_edges)
-        steps.append(Step(i, TORCH_OPS[node.op], args, arg_edges))
+        steps.append(Step(i, op_function(node), args, arg_edges))
     output = analysis.output
+    leaf_data = [leaf_tensor(nodes[i]) for i in leaf_slots]
     return Plan(
         names=order,
         ops=[node.op for node in nodes],
         leaf_slots=leaf_slots,
-        leaf_values=[nodes[i].value for i in leaf_slots],
+        leaf_values=[
+            nodes[i].value if not nodes[i].recipe else _plain(t)
+            for i, t in zip(leaf_slots, leaf_data)
+        ],
         trainable=[nodes[i].trainable for i in leaf_slots],
         steps=steps,
         output_slot=slot_of.get(output) if output else None,
@@ -132,4 +201,10 @@ def compile_graph(graph: Graph, dtype: str = "float64", analysis: Analysis | Non
         dtype=DTYPES[dtype],
         revision=graph.revision,
         slot_of=slot_of,
+        attrs=[dict(node.attrs) for node in nodes],
+        leaf_data=leaf_data,
     )
+
+
+def _plain(tensor: torch.Tensor) -> Value:
+    return float(tensor.item()) if tensor.dim() == 0 else tensor.tolist()

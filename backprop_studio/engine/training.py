@@ -3,6 +3,11 @@
 Each step runs the compiled plan (no aliases, no hooks); a full instrumented Trace is made only
 for the iterations a user looks at. Divergence costs nothing to watch for: the loss is read every
 step anyway, and a non-finite loss triggers one instrumented run that names the culprit node.
+
+With a ``batch_size``, each step sees the next mini-batch of the rows of the data leaves bound to
+a dataset (``engine/batches.py``); ``loss()`` and ``trace()`` always use all rows. On a GPU
+``device``, tensors stay there; only the loss (one number per step) and the iterations a user
+looks at (``trace``, ``param_values``) are copied back to the CPU.
 """
 
 from __future__ import annotations
@@ -16,7 +21,9 @@ from ..model.graph import Graph
 from ..model.shapes import Value
 from ..model.trace import Trace
 from .autograd import run, to_plain
+from .batches import Batcher, BatchError
 from .compile import Plan, compile_graph
+from .devices import device_problem
 
 OPTIMIZERS = ("sgd", "momentum", "adam")
 
@@ -37,6 +44,10 @@ class TrainSettings:
     momentum: float = 0.9
     clip: float | None = None  # max gradient norm, or None
     dtype: str = "float64"
+    batch_size: int | None = None  # rows of the bound datasets per step; None: all of them
+    shuffle: bool = True  # a new order of the rows every epoch (with batch_size)
+    seed: int = 0  # of the shuffling
+    device: str = "cpu"  # "cpu", "cuda" or "mps" (see engine.devices.available_devices)
 
     @classmethod
     def from_dict(cls, settings: dict) -> TrainSettings:
@@ -48,6 +59,10 @@ class TrainSettings:
             momentum=float(training.get("momentum", cls.momentum)),
             clip=training.get("clip"),
             dtype=settings.get("dtype", cls.dtype) if isinstance(settings, dict) else cls.dtype,
+            batch_size=training.get("batch_size", cls.batch_size),
+            shuffle=bool(training.get("shuffle", cls.shuffle)),
+            seed=int(training.get("seed", cls.seed)),
+            device=training.get("device", cls.device),
         )
 
 
@@ -70,6 +85,9 @@ class Trainer:
         self.settings = settings or TrainSettings()
         if not self.settings.lr > 0:
             raise TrainingError("the learning rate must be a positive number")
+        problem = device_problem(self.settings.device, self.settings.dtype)
+        if problem:
+            raise TrainingError(problem)
         self.plan: Plan = compile_graph(graph, self.settings.dtype)
         if self.plan.problems:
             first = self.plan.problems[0]
@@ -83,7 +101,17 @@ class Trainer:
                 f"not a tensor of shape {'×'.join(map(str, loss_shape))} (add sum or mean)",
                 self.plan.output,
             )
-        self.slots = self.plan.leaf_tensors()
+        self.slots = self.plan.leaf_tensors(device=self.settings.device)
+        try:
+            self.batcher = Batcher(
+                self.plan,
+                self.slots,
+                self.settings.batch_size,
+                self.settings.shuffle,
+                self.settings.seed,
+            )
+        except BatchError as exc:
+            raise TrainingError(str(exc), exc.node) from None
         self.param_slots = [
             slot for slot, train in zip(self.plan.leaf_slots, self.plan.trainable) if train
         ]
@@ -98,7 +126,12 @@ class Trainer:
     def step(self) -> float:
         """Forward, backward, update; returns the loss before the update."""
         slots = list(self.slots)
-        loss = self.plan.forward(slots)
+        if self.batcher.active:
+            self.batcher.feed(slots, self.slots)
+        try:
+            loss = self.plan.forward(slots)
+        except RuntimeError as exc:  # e.g. a class target out of range
+            raise self._refused(exc) from None
         value = loss.item()
         if value != value or value in (float("inf"), float("-inf")):
             raise self._diverged()
@@ -111,9 +144,12 @@ class Trainer:
         return value
 
     def loss(self) -> float:
-        """The current loss, without a step."""
+        """The current loss over all rows, without a step."""
         with torch.no_grad():
-            return self.plan.forward(list(self.slots)).item()
+            try:
+                return self.plan.forward(list(self.slots)).item()
+            except RuntimeError as exc:
+                raise self._refused(exc) from None
 
     def trace(self) -> Trace:
         """A full instrumented Trace at the current parameters."""
@@ -129,7 +165,8 @@ class Trainer:
     def flat_params(self) -> torch.Tensor:
         """All parameters in one detached float64 vector: one cheap copy per step, so that a
         timeline can keep every iteration's parameters without holding tensors."""
-        return torch.cat([p.detach().reshape(-1) for p in self.params]).to(torch.float64)
+        flat = torch.cat([p.detach().reshape(-1) for p in self.params])
+        return flat.to(device="cpu", dtype=torch.float64)
 
     def trace_at(self, flat: Sequence[float]) -> Trace:
         """A full Trace at the parameters ``flat`` (as from ``flat_params``); the trainer's own
@@ -139,7 +176,7 @@ class Trainer:
         start = 0
         for slot, p in zip(self.param_slots, self.params):
             size = p.numel()
-            leaves[slot] = vector[start : start + size].reshape(p.shape).to(p.dtype)
+            leaves[slot] = vector[start : start + size].reshape(p.shape).to(p.device, p.dtype)
             start += size
         return run(self.plan, leaves)
 
@@ -156,7 +193,16 @@ class Trainer:
             for p, start in zip(self.params, self.initial):
                 p.copy_(start)
         self.optimizer = make_optimizer(self.params, self.settings)
+        self.batcher.reset()
         self.iteration = 0
+
+    def _refused(self, exc: RuntimeError) -> TrainingError:
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return TrainingError(
+            f"iteration {self.iteration}: torch could not run the graph: {message}",
+            self.plan.output,
+            self.iteration,
+        )
 
     def _diverged(self) -> TrainingError:
         it = self.iteration

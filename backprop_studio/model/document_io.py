@@ -16,6 +16,8 @@ import stat
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import shapes
+from .attrs import plain_attrs
 from .document_schema import (
     DEFAULT_SETTINGS,
     DEFAULT_VIEW,
@@ -91,7 +93,11 @@ def document_to_dict(
             "label": require_string(node.label, f"{path}.label"),
             "position": list(check_point(node.position, f"{path}.position")),
         }
-        if node.is_leaf:
+        if node.attrs:
+            entry["attrs"] = plain_attrs(node.attrs)
+        if node.recipe:  # the recipe makes the value again: store only its shape
+            entry["shape"] = list(shapes.shape_of(node.value))
+        elif node.is_leaf:
             shape = check_value(node.value, f"{path}.value")
             entry["value"] = copy.deepcopy(node.value)
             entry["shape"] = list(shape)

@@ -13,9 +13,11 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from . import shapes
+from . import recipes, shapes
+from .attrs import AttrError, normalise_attrs
 from .graph import Graph, GraphError, Node, check_name
-from .ops import LEAF_OPS, OPS
+from .ops import LEAF_OPS, OPS, op_spec
+from .recipes import MAX_ROWS
 from .shapes import ShapeError, Value
 
 FORMAT = "backprop-studio"
@@ -32,6 +34,8 @@ MAX_STEPS = 1_000_000
 
 DTYPES = ("float64", "float32")
 OPTIMIZERS = ("sgd", "momentum", "adam")
+DEVICES = ("cpu", "cuda", "mps")
+MAX_SEED = 2**63 - 1
 
 DEFAULT_SETTINGS: dict[str, Any] = {
     "dtype": "float64",
@@ -247,11 +251,33 @@ def _training(value: object, path: str) -> dict[str, Any]:
         elif key == "clip":
             if item is not None:
                 item = require_number(item, where, positive=True)
+        elif key == "batch_size":  # None: the whole dataset every step
+            if item is not None and not _whole(item, 1, MAX_ROWS):
+                raise DocumentError(
+                    f"must be null (full batch) or a whole number from 1 to {MAX_ROWS:,}, "
+                    f"not {item!r:.40}",
+                    where,
+                )
+        elif key == "shuffle":
+            if not isinstance(item, bool):
+                raise DocumentError(f"must be true or false, not {kind(item)}", where)
+        elif key == "seed":
+            if not _whole(item, 0, MAX_SEED):
+                raise DocumentError(f"must be a whole number from 0, not {item!r:.40}", where)
+        elif key == "device":
+            if item not in DEVICES:
+                raise DocumentError(f"must be one of {', '.join(DEVICES)}, not {item!r:.40}", where)
+        elif key == "expect_loss_below":  # the loss a gallery example promises to reach
+            item = require_number(item, where, positive=True)
         else:
             check_plain({key: item}, path)
             item = copy.deepcopy(item)
         result[key] = item
     return result
+
+
+def _whole(value: object, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
 
 
 def normalise_view(value: object, path: str = "view") -> dict[str, Any]:
@@ -318,6 +344,7 @@ def _read_node(entry: object, path: str, graph: Graph) -> Node:
         raise DocumentError(f"unknown op '{op:.40}'", f"{path}.op")
     label = require_string(obj.get("label", ""), f"{path}.label")
     position = check_point(require_key(obj, "position", path), f"{path}.position")
+    attrs, recipe_shape = _read_attrs(obj, op, f"{path}.attrs")
     if op not in LEAF_OPS:
         for key in ("value", "shape"):
             if key in obj:
@@ -326,22 +353,50 @@ def _read_node(entry: object, path: str, graph: Graph) -> Node:
                     f"'{name}' is computed by {op}",
                     f"{path}.{key}",
                 )
-        return Node(name, op, label, position)
+        return Node(name, op, label, position, attrs=attrs)
+    if recipe_shape is not None:
+        if "value" in obj:
+            raise DocumentError(
+                f"'{name}' is made by its {recipes.recipe_kind(attrs)} recipe (attrs), "
+                "so it stores no value; remove one of the two",
+                f"{path}.value",
+            )
+        if "shape" in obj:
+            _check_shape(obj["shape"], recipe_shape, f"{path}.shape", "the recipe (attrs)")
+        return Node(name, op, label, position, attrs=attrs)
     value = require_key(obj, "value", path)
     shape = check_value(value, f"{path}.value")
     if "shape" in obj:
         _check_shape(obj["shape"], shape, f"{path}.shape")
-    return Node(name, op, label, position, value)
+    return Node(name, op, label, position, value, attrs)
 
 
-def _check_shape(declared: object, shape: tuple[int, ...], path: str) -> None:
+def _read_attrs(obj: Mapping[str, Any], op: str, path: str) -> tuple[dict[str, Any], Any]:
+    """A node's checked attributes and, for a recipe leaf, the recipe's shape."""
+    if "attrs" not in obj:
+        return {}, None
+    raw = require_object(obj["attrs"], path)
+    for key in raw:
+        if not isinstance(key, str):
+            raise DocumentError(f"keys must be strings, not {kind(key)}", path)
+    try:
+        attrs = normalise_attrs(op_spec(op), raw)
+        shape = recipes.check_leaf_attrs(op, attrs) if op in LEAF_OPS else None
+    except AttrError as exc:
+        raise DocumentError(str(exc), join(path, exc.key) if exc.key else path) from None
+    return attrs, shape
+
+
+def _check_shape(
+    declared: object, shape: tuple[int, ...], path: str, source: str = "the value"
+) -> None:
     if not isinstance(declared, list) or not all(
         isinstance(n, int) and not isinstance(n, bool) for n in declared
     ):
         raise DocumentError(f"must be a list of whole numbers, not {_brief(declared)}", path)
     if tuple(declared) != shape:
         raise DocumentError(
-            f"{_brief(declared)} does not match the value, whose shape is {list(shape)}", path
+            f"{_brief(declared)} does not match {source}, whose shape is {list(shape)}", path
         )
 
 

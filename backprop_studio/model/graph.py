@@ -11,10 +11,13 @@ import copy
 import keyword
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import networkx as nx
 
-from . import shapes
+from . import recipes, shapes
+from .analysis import Analysis, Problem, analyse  # noqa: F401  (Problem: re-exported)
+from .attrs import AttrError, Attrs, normalise_attrs
 from .ops import LEAF_OPS, OPS, OpSpec, op_spec
 from .shapes import Shape, ShapeError, Value
 from .signal import Signal
@@ -32,13 +35,18 @@ class GraphError(ValueError):
 
 @dataclass
 class Node:
-    """A node; leaves (``param``, ``data``, ``const``) carry a value, ops compute one."""
+    """A node; leaves (``param``, ``data``, ``const``) carry a value, ops compute one.
+
+    ``attrs`` are the op's settings (``{"axis": 1}`` for a sum) or a leaf's recipe
+    (``{"init": "xavier", "shape": (2, 16), "seed": 0}``, see ``model/recipes.py``).
+    """
 
     name: str
     op: str
     label: str = ""
     position: tuple[float, float] = (0.0, 0.0)
     value: Value | None = None
+    attrs: dict[str, Any] = field(default_factory=dict)
 
     @property
     def spec(self) -> OpSpec:
@@ -56,6 +64,11 @@ class Node:
     def title(self) -> str:
         return self.label or self.name
 
+    @property
+    def recipe(self) -> str | None:
+        """ "init" or "dataset" when the leaf's value is derived from its attributes."""
+        return recipes.recipe_kind(self.attrs) if self.is_leaf else None
+
 
 @dataclass(frozen=True)
 class Edge:
@@ -66,28 +79,7 @@ class Edge:
     port: str
 
 
-@dataclass(frozen=True)
-class Problem:
-    """Why a node cannot be evaluated (``node`` is None for whole-graph problems)."""
-
-    node: str | None
-    message: str
-
-
-@dataclass
-class Analysis:
-    """Shapes of the nodes that can be evaluated, and the problems of the rest."""
-
-    shapes: dict[str, Shape] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    output: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems and self.output is not None
-
-
-RESERVED_NAMES = frozenset(OPS) | {"param", "data", "True", "False", "None"}
+RESERVED_NAMES = frozenset(OPS) | {"param", "data", "dataset", "True", "False", "None"}
 
 
 def check_name(name: str) -> None:
@@ -223,7 +215,10 @@ class Graph:
             raise GraphError(f"a node named '{node.name}' already exists", node.name)
         if node.op not in OPS:
             raise GraphError(f"'{node.name}': unknown op '{node.op}'", node.name)
-        if node.is_leaf:
+        node.attrs, recipe_shape = _checked_attrs(node.name, node.op, node.attrs)
+        if recipe_shape is not None:
+            node.value = _recipe_value(node, recipe_shape)
+        elif node.is_leaf:
             node.value = _checked_value(node.name, 0.0 if node.value is None else node.value)
         else:
             node.value = None
@@ -260,11 +255,28 @@ class Graph:
         return index
 
     def set_value(self, name: str, value: Value) -> None:
+        """A leaf's new value; a leaf made by a recipe or read from a CSV file becomes plain
+        (its attributes are dropped: they no longer describe the value)."""
         node = self.node(name)
         if not node.is_leaf:
             raise GraphError(f"'{name}' is computed by {node.op}; only leaves have a value", name)
         node.value = _checked_value(name, value)
+        dropped = bool(node.attrs)
+        node.attrs = {}
         self._changed_attr(node, "value")
+        if dropped:
+            self._changed_attr(node, "attrs")
+
+    def set_attrs(self, name: str, attrs: dict[str, Any]) -> None:
+        """Replace a node's attributes; a recipe leaf gets the recipe's new value."""
+        node = self.node(name)
+        checked, recipe_shape = _checked_attrs(name, node.op, attrs)
+        if recipe_shape is not None:
+            node.value = recipes.materialise(node.op, checked, recipe_shape)
+        node.attrs = checked
+        self._changed_attr(node, "attrs")
+        if recipe_shape is not None:
+            self._changed_attr(node, "value")
 
     def set_position(self, name: str, position: tuple[float, float]) -> None:
         node = self.node(name)
@@ -283,6 +295,9 @@ class Graph:
             raise GraphError(
                 f"'{name}': only a leaf can switch between param, data and const", name
             )
+        if node.recipe == "dataset" and op != "data":
+            raise GraphError(f"'{name}' is bound to a dataset: only a data leaf can be", name)
+        _checked_attrs(name, op, node.attrs)
         node.op = op
         self._changed_attr(node, "op")
 
@@ -353,46 +368,7 @@ class Graph:
     # ---- analysis ------------------------------------------------------------------------
     def analyse(self) -> Analysis:
         """Shapes of every node that can be evaluated, and a human problem for each that can't."""
-        result = Analysis(output=self.output)
-        if not self._nodes:
-            result.problems.append(
-                Problem(None, "the graph is empty: add a node to compute something")
-            )
-            return result
-        for name in self.topological_order():
-            node = self._nodes[name]
-            if node.is_leaf:
-                result.shapes[name] = shapes.shape_of(node.value)
-                continue
-            spec = node.spec
-            inputs = self.inputs_of(name)
-            missing = [p for p in spec.inputs if p not in inputs]
-            if missing:
-                ports = ", ".join(f"'{p}'" for p in missing)
-                word = "input" if len(missing) == 1 else "inputs"
-                result.problems.append(
-                    Problem(name, f"'{name}' ({spec.symbol}) needs {word} {ports} connected")
-                )
-                continue
-            upstream = [inputs[p].src for p in spec.inputs]
-            if any(src not in result.shapes for src in upstream):
-                continue  # an input is itself broken; that node carries the message
-            try:
-                result.shapes[name] = shapes.infer(spec, [result.shapes[s] for s in upstream])
-            except ShapeError as exc:
-                result.problems.append(Problem(name, f"'{name}' ({spec.symbol}): {exc}"))
-        if (
-            result.output is not None
-            and result.output not in result.shapes
-            and not any(p.node == result.output for p in result.problems)
-        ):
-            result.problems.append(
-                Problem(
-                    result.output,
-                    f"output '{result.output}' cannot be computed until its inputs are fixed",
-                )
-            )
-        return result
+        return analyse(self)
 
     def validate(self) -> None:
         """Raise GraphError with the first problem, if any."""
@@ -406,7 +382,7 @@ class Graph:
         """An independent snapshot (no observers), e.g. to evaluate off the UI thread."""
         other = Graph()
         for node in self._nodes.values():
-            other.add_node(replace(node, value=copy.deepcopy(node.value)))
+            other.add_node(replace(node, value=copy.deepcopy(node.value), attrs=dict(node.attrs)))
         for edge in self._edges:
             other.insert_edge(len(other._edges), edge)
         other._output = self._output
@@ -416,7 +392,10 @@ class Graph:
     def structure(self) -> tuple:
         """A comparable summary (nodes with all attributes, edges, output) for tests and diffs."""
         return (
-            tuple((n.name, n.op, n.label, n.position, repr(n.value)) for n in self._nodes.values()),
+            tuple(
+                (n.name, n.op, n.label, n.position, repr(n.value), tuple(sorted(n.attrs.items())))
+                for n in self._nodes.values()
+            ),
             tuple(self._edges),
             self._output,
         )
@@ -448,6 +427,28 @@ def _renamed(edge: Edge, old: str, new: str) -> Edge:
     return Edge(
         new if edge.src == old else edge.src, new if edge.dst == old else edge.dst, edge.port
     )
+
+
+def _checked_attrs(name: str, op: str, attrs: object) -> tuple[Attrs, Shape | None]:
+    """Normalised attributes and, for a recipe leaf, the recipe's shape; GraphError naming
+    the node otherwise."""
+    try:
+        checked = normalise_attrs(op_spec(op), attrs)  # type: ignore[arg-type]
+        shape = recipes.check_leaf_attrs(op, checked) if op in LEAF_OPS else None
+    except AttrError as exc:
+        raise GraphError(f"'{name}' ({op}): {exc}", name) from None
+    return checked, shape
+
+
+def _recipe_value(node: Node, shape: Shape) -> Value:
+    """A copy's value is kept when it has the recipe's shape; otherwise the recipe makes it."""
+    if node.value is not None:
+        try:
+            if shapes.shape_of(node.value) == shape:
+                return copy.deepcopy(node.value)
+        except ShapeError:
+            pass
+    return recipes.materialise(node.op, node.attrs, shape)
 
 
 def _checked_value(name: str, value: Value) -> Value:

@@ -1,7 +1,8 @@
 """The op catalogue: one table row per op, shared by the palette, the parser, the engine and tooltips.
 
-Each row says what the op is called, which named inputs it has, how it is drawn and written, and
-how its output shape follows from its input shapes. The numerics live in the engine, never here.
+Each row says what the op is called, which named inputs it has, which attributes it takes (e.g. the
+``axis`` of a sum), how it is drawn and written, and how its output shape follows from its input
+shapes. The numerics live in the engine, never here.
 """
 
 from __future__ import annotations
@@ -16,6 +17,23 @@ BROADCAST = "broadcast"  # binary elementwise with numpy broadcasting
 REDUCE = "reduce"  # reduces everything to a scalar
 MATMUL = "matmul"
 TRANSPOSE = "transpose"
+AXIS_REDUCE = "axis_reduce"  # sum/mean: everything to a scalar, or one axis removed
+SOFTMAX = "softmax"  # same shape, normalised along one axis
+SAME_SHAPE_LOSS = "same_shape_loss"  # both inputs the same shape, a scalar out
+CLASS_LOSS = "class_loss"  # logits (…, C) with class indices (…) / (…, 1) or probabilities (…, C)
+
+# attribute kinds: how a value is checked and written
+INT, FLOAT, STR, SHAPE, COLUMNS = "int", "float", "str", "shape", "columns"
+
+
+@dataclass(frozen=True)
+class AttrSpec:
+    """A named setting of a node (``axis`` of a sum, ``init`` of a parameter); None = unset."""
+
+    name: str
+    kind: str
+    default: object = None
+    help: str = ""
 
 
 @dataclass(frozen=True)
@@ -30,6 +48,17 @@ class OpSpec:
     derivative: str
     shape_rule: str = SAME
     infix: str | None = None  # program operator, e.g. "*"; None means a function call
+    attrs: tuple[AttrSpec, ...] = ()
+
+    @property
+    def attr_names(self) -> tuple[str, ...]:
+        return tuple(a.name for a in self.attrs)
+
+    def attr(self, name: str) -> AttrSpec:
+        for spec in self.attrs:
+            if spec.name == name:
+                return spec
+        raise KeyError(f"'{self.name}' has no attribute '{name}'")
 
     @property
     def is_leaf(self) -> bool:
@@ -40,8 +69,30 @@ class OpSpec:
         return f"{self.name}: {self.formula}, {self.derivative}"
 
 
-def _leaf(name: str, symbol: str, formula: str, derivative: str) -> OpSpec:
-    return OpSpec(name, (), symbol, "Leaves", formula, derivative, LEAF)
+_AXIS = AttrSpec("axis", INT, None, "the axis to reduce; unset reduces every axis")
+_LAST_AXIS = AttrSpec("axis", INT, -1, "the axis that sums to one (default: the last)")
+# A leaf is given by its value, or by a recipe the engine turns into one (model/recipes.py).
+_INIT = (
+    AttrSpec("init", STR, None, "initialiser: zeros, constant, normal, uniform, xavier, kaiming…"),
+    AttrSpec("shape", SHAPE, None, "the shape of the initialised tensor, e.g. (2, 16)"),
+    AttrSpec("seed", INT, None, "random seed (default 0), so every run starts the same"),
+    AttrSpec("scale", FLOAT, None, "constant: the value; normal: std; uniform: bound; else gain"),
+)
+_DATA = (
+    AttrSpec("dataset", STR, None, "a built-in dataset: linear, xor, moons, circles, spiral"),
+    AttrSpec("part", STR, None, "x (features) or y (targets)"),
+    AttrSpec("n", INT, None, "number of rows (samples)"),
+    AttrSpec("noise", FLOAT, None, "standard deviation of the noise"),
+    AttrSpec("classes", INT, None, "number of classes (spiral)"),
+    AttrSpec("csv", STR, None, "the CSV file the rows came from"),
+    AttrSpec("columns", COLUMNS, None, "the CSV columns, by name or index"),
+)
+
+
+def _leaf(
+    name: str, symbol: str, formula: str, derivative: str, attrs: tuple[AttrSpec, ...] = ()
+) -> OpSpec:
+    return OpSpec(name, (), symbol, "Leaves", formula, derivative, LEAF, attrs=attrs)
 
 
 def _binary(name: str, symbol: str, infix: str, formula: str, derivative: str) -> OpSpec:
@@ -53,8 +104,10 @@ def _unary(name: str, symbol: str, category: str, formula: str, derivative: str)
 
 
 _CATALOGUE: tuple[OpSpec, ...] = (
-    _leaf("param", "θ", "a trainable parameter", "gets a gradient and is updated by training"),
-    _leaf("data", "x", "a fixed input", "no gradient, never updated"),
+    _leaf(
+        "param", "θ", "a trainable parameter", "gets a gradient and is updated by training", _INIT
+    ),
+    _leaf("data", "x", "a fixed input", "no gradient, never updated", _INIT + _DATA),
     _leaf("const", "c", "a constant number", "no gradient"),
     _binary("add", "+", "+", "a + b", "∂/∂a = 1, ∂/∂b = 1"),
     _binary("sub", "−", "-", "a − b", "∂/∂a = 1, ∂/∂b = −1"),
@@ -71,8 +124,37 @@ _CATALOGUE: tuple[OpSpec, ...] = (
     _unary("tanh", "tanh", "Activations", "tanh a", "∂/∂a = 1 − tanh²a"),
     _unary("sigmoid", "σ", "Activations", "σ(a) = 1/(1+e⁻ᵃ)", "∂/∂a = σ(a)(1 − σ(a))"),
     _unary("relu", "ReLU", "Activations", "max(0, a)", "∂/∂a = 1 if a > 0 else 0"),
-    OpSpec("sum", ("a",), "Σ", "Reductions", "Σᵢ aᵢ", "∂/∂aᵢ = 1", REDUCE),
-    OpSpec("mean", ("a",), "mean", "Reductions", "(1/n) Σᵢ aᵢ", "∂/∂aᵢ = 1/n", REDUCE),
+    OpSpec(
+        "softmax",
+        ("a",),
+        "softmax",
+        "Activations",
+        "eᵃⁱ / Σⱼ eᵃʲ along an axis",
+        "∂sᵢ/∂aⱼ = sᵢ(δᵢⱼ − sⱼ)",
+        SOFTMAX,
+        attrs=(_LAST_AXIS,),
+    ),
+    OpSpec(
+        "log_softmax",
+        ("a",),
+        "log softmax",
+        "Activations",
+        "aᵢ − log Σⱼ eᵃʲ along an axis",
+        "∂/∂aⱼ = δᵢⱼ − softmax(a)ⱼ",
+        SOFTMAX,
+        attrs=(_LAST_AXIS,),
+    ),
+    OpSpec("sum", ("a",), "Σ", "Reductions", "Σᵢ aᵢ", "∂/∂aᵢ = 1", AXIS_REDUCE, attrs=(_AXIS,)),
+    OpSpec(
+        "mean",
+        ("a",),
+        "mean",
+        "Reductions",
+        "(1/n) Σᵢ aᵢ",
+        "∂/∂aᵢ = 1/n",
+        AXIS_REDUCE,
+        attrs=(_AXIS,),
+    ),
     OpSpec(
         "mse",
         ("pred", "target"),
@@ -81,6 +163,24 @@ _CATALOGUE: tuple[OpSpec, ...] = (
         "mean((pred − target)²)",
         "∂/∂pred = 2(pred − target)/n",
         "mse",
+    ),
+    OpSpec(
+        "bce_logits",
+        ("logits", "target"),
+        "BCE",
+        "Losses",
+        "mean(−t·log σ(z) − (1−t)·log(1−σ(z))), z = logits",
+        "∂/∂z = (σ(z) − t)/n",
+        SAME_SHAPE_LOSS,
+    ),
+    OpSpec(
+        "cross_entropy",
+        ("logits", "target"),
+        "CE",
+        "Losses",
+        "mean over rows of −log softmax(logits)[class]; target: class indices or probabilities",
+        "∂/∂logits = (softmax(logits) − onehot(target))/n",
+        CLASS_LOSS,
     ),
     OpSpec(
         "matmul",

@@ -7,6 +7,12 @@ imported — so a program from a file, the clipboard or the command line is as s
     w = 1.0                # a trainable parameter (also: w = param([[1.0, 2.0]]))
     loss = (w * x - 2)**2  # every op of the catalogue by its operator or name; the last line is the output
 
+Attributes are keyword arguments: ``s = sum(h, axis=1)``. A leaf may be made by a recipe instead of
+a value (``model/recipes.py``): ``W = param(shape=(2, 16), init="xavier", seed=0)``, or bound to a
+built-in dataset, ``x = data(dataset="moons", part="x", n=200, noise=0.1, seed=0)``; the pair of a
+dataset's features and targets may be written in one line, ``x, y = dataset("moons", n=200)``.
+Rows read from a CSV file keep their origin: ``x = data([[1.0], [2.0]], csv="a.csv", columns=["a"])``.
+
 Names: a node assigned to a name takes it (``c_2``, ``c_3``… when a name is reassigned); unnamed
 intermediates take the first free ``{op}_k`` (see :func:`auto_name`), numbers become ``const``
 nodes labelled with their text. :func:`to_program` writes a graph back so that parsing the text
@@ -16,11 +22,15 @@ rebuilds the same nodes, names, labels, values, edges, node order and output.
 from __future__ import annotations
 
 import ast
+import json
 import math
 import re
 from collections import Counter
 from collections.abc import Mapping
+from typing import Any
 
+from . import recipes
+from .attrs import AttrError, normalise_attrs
 from .graph import Graph, GraphError, Node, check_name
 from .layout import complete_layout
 from .ops import INFIX_OPS, LEAF_OPS, OPS
@@ -160,6 +170,8 @@ class _Parser:
             target, value = stmt.targets[0], stmt.value
         else:
             raise self.error(stmt, _unsupported(stmt))
+        if isinstance(stmt, ast.Assign) and isinstance(target, ast.Tuple):
+            return self.dataset_pair(stmt, target, value)
         if not isinstance(target, ast.Name):
             raise self.error(target, "assign to a plain name, like `y = w * x`")
         try:
@@ -169,7 +181,7 @@ class _Parser:
         name = self.target = self.graph.unique_name(target.id)
         leaf = self.leaf(value)
         if leaf is not None:
-            self.add(stmt, Node(name, leaf[0], leaf[2], value=leaf[1]))
+            self.add(stmt, Node(name, leaf[0], leaf[2], value=leaf[1], attrs=leaf[3]))
         else:
             size = len(self.graph)
             result = self.expr(value, name)
@@ -183,24 +195,103 @@ class _Parser:
         self.target = None
         return name
 
-    def leaf(self, node: ast.expr) -> tuple[str, Value, str] | None:
-        """``(op, value, label)`` when ``node`` declares a leaf: a number, or param/data/const(...)."""
+    def leaf(self, node: ast.expr) -> tuple[str, Value | None, str, dict[str, Any]] | None:
+        """``(op, value, label, attrs)`` when ``node`` declares a leaf: a number, or
+        param/data/const(value, key=…), or param/data(key=…) made by a recipe."""
         if _is_number(node):
-            return ("param", *self.number(node)[:1], "")
+            return ("param", *self.number(node)[:1], "", {})
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
             return None
         op = node.func.id
         if op not in LEAF_OPS:
             return None
-        if node.keywords or len(node.args) != 1:
-            raise self.error(node, f"{op} takes one value, like {op}(1.0) or {op}([[1.0, 2.0]])")
+        attrs = self.keywords(node)
+        made = recipes.recipe_kind(attrs)
+        if made is not None and node.args:
+            raise self.error(
+                node.args[0], f"{op}({made}=…) makes its own value; remove the value {op}(…) got"
+            )
+        if made is None and not node.args and attrs:
+            try:
+                recipes.check_leaf_attrs(op, normalise_attrs(OPS[op], attrs))
+            except AttrError as exc:
+                raise self.error(node, f"{op}: {exc}") from None
+        if len(node.args) > 1 or (made is None and not node.args):
+            raise self.error(
+                node,
+                f"{op} takes one value, like {op}(1.0) or {op}([[1.0, 2.0]])"
+                + ("" if op == "const" else f', or a recipe: {op}(shape=(2, 3), init="normal")'),
+            )
+        if made is not None:
+            return op, None, "", attrs
         value = self.literal(node.args[0], op)
         try:
             shape_of(value)
         except ShapeError as exc:
             raise self.error(node.args[0], str(exc)) from None
         label = self.number(node.args[0])[1] if op == "const" and _is_number(node.args[0]) else ""
-        return op, value, label
+        return op, value, label, attrs
+
+    def keywords(self, node: ast.Call) -> dict[str, Any]:
+        """Keyword arguments as attributes: numbers, texts, and tuples or lists of those."""
+        attrs: dict[str, Any] = {}
+        for kw in node.keywords:
+            if kw.arg is None:
+                raise self.error(kw, "'**' arguments are not supported; write key=value")
+            attrs[kw.arg] = self.attr_literal(kw.value, kw.arg)
+        return attrs
+
+    def attr_literal(self, node: ast.expr, key: str) -> Any:
+        if isinstance(node, (ast.Tuple, ast.List)):
+            items = []
+            for item in node.elts:
+                if isinstance(item, (ast.Tuple, ast.List)):
+                    raise self.error(item, f"{key}= takes a flat list, like (2, 16)")
+                items.append(self.attr_literal(item, key))
+            return tuple(items)
+        if isinstance(node, ast.Constant) and (node.value is None or isinstance(node.value, str)):
+            return node.value
+        if _is_number(node):
+            sign = -1 if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) else 1
+            number = node.operand if isinstance(node, ast.UnaryOp) else node
+            assert isinstance(number, ast.Constant)
+            if isinstance(number.value, int):
+                return sign * number.value
+            return self.number(node)[0]
+        raise self.error(
+            node, f'{key}= takes a number, a text in quotes or a list, like axis=1 or init="normal"'
+        )
+
+    def dataset_pair(self, stmt: ast.Assign, target: ast.Tuple, value: ast.expr) -> str:
+        """``x, y = dataset("moons", n=200)``: two data leaves, the features and the targets."""
+        usage = 'write the features and targets of a dataset as `x, y = dataset("moons", n=200)`'
+        call = value if isinstance(value, ast.Call) else None
+        if call is None or not (isinstance(call.func, ast.Name) and call.func.id == "dataset"):
+            raise self.error(
+                target, f"assign to a plain name, like `y = w * x`; a pair is only to {usage}"
+            )
+        if len(target.elts) != 2 or not all(isinstance(t, ast.Name) for t in target.elts):
+            raise self.error(target, usage)
+        if len(call.args) != 1 or not (
+            isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str)
+        ):
+            known = ", ".join(f'"{d}"' for d in recipes.DATASETS)
+            raise self.error(call, f"dataset(...) takes the dataset's name first: one of {known}")
+        attrs = {"dataset": call.args[0].value, **self.keywords(call)}
+        if "part" in attrs:
+            raise self.error(call, "dataset(...) gives both parts; leave out part=")
+        names = []
+        for part, elt in zip(recipes.PARTS, target.elts):
+            assert isinstance(elt, ast.Name)
+            try:
+                check_name(elt.id)
+            except GraphError as exc:
+                raise self.error(elt, str(exc)) from None
+            name = self.graph.unique_name(elt.id)
+            self.add(stmt, Node(name, "data", attrs={**attrs, "part": part}))
+            self.env[elt.id] = name
+            names.append(name)
+        return names[-1]
 
     def literal(self, node: ast.expr, op: str) -> Value:
         if _is_number(node):
@@ -274,15 +365,24 @@ class _Parser:
             raise self.error(
                 node, f"{fn}(...) declares a leaf: give it its own line, `name = {fn}(...)`"
             )
+        if fn == "dataset":
+            raise self.error(
+                node,
+                'dataset(...) gives two leaves: write `x, y = dataset("moons")` on its own line',
+            )
         if fn not in OPS:
             known = fn in self.env
             raise self.error(
                 node.func, f"'{fn}' is not a function" if known else f"unknown function '{fn}'"
             )
-        if node.keywords:
-            raise self.error(
-                node.keywords[0], "keyword arguments are not supported; pass inputs in order"
-            )
+        for kw in node.keywords:
+            if kw.arg in OPS[fn].inputs:
+                raise self.error(
+                    kw,
+                    f"inputs are passed in order, not by name, like {fn}(x); "
+                    "keywords are for attributes, like sum(x, axis=1)",
+                )
+        attrs = self.keywords(node)
         for arg in node.args:
             if isinstance(arg, ast.Starred):
                 raise self.error(arg, _unsupported(arg))
@@ -292,11 +392,18 @@ class _Parser:
             raise self.error(
                 node, f"{fn} takes {len(inputs)} {noun} ({', '.join(inputs)}), got {len(node.args)}"
             )
-        return self.op(node, fn, node.args, name)
+        return self.op(node, fn, node.args, name, attrs)
 
-    def op(self, node: ast.AST, op: str, args: list[ast.expr], name: str | None) -> str:
+    def op(
+        self,
+        node: ast.AST,
+        op: str,
+        args: list[ast.expr],
+        name: str | None,
+        attrs: dict[str, Any] | None = None,
+    ) -> str:
         sources = [self.expr(arg) for arg in args]
-        new = self.add(node, Node(name or self.auto(op), op))
+        new = self.add(node, Node(name or self.auto(op), op, attrs=attrs or {}))
         for port, src in zip(OPS[op].inputs, sources):
             try:
                 self.graph.connect(src, new, port)
@@ -381,6 +488,35 @@ def _literal(node: Node) -> str:
     return _value(value)
 
 
+def _attr(value: object) -> str:
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, tuple):
+        items = [_attr(v) for v in value]
+        return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
+    return repr(value)
+
+
+def _keywords(attrs: Mapping[str, object], skip: tuple[str, ...] = ()) -> list[str]:
+    return [f"{key}={_attr(value)}" for key, value in attrs.items() if key not in skip]
+
+
+def _pair(first: Node, second: Node) -> bool:
+    """Two leaves the parser would make from one ``x, y = dataset(...)`` line."""
+    a, b = first.attrs, second.attrs
+    return (
+        first.op == second.op == "data"
+        and recipes.recipe_kind(a) == "dataset"
+        and a.get("part") == "x"
+        and b.get("part") == "y"
+        and not first.label
+        and not second.label
+        and list(a) == list(b)
+        and {k: v for k, v in a.items() if k != "part"}
+        == {k: v for k, v in b.items() if k != "part"}
+    )
+
+
 def _auto_named(node: Node) -> bool:
     return re.fullmatch(rf"{re.escape(node.op)}_[1-9][0-9]*", node.name) is not None
 
@@ -435,7 +571,17 @@ class _Writer:
     def _write(self) -> tuple[list[str], set[str]]:
         self.created, self.taken, self.next_k, self.misfits = [], set(), Counter(), set()
         roots = [n for n in self.order if n not in self.inline]
-        lines = [self._statement(name) for name in roots]
+        lines = []
+        paired = None
+        for i, name in enumerate(roots):
+            if name == paired:
+                continue
+            after = roots[i + 1] if i + 1 < len(roots) else None
+            if after is not None and _pair(self.graph.node(name), self.graph.node(after)):
+                lines.append(self._dataset_pair(name, after))
+                paired = after
+            else:
+                lines.append(self._statement(name))
         written = [n for n in roots if n not in self.broken]
         output_written = self.output is not None and self.output not in self.broken
         if output_written and written and written[-1] != self.output:
@@ -457,12 +603,24 @@ class _Writer:
             return self._expr(name, top=True, live=True, bare=True)[0]
         if node.is_leaf:
             self._create(name)
+            if node.recipe:
+                return f"{name} = {node.op}({', '.join(_keywords(node.attrs))})"
+            if node.attrs:
+                kws = ", ".join(_keywords(node.attrs))
+                return f"{name} = {node.op}({_value(node.value or 0.0)}, {kws})"
             if node.op == "param" and not isinstance(node.value, list):
                 return f"{name} = {_value(node.value or 0.0)}"
             text = _literal(node) if node.op == "const" else _value(node.value or 0.0)
             return f"{name} = {node.op}({text})"
         self.taken.add(name)
         return f"{name} = {self._expr(name, top=True, live=True)[0]}"
+
+    def _dataset_pair(self, x: str, y: str) -> str:
+        self._create(x)
+        self._create(y)
+        attrs = self.graph.node(x).attrs
+        args = [_attr(attrs["dataset"]), *_keywords(attrs, ("dataset", "part"))]
+        return f"{x}, {y} = dataset({', '.join(args)})"
 
     def _create(self, name: str, auto: bool = False) -> None:
         """Follow the parser: it would create ``name`` now; would it give it the same name?"""
@@ -505,7 +663,8 @@ class _Writer:
             if folded and self.graph.node(self.feeds[name]["a"]).op == "const":
                 return f"{_NEG}({text})", _ATOM  # `-2` would read back as the constant -2
             return "-" + (text if prec == _ATOM else f"({text})"), _UNARY
-        return f"{node.op}({', '.join(text for text, _ in args)})", _ATOM
+        texts = [text for text, _ in args] + _keywords(node.attrs)
+        return f"{node.op}({', '.join(texts)})", _ATOM
 
     @staticmethod
     def _infix(symbol: str, left: tuple[str, int], right: tuple[str, int]) -> tuple[str, int]:

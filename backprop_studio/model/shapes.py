@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from .ops import BROADCAST, MATMUL, REDUCE, SAME, TRANSPOSE, OpSpec
+from .ops import (
+    AXIS_REDUCE,
+    BROADCAST,
+    CLASS_LOSS,
+    MATMUL,
+    REDUCE,
+    SAME,
+    SAME_SHAPE_LOSS,
+    SOFTMAX,
+    TRANSPOSE,
+    OpSpec,
+)
 
 Shape = tuple[int, ...]
 Value = float | list  # a number or a rectangular nested list of numbers
@@ -94,9 +105,64 @@ def matmul(a: Shape, b: Shape) -> Shape:
     return batch + (a[-2], b[-1])
 
 
-def infer(spec: OpSpec, inputs: Sequence[Shape]) -> Shape:
+def axis_index(axis: int, shape: Shape) -> int:
+    """``axis`` as a non-negative index into ``shape``; ShapeError when out of range."""
+    dims = len(shape)
+    if not -max(dims, 1) <= axis < max(dims, 1):
+        if dims == 0:
+            raise ShapeError(f"axis {axis} does not exist on a scalar (use axis 0 or -1)")
+        raise ShapeError(
+            f"axis {axis} does not exist on a {format_shape(shape)} tensor "
+            f"(axes 0 to {dims - 1}, or -{dims} to -1)"
+        )
+    return axis % dims if dims else 0
+
+
+def reduce_axis(shape: Shape, axis: int | None) -> Shape:
+    """The shape after summing over ``axis`` (every axis when None)."""
+    if axis is None:
+        return ()
+    if not shape:
+        axis_index(axis, shape)
+        return ()
+    i = axis_index(axis, shape)
+    return shape[:i] + shape[i + 1 :]
+
+
+def same_shape_loss(logits: Shape, target: Shape) -> Shape:
+    if logits != target:
+        raise ShapeError(
+            f"logits {format_shape(logits)} and target {format_shape(target)} "
+            "must have the same shape"
+        )
+    return ()
+
+
+def class_loss(logits: Shape, target: Shape) -> Shape:
+    """Cross-entropy: logits (…, C) with class indices (…) or (…, 1), or probabilities (…, C)."""
+    if len(logits) not in (1, 2):
+        raise ShapeError(
+            f"logits must be C class scores or N×C rows of scores, not {format_shape(logits)}"
+        )
+    if target == logits:
+        return ()
+    rows = logits[:-1]
+    if target in (rows, rows + (1,)) and logits[-1] > 1:
+        return ()
+    want = f"{format_shape(rows) if rows else 'scalar'} class indices"
+    raise ShapeError(
+        f"target {format_shape(target)} does not fit logits {format_shape(logits)}: "
+        f"give {want}{' (or ' + format_shape(rows + (1,)) + ')' if rows else ''} "
+        f"or {format_shape(logits)} class probabilities"
+    )
+
+
+def infer(
+    spec: OpSpec, inputs: Sequence[Shape], attrs: Mapping[str, object] | None = None
+) -> Shape:
     """Output shape of ``spec`` applied to ``inputs`` (one shape per port, in port order)."""
     rule = spec.shape_rule
+    attrs = attrs or {}
     if rule == SAME:
         return inputs[0]
     if rule == BROADCAST:
@@ -108,6 +174,15 @@ def infer(spec: OpSpec, inputs: Sequence[Shape]) -> Shape:
         return ()
     if rule == MATMUL:
         return matmul(inputs[0], inputs[1])
+    if rule == AXIS_REDUCE:
+        return reduce_axis(inputs[0], attrs.get("axis"))  # type: ignore[arg-type]
+    if rule == SOFTMAX:
+        axis_index(attrs.get("axis", spec.attr("axis").default), inputs[0])  # type: ignore[arg-type]
+        return inputs[0]
+    if rule == SAME_SHAPE_LOSS:
+        return same_shape_loss(inputs[0], inputs[1])
+    if rule == CLASS_LOSS:
+        return class_loss(inputs[0], inputs[1])
     if rule == TRANSPOSE:
         if len(inputs[0]) < 2:
             return inputs[0]

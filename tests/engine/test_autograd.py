@@ -55,6 +55,8 @@ UNARY_CASES = {
     "sum": [[1.0, -2.0], [0.5, 3.0]],
     "mean": [1.0, -2.0, 0.5],
     "transpose": [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]],
+    "softmax": [[1.0, -2.0, 0.5], [0.3, 3.0, -1.0]],
+    "log_softmax": [[1.0, -2.0, 0.5], [0.3, 3.0, -1.0]],
 }
 BINARY_CASES = {
     "add": (1.5, -0.5),
@@ -64,6 +66,9 @@ BINARY_CASES = {
     "pow": (1.5, 2.5),
     "mse": ([1.0, 2.0, 3.0], [0.5, 2.5, 2.0]),
     "matmul": ([[1.0, 2.0], [3.0, 4.0]], [[0.5], [-1.0]]),
+    "bce_logits": ([[0.3], [-1.2], [2.0]], [[1.0], [0.0], [0.7]]),
+    # probabilities as targets (one row soft), so both inputs have a gradient to check
+    "cross_entropy": ([[1.0, -2.0, 0.5], [0.3, 3.0, -1.0]], [[0.0, 1.0, 0.0], [0.2, 0.3, 0.5]]),
 }
 DIRECT = {
     "neg": lambda a: -a,
@@ -79,6 +84,8 @@ DIRECT = {
     "sum": lambda a: a.sum(),
     "mean": lambda a: a.mean(),
     "transpose": lambda a: a.t(),
+    "softmax": lambda a: a.exp() / a.exp().sum(-1, keepdim=True),
+    "log_softmax": lambda a: a - a.exp().sum(-1, keepdim=True).log(),
     "add": lambda a, b: a + b,
     "sub": lambda a, b: a - b,
     "mul": lambda a, b: a * b,
@@ -86,6 +93,8 @@ DIRECT = {
     "pow": lambda a, b: a**b,
     "mse": lambda a, b: ((a - b) ** 2).mean(),
     "matmul": lambda a, b: a @ b,
+    "bce_logits": lambda z, t: (-t * z.sigmoid().log() - (1 - t) * (1 - z.sigmoid()).log()).mean(),
+    "cross_entropy": lambda z, t: -(t * (z - z.exp().sum(-1, keepdim=True).log())).sum(-1).mean(),
 }
 
 

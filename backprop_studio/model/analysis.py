@@ -1,0 +1,82 @@
+"""Which nodes can be evaluated, with which shapes, and why the others cannot.
+
+Shape problems are problems of the graph, not errors: each is reported on its node with both
+shapes, so the editor can show it there and refuse to evaluate only what depends on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from . import shapes
+from .shapes import Shape, ShapeError
+
+if TYPE_CHECKING:
+    from .graph import Graph
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a node cannot be evaluated (``node`` is None for whole-graph problems)."""
+
+    node: str | None
+    message: str
+
+
+@dataclass
+class Analysis:
+    """Shapes of the nodes that can be evaluated, and the problems of the rest."""
+
+    shapes: dict[str, Shape] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    output: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and self.output is not None
+
+
+def analyse(graph: Graph) -> Analysis:
+    """Shapes of every node that can be evaluated, and a human problem for each that can't."""
+    result = Analysis(output=graph.output)
+    nodes = {node.name: node for node in graph}
+    if not nodes:
+        result.problems.append(Problem(None, "the graph is empty: add a node to compute something"))
+        return result
+    for name in graph.topological_order():
+        node = nodes[name]
+        if node.is_leaf:
+            result.shapes[name] = shapes.shape_of(node.value)
+            continue
+        spec = node.spec
+        inputs = graph.inputs_of(name)
+        missing = [p for p in spec.inputs if p not in inputs]
+        if missing:
+            ports = ", ".join(f"'{p}'" for p in missing)
+            word = "input" if len(missing) == 1 else "inputs"
+            result.problems.append(
+                Problem(name, f"'{name}' ({spec.symbol}) needs {word} {ports} connected")
+            )
+            continue
+        upstream = [inputs[p].src for p in spec.inputs]
+        if any(src not in result.shapes for src in upstream):
+            continue  # an input is itself broken; that node carries the message
+        try:
+            result.shapes[name] = shapes.infer(
+                spec, [result.shapes[s] for s in upstream], node.attrs
+            )
+        except ShapeError as exc:
+            result.problems.append(Problem(name, f"'{name}' ({spec.symbol}): {exc}"))
+    if (
+        result.output is not None
+        and result.output not in result.shapes
+        and not any(p.node == result.output for p in result.problems)
+    ):
+        result.problems.append(
+            Problem(
+                result.output,
+                f"output '{result.output}' cannot be computed until its inputs are fixed",
+            )
+        )
+    return result

@@ -1,0 +1,121 @@
+"""Node attributes (the ``axis`` of a sum, the ``init`` of a parameter): checked against the catalogue.
+
+Attributes are plain, hashable data — ints, floats, strings and tuples — so that a node can be
+compared, copied, written as a program keyword argument (``sum(x, axis=1)``) and stored in a
+document (``"attrs": {"axis": 1}``) without any conversion beyond tuple ⇄ list.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from .ops import COLUMNS, FLOAT, INT, SHAPE, STR, AttrSpec, OpSpec
+from .shapes import MAX_DIMS, MAX_ELEMENTS
+
+MAX_TEXT = 4096  # a file path or a name; longer is a mistake
+MAX_INT = 2**63 - 1
+
+Attrs = dict[str, Any]
+
+
+class AttrError(ValueError):
+    """An attribute that cannot be; ``key`` is the offending attribute (None: the whole set)."""
+
+    def __init__(self, message: str, key: str | None = None) -> None:
+        super().__init__(message)
+        self.key = key
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def check_attr(spec: AttrSpec, value: object) -> object:
+    """``value`` normalised for ``spec`` (lists become tuples, ints become floats for floats)."""
+    name = spec.name
+    if spec.kind == INT:
+        if not _is_int(value) or abs(value) > MAX_INT:  # type: ignore[arg-type]
+            raise AttrError(f"{name} must be a whole number, not {value!r:.40}", name)
+        return int(value)  # type: ignore[arg-type]
+    if spec.kind == FLOAT:
+        if not (_is_int(value) or isinstance(value, float)):
+            raise AttrError(f"{name} must be a number, not {value!r:.40}", name)
+        try:
+            number = float(value)  # type: ignore[arg-type]
+        except OverflowError:
+            number = math.inf
+        if not math.isfinite(number):
+            raise AttrError(f"{name} must be a finite number, not {value!r:.40}", name)
+        return number
+    if spec.kind == STR:
+        if not isinstance(value, str):
+            raise AttrError(f"{name} must be a text, not {value!r:.40}", name)
+        if len(value) > MAX_TEXT:
+            raise AttrError(f"{name} may have at most {MAX_TEXT} characters", name)
+        return value
+    if spec.kind == SHAPE:
+        return _shape(name, value)
+    if spec.kind == COLUMNS:
+        return _columns(name, value)
+    raise AttrError(f"{name}: unknown attribute kind '{spec.kind}'", name)
+
+
+def _shape(name: str, value: object) -> tuple[int, ...]:
+    if not isinstance(value, (list, tuple)) or not all(_is_int(n) for n in value):
+        raise AttrError(
+            f"{name} must be a list of whole numbers like (2, 16), not {value!r:.40}", name
+        )
+    if len(value) > MAX_DIMS:
+        raise AttrError(f"{name} may have at most {MAX_DIMS} axes", name)
+    if any(n < 1 for n in value):
+        raise AttrError(f"{name} must have sizes of at least 1, not {tuple(value)}", name)
+    if math.prod(value) > MAX_ELEMENTS:
+        raise AttrError(f"{name} may hold at most {MAX_ELEMENTS:,} elements", name)
+    return tuple(int(n) for n in value)
+
+
+def _columns(name: str, value: object) -> tuple[str | int, ...]:
+    if isinstance(value, (str, int)) and not isinstance(value, bool):
+        value = (value,)
+    if not isinstance(value, (list, tuple)) or not value:
+        raise AttrError(f"{name} must list column names or indices, not {value!r:.40}", name)
+    for item in value:
+        if isinstance(item, str) and len(item) <= MAX_TEXT:
+            continue
+        if _is_int(item) and 0 <= item <= MAX_INT:
+            continue
+        raise AttrError(f"{name}: a column is a name or an index from 0, not {item!r:.40}", name)
+    return tuple(value)
+
+
+def normalise_attrs(spec: OpSpec, attrs: Mapping[str, object] | None) -> Attrs:
+    """Check every attribute against ``spec``; unset (None) entries are dropped."""
+    if not attrs:
+        return {}
+    if not isinstance(attrs, Mapping):
+        raise AttrError(f"attributes must be name → value pairs, not {attrs!r:.40}")
+    known = {a.name: a for a in spec.attrs}
+    result: Attrs = {}
+    for key, value in attrs.items():
+        if key not in known:
+            if not known:
+                raise AttrError(f"{spec.name} takes no attributes, got '{key!s:.40}'", str(key))
+            raise AttrError(
+                f"{spec.name} has no attribute '{key!s:.40}' (it takes: {', '.join(known)})",
+                str(key),
+            )
+        if value is not None:
+            result[key] = check_attr(known[key], value)
+    return result
+
+
+def attr_value(spec: OpSpec, attrs: Mapping[str, object], name: str) -> Any:
+    """The attribute ``name`` of a node, or its catalogue default when unset."""
+    return attrs[name] if name in attrs else spec.attr(name).default
+
+
+def plain_attrs(attrs: Mapping[str, object]) -> dict[str, object]:
+    """JSON-ready: tuples become lists."""
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in attrs.items()}
