@@ -1,0 +1,70 @@
+"""Animated GIF of the backward pass: the canvas frames (``canvas.export_flow``) encoded by Pillow.
+
+Qt reads GIFs but cannot write them, so Pillow does the encoding. All frames share one palette,
+taken from the first and last frames together (the colours of the graph and of every gradient),
+and are not dithered: text and thin edges stay clean, and nothing flickers from frame to frame.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QImage
+
+from ..canvas.export import ExportError
+from ..canvas.export_flow import Frame
+
+PALETTE_COLOURS = 255
+
+
+def _pillow():
+    try:
+        from PIL import Image
+    except ImportError:  # pragma: no cover - pillow is a declared dependency
+        raise ExportError("writing a GIF needs Pillow: pip install pillow") from None
+    return Image
+
+
+def to_pil(image: QImage):
+    """A QImage as an RGB Pillow image (GIF has no partial transparency)."""
+    Image = _pillow()
+    rgb = image.convertToFormat(QImage.Format.Format_RGB888)
+    data = bytes(rgb.constBits())[: rgb.sizeInBytes()]
+    return Image.frombuffer(
+        "RGB", (rgb.width(), rgb.height()), data, "raw", "RGB", rgb.bytesPerLine(), 1
+    ).copy()
+
+
+def gif_bytes(frames: list[Frame]) -> bytes:
+    """The frames as one looping GIF."""
+    import io
+
+    if not frames:
+        raise ExportError("there are no frames to write")
+    Image = _pillow()
+    images = [to_pil(frame.image) for frame in frames]
+    first, last = images[0], images[-1]
+    both = Image.new("RGB", (first.width, first.height * 2))
+    both.paste(first, (0, 0))
+    both.paste(last, (0, first.height))
+    palette = both.quantize(PALETTE_COLOURS, method=Image.Quantize.MEDIANCUT)
+    indexed = [im.quantize(palette=palette, dither=Image.Dither.NONE) for im in images]
+    out = io.BytesIO()
+    indexed[0].save(
+        out,
+        format="GIF",
+        save_all=True,
+        append_images=indexed[1:],
+        duration=[frame.duration_ms for frame in frames],
+        loop=0,
+        disposal=1,
+    )
+    return out.getvalue()
+
+
+def write_gif(frames: list[Frame], path: str | Path) -> None:
+    data = gif_bytes(frames)
+    try:
+        Path(path).write_bytes(data)
+    except OSError as exc:
+        raise ExportError(f"cannot write '{path}': {exc.strerror or exc}") from None
