@@ -1,0 +1,274 @@
+"""Graph → a standalone PyTorch script that builds the same computation and prints its numbers.
+
+The script is for reading as much as for running: leaves become tensors (``requires_grad=True``
+on parameters), each op one line in topological order, the node's label as a comment. It makes
+the same torch calls as ``compile.TORCH_OPS``, in the same dtype, on the same values, so the
+values and gradients it prints are the studio's to the last digit (a test runs it and compares).
+With ``train=True`` it also runs the studio's training loop (``training.Trainer``) with torch.optim.
+"""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import math
+from collections.abc import Callable
+from typing import Any
+
+import torch
+
+from .. import __version__
+from ..model.graph import Graph, Node
+from ..model.shapes import Shape, Value
+from .compile import TORCH_OPS, Plan, compile_graph
+
+# Names the script itself uses; a node with one of these names gets a suffix in the code.
+SCRIPT_NAMES = frozenset(
+    {"torch", "F", "json", "math", "dtype", "show", "forward", "optimizer", "params", "losses"}
+    | {"iteration", "value", "batches", "order", "start", "rows", "size", "generator", "index"}
+    | {"out", "final", "steps", "mini_batches", "index0", "index1", "index2", "index3"}
+)
+LINE = 96
+
+
+class CodegenError(ValueError):
+    """The graph cannot be written as a script (it has a problem, or cannot be trained)."""
+
+
+def _binary(symbol: str) -> Callable[..., str]:
+    return lambda args, node, shapes: f"{args[0]} {symbol} {args[1]}"
+
+
+def _call(fn: str) -> Callable[..., str]:
+    return lambda args, node, shapes: f"{fn}({', '.join(args)})"
+
+
+def _reduce(fn: str) -> Callable[..., str]:
+    def write(args: list[str], node: Node, shapes: list[Shape]) -> str:
+        axis = node.attrs.get("axis")
+        return f"{fn}({args[0]})" if axis is None else f"{fn}({args[0]}, dim={axis})"
+
+    return write
+
+
+def _softmax(fn: str) -> Callable[..., str]:
+    return lambda args, node, shapes: f"{fn}({args[0]}, dim={node.attrs.get('axis', -1)})"
+
+
+def _transpose(args: list[str], node: Node, shapes: list[Shape]) -> str:
+    if len(shapes[0]) >= 2:
+        return f"{args[0]}.transpose(-2, -1)"
+    return f"{args[0]}.view_as({args[0]})"  # a scalar or vector is its own transpose
+
+
+def _cross_entropy(args: list[str], node: Node, shapes: list[Shape]) -> str:
+    logits, target = args
+    if shapes[1] == shapes[0]:  # class probabilities, e.g. one-hot rows
+        return f"F.cross_entropy({logits}, {target})"
+    index = f"{target}.squeeze(-1)" if len(shapes[1]) == len(shapes[0]) else target
+    return f"F.cross_entropy({logits}, {index}.long())  # class indices"
+
+
+# One writer per entry of compile.TORCH_OPS, making the same torch call (a test checks both).
+OP_CODE: dict[str, Callable[[list[str], Node, list[Shape]], str]] = {
+    "add": _binary("+"),
+    "sub": _binary("-"),
+    "mul": _binary("*"),
+    "div": _binary("/"),
+    "pow": _binary("**"),
+    "matmul": _binary("@"),
+    "neg": lambda args, node, shapes: f"-{args[0]}",
+    **{op: _call(f"torch.{op}") for op in ("exp", "log", "sqrt", "abs", "sin", "cos")},
+    **{op: _call(f"torch.{op}") for op in ("tanh", "sigmoid", "relu")},
+    "softmax": _softmax("torch.softmax"),
+    "log_softmax": _softmax("torch.log_softmax"),
+    "sum": _reduce("torch.sum"),
+    "mean": _reduce("torch.mean"),
+    "mse": lambda args, node, shapes: f"torch.mean(({args[0]} - {args[1]}) ** 2)",
+    "bce_logits": _call("F.binary_cross_entropy_with_logits"),
+    "cross_entropy": _cross_entropy,
+    "transpose": _transpose,
+}
+assert set(OP_CODE) == set(TORCH_OPS), "every op of the engine needs a line of code"
+
+
+def to_script(
+    graph: Graph,
+    settings: dict[str, Any] | None = None,
+    *,
+    train: bool = False,
+    title: str = "graph",
+) -> str:
+    """The script for ``graph``; ``settings`` as in a document (``dtype``, ``training``)."""
+    settings = settings or {}
+    dtype = settings.get("dtype", "float64")
+    plan = compile_graph(graph, dtype)
+    if plan.problems:
+        raise CodegenError(plan.problems[0].message)
+    if plan.output is None:
+        raise CodegenError("the graph has no output to compute")
+    needs_grad = _requires_grad(plan)
+    writer = _Writer(graph, plan)
+    lines = writer.leaves()
+    lines += [
+        "",
+        "# Forward pass, in topological order: every input is computed before it is used.",
+    ]
+    lines += writer.forward_lines(indent="")
+    lines += writer.backward(needs_grad)
+    lines += writer.report()
+    if train:
+        from .codegen_train import training_lines
+
+        lines += training_lines(writer, graph, settings)
+        writer.uses_math = True
+    return "\n".join(writer.header(title, dtype) + lines).rstrip() + "\n"
+
+
+def _requires_grad(plan: Plan) -> list[bool]:
+    """Which slots torch will track, found by running the plan once (exact, never guessed)."""
+    slots = plan.leaf_tensors()
+    try:
+        with torch.enable_grad():
+            plan.forward(slots)
+    except RuntimeError as exc:
+        raise CodegenError(f"torch could not run the graph: {str(exc).splitlines()[0]}") from None
+    return [bool(t is not None and t.requires_grad) for t in slots]
+
+
+class _Writer:
+    """The pieces of the script; ``var`` maps node names to Python names that clash with none."""
+
+    def __init__(self, graph: Graph, plan: Plan) -> None:
+        self.graph = graph
+        self.plan = plan
+        taken = set(plan.names)
+        self.var: dict[str, str] = {}
+        for name in plan.names:
+            var = name
+            while var in SCRIPT_NAMES or hasattr(builtins, var) or keyword.iskeyword(var):
+                var += "_"
+                while var in taken:
+                    var += "_"
+            taken.add(var)
+            self.var[name] = var
+        self.output = self.var[plan.output] if plan.output else ""
+        self.uses_math = False  # set when training or a literal needs math.inf / math.nan
+        self.uses_functional = any(op in ("bce_logits", "cross_entropy") for op in plan.ops)
+
+    def header(self, title: str, dtype: str) -> list[str]:
+        return [
+            f'"""{_comment(title).replace(chr(34), chr(39))}: the Backprop Studio graph as '
+            "plain PyTorch, forward and backward.",
+            "",
+            f"Written by Backprop Studio {__version__}. Running it prints one line per node,",
+            "`name value=<JSON> grad=<JSON>`, with the numbers the studio shows, to the last digit.",
+            '"""',
+            "",
+            "import json",
+            *(["import math"] if self.uses_math else []),
+            "",
+            "import torch",
+            *(["import torch.nn.functional as F"] if self.uses_functional else []),
+            "",
+            f"dtype = torch.{dtype}  # the studio's dtype for this graph",
+            "",
+        ]
+
+    def leaves(self) -> list[str]:
+        lines = ["# Leaves: parameters are trained and get gradients; data and constants do not."]
+        plan = self.plan
+        for slot, value, train in zip(plan.leaf_slots, plan.leaf_values, plan.trainable):
+            node = self.graph.node(plan.names[slot])
+            var = self.var[node.name]
+            grad = ", requires_grad=True" if train else ""
+            note = _leaf_note(node)
+            head = f"{var} = torch.tensor("
+            tail = f", dtype=dtype{grad})" + (f"  # {note}" if note else "")
+            written = _literal_lines(head, value, tail)
+            self.uses_math = self.uses_math or any("math." in line for line in written)
+            lines.extend(written)
+        return lines
+
+    def forward_lines(self, indent: str) -> list[str]:
+        lines = []
+        plan = self.plan
+        for step in plan.steps:
+            name = plan.names[step.slot]
+            node = self.graph.node(name)
+            args = [self.var[plan.names[a]] for a in step.args]
+            shapes = [plan.shapes[plan.names[a]] for a in step.args]
+            code = OP_CODE[node.op](args, node, shapes)
+            text = _comment(node.label)
+            label = f"  # {text}" if text and node.label != name else ""
+            if label and "  # " in code:
+                code, label = code.replace("  # ", f"  # {text}: "), ""
+            lines.append(f"{indent}{self.var[name]} = {code}{label}")
+        return lines
+
+    def backward(self, needs_grad: list[bool]) -> list[str]:
+        plan = self.plan
+        kept = [self.var[plan.names[step.slot]] for step in plan.steps if needs_grad[step.slot]]
+        lines = []
+        if kept:
+            lines += ["", "# Keep the gradients of intermediate results too (PyTorch frees them)."]
+            lines += [f"{var}.retain_grad()" for var in kept]
+        if plan.output_slot is None or not needs_grad[plan.output_slot]:
+            return [*lines, "", "# No parameter reaches the output: nothing to differentiate."]
+        lines += ["", "# Backward pass: autograd fills .grad of every tensor on the way."]
+        if plan.shapes[plan.output]:
+            lines.append(f"{self.output}.backward(torch.ones_like({self.output}))  # d(sum)/d·")
+        else:
+            lines.append(f"{self.output}.backward()")
+        return lines
+
+    def report(self) -> list[str]:
+        lines = [
+            "",
+            "",
+            "def show(name, tensor):",
+            '    """One node: its value and gradient as JSON, exact (floats print in full)."""',
+            "    grad = None if tensor.grad is None else tensor.grad.tolist()",
+            '    print(f"{name} value={json.dumps(tensor.detach().tolist())} grad={json.dumps(grad)}")',
+            "",
+            "",
+        ]
+        lines += [f'show("{name}", {self.var[name]})' for name in self.plan.names]
+        return lines
+
+
+def _leaf_note(node: Node) -> str:
+    if node.recipe == "init":
+        init, seed = node.attrs.get("init"), node.attrs.get("seed", 0)
+        note = f"{init} init, seed {seed}: the studio's values"
+    elif node.recipe == "dataset":
+        source = node.attrs.get("dataset") or node.attrs.get("csv") or "data"
+        note = f"{source} ({node.attrs.get('part', '')}): the studio's rows"
+    else:
+        note = node.label if node.label != node.name else ""
+    return _comment(note)
+
+
+def _comment(text: object) -> str:
+    """One line of printable text, safe after a ``#`` or inside the docstring."""
+    shown = "".join(c if c.isprintable() else " " for c in str(text or ""))
+    return " ".join(shown.replace("\\", "/").split())
+
+
+def literal(value: Value) -> str:
+    """A Python literal that reads back as exactly ``value`` (repr of a float is exact)."""
+    if isinstance(value, list):
+        return "[" + ", ".join(literal(v) for v in value) + "]"
+    number = float(value)
+    if math.isfinite(number):
+        return repr(number)
+    return "math.nan" if math.isnan(number) else ("math.inf" if number > 0 else "-math.inf")
+
+
+def _literal_lines(head: str, value: Value, tail: str) -> list[str]:
+    """``head + literal + tail`` on one line when it fits, else one row (or number) a line."""
+    text = literal(value)
+    if len(head) + len(text) + len(tail) <= LINE or not isinstance(value, list):
+        return [head + text + tail]
+    rows = [literal(v) for v in value]
+    return [head + "[", *[f"    {row}," for row in rows], "]" + tail]
