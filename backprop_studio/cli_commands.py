@@ -112,7 +112,7 @@ def chain_rule_text(trace: Trace, k: int) -> str:
 
 # ---- train -----------------------------------------------------------------------------------
 def add_train(sub: argparse._SubParsersAction) -> None:
-    from .model.document_schema import OPTIMIZERS
+    from .model.document_schema import DEVICES, OPTIMIZERS
 
     p = sub.add_parser(
         "train",
@@ -124,6 +124,19 @@ def add_train(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--steps", type=_steps, help="how many updates (default: the file's)")
     p.add_argument("--lr", type=_positive, help="learning rate (default: the file's)")
     p.add_argument("--optimizer", choices=OPTIMIZERS, help="default: the file's")
+    p.add_argument(
+        "--batch-size",
+        type=_batch_size,
+        default=argparse.SUPPRESS,
+        metavar="N",
+        help="rows of the bound dataset per step, or 'full' (default: the file's)",
+    )
+    p.add_argument(
+        "--device",
+        choices=DEVICES,
+        help="where to train (default: the file's, else cpu); cuda and mps need torch to "
+        "report them available",
+    )
     p.add_argument(
         "--json",
         action="store_true",
@@ -141,6 +154,20 @@ def _steps(text: str) -> int:
         raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
     if not 1 <= value <= MAX_STEPS:
         raise argparse.ArgumentTypeError(f"must be from 1 to {MAX_STEPS:,}")
+    return value
+
+
+def _batch_size(text: str) -> int | None:
+    from .model.recipes import MAX_ROWS
+
+    if text == "full":
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number or 'full'") from None
+    if not 1 <= value <= MAX_ROWS:
+        raise argparse.ArgumentTypeError(f"must be from 1 to {MAX_ROWS:,}, or 'full'")
     return value
 
 
@@ -163,6 +190,10 @@ def run_train(ns: argparse.Namespace) -> int:
         training["lr"] = ns.lr
     if ns.optimizer is not None:
         training["optimizer"] = ns.optimizer
+    if "batch_size" in vars(ns):
+        training["batch_size"] = ns.batch_size
+    if ns.device is not None:
+        training["device"] = ns.device
     steps = ns.steps if ns.steps is not None else int(training.get("steps", 100))
     train_settings = TrainSettings.from_dict({**settings, "training": training})
     bar = ProgressBar(steps) if sys.stderr.isatty() else None

@@ -8,7 +8,7 @@ the same as the computation written directly in torch, while walking networkx pe
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
@@ -46,23 +46,35 @@ def _log_softmax(a: torch.Tensor, axis: int = -1) -> torch.Tensor:
     return torch.log_softmax(a, dim=axis)
 
 
+def _class_targets(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    if target.dim() == logits.dim():
+        target = target.squeeze(-1)
+    return target.detach().long()
+
+
 def _cross_entropy(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     """Targets shaped like the logits are class probabilities (e.g. one-hot); otherwise they
     are class indices, one per row, stored as whole numbers in a float tensor ((N,) or (N, 1))."""
     if target.shape == logits.shape:
         return F.cross_entropy(logits, target)
-    if target.dim() == logits.dim():
-        target = target.squeeze(-1)
-    index = target.detach().long()
+    index = _class_targets(logits, target)
     classes = logits.shape[-1]
     if index.numel() and (
-        not torch.equal(index.to(target.dtype), target.detach())
+        not torch.equal(index.to(target.dtype), target.detach().reshape(index.shape))
         or bool((index < 0).any() | (index >= classes).any())
     ):
         raise RuntimeError(
             f"cross-entropy class targets must be whole numbers from 0 to {classes - 1}"
         )
     return F.cross_entropy(logits, index)
+
+
+def _cross_entropy_unchecked(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """The training fast path, once the targets were checked (data never changes): no check
+    that would cost a few small ops and, on a GPU, a synchronisation every step."""
+    if target.shape == logits.shape:
+        return F.cross_entropy(logits, target)
+    return F.cross_entropy(logits, _class_targets(logits, target))
 
 
 # One entry per non-leaf op of the catalogue; a test checks that none is missing.
@@ -92,6 +104,8 @@ TORCH_OPS: dict[str, Callable[..., torch.Tensor]] = {
     "matmul": torch.matmul,
     "transpose": _transpose,
 }
+# Variants without value checks, for steps after one checked pass over the same data.
+UNCHECKED_OPS: dict[str, Callable[..., torch.Tensor]] = {"cross_entropy": _cross_entropy_unchecked}
 
 
 @dataclass(frozen=True)
@@ -102,9 +116,9 @@ class Step:
     arg_edges: tuple[int, ...]  # the plan edge that carries each argument
 
 
-def op_function(node: Node) -> Callable[..., torch.Tensor]:
+def op_function(node: Node, checked: bool = True) -> Callable[..., torch.Tensor]:
     """The torch function of an op node with its attributes bound (``sum`` over ``axis``)."""
-    fn = TORCH_OPS[node.op]
+    fn = TORCH_OPS[node.op] if checked else UNCHECKED_OPS.get(node.op, TORCH_OPS[node.op])
     return partial(fn, **node.attrs) if node.attrs else fn
 
 
@@ -155,9 +169,21 @@ class Plan:
             slots[slot] = tensor.requires_grad_(requires_grad and train)
         return slots
 
-    def forward(self, slots: list[torch.Tensor | None]) -> torch.Tensor | None:
+    def unchecked_steps(self) -> list[Step]:
+        """``steps`` with ops that check their data's values (class targets) replaced by
+        variants that trust it: for training, after one checked pass over the same data."""
+        return [
+            replace(step, fn=partial(UNCHECKED_OPS[op], **self.attrs[step.slot]))
+            if (op := self.ops[step.slot]) in UNCHECKED_OPS
+            else step
+            for step in self.steps
+        ]
+
+    def forward(
+        self, slots: list[torch.Tensor | None], steps: list[Step] | None = None
+    ) -> torch.Tensor | None:
         """The fast path: run every step in place in ``slots``; return the output tensor."""
-        for step in self.steps:
+        for step in self.steps if steps is None else steps:
             slots[step.slot] = step.fn(*[slots[a] for a in step.args])
         return None if self.output_slot is None else slots[self.output_slot]
 

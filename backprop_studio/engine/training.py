@@ -122,6 +122,11 @@ class Trainer:
         self.initial = [p.detach().clone() for p in self.params]
         self.optimizer = make_optimizer(self.params, self.settings)
         self.iteration = 0
+        try:  # one checked pass over all rows (e.g. class targets), so steps need not check
+            self.loss()
+        except TrainingError as exc:
+            raise TrainingError(str(exc).removeprefix("iteration 0: "), exc.node) from None
+        self._steps = self.plan.unchecked_steps()
 
     def step(self) -> float:
         """Forward, backward, update; returns the loss before the update."""
@@ -129,8 +134,8 @@ class Trainer:
         if self.batcher.active:
             self.batcher.feed(slots, self.slots)
         try:
-            loss = self.plan.forward(slots)
-        except RuntimeError as exc:  # e.g. a class target out of range
+            loss = self.plan.forward(slots, self._steps)
+        except RuntimeError as exc:  # torch refusing what the checked pass let through
             raise self._refused(exc) from None
         value = loss.item()
         if value != value or value in (float("inf"), float("-inf")):
