@@ -9,6 +9,7 @@ batches, so the timeline answers even while a run is going. torch is imported on
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -20,6 +21,10 @@ from ..model.graph import Graph
 from ..model.trace import Trace
 
 EMIT_HZ = 20
+# torch's intra-op threads for training, set on the training thread itself (OpenMP settings are
+# per thread): one core stays free for the UI. Left at torch's default on 2 cores, the extra
+# OpenMP thread competed with training and made steps 2-50× slower at random.
+TRAIN_THREADS = max(1, (os.cpu_count() or 2) - 1)
 
 
 @dataclass
@@ -86,8 +91,11 @@ class _Worker(QObject):
 
     @Slot(int, object, object)
     def begin(self, run: int, graph: Graph, settings: dict) -> None:
+        import torch
+
         from ..engine.training import Trainer, TrainingError, TrainSettings
 
+        torch.set_num_threads(TRAIN_THREADS)
         self.run, self.trainer = run, None
         try:
             self.trainer = Trainer(graph, TrainSettings.from_dict(settings))

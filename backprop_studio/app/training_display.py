@@ -19,12 +19,14 @@ from PySide6.QtWidgets import QLabel, QMainWindow
 from ..model.trace import Trace
 from ..plots.loss_plot import format_loss
 from .loss_view import LossView
-from .train_history import TraceCache, TrainingHistory
+from .train_history import TraceCache, TrainingHistory, numbers_in
 from .train_runner import TrainRunner
 
 DRAW_INTERVAL_S = 0.05  # plots and canvas follow a run at most 20 times a second,
-UI_SHARE = 0.1  # and less often when drawing would take more of the UI thread than this
+UI_SHARE = 0.08  # and less often when drawing would take more of the UI thread than this
 MAX_INTERVAL_S = 1.0
+CANVAS_INTERVAL_S = 0.2  # numbers on the cards change at most 5 times a second: still readable
+LIVE_CANVAS_NUMBERS = 1000  # a Trace holding more numbers reaches the canvas when a run stops
 
 
 class TrainingDisplay(QObject):
@@ -44,6 +46,7 @@ class TrainingDisplay(QObject):
         self._fresh = False  # ``latest`` has not been on the canvas yet
         self._last_draw = 0.0
         self._last_cpu = 0.0
+        self._last_canvas = 0.0
         self.interval = DRAW_INTERVAL_S
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -111,11 +114,23 @@ class TrainingDisplay(QObject):
         if self.shown is None:
             self.loss_plot.set_current(h.iteration)
             self.param_plot.set_current(h.iteration)
-            if self.latest is not None and self._fresh:
+            if self.latest is not None and self._fresh and self._canvas_due():
                 self._put_on_canvas(self.latest)
+                self._last_canvas = self._last_draw
                 self._fresh = False
                 self.runner.want_live_trace()
         self.update_status()
+
+    def _canvas_due(self) -> bool:
+        """While a run goes on, the canvas follows at most 5 times a second, and only for a small
+        graph: the cards summarise tensors in Python, ~10 µs a number, and the UI thread must
+        never freeze for a frame. The plots show a large graph's progress meanwhile."""
+        if not self.runner.busy:
+            return True
+        return self._live_canvas() and self._last_draw - self._last_canvas >= CANVAS_INTERVAL_S
+
+    def _live_canvas(self) -> bool:
+        return self.latest is None or numbers_in(self.latest) <= LIVE_CANVAS_NUMBERS
 
     def _pace(self) -> None:
         """Stretch the interval between frames while the UI thread's share of the CPU (plots,
@@ -147,6 +162,8 @@ class TrainingDisplay(QObject):
             parts.append(f"loss {format_loss(loss)}")
         if self.rate and h.iteration > 1:
             parts.append(f"{self.rate:,.0f} it/s")
+        if self.runner.busy and self.shown is None and not self._live_canvas():
+            parts.append("canvas follows on pause")
         self.status.setText(" · ".join(parts))
 
     # ---- the timeline ----------------------------------------------------------------------
@@ -205,5 +222,5 @@ class TrainingDisplay(QObject):
         """The editor showed a fresh evaluation; an old iteration or a live run keeps the canvas."""
         if self.shown is not None:
             self.show_iteration(self.shown)
-        elif self.runner.busy and self.latest is not None:
+        elif self.runner.busy and self.latest is not None and self._canvas_due():
             self._put_on_canvas(self.latest)
