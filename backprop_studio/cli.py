@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .model.graph import Graph, GraphError
 
-COMMANDS = ("eval", "train")
+COMMANDS = ("eval", "train", "export")
 
 
 class CliError(Exception):
@@ -58,6 +58,9 @@ def _command_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     cli_commands.add_eval(sub)
     cli_commands.add_train(sub)
+    from .cli_export import add_export
+
+    add_export(sub)
     return parser
 
 
