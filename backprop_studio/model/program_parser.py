@@ -1,0 +1,406 @@
+"""Program text → Graph: the safe parser (``ast`` and a strict whitelist; nothing is evaluated).
+
+See ``model/program.py`` for the language; this module is its reading half.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import re
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any
+
+from . import recipes
+from .attrs import AttrError, normalise_attrs
+from .graph import Graph, GraphError, Node, check_name
+from .layout import complete_layout
+from .ops import INFIX_OPS, LEAF_OPS, OPS
+from .shapes import ShapeError, Value, shape_of
+
+
+class ProgramError(ValueError):
+    """A program that cannot become a graph; ``str()`` reads ``line 3: unknown function 'relu2'``.
+
+    ``line`` and ``column`` are 1-based (None when the problem has no place, e.g. an empty text),
+    so an editor can put the cursor on it; ``message`` is the text without the place.
+    """
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(message if line is None else f"line {line}: {message}")
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+def auto_name(graph: Graph, op: str) -> str:
+    """The first free ``{op}_1``, ``{op}_2``…: the name of an unnamed node (parser and canvas)."""
+    k = 1
+    while f"{op}_{k}" in graph:
+        k += 1
+    return f"{op}_{k}"
+
+
+def parse_program(text: str, positions: Mapping[str, tuple[float, float]] | None = None) -> Graph:
+    """Build a graph from program text; ProgramError (with the line) for anything not allowed.
+
+    Nodes named in ``positions`` keep those positions (an editor rebuilding the graph from edited
+    text); the others are placed next to their neighbours or by the automatic layout. Shapes are
+    not checked here: a shape mismatch is a problem of the graph (``Graph.analyse``), not a syntax
+    error, so it can be shown on the node like any other.
+    """
+    try:
+        tree = ast.parse(text, mode="exec")
+    except SyntaxError as exc:
+        raise ProgramError(exc.msg, exc.lineno, exc.offset) from None
+    except (RecursionError, MemoryError):
+        raise ProgramError(
+            "the program is nested too deeply; split it over several lines"
+        ) from None
+    except ValueError as exc:  # e.g. a NUL character
+        raise ProgramError(str(exc)) from None
+    graph = _Parser(text).run(tree)
+    for name, pos in complete_layout(graph, positions or {}).items():
+        graph.set_position(name, pos)
+    return graph
+
+
+# ---- parsing ----------------------------------------------------------------------------------
+
+_SYMBOLS: dict[type, str] = {
+    ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**", ast.MatMult: "@",
+    ast.FloorDiv: "//", ast.Mod: "%", ast.LShift: "<<", ast.RShift: ">>", ast.BitOr: "|",
+    ast.BitXor: "^", ast.BitAnd: "&", ast.Not: "not", ast.Invert: "~",
+}  # fmt: skip
+_NEG = next(s.name for s in OPS.values() if s.infix == "-" and len(s.inputs) == 1)
+_UNSUPPORTED: dict[type, str] = {
+    ast.Attribute: "attribute access (a.b) is", ast.Subscript: "indexing (a[i]) is",
+    ast.Lambda: "lambda is", ast.ListComp: "comprehensions are", ast.SetComp: "comprehensions are",
+    ast.DictComp: "comprehensions are", ast.GeneratorExp: "comprehensions are",
+    ast.Compare: "comparisons are", ast.BoolOp: "'and'/'or' are", ast.IfExp: "'if ... else' is",
+    ast.Dict: "dictionaries are", ast.Set: "sets are", ast.Tuple: "tuples are",
+    ast.JoinedStr: "strings are", ast.Starred: "'*' arguments are", ast.NamedExpr: "':=' is",
+    ast.AnnAssign: "type annotations are", ast.FunctionDef: "function definitions are",
+    ast.ClassDef: "classes are", ast.Import: "imports are", ast.ImportFrom: "imports are",
+    ast.For: "loops are", ast.While: "loops are", ast.If: "'if' statements are",
+}  # fmt: skip
+
+
+def _unsupported(node: ast.AST) -> str:
+    what = _UNSUPPORTED.get(type(node), f"'{type(node).__name__}' is")
+    return f"{what} not supported; write one `name = expression` per line"
+
+
+def _is_number(node: ast.AST) -> bool:
+    """A literal number, signed or not (``-4.0`` is a number, ``-x`` is neg)."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        node = node.operand
+    return (
+        isinstance(node, ast.Constant)
+        and isinstance(node.value, (int, float))
+        and not isinstance(node.value, bool)
+    )
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.lines = re.split(r"\r\n|\r|\n", text)  # the line breaks ast counts
+        self.graph = Graph()
+        self.env: dict[str, str] = {}  # program name → newest node name
+        self.next_k: Counter[str] = Counter()  # names below it are taken: auto names stay O(1)
+        self.target: str | None = None  # reserved for the statement being read
+        self.line: int | None = None
+
+    def error(self, node: ast.AST, message: str) -> ProgramError:
+        line = getattr(node, "lineno", self.line)
+        col = getattr(node, "col_offset", None)
+        return ProgramError(message, line, None if col is None else col + 1)
+
+    def run(self, tree: ast.Module) -> Graph:
+        if not tree.body:
+            raise ProgramError("the program is empty: write a line such as `x = data(1.0)`")
+        result = ""
+        try:
+            for i, stmt in enumerate(tree.body):
+                self.line = stmt.lineno
+                result = self.statement(stmt, last=i == len(tree.body) - 1)
+        except RecursionError:
+            raise ProgramError(
+                "the expression is nested too deeply; split it over several lines", self.line
+            ) from None
+        self.graph.set_output(result)
+        return self.graph
+
+    def statement(self, stmt: ast.stmt, last: bool) -> str:
+        if isinstance(stmt, ast.Expr):
+            if not last:
+                raise self.error(
+                    stmt, "only the last line may be a bare expression; name it: `y = ...`"
+                )
+            return self.expr(stmt.value)
+        target: ast.expr
+        if isinstance(stmt, ast.AugAssign):  # `c += 1` is `c = c + 1`
+            target, value = stmt.target, stmt.value
+            if isinstance(target, ast.Name):
+                current = ast.copy_location(ast.Name(target.id, ast.Load()), target)
+                value = ast.copy_location(ast.BinOp(current, stmt.op, stmt.value), stmt)
+        elif isinstance(stmt, ast.Assign):
+            if len(stmt.targets) != 1:
+                raise self.error(stmt, "assign one name per line: `a = ...`, then `b = ...`")
+            target, value = stmt.targets[0], stmt.value
+        else:
+            raise self.error(stmt, _unsupported(stmt))
+        if isinstance(stmt, ast.Assign) and isinstance(target, ast.Tuple):
+            return self.dataset_pair(stmt, target, value)
+        if not isinstance(target, ast.Name):
+            raise self.error(target, "assign to a plain name, like `y = w * x`")
+        try:
+            check_name(target.id)
+        except GraphError as exc:
+            raise self.error(target, str(exc)) from None
+        name = self.target = self.graph.unique_name(target.id)
+        leaf = self.leaf(value)
+        if leaf is not None:
+            self.add(stmt, Node(name, leaf[0], leaf[2], value=leaf[1], attrs=leaf[3]))
+        else:
+            size = len(self.graph)
+            result = self.expr(value, name)
+            if len(self.graph) == size:
+                raise self.error(
+                    stmt,
+                    f"`{target.id} = {self.segment(value) or result}` only "
+                    f"gives '{result}' another name; use '{result}' itself or write an expression",
+                )
+        self.env[target.id] = name
+        self.target = None
+        return name
+
+    def leaf(self, node: ast.expr) -> tuple[str, Value | None, str, dict[str, Any]] | None:
+        """``(op, value, label, attrs)`` when ``node`` declares a leaf: a number, or
+        param/data/const(value, key=…), or param/data(key=…) made by a recipe."""
+        if _is_number(node):
+            return ("param", *self.number(node)[:1], "", {})
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+            return None
+        op = node.func.id
+        if op not in LEAF_OPS:
+            return None
+        attrs = self.keywords(node)
+        made = recipes.recipe_kind(attrs)
+        if made is not None and node.args:
+            raise self.error(
+                node.args[0], f"{op}({made}=…) makes its own value; remove the value {op}(…) got"
+            )
+        if made is None and not node.args and attrs:
+            try:
+                recipes.check_leaf_attrs(op, normalise_attrs(OPS[op], attrs))
+            except AttrError as exc:
+                raise self.error(node, f"{op}: {exc}") from None
+        if len(node.args) > 1 or (made is None and not node.args):
+            raise self.error(
+                node,
+                f"{op} takes one value, like {op}(1.0) or {op}([[1.0, 2.0]])"
+                + ("" if op == "const" else f', or a recipe: {op}(shape=(2, 3), init="normal")'),
+            )
+        if made is not None:
+            return op, None, "", attrs
+        value = self.literal(node.args[0], op)
+        try:
+            shape_of(value)
+        except ShapeError as exc:
+            raise self.error(node.args[0], str(exc)) from None
+        label = self.number(node.args[0])[1] if op == "const" and _is_number(node.args[0]) else ""
+        return op, value, label, attrs
+
+    def keywords(self, node: ast.Call) -> dict[str, Any]:
+        """Keyword arguments as attributes: numbers, texts, and tuples or lists of those."""
+        attrs: dict[str, Any] = {}
+        for kw in node.keywords:
+            if kw.arg is None:
+                raise self.error(kw, "'**' arguments are not supported; write key=value")
+            attrs[kw.arg] = self.attr_literal(kw.value, kw.arg)
+        return attrs
+
+    def attr_literal(self, node: ast.expr, key: str) -> Any:
+        if isinstance(node, (ast.Tuple, ast.List)):
+            items = []
+            for item in node.elts:
+                if isinstance(item, (ast.Tuple, ast.List)):
+                    raise self.error(item, f"{key}= takes a flat list, like (2, 16)")
+                items.append(self.attr_literal(item, key))
+            return tuple(items)
+        if isinstance(node, ast.Constant) and (node.value is None or isinstance(node.value, str)):
+            return node.value
+        if _is_number(node):
+            sign = -1 if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) else 1
+            number = node.operand if isinstance(node, ast.UnaryOp) else node
+            assert isinstance(number, ast.Constant)
+            if isinstance(number.value, int):
+                return sign * number.value
+            return self.number(node)[0]
+        raise self.error(
+            node, f'{key}= takes a number, a text in quotes or a list, like axis=1 or init="normal"'
+        )
+
+    def dataset_pair(self, stmt: ast.Assign, target: ast.Tuple, value: ast.expr) -> str:
+        """``x, y = dataset("moons", n=200)``: two data leaves, the features and the targets."""
+        usage = 'write the features and targets of a dataset as `x, y = dataset("moons", n=200)`'
+        call = value if isinstance(value, ast.Call) else None
+        if call is None or not (isinstance(call.func, ast.Name) and call.func.id == "dataset"):
+            raise self.error(
+                target, f"assign to a plain name, like `y = w * x`; a pair is only to {usage}"
+            )
+        if len(target.elts) != 2 or not all(isinstance(t, ast.Name) for t in target.elts):
+            raise self.error(target, usage)
+        if len(call.args) != 1 or not (
+            isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str)
+        ):
+            known = ", ".join(f'"{d}"' for d in recipes.DATASETS)
+            raise self.error(call, f"dataset(...) takes the dataset's name first: one of {known}")
+        attrs = {"dataset": call.args[0].value, **self.keywords(call)}
+        if "part" in attrs:
+            raise self.error(call, "dataset(...) gives both parts; leave out part=")
+        names = []
+        for part, elt in zip(recipes.PARTS, target.elts):
+            assert isinstance(elt, ast.Name)
+            try:
+                check_name(elt.id)
+            except GraphError as exc:
+                raise self.error(elt, str(exc)) from None
+            name = self.graph.unique_name(elt.id)
+            self.add(stmt, Node(name, "data", attrs={**attrs, "part": part}))
+            self.env[elt.id] = name
+            names.append(name)
+        return names[-1]
+
+    def literal(self, node: ast.expr, op: str) -> Value:
+        if _is_number(node):
+            return self.number(node)[0]
+        if isinstance(node, ast.List):
+            return [self.literal(item, op) for item in node.elts]
+        raise self.error(
+            node, f"{op}(...) takes a number or a nested list of numbers, like {op}([[1.0, 2.0]])"
+        )
+
+    def number(self, node: ast.expr) -> tuple[float, str]:
+        """The value and text (the label of a constant) of a literal number."""
+        sign = ""
+        if isinstance(node, ast.UnaryOp):
+            sign = "-" if isinstance(node.op, ast.USub) else ""
+            node = node.operand
+        assert isinstance(node, ast.Constant) and isinstance(node.value, (int, float))
+        text = sign + (self.segment(node) or repr(node.value))
+        try:
+            value = float(node.value)
+        except OverflowError:
+            raise self.error(node, "this number is too large") from None
+        if not math.isfinite(value):
+            raise self.error(node, f"{text} is not a finite number")
+        return (-value if sign else value), text
+
+    def segment(self, node: ast.expr) -> str | None:
+        """The source text of a one-line node (ast.get_source_segment re-splits the whole text)."""
+        if node.end_lineno != node.lineno or node.end_col_offset is None:
+            return None
+        line = self.lines[node.lineno - 1].encode()  # offsets count UTF-8 bytes
+        return line[node.col_offset : node.end_col_offset].decode(errors="replace")
+
+    def expr(self, node: ast.expr, name: str | None = None) -> str:
+        """Add the nodes of ``node`` (the top one called ``name``) and return the top node's name."""
+        if isinstance(node, ast.Name):
+            if node.id in self.env:
+                return self.env[node.id]
+            if node.id in OPS:
+                raise self.error(node, f"'{node.id}' is a function; call it, like {node.id}(x)")
+            raise self.error(node, f"'{node.id}' is not defined")
+        if _is_number(node):
+            value, text = self.number(node)
+            return self.add(node, Node(name or self.auto("const"), "const", text, value=value))
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.UAdd):
+            return self.expr(node.operand, name)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            return self.op(node, _NEG, [node.operand], name)
+        if isinstance(node, (ast.UnaryOp, ast.BinOp)) and type(node.op) in _SYMBOLS:
+            symbol = _SYMBOLS[type(node.op)]
+            if not isinstance(node, ast.BinOp) or symbol not in INFIX_OPS:
+                ops = " ".join([*INFIX_OPS, "and unary -"])
+                raise self.error(node, f"the operator '{symbol}' is not supported (use {ops})")
+            return self.op(node, INFIX_OPS[symbol], [node.left, node.right], name)
+        if isinstance(node, ast.Call):
+            return self.call(node, name)
+        if isinstance(node, ast.Constant):
+            kind = "True/False" if isinstance(node.value, bool) else type(node.value).__name__
+            raise self.error(node, f"{kind} values are not supported; use numbers")
+        if isinstance(node, ast.List):
+            raise self.error(
+                node, "write a list as its own line: `x = data([...])` or `w = param([...])`"
+            )
+        raise self.error(node, _unsupported(node))
+
+    def call(self, node: ast.Call, name: str | None) -> str:
+        if not isinstance(node.func, ast.Name):
+            raise self.error(node.func, "only catalogue functions can be called, like relu(x)")
+        fn = node.func.id
+        if fn in LEAF_OPS:
+            raise self.error(
+                node, f"{fn}(...) declares a leaf: give it its own line, `name = {fn}(...)`"
+            )
+        if fn == "dataset":
+            raise self.error(
+                node,
+                'dataset(...) gives two leaves: write `x, y = dataset("moons")` on its own line',
+            )
+        if fn not in OPS:
+            known = fn in self.env
+            raise self.error(
+                node.func, f"'{fn}' is not a function" if known else f"unknown function '{fn}'"
+            )
+        for kw in node.keywords:
+            if kw.arg in OPS[fn].inputs:
+                raise self.error(
+                    kw,
+                    f"inputs are passed in order, not by name, like {fn}(x); "
+                    "keywords are for attributes, like sum(x, axis=1)",
+                )
+        attrs = self.keywords(node)
+        for arg in node.args:
+            if isinstance(arg, ast.Starred):
+                raise self.error(arg, _unsupported(arg))
+        inputs = OPS[fn].inputs
+        if len(node.args) != len(inputs):
+            noun = "input" if len(inputs) == 1 else "inputs"
+            raise self.error(
+                node, f"{fn} takes {len(inputs)} {noun} ({', '.join(inputs)}), got {len(node.args)}"
+            )
+        return self.op(node, fn, node.args, name, attrs)
+
+    def op(
+        self,
+        node: ast.AST,
+        op: str,
+        args: list[ast.expr],
+        name: str | None,
+        attrs: dict[str, Any] | None = None,
+    ) -> str:
+        sources = [self.expr(arg) for arg in args]
+        new = self.add(node, Node(name or self.auto(op), op, attrs=attrs or {}))
+        for port, src in zip(OPS[op].inputs, sources):
+            try:
+                self.graph.connect(src, new, port)
+            except GraphError as exc:
+                raise self.error(node, str(exc)) from None
+        return new
+
+    def add(self, node: ast.AST, new: Node) -> str:
+        try:
+            return self.graph.add_node(new).name
+        except GraphError as exc:
+            raise self.error(node, str(exc)) from None
+
+    def auto(self, op: str) -> str:
+        k = self.next_k[op] or 1
+        while f"{op}_{k}" in self.graph or f"{op}_{k}" == self.target:
+            k += 1
+        self.next_k[op] = k + 1
+        return f"{op}_{k}"
