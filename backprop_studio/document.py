@@ -53,13 +53,18 @@ class Document(QObject):
         )
         self.view = view or {}
         self.undo_stack = QUndoStack(self)
-        self.undo_stack.cleanChanged.connect(lambda clean: self.dirty_changed.emit(not clean))
+        # A bound slot, not a lambda: Qt drops it before the stack (a child) is destroyed, so a
+        # dirty document can be deleted without the stack's last cleanChanged reaching a dead signal.
+        self.undo_stack.cleanChanged.connect(self._clean_changed)
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)
         self._autosave.setInterval(AUTOSAVE_DELAY_MS)
         self._autosave.timeout.connect(self.write_recovery)
         self.undo_stack.indexChanged.connect(self._schedule_recovery)
         self.recovery_path = recovery_dir() / f"recovery-{os.getpid()}-{id(self):x}.json"
+
+    def _clean_changed(self, clean: bool) -> None:
+        self.dirty_changed.emit(not clean)
 
     # ---- editing -------------------------------------------------------------------------
     def push(self, command: QUndoCommand) -> None:

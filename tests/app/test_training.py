@@ -185,3 +185,75 @@ def test_a_new_learning_rate_starts_a_new_run_and_fades_the_old_curve(qtbot, win
     x, y = training.history.loss_curve()
     assert list(x) == list(range(11)) and y[0] == 1.0
     assert training.loss_plot.readout_text(0) == "iteration 0\nloss 1.0000"
+
+
+def _start_long_run(qtbot, training):
+    training.panel.steps.setValue(1_000_000)
+    qtbot.mouseClick(training.panel.run_button, LEFT)
+    qtbot.waitUntil(lambda: training.history is not None and training.history.iteration > 5)
+
+
+def test_an_edit_during_a_run_ends_it_without_writing_values(qtbot, window):
+    training = open_seed(qtbot, window)
+    _start_long_run(qtbot, training)
+    window._set_value("x", 2.0, 7)  # the user edits while training runs
+    assert not training.runner.busy and training.history is None
+    assert window.graph.node("w").value == 1.0  # what was trained belonged to x = 1
+    qtbot.wait(100)
+    assert window.graph.node("w").value == 1.0
+    # the next step trains the edited graph: loss (2w - 2)² at w = 1 is 0, so w stays
+    window.actions_by_name["train_step"].trigger()
+    qtbot.waitUntil(lambda: training.history is not None and not training.runner.busy)
+    assert training.history.loss_at(0) == 0.0
+
+
+def test_opening_another_document_stops_and_forgets_the_run(qtbot, window):
+    training = open_seed(qtbot, window)
+    _start_long_run(qtbot, training)
+    window.files.new()
+    assert not training.runner.busy and training.history is None
+    assert training.loss_plot.faded_count == 0
+    assert training.panel.status.text() == "not trained yet"
+
+
+def test_shortcuts_step_and_walk_the_timeline(qtbot, window):
+    training = open_seed(qtbot, window)
+    acts = window.actions_by_name
+    assert acts["train_step"].shortcut().toString() == "Ctrl+T"
+    assert acts["train_run"].shortcut().toString() == "Ctrl+R"
+    assert acts["train_reset"].shortcut().toString() == "Ctrl+Shift+R"
+    for _ in range(3):
+        acts["train_step"].trigger()
+        qtbot.waitUntil(lambda: not training.runner.busy)
+    assert training.history.iteration == 3
+    acts["iteration_back"].trigger()
+    acts["iteration_back"].trigger()
+    assert training.timeline.status_text() == "showing iteration 1 of 3"
+    qtbot.waitUntil(lambda: window.trace.value("w") == 1.02)
+    acts["iteration_forward"].trigger()
+    acts["iteration_forward"].trigger()
+    assert training.timeline.live
+
+
+def test_a_large_graph_reaches_the_canvas_when_the_run_stops(qtbot, window):
+    from backprop_studio.app.train_history import numbers_in
+    from backprop_studio.app.training_display import LIVE_CANVAS_NUMBERS
+    from backprop_studio.document import Document
+    from backprop_studio.model.builders import build
+
+    rows = [[float(i), 1.0] for i in range(300)]
+    graph = build(
+        {"x": ("data", rows), "W": ("param", [[0.1], [0.2]])},
+        [("xW", "matmul", ["x", "W"]), ("loss", "mean", ["xW"])],
+    )
+    window.set_document(Document(graph))
+    settle(qtbot, window)
+    training = window.training
+    _start_long_run(qtbot, training)
+    qtbot.waitUntil(lambda: training.display.latest is not None)
+    assert numbers_in(training.display.latest) > LIVE_CANVAS_NUMBERS
+    qtbot.waitUntil(lambda: "canvas follows on pause" in training.panel.status.text())
+    qtbot.mouseClick(training.panel.pause_button, LEFT)
+    qtbot.waitUntil(lambda: not training.runner.busy)
+    trained = window.graph.node("W").value
+    assert window.trace.value("W") == trained  # the canvas shows the final numbers
