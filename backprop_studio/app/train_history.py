@@ -120,10 +120,11 @@ class TrainingHistory:
         return out
 
     def _make_room(self) -> None:
-        if 2 * self.capacity * self.width * 8 <= self.budget_bytes:
-            grown = np.full((2 * self.capacity, self.width), np.nan)
+        most = max(2, self.budget_bytes // (8 * self.width))
+        if self.capacity < most:
+            grown = np.full((min(2 * self.capacity, most), self.width), np.nan)
             grown[: self.count] = self.data[: self.count]
-            self.data, self.capacity = grown, 2 * self.capacity
+            self.data, self.capacity = grown, len(grown)
             return
         kept = self.data[: self.count : 2].copy()
         self.data[:] = np.nan
