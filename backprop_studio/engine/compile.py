@@ -179,6 +179,17 @@ class Plan:
             for step in self.steps
         ]
 
+    def steps_for(self, name: str) -> list[Step]:
+        """The steps that ``name`` depends on (and its own), in order: to compute one node."""
+        by_slot = {step.slot: step for step in self.steps}
+        needed, todo = set(), [self.slot_of[name]]
+        while todo:
+            slot = todo.pop()
+            if slot in by_slot and slot not in needed:
+                needed.add(slot)
+                todo.extend(by_slot[slot].args)
+        return [step for step in self.steps if step.slot in needed]
+
     def forward(
         self, slots: list[torch.Tensor | None], steps: list[Step] | None = None
     ) -> torch.Tensor | None:

@@ -13,7 +13,7 @@ A leaf whose value is edited stops being a recipe (``Graph.set_value`` drops the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -178,6 +178,39 @@ def _check_dataset(op: str, attrs: Attrs) -> Shape:
     if info.takes_classes and not 2 <= params["classes"] <= MAX_CLASSES:
         raise AttrError(f"classes must be from 2 to {MAX_CLASSES}", "classes")
     return (params["n"], info.features) if part == "x" else (params["n"], 1)
+
+
+@dataclass(frozen=True)
+class Binding:
+    """The data leaves bound to one dataset: what a fit or decision-boundary view plots."""
+
+    key: tuple
+    features: str | None  # the leaf with part "x" (or a CSV leaf), if any
+    targets: str | None  # the leaf with part "y", if any
+    dataset: str | None  # a built-in dataset's name; None for a CSV file
+    classes: int  # 0 for regression (or unknown, for CSV)
+
+
+def bindings(nodes: Iterable[Any]) -> list[Binding]:
+    """The datasets a graph's data leaves are bound to, in node order (``Graph`` nodes)."""
+    found: dict[tuple, dict[str, Any]] = {}
+    for node in nodes:
+        key = dataset_key(node.attrs) if node.op == "data" else None
+        if key is None:
+            continue
+        entry = found.setdefault(key, {"x": None, "y": None, "attrs": node.attrs})
+        part = node.attrs.get("part", "x" if entry["x"] is None else "y")
+        entry[part] = entry[part] or node.name
+    return [
+        Binding(
+            key,
+            entry["x"],
+            entry["y"],
+            entry["attrs"].get("dataset"),
+            dataset_classes(entry["attrs"]) if "dataset" in entry["attrs"] else 0,
+        )
+        for key, entry in found.items()
+    ]
 
 
 def dataset_classes(attrs: Mapping[str, object]) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-import torch
 
 from backprop_studio.engine.autograd import evaluate
 from backprop_studio.engine.training import Trainer, TrainSettings
@@ -17,15 +16,6 @@ from backprop_studio.model.gallery import (
 )
 
 NAMES = [e.name for e in EXAMPLES]
-
-
-@pytest.fixture
-def one_thread():
-    """Toy graphs train ~50× faster on one torch thread when the cores are busy (DESIGN.md)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 def test_the_gallery_lists_every_file():
