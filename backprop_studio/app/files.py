@@ -14,9 +14,10 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from ..document import Document, orphaned_recoveries, restore_recovery
-from ..model import document_io
+from ..model import document_io, embedded
 
 FILE_FILTER = "Backprop Studio graphs (*.json);;All files (*)"
+OPEN_FILTER = "Graphs and exported images (*.json *.png *.svg);;All files (*)"
 MAX_RECENT = 8
 
 
@@ -30,6 +31,14 @@ def example_files() -> list[Path]:
 
 def settings() -> QSettings:
     return QSettings("Backprop Studio", "Backprop Studio")
+
+
+def _is_image(path: Path) -> bool:
+    try:
+        with open(path, "rb") as file:
+            return embedded.image_kind(file.read(65536)) is not None
+    except OSError:
+        return False
 
 
 class FileActions:
@@ -47,7 +56,7 @@ class FileActions:
         if not self.maybe_save():
             return
         start = str(self.window.document.path.parent) if self.window.document.path else ""
-        path, _ = QFileDialog.getOpenFileName(self.window, "Open graph", start, FILE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self.window, "Open graph", start, OPEN_FILTER)
         if path:
             self.open_path(Path(path), ask=False)
 
@@ -61,7 +70,12 @@ class FileActions:
             QMessageBox.warning(self.window, "Cannot open file", f"{path.name}: {exc}")
             self.forget_recent(path)
             return False
+        picture = _is_image(path)
+        if picture:
+            document.path = None  # the graph of an exported picture: Save must not overwrite it
         self.window.set_document(document)
+        if picture:
+            self.window.statusBar().showMessage(f"Opened the graph inside {path.name}", 6000)
         self.add_recent(path)
         return True
 

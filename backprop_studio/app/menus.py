@@ -8,6 +8,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox
 
 from .. import __version__
+from .export_actions import export_menu
 from .files import example_files
 
 Std = QKeySequence.StandardKey
@@ -43,6 +44,8 @@ def build_menus(window) -> dict[str, QAction]:
     acts["save_as"] = _action(window, m, "Save &As…", files.save_as, Std.SaveAs)
     acts["revert"] = _action(window, m, "Re&vert", files.revert)
     m.addSeparator()
+    acts.update(export_menu(window, m.addMenu("E&xport")))
+    m.addSeparator()
     acts["quit"] = _action(window, m, "&Quit", window.close, Std.Quit)
 
     m = bar.addMenu("&Edit")
@@ -56,6 +59,9 @@ def build_menus(window) -> dict[str, QAction]:
     m.addSeparator()
     acts["cut"] = _action(window, m, "Cu&t", window.cut_selection, Std.Cut)
     acts["copy"] = _action(window, m, "&Copy", window.copy_selection, Std.Copy)
+    acts["copy_image"] = _action(
+        window, m, "Copy &Image", window.exports.copy_image, "Ctrl+Shift+C", "the selection or all"
+    )
     acts["paste"] = _action(window, m, "&Paste", window.paste, Std.Paste)
     acts["duplicate"] = _action(window, m, "D&uplicate", window.duplicate, "Ctrl+D")
     acts["delete"] = _action(window, m, "&Delete", window.delete_selection, Std.Delete)

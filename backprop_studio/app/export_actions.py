@@ -1,0 +1,219 @@
+"""File ▸ Export and Edit ▸ Copy Image: the dialogs around the free export functions.
+
+``ExportActions.write(kind, path, options)`` does the work without asking anything, so tests
+and scripts drive it directly; the menu entries first ask for options and a file name. What is
+exported is what the canvas shows: the last run's values and gradients, the selection or all.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QMimeData
+from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+
+from ..canvas import export
+from ..canvas.export_flow import flow_frames
+from ..canvas.style import DARK, LIGHT
+from ..model.document_io import DocumentError
+
+KINDS = {  # kind → (menu text, file filter, suffix)
+    "png": ("&Image (PNG)…", "PNG image (*.png)", ".png"),
+    "svg": ("&Vector Image (SVG)…", "SVG image (*.svg)", ".svg"),
+    "pdf": ("&PDF…", "PDF document (*.pdf)", ".pdf"),
+    "gif": ("&Animated Backward Pass (GIF)…", "Animated GIF (*.gif)", ".gif"),
+    "py": ("Py&Torch Code…", "Python script (*.py)", ".py"),
+    "loss_plot": ("&Loss Plot…", "PNG image (*.png);;SVG image (*.svg)", ".png"),
+    "loss_csv": ("Loss &History (CSV)…", "CSV table (*.csv)", ".csv"),
+}
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """What the options dialog asks; the defaults suit a slide."""
+
+    selection: bool = False  # only the selected nodes (and the edges between them)
+    scale: float = 2.0  # PNG pixels per canvas unit
+    transparent: bool = False  # PNG/SVG without the canvas colour behind
+    theme: str = "canvas"  # "canvas", "light" or "dark"
+    width: int | None = None  # GIF width in pixels (None: 100 %)
+    speed: float = 1.0  # GIF, as the canvas animation's speed
+    frames_per_step: int = 6  # GIF
+    forward: bool = True  # GIF: play the forward pass first, as the canvas does
+    train: bool = False  # PyTorch code: add the training loop
+
+
+def export_menu(window, menu: QMenu) -> dict[str, QAction]:
+    """Fill File ▸ Export; the window gets ``exports`` (an ExportActions) for other menus."""
+    if getattr(window, "exports", None) is None:
+        window.exports = ExportActions(window)
+    acts = {}
+    for kind, (text, _filter, _suffix) in KINDS.items():
+        if kind == "loss_plot":
+            menu.addSeparator()
+        action = QAction(text, window)
+        action.triggered.connect(lambda _checked=False, k=kind: window.exports.ask(k))
+        menu.addAction(action)
+        acts[f"export_{kind}"] = action
+    return acts
+
+
+class ExportActions:
+    def __init__(self, window) -> None:
+        self.window = window
+        self.last_options = ExportOptions()
+
+    # ---- interactive ---------------------------------------------------------------------
+    def ask(self, kind: str) -> Path | None:
+        """Options (where there are any), then a file name, then write; None when cancelled."""
+        from .export_dialog import ask_options
+
+        if kind in ("png", "svg", "pdf", "gif", "py"):
+            has_selection = bool(self.window.scene.selected_names())
+            options = ask_options(self.window, kind, self.last_options, has_selection)
+            if options is None:
+                return None
+            self.last_options = options
+        else:
+            options = self.last_options
+        _text, filters, suffix = KINDS[kind]
+        start = str(self._default_path(suffix))
+        path, chosen = QFileDialog.getSaveFileName(self.window, "Export", start, filters)
+        if not path:
+            return None
+        target = Path(path)
+        if not target.suffix:
+            target = target.with_suffix(".svg" if "SVG" in chosen else suffix)
+        return target if self.write(kind, target, options, report=True) else None
+
+    def _default_path(self, suffix: str) -> Path:
+        doc = self.window.document
+        return doc.path.with_suffix(suffix) if doc.path else Path("graph").with_suffix(suffix)
+
+    # ---- the work ------------------------------------------------------------------------
+    def write(
+        self, kind: str, path: Path, options: ExportOptions | None = None, report: bool = False
+    ) -> bool:
+        """Write ``kind`` to ``path``; failures are dialogs when ``report``, else raised."""
+        options = options or ExportOptions()
+        try:
+            self._write(kind, Path(path), options)
+        except (export.ExportError, DocumentError, OSError, ValueError) as exc:
+            if not report:
+                raise
+            QMessageBox.warning(self.window, "Cannot export", f"{Path(path).name}: {exc}")
+            return False
+        if report:
+            self.window.statusBar().showMessage(f"Exported {path}", 5000)
+        return True
+
+    def _write(self, kind: str, path: Path, options: ExportOptions) -> None:
+        w = self.window
+        names = w.scene.selected_names() if options.selection else None
+        theme = {"light": LIGHT, "dark": DARK}.get(options.theme)
+        background = export.TRANSPARENT if options.transparent else export.THEMED
+        settings = w.document.settings
+        if kind == "png":
+            export.to_png(
+                w.scene,
+                path,
+                scale=options.scale,
+                background=background,
+                names=names,
+                theme=theme,
+                settings=settings,
+            )
+        elif kind == "svg":
+            export.to_svg(
+                w.scene, path, background=background, names=names, theme=theme, settings=settings
+            )
+        elif kind == "pdf":
+            export.to_pdf(w.scene, path, names=names, theme=theme)
+        elif kind == "gif":
+            self._write_gif(path, options, theme)
+        elif kind == "py":
+            self._write_code(path, options)
+        elif kind == "loss_plot":
+            self._write_loss_plot(path)
+        elif kind == "loss_csv":
+            path.write_text(loss_csv(self._history()), encoding="utf-8")
+        else:
+            raise ValueError(f"unknown export '{kind}'")
+
+    def _write_gif(self, path: Path, options: ExportOptions, theme) -> None:
+        from .export_gif import write_gif
+
+        trace = self.window.trace
+        if trace is None or trace.revision != self.window.graph.revision:
+            raise export.ExportError("evaluate the graph first (F5): the animation plays a run")
+        frames = flow_frames(
+            self.window.graph,
+            trace,
+            width=options.width,
+            speed=options.speed,
+            tweens=options.frames_per_step,
+            forward=options.forward,
+            theme=theme or self.window.scene.theme,
+        )
+        write_gif(frames, path)
+
+    def _write_code(self, path: Path, options: ExportOptions) -> None:
+        from ..engine.codegen import CodegenError, to_script
+
+        try:
+            settings = self.window.document.settings
+            text = to_script(self.window.graph, settings, train=options.train, title=path.stem)
+        except CodegenError as exc:
+            raise export.ExportError(str(exc)) from None
+        path.write_text(text, encoding="utf-8")
+
+    def _history(self):
+        history = self.window.training.history
+        if history is None or not len(history.loss_curve()[0]):
+            raise export.ExportError("there is no loss history yet: train the graph first")
+        return history
+
+    def _write_loss_plot(self, path: Path) -> None:
+        from ..plots.export import plot_image, plot_svg
+
+        self._history()
+        plot = self.window.training.loss_plot
+        if path.suffix.lower() == ".svg":
+            path.write_text(plot_svg(plot), encoding="utf-8")
+        elif not plot_image(plot).save(str(path), "PNG"):
+            raise export.ExportError(f"cannot write '{path}'")
+
+    # ---- clipboard -------------------------------------------------------------------------
+    def copy_image(self) -> bool:
+        """The selection (or else the whole graph) as a picture at 2×, for crisp pasting; the
+        PNG flavour carries the graph inside, like an exported file."""
+        w = self.window
+        names = w.scene.selected_names() or None
+        try:
+            image = export.render_image(w.scene, 2.0, export.THEMED, names)
+            png = export.to_png(w.scene, scale=2.0, names=names, settings=w.document.settings)
+        except export.ExportError as exc:
+            w.statusBar().showMessage(str(exc), 5000)
+            return False
+        mime = QMimeData()
+        mime.setImageData(image)
+        mime.setData("image/png", QByteArray(png))
+        QGuiApplication.clipboard().setMimeData(mime)
+        what = "the selection" if names else "the graph"
+        w.statusBar().showMessage(f"Copied {what} as an image", 4000)
+        return True
+
+
+def loss_csv(history) -> str:
+    """``iteration,loss`` per kept iteration (every ``stride``-th of a long run), exact floats."""
+    iterations, losses = history.loss_curve()
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["iteration", "loss"])
+    for it, loss in zip(iterations, losses):
+        writer.writerow([int(it), repr(float(loss))])
+    return out.getvalue()
