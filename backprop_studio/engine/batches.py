@@ -45,7 +45,7 @@ class Batcher:
         self.shuffle = shuffle
         self.generator = torch.Generator().manual_seed(seed)
         self.groups: list[_Group] = []
-        bound: dict[tuple, list[int]] = {}
+        bound: dict[tuple[object, ...], list[int]] = {}
         for slot, train in zip(plan.leaf_slots, plan.trainable):
             key = None if train else dataset_key(plan.attrs[slot]) if plan.attrs else None
             if key is not None:
@@ -59,7 +59,7 @@ class Batcher:
                     plan.names[members[0]],
                 )
             count = next(iter(rows.values()))
-            if batch_size is not None and count > batch_size:
+            if batch_size is not None and isinstance(count, int) and count > batch_size:
                 self.groups.append(_Group(members, count))
 
     @property

@@ -225,7 +225,7 @@ def compile_graph(graph: Graph, dtype: str = "float64", analysis: Analysis | Non
         ops=[node.op for node in nodes],
         leaf_slots=leaf_slots,
         leaf_values=[
-            nodes[i].value if not nodes[i].recipe else _plain(t)
+            _plain(t) if nodes[i].recipe else nodes[i].value or 0.0
             for i, t in zip(leaf_slots, leaf_data)
         ],
         trainable=[nodes[i].trainable for i in leaf_slots],

@@ -90,7 +90,7 @@ assert set(GENERATORS) == set(DATASETS)
 
 
 def generate(
-    name: str, n: int | None = None, noise: float | None = None, seed: int = 0, **extra
+    name: str, n: int | None = None, noise: float | None = None, seed: int = 0, **extra: int
 ) -> Pair:
     """``(x, y)`` of a built-in dataset (defaults from the catalogue); same seed, same rows."""
     if name not in GENERATORS:

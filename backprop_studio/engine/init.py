@@ -18,7 +18,7 @@ from ..model.recipes import INITS
 def initialise(attrs: Mapping[str, object]) -> torch.Tensor:
     """A new float64 tensor for ``{"init": …, "shape": …, "seed": …, "scale": …}``."""
     kind = INITS[str(attrs["init"])]
-    shape = tuple(attrs["shape"])  # type: ignore[call-overload]
+    shape: tuple[int, ...] = tuple(attrs["shape"])  # type: ignore[arg-type]
     scale = float(attrs.get("scale", 1.0))  # type: ignore[arg-type]
     gen = torch.Generator().manual_seed(int(attrs.get("seed", 0)))  # type: ignore[call-overload]
     t = torch.empty(shape, dtype=torch.float64)

@@ -20,17 +20,17 @@ from .datasets import generate_from_attrs
 from .init import initialise
 
 
-def _key(attrs: Mapping[str, object]) -> tuple:
+def _key(attrs: Mapping[str, object]) -> tuple[tuple[str, object], ...]:
     return tuple(sorted(attrs.items()))
 
 
 @lru_cache(maxsize=64)
-def _dataset(key: tuple) -> tuple[torch.Tensor, torch.Tensor]:
+def _dataset(key: tuple[tuple[str, object], ...]) -> tuple[torch.Tensor, torch.Tensor]:
     return generate_from_attrs(dict(key))
 
 
 @lru_cache(maxsize=256)
-def _initialised(key: tuple) -> torch.Tensor:
+def _initialised(key: tuple[tuple[str, object], ...]) -> torch.Tensor:
     return initialise(dict(key))
 
 

@@ -36,9 +36,9 @@ def check_attr(spec: AttrSpec, value: object) -> object:
     """``value`` normalised for ``spec`` (lists become tuples, ints become floats for floats)."""
     name = spec.name
     if spec.kind == INT:
-        if not _is_int(value) or abs(value) > MAX_INT:  # type: ignore[arg-type]
+        if not isinstance(value, int) or isinstance(value, bool) or abs(value) > MAX_INT:
             raise AttrError(f"{name} must be a whole number, not {value!r:.40}", name)
-        return int(value)  # type: ignore[arg-type]
+        return int(value)
     if spec.kind == FLOAT:
         if not (_is_int(value) or isinstance(value, float)):
             raise AttrError(f"{name} must be a number, not {value!r:.40}", name)

@@ -16,7 +16,9 @@ from typing import Any
 import networkx as nx
 
 from . import recipes, shapes
-from .analysis import Analysis, Problem, analyse  # noqa: F401  (Problem: re-exported)
+from .analysis import Analysis as Analysis  # re-exported: the engine imports them from here
+from .analysis import Problem as Problem
+from .analysis import analyse
 from .attrs import AttrError, Attrs, normalise_attrs
 from .ops import LEAF_OPS, OPS, OpSpec, op_spec
 from .shapes import Shape, ShapeError, Value

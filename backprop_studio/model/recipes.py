@@ -99,7 +99,7 @@ def dataset_params(attrs: Mapping[str, object]) -> dict[str, Any]:
     return params
 
 
-def dataset_key(attrs: Mapping[str, object]) -> tuple | None:
+def dataset_key(attrs: Mapping[str, object]) -> tuple[object, ...] | None:
     """Leaves with equal keys are rows of the same dataset: training batches them together."""
     if "dataset" in attrs:
         return ("dataset", attrs["dataset"], *sorted(dataset_params(attrs).items()))
@@ -184,7 +184,7 @@ def _check_dataset(op: str, attrs: Attrs) -> Shape:
 class Binding:
     """The data leaves bound to one dataset: what a fit or decision-boundary view plots."""
 
-    key: tuple
+    key: tuple[object, ...]
     features: str | None  # the leaf with part "x" (or a CSV leaf), if any
     targets: str | None  # the leaf with part "y", if any
     dataset: str | None  # a built-in dataset's name; None for a CSV file
@@ -193,7 +193,7 @@ class Binding:
 
 def bindings(nodes: Iterable[Any]) -> list[Binding]:
     """The datasets a graph's data leaves are bound to, in node order (``Graph`` nodes)."""
-    found: dict[tuple, dict[str, Any]] = {}
+    found: dict[tuple[object, ...], dict[str, Any]] = {}
     for node in nodes:
         key = dataset_key(node.attrs) if node.op == "data" else None
         if key is None:
