@@ -148,3 +148,17 @@ def test_structure_and_copy_include_attributes():
     assert other.structure() == g.structure()
     other.node("s").attrs["axis"] = 0
     assert g.node("s").attrs == {"axis": 1}  # the copy owns its attributes
+
+
+def test_the_new_model_modules_load_neither_torch_nor_qt():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import backprop_studio.model.recipes, backprop_studio.model.attrs, "
+        "backprop_studio.model.csv_data, backprop_studio.model.gallery, "
+        "backprop_studio.model.analysis; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'torch', 'PySide6'}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
