@@ -31,7 +31,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="Make backpropagation visible. Without a command, opens the editor.",
         epilog="commands: " + ", ".join(COMMANDS) + " (e.g. 'backprop-studio eval --help').",
     )
-    parser.add_argument("file", nargs="?", help="a graph document (.json) to open")
+    parser.add_argument("file", nargs="?", help="a graph (.json, or an exported .png/.svg) to open")
     ns = parser.parse_args(args)
     from .app.main import run_app
 
