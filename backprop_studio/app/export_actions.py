@@ -20,6 +20,7 @@ from ..canvas import export
 from ..canvas.export_flow import flow_frames
 from ..canvas.style import DARK, LIGHT
 from ..model.document_io import DocumentError
+from .train_history import TrainingHistory
 
 KINDS = {  # kind → (menu text, file filter, suffix)
     "png": ("&Image (PNG)…", "PNG image (*.png)", ".png"),
@@ -63,6 +64,8 @@ def export_menu(window, menu: QMenu) -> dict[str, QAction]:
 
 
 class ExportActions:
+    """The export menu's behaviour for one main window."""
+
     def __init__(self, window) -> None:
         self.window = window
         self.last_options = ExportOptions()
@@ -148,7 +151,7 @@ class ExportActions:
         from .export_gif import write_gif
 
         trace = self.window.trace
-        if trace is None or trace.revision != self.window.graph.revision:
+        if trace is None or 0 <= trace.revision != self.window.graph.revision:
             raise export.ExportError("evaluate the graph first (F5): the animation plays a run")
         frames = flow_frames(
             self.window.graph,
@@ -171,7 +174,7 @@ class ExportActions:
             raise export.ExportError(str(exc)) from None
         path.write_text(text, encoding="utf-8")
 
-    def _history(self):
+    def _history(self) -> TrainingHistory:
         history = self.window.training.history
         if history is None or not len(history.loss_curve()[0]):
             raise export.ExportError("there is no loss history yet: train the graph first")
@@ -208,7 +211,7 @@ class ExportActions:
         return True
 
 
-def loss_csv(history) -> str:
+def loss_csv(history: TrainingHistory) -> str:
     """``iteration,loss`` per kept iteration (every ``stride``-th of a long run), exact floats."""
     iterations, losses = history.loss_curve()
     out = io.StringIO()

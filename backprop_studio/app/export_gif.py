@@ -7,7 +7,9 @@ and are not dithered: text and thin edges stay clean, and nothing flickers from 
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtGui import QImage
 
@@ -17,7 +19,7 @@ from ..canvas.export_flow import Frame
 PALETTE_COLOURS = 255
 
 
-def _pillow():
+def _pillow() -> Any:
     try:
         from PIL import Image
     except ImportError:  # pragma: no cover - pillow is a declared dependency
@@ -25,7 +27,7 @@ def _pillow():
     return Image
 
 
-def to_pil(image: QImage):
+def to_pil(image: QImage) -> Any:
     """A QImage as an RGB Pillow image (GIF has no partial transparency)."""
     Image = _pillow()
     rgb = image.convertToFormat(QImage.Format.Format_RGB888)
@@ -37,8 +39,6 @@ def to_pil(image: QImage):
 
 def gif_bytes(frames: list[Frame]) -> bytes:
     """The frames as one looping GIF."""
-    import io
-
     if not frames:
         raise ExportError("there are no frames to write")
     Image = _pillow()
