@@ -18,13 +18,15 @@ from backprop_studio.model.graph import Graph
 from backprop_studio.model.trace import Trace
 
 from .animation import STEP_MS, GradientFlow
-from .export import MARGIN, MAX_PIXELS, ExportError, drawing_rect, export_mode, font_dpi
+from .export import MARGIN, ExportError, drawing_rect, export_mode, font_dpi
 from .flow_plan import FlowPlan
 from .scene import GraphScene
 from .style import LIGHT, Theme
 
 HOLD_START_MS = 600  # the untouched graph, before anything moves
 HOLD_END_MS = 2500  # every gradient in place: time to read them before the loop restarts
+DEFAULT_MAX_WIDTH = 1600  # without a chosen width: 100 %, but no wider than this
+MAX_FRAME_PIXELS = 60_000_000  # all frames together (~240 MB while they are encoded)
 MIN_FRAME_MS = 20  # GIF delays are in hundredths of a second; viewers slow down shorter ones
 
 
@@ -53,7 +55,7 @@ def flow_frames(
 ) -> list[Frame]:
     """One frame at each of ``tweens`` evenly spaced moments of every step, then the end.
 
-    ``width`` is the image width in pixels (None: the drawing at 100 %; the height follows);
+    ``width`` is the image width in pixels (None: 100 %, at most 1600; the height follows);
     ``speed`` as on the canvas (2 = twice as fast). Durations follow the canvas animation's step lengths.
     """
     if not (speed > 0 and math.isfinite(speed)):
@@ -74,10 +76,10 @@ def flow_frames(
             for k, progress in moments:  # first pass: a frame that holds every callout
                 flow.apply(k, progress)
                 source = source.united(drawing_rect(scene, MARGIN))
-            width = width or math.ceil(source.width())
+            width = width or min(math.ceil(source.width()), DEFAULT_MAX_WIDTH)
             scale = width / source.width()
             height = math.ceil(source.height() * scale)
-            if width * height * len(moments) > MAX_PIXELS:
+            if width * height * len(moments) > MAX_FRAME_PIXELS:
                 raise ExportError(
                     f"{len(moments)} frames of {width} × {height} pixels are too many; "
                     "choose a smaller width"
