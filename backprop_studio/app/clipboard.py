@@ -69,7 +69,12 @@ def placed_copies(
         x, y = node.position
         nodes.append(
             Node(
-                new, node.op, node.label, (x + offset[0], y + offset[1]), copy.deepcopy(node.value)
+                new,
+                node.op,
+                node.label,
+                (x + offset[0], y + offset[1]),
+                copy.deepcopy(node.value),
+                copy.deepcopy(node.attrs),
             )
         )
     edges = [Edge(renamed[e.src], renamed[e.dst], e.port) for e in part.edges]
