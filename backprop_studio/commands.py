@@ -155,6 +155,7 @@ class SetValue(QUndoCommand):
         super().__init__(f"Set {name}", parent)
         self.graph, self.name, self.session = graph, name, session
         self.old = copy.deepcopy(graph.node(name).value)
+        self.old_attrs = copy.deepcopy(graph.node(name).attrs)  # a recipe comes back on undo
         self.new = copy.deepcopy(value)
 
     def id(self) -> int:
@@ -174,6 +175,8 @@ class SetValue(QUndoCommand):
 
     def undo(self) -> None:
         self.graph.set_value(self.name, self.old)
+        if self.old_attrs:
+            self.graph.set_attrs(self.name, self.old_attrs)
 
 
 class SetLeafKind(QUndoCommand):

@@ -136,3 +136,16 @@ def test_add_items_keeps_order_and_undoes_in_one_step():
     assert Edge("q", "r", "a") in graph.edges
     stack.undo()
     assert graph.structure() == before
+
+
+def test_undo_of_a_value_edit_restores_a_recipe():
+    from backprop_studio.model.program import parse_program
+
+    graph = parse_program('W = param(shape=(2, 3), init="xavier", seed=0)\nsum(W)')
+    recipe = dict(graph.node("W").attrs)
+    assert recipe
+    stack = QUndoStack()
+    stack.push(commands.SetValue(graph, "W", [[0.0] * 3] * 2))
+    assert graph.node("W").attrs == {}
+    stack.undo()
+    assert graph.node("W").attrs == recipe
