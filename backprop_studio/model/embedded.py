@@ -176,6 +176,12 @@ def svg_document(raw: bytes) -> str:
     def refuse_entities(*_args: object) -> None:
         raise DocumentError("the SVG image declares XML entities; refused for safety")
 
+    def refuse_external(
+        _context: str, _base: str | None, _sys: str | None, _pub: str | None
+    ) -> int:
+        refuse_entities()
+        return 0
+
     def start(name: str, attrs: dict[str, str]) -> None:
         state["depth"] += 1
         if state["root"] is None:
@@ -199,7 +205,7 @@ def svg_document(raw: bytes) -> str:
 
     parser.EntityDeclHandler = refuse_entities
     parser.UnparsedEntityDeclHandler = refuse_entities
-    parser.ExternalEntityRefHandler = refuse_entities
+    parser.ExternalEntityRefHandler = refuse_external
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.CharacterDataHandler = chars
