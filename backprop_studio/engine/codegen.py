@@ -216,7 +216,7 @@ class _Writer:
         if plan.output_slot is None or not needs_grad[plan.output_slot]:
             return [*lines, "", "# No parameter reaches the output: nothing to differentiate."]
         lines += ["", "# Backward pass: autograd fills .grad of every tensor on the way."]
-        if plan.shapes[plan.output]:
+        if plan.shapes[plan.names[plan.output_slot]]:
             lines.append(f"{self.output}.backward(torch.ones_like({self.output}))  # d(sum)/d·")
         else:
             lines.append(f"{self.output}.backward()")
