@@ -107,6 +107,11 @@ class TrainingDisplay(QObject):
         h = self.history
         if h is None:
             return
+        if self.runner.busy:
+            # Training holds still while this frame is built and painted (the zero timer fires
+            # once the paint events this frame posts have been handled).
+            self.runner.hold()
+            QTimer.singleShot(0, self.runner.release)
         self.loss_plot.set_losses(*h.loss_curve(), self.label)
         self.param_plot.set_data(*h.series_curve())
         self.timeline.setEnabled(True)

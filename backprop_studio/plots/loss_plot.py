@@ -132,7 +132,7 @@ class LossPlot(pg.PlotWidget):
             x, y = np.array(self._x[::step]), np.array(self._y[::step])
             alpha = 90
             faded = self.getPlotItem().plot(
-                x, y, pen=pg.mkPen(QColor(120, 120, 120, alpha), width=1.5), name=self._label
+                x, y, pen=pg.mkPen(QColor(120, 120, 120, alpha), width=1), name=self._label
             )
             self._faded.append(faded)
             while len(self._faded) > MAX_FADED:

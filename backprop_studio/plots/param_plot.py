@@ -56,7 +56,8 @@ class ParamPlot(pg.PlotWidget):
         self.names = list(names[:MAX_SERIES])
         several = len(self.names) > 1  # one curve is named by the axis, no legend in its way
         self.curves = [
-            item.plot(pen=pg.mkPen(COLOURS[i], width=2), name=name if several else None)
+            # 1 px: Qt draws a wide pen ~3× slower, and these curves repaint 20 times a second
+            item.plot(pen=pg.mkPen(COLOURS[i], width=1), name=name if several else None)
             for i, name in enumerate(self.names)
         ]
         item.setLabel("left", self.names[0] if len(self.names) == 1 else "parameters")
