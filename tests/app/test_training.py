@@ -257,3 +257,21 @@ def test_a_large_graph_reaches_the_canvas_when_the_run_stops(qtbot, window):
     qtbot.waitUntil(lambda: not training.runner.busy)
     trained = window.graph.node("W").value
     assert window.trace.value("W") == trained  # the canvas shows the final numbers
+
+
+def test_clipping_and_adam_from_the_panel(qtbot, window):
+    training = open_seed(qtbot, window)
+    training.panel.clip.setChecked(True)  # max gradient norm 1: ∂loss/∂w = -2 becomes -1
+    assert window.document.settings["training"]["clip"] == 1.0
+    qtbot.mouseClick(training.panel.step_button, LEFT)
+    qtbot.waitUntil(lambda: not training.runner.busy)
+    assert window.graph.node("w").value == pytest.approx(1.01, abs=1e-6)  # torch adds 1e-6
+    index = training.panel.optimizer.findData("adam")
+    training.panel.optimizer.setCurrentIndex(index)
+    training.panel.optimizer.activated.emit(index)
+    training.panel.clip.setChecked(False)
+    qtbot.mouseClick(training.panel.step_button, LEFT)
+    qtbot.waitUntil(lambda: not training.runner.busy)
+    # Adam's first step moves every parameter by lr, whatever the gradient's size
+    assert window.graph.node("w").value == pytest.approx(1.01 + 0.01, abs=1e-6)
+    assert training.loss_plot.faded_count == 1  # another optimizer: another run
