@@ -310,7 +310,7 @@ class TrainingController(QObject):
     # ---- the panel -------------------------------------------------------------------------
     def _set_message(self, text: str) -> None:
         self.message = text
-        self.panel.message.setText(text)
+        self.panel.show_message(text)
         if text:
             self.window.statusBar().showMessage(text, 15000)
 

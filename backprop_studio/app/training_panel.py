@@ -102,6 +102,7 @@ class TrainingPanel(QWidget):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #c0392b")
+        self.message.hide()
 
         form = QFormLayout()
         form.addRow("Optimizer", self.optimizer)
@@ -116,7 +117,11 @@ class TrainingPanel(QWidget):
         buttons.addWidget(self.run_button, 0, 1)
         buttons.addWidget(self.pause_button, 1, 0)
         buttons.addWidget(self.reset_button, 1, 1)
+        form.setVerticalSpacing(4)
+        buttons.setSpacing(4)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.setSpacing(6)
         layout.addLayout(form)
         layout.addLayout(buttons)
         layout.addWidget(self.status)
@@ -153,6 +158,11 @@ class TrainingPanel(QWidget):
             self.clip_norm.setEnabled(clip is not None)
         finally:
             self._loading = False
+
+    def show_message(self, text: str) -> None:
+        """A problem to read (divergence, nothing to train); empty text hides it."""
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
 
     def set_state(self, running: bool, can_reset: bool) -> None:
         for widget in (self.step_button, self.run_button, self.optimizer, self.lr, self.clip):
