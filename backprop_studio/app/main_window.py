@@ -176,8 +176,12 @@ class MainWindow(QMainWindow):
         self.setWindowModified(self.document.dirty)
 
     def show_trace(self, trace: Trace) -> None:
+        shown = self.scene.trace
+        # the same numbers again (e.g. the evaluation after training wrote its values) would only
+        # cost a recolour and interrupt a playing animation: keep the picture as it is
+        if shown is None or not _same_numbers(shown, trace):
+            self.scene.show_trace(trace)
         self.trace = trace
-        self.scene.show_trace(trace)
         self._update_inspector()
         if trace.error:
             self.status_value.setText(f"⚠ {trace.error}")
@@ -377,3 +381,16 @@ class MainWindow(QMainWindow):
         self.runner.shutdown()
         self.training.shutdown()
         event.accept()
+
+
+def _same_numbers(a: Trace, b: Trace) -> bool:
+    return (
+        a.edges == b.edges
+        and a.values == b.values
+        and a.grads == b.grads
+        and a.edge_grads == b.edge_grads
+        and a.backward_order == b.backward_order
+        and a.problems == b.problems
+        and a.error == b.error
+        and a.output == b.output
+    )

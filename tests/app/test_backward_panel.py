@@ -115,3 +115,18 @@ def test_home_end_and_p_keep_their_meaning_in_text_fields(qtbot, window):
     qtbot.keyClick(editor, Qt.Key.Key_Left, Qt.KeyboardModifier.ControlModifier)
     assert not window.backward.flow.is_active
     assert "p" in editor.toPlainText()
+
+
+def test_a_training_step_is_animated_when_autoplay_is_on(qtbot, window):
+    open_seed(qtbot, window)
+    flow = window.backward.flow
+    window.actions_by_name["backward_auto"].setChecked(True)
+    try:
+        panel = window.training.panel
+        qtbot.mouseClick(panel.step_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: window.graph.node("w").value == 1.02, timeout=10_000)
+        settle(qtbot, window)
+        qtbot.waitUntil(lambda: flow.is_active, timeout=10_000)
+        assert flow.is_playing
+    finally:
+        window.actions_by_name["backward_auto"].setChecked(False)
