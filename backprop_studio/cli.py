@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import math
 import os
 import sys
 from collections.abc import Sequence
@@ -120,3 +121,14 @@ def apply_override(graph: Graph, item: str) -> None:
         graph.set_value(name, value)
     except GraphError as exc:
         raise CliError(f"--set: {exc}") from None
+
+
+def positive_number(text: str) -> float:
+    """argparse type: a finite number above zero (learning rates, scales, speeds)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError("must be a positive number")
+    return value

@@ -8,7 +8,7 @@ import math
 import sys
 import time
 
-from .cli import CliError, add_source_arguments, load_source
+from .cli import CliError, add_source_arguments, load_source, positive_number
 from .model.shapes import Value
 from .model.trace import Trace
 
@@ -122,7 +122,7 @@ def add_train(sub: argparse._SubParsersAction) -> None:
     )
     add_source_arguments(p)
     p.add_argument("--steps", type=_steps, help="how many updates (default: the file's)")
-    p.add_argument("--lr", type=_positive, help="learning rate (default: the file's)")
+    p.add_argument("--lr", type=positive_number, help="learning rate (default: the file's)")
     p.add_argument("--optimizer", choices=OPTIMIZERS, help="default: the file's")
     p.add_argument(
         "--batch-size",
@@ -168,16 +168,6 @@ def _batch_size(text: str) -> int | None:
         raise argparse.ArgumentTypeError(f"'{text}' is not a whole number or 'full'") from None
     if not 1 <= value <= MAX_ROWS:
         raise argparse.ArgumentTypeError(f"must be from 1 to {MAX_ROWS:,}, or 'full'")
-    return value
-
-
-def _positive(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
-    if not (value > 0 and math.isfinite(value)):
-        raise argparse.ArgumentTypeError("must be a positive number")
     return value
 
 

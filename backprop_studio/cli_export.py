@@ -7,12 +7,11 @@ CI. Pictures show a real run (values, gradients, gradient labels) unless ``--no-
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import sys
 from pathlib import Path
 
-from .cli import CliError, add_source_arguments, load_source
+from .cli import CliError, add_source_arguments, load_source, positive_number
 
 FORMATS = ("png", "svg", "pdf", "gif", "py")
 _APP = None  # the QApplication made for drawing, kept alive for the rest of the process
@@ -30,14 +29,18 @@ def add_export(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "-o", "--output", required=True, type=_output, help="OUT.png, .svg, .pdf, .gif or .py"
     )
-    p.add_argument("--scale", type=_positive, default=2.0, help="PNG pixels per unit (default 2)")
+    p.add_argument(
+        "--scale", type=positive_number, default=2.0, help="PNG pixels per unit (default 2)"
+    )
     p.add_argument("--no-values", action="store_true", help="draw the graph without running it")
     p.add_argument("--theme", choices=("light", "dark"), default="light", help="default: light")
     p.add_argument(
         "--transparent", action="store_true", help="PNG/SVG: no background behind the graph"
     )
     p.add_argument("--width", type=_pixels, help="GIF width in pixels (default: 100 %% size)")
-    p.add_argument("--speed", type=_positive, default=1.0, help="GIF speed (2 = twice as fast)")
+    p.add_argument(
+        "--speed", type=positive_number, default=1.0, help="GIF speed (2 = twice as fast)"
+    )
     p.add_argument(
         "--frames-per-step", type=_pixels, default=6, help="GIF frames per step (default 6)"
     )
@@ -59,16 +62,6 @@ def _output(text: str) -> Path:
             f"'{text}': the file name must end in .{', .'.join(FORMATS)}"
         )
     return path
-
-
-def _positive(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
-    if not (value > 0 and math.isfinite(value)):
-        raise argparse.ArgumentTypeError("must be a positive number")
-    return value
 
 
 def _pixels(text: str) -> int:

@@ -12,6 +12,7 @@ import json
 from PySide6.QtCore import QMimeData
 
 from ..model import document_io
+from ..model.builders import subgraph
 from ..model.graph import Edge, Graph, Node
 
 GRAPH_MIME = "application/x-backprop-studio-graph"
@@ -20,15 +21,7 @@ PASTE_OFFSET = 40.0
 
 def fragment(graph: Graph, names: list[str]) -> Graph:
     """The selected nodes and the edges between them, as a graph of their own."""
-    keep = set(names)
-    part = Graph()
-    for node in graph:
-        if node.name in keep:
-            part.add_node(copy.deepcopy(node))
-    for edge in graph.edges:
-        if edge.src in keep and edge.dst in keep:
-            part.connect(edge.src, edge.dst, edge.port)
-    return part
+    return subgraph(graph, names)
 
 
 def to_mime(part: Graph) -> QMimeData:

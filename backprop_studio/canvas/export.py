@@ -8,7 +8,6 @@ the graph document inside (``model.embedded``), so an exported picture opens aga
 
 from __future__ import annotations
 
-import copy
 import math
 import re
 from collections.abc import Collection, Iterator
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from backprop_studio import __version__
 from backprop_studio.model import document_io, embedded
+from backprop_studio.model.builders import subgraph
 from backprop_studio.model.graph import Graph
 
 from .items.edge import EdgeItem
@@ -156,19 +156,7 @@ def _painted_rect(item: QGraphicsItem) -> QRectF:
 # ---- what is embedded ------------------------------------------------------------------------
 def fragment(graph: Graph, names: Collection[str] | None) -> Graph:
     """The graph, or only ``names`` and the edges between them (what the picture shows)."""
-    if names is None:
-        return graph
-    keep = set(names)
-    part = Graph()
-    for node in graph:
-        if node.name in keep:
-            part.add_node(copy.deepcopy(node))
-    for edge in graph.edges:
-        if edge.src in keep and edge.dst in keep:
-            part.connect(edge.src, edge.dst, edge.port)
-    if graph.explicit_output in keep:
-        part.set_output(graph.explicit_output)
-    return part
+    return graph if names is None else subgraph(graph, names)
 
 
 def document_for(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import copy
+from collections.abc import Collection, Mapping, Sequence
 
 from .graph import Graph, Node
 
@@ -31,3 +32,19 @@ def seed_graph() -> Graph:
             ("loss", "pow", ["diff", "two"]),
         ],
     )
+
+
+def subgraph(graph: Graph, names: Collection[str]) -> Graph:
+    """``names`` and the edges between them, as a graph of their own (copy, export a selection);
+    the output stays the output when it is among them."""
+    keep = set(names)
+    part = Graph()
+    for node in graph:
+        if node.name in keep:
+            part.add_node(copy.deepcopy(node))
+    for edge in graph.edges:
+        if edge.src in keep and edge.dst in keep:
+            part.connect(edge.src, edge.dst, edge.port)
+    if graph.explicit_output in keep:
+        part.set_output(graph.explicit_output)
+    return part
