@@ -32,6 +32,7 @@ from ..model.trace import Trace
 from . import clipboard
 from .backward_panel import BackwardPanel
 from .files import FileActions
+from .fit_panel import FitPanel
 from .inspector import Inspector
 from .menus import build_menus
 from .palette import Palette
@@ -97,6 +98,7 @@ class MainWindow(QMainWindow):
         self._wire()
         self.training = TrainingController(self)
         self.backward = BackwardPanel(self)
+        self.fit = FitPanel(self)
         self.actions_by_name = build_menus(self)
         self.set_document(self.document)
 

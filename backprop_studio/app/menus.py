@@ -37,8 +37,7 @@ def build_menus(window) -> dict[str, QAction]:
     recent = m.addMenu("Open &Recent")
     recent.aboutToShow.connect(partial(_fill_recent, window, recent))
     examples = m.addMenu("&Examples")
-    for path in example_files():
-        _action(window, examples, path.stem.replace("_", " "), partial(files.open_example, path))
+    _fill_examples(window, examples)
     m.addSeparator()
     acts["save"] = _action(window, m, "&Save", files.save, Std.Save)
     acts["save_as"] = _action(window, m, "Save &As…", files.save_as, Std.SaveAs)
@@ -102,8 +101,33 @@ def build_menus(window) -> dict[str, QAction]:
     acts.update(window.backward.fill_menu(bar.addMenu("&Backward")))
 
     m = bar.addMenu("&Help")
+    _fill_examples(window, m.addMenu("&Examples"))
+    m.addSeparator()
     _action(window, m, "&About Backprop Studio", partial(_about, window))
     return acts
+
+
+def _fill_examples(window, menu: QMenu) -> None:
+    """The gallery in its teaching order, titled, with a one-line description as status tip."""
+    from ..model.gallery import EXAMPLES, example_path
+
+    listed = set()
+    for example in EXAMPLES:
+        path = example_path(example.name)
+        if path.exists():
+            _action(
+                window,
+                menu,
+                example.title,
+                partial(window.files.open_example, path),
+                tip=example.description,
+            )
+            listed.add(path.name)
+    for path in example_files():  # any other shipped file
+        if path.name not in listed:
+            _action(
+                window, menu, path.stem.replace("_", " "), partial(window.files.open_example, path)
+            )
 
 
 def _fill_recent(window, menu: QMenu) -> None:

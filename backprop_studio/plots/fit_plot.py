@@ -1,0 +1,76 @@
+"""What the model has learned, drawn over its data: a fit curve (1-D) or a decision surface (2-D).
+
+Plain arrays in, pictures out: this module knows nothing of graphs or torch.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+CLASS_COLOURS = [(31, 119, 180), (230, 85, 13), (44, 160, 44), (148, 103, 189), (140, 86, 75)]
+
+
+def _probability_map() -> pg.ColorMap:
+    # class 0 blue, undecided white, class 1 orange: the same two colours as the points
+    return pg.ColorMap([0.0, 0.5, 1.0], [(120, 170, 220), (250, 250, 250), (245, 170, 120)])
+
+
+class FitPlot(QWidget):
+    """Data points plus the model: ``show_surface`` for a classifier, ``show_curve`` for a fit."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        self.plot = pg.PlotWidget(self, background="w")
+        self.plot.setMenuEnabled(False)
+        self.plot.showGrid(x=False, y=False)
+        self.image = pg.ImageItem()
+        self.image.setLookupTable(_probability_map().getLookupTable(0.0, 1.0, 256))
+        self.image.setLevels((0.0, 1.0))
+        self.image.setZValue(-10)
+        self.plot.addItem(self.image)
+        self.points = pg.ScatterPlotItem(size=6, pen=pg.mkPen(255, 255, 255, 160))
+        self.plot.addItem(self.points)
+        self.curve = pg.PlotDataItem(pen=pg.mkPen((214, 39, 40), width=2))
+        self.plot.addItem(self.curve)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.message)
+        layout.addWidget(self.plot, 1)
+        self.say("Open a graph whose data is bound to a dataset (Help ▸ Examples) to see its fit.")
+
+    def say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    def show_points(self, x: np.ndarray, y: np.ndarray, classes: int) -> None:
+        """2-D points coloured by class, or (x, y) pairs of a 1-D regression."""
+        if classes >= 2 and x.shape[1] >= 2:
+            labels = np.clip(y.reshape(-1).astype(int), 0, len(CLASS_COLOURS) - 1)
+            brushes = [pg.mkBrush(*CLASS_COLOURS[k]) for k in labels]
+            self.points.setData(x=x[:, 0], y=x[:, 1], brush=brushes)
+        else:
+            self.points.setData(x=x[:, 0], y=y.reshape(-1), brush=pg.mkBrush(*CLASS_COLOURS[0]))
+
+    def show_surface(
+        self, probability: np.ndarray, bounds: tuple[float, float, float, float]
+    ) -> None:
+        """``probability[i, j]`` of class 1 at row ``i`` (y) and column ``j`` (x) of the grid."""
+        x_min, x_max, y_min, y_max = bounds
+        self.curve.setData([], [])
+        self.image.setImage(probability.T, autoLevels=False)  # ImageItem wants (x, y)
+        self.image.setRect(x_min, y_min, x_max - x_min, y_max - y_min)
+        self.image.setVisible(True)
+
+    def show_curve(self, xs: np.ndarray, ys: np.ndarray) -> None:
+        self.image.setVisible(False)
+        self.curve.setData(xs, ys)
+
+    def surface(self) -> np.ndarray | None:
+        """The probabilities on screen (for tests)."""
+        return (
+            None if self.image.image is None or not self.image.isVisible() else self.image.image.T
+        )

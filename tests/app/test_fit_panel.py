@@ -1,0 +1,48 @@
+"""XOR and moons open from the gallery, train with the real buttons, and the boundary forms."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from backprop_studio.model.gallery import EXAMPLES, example_path
+from tests.app.conftest import settle
+
+
+@pytest.mark.parametrize("name", ["xor_mlp", "moons_mlp"])
+def test_training_forms_the_decision_boundary(qtbot, window, name):
+    assert window.files.open_example(example_path(name))
+    settle(qtbot, window)
+    window.fit.dock.raise_()
+    qtbot.waitUntil(lambda: window.fit.plot.surface() is not None, timeout=10_000)
+    before = window.fit.plot.surface().copy()
+    assert before.shape == (60, 60)
+    points = window.fit.plot.points.data
+    assert len(points) == len(window.graph.node("x").value)
+    threshold = window.document.settings["training"]["expect_loss_below"]
+    qtbot.mouseClick(window.training.panel.run_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.training.runner.busy, timeout=10_000)
+    qtbot.waitUntil(lambda: not window.training.runner.busy, timeout=120_000)
+    trace = settle(qtbot, window)
+    assert trace.value(window.graph.output) < threshold
+    after = window.fit.plot.surface()
+    assert np.abs(after - before).max() > 0.2  # the surface moved
+    assert after.min() < 0.1 and after.max() > 0.9  # and now separates the classes
+
+
+def test_examples_menus_list_the_gallery(window):
+    titles = {example.title for example in EXAMPLES}
+    for menu_title in ("&File", "&Help"):
+        menu = next(a.menu() for a in window.menuBar().actions() if a.text() == menu_title)
+        examples = next(a.menu() for a in menu.actions() if a.text() == "&Examples")
+        assert titles <= {a.text() for a in examples.actions()}
+
+
+def test_a_graph_without_a_dataset_says_so(qtbot, window):
+    from backprop_studio.app import files as files_module
+
+    assert window.files.open_path(files_module.examples_dir() / "seed.json", ask=False)
+    settle(qtbot, window)
+    assert window.fit.plot.surface() is None
+    assert "bound to a dataset" in window.fit.plot.message.text()
