@@ -209,7 +209,9 @@ class TrainingController(QObject):
             self.run_settings = settings
             self.runner.begin(self.graph, settings)
         self.runner.train(steps)
-        self.docks[1].raise_()  # the loss plot, if it shares its place with another dock
+        fit = getattr(self.window, "fit", None)
+        if fit is None or not fit.dock.isVisible():  # a visible fit view stays in front
+            self.docks[1].raise_()  # the loss plot, if it shares its place with another dock
         self.display.go_live()
         self._update_panel()
 
