@@ -60,6 +60,31 @@ def _ladder(value: float, direction: int) -> float:
     return float(f"{max(below):.8g}")
 
 
+MAX_BATCH = 1_000_000
+
+
+class DeviceBox(QComboBox):
+    """CPU always; CUDA or MPS once torch reports them (asked when the list opens, so the panel
+    never imports torch at start-up)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.addItem("CPU", "cpu")
+
+    def show_device(self, device: str) -> None:
+        if self.findData(device) < 0:
+            self.addItem(device.upper(), device)
+        self.setCurrentIndex(self.findData(device))
+
+    def showPopup(self) -> None:  # noqa: N802 - Qt override
+        from ..engine.devices import available_devices
+
+        for device in available_devices():
+            if self.findData(device) < 0:
+                self.addItem(device.upper(), device)
+        super().showPopup()
+
+
 class TrainingPanel(QWidget):
     setting_changed = Signal(str, object)  # key in settings["training"], new value
     step_clicked = Signal()
@@ -87,6 +112,15 @@ class TrainingPanel(QWidget):
         self.clip_norm.setDecimals(4)
         self.clip_norm.setValue(1.0)
         self.clip_norm.setKeyboardTracking(False)
+        self.batch = QSpinBox()
+        self.batch.setRange(0, MAX_BATCH)
+        self.batch.setSpecialValueText("full")  # 0 = every row each step
+        self.batch.setKeyboardTracking(False)
+        self.batch.setToolTip("rows of the bound dataset per step (full: all of them)")
+        self.shuffle = QCheckBox("shuffle")
+        self.shuffle.setToolTip("draw the mini-batches in a new (seeded) order every epoch")
+        self.device = DeviceBox()
+        self.device.setToolTip("where torch trains: CPU, or a GPU torch reports available")
         style = self.style()
         icon = QStyle.StandardPixmap
         self.step_button = QPushButton(style.standardIcon(icon.SP_MediaSeekForward), "Step")
@@ -112,6 +146,11 @@ class TrainingPanel(QWidget):
         clip_row.addWidget(self.clip)
         clip_row.addWidget(self.clip_norm, 1)
         form.addRow("", clip_row)
+        batch_row = QHBoxLayout()
+        batch_row.addWidget(self.batch, 1)
+        batch_row.addWidget(self.shuffle)
+        form.addRow("Batch", batch_row)
+        form.addRow("Device", self.device)
         buttons = QGridLayout()
         buttons.addWidget(self.step_button, 0, 0)
         buttons.addWidget(self.run_button, 0, 1)
@@ -134,6 +173,9 @@ class TrainingPanel(QWidget):
         self.lr.valueChanged.connect(lambda v: self._emit("lr", float(f"{v:.8g}")))
         self.steps.valueChanged.connect(lambda v: self._emit("steps", int(v)))
         self.clip.toggled.connect(self._clip_changed)
+        self.batch.valueChanged.connect(lambda v: self._emit("batch_size", int(v) or None))
+        self.shuffle.toggled.connect(lambda on: self._emit("shuffle", bool(on)))
+        self.device.activated.connect(lambda i: self._emit("device", self.device.itemData(i)))
         self.clip_norm.valueChanged.connect(self._clip_changed)
         self.step_button.clicked.connect(self.step_clicked)
         self.run_button.clicked.connect(self.run_clicked)
@@ -156,6 +198,9 @@ class TrainingPanel(QWidget):
             if clip is not None:
                 self.clip_norm.setValue(float(clip))
             self.clip_norm.setEnabled(clip is not None)
+            self.batch.setValue(int(training.get("batch_size") or 0))
+            self.shuffle.setChecked(bool(training.get("shuffle", True)))
+            self.device.show_device(str(training.get("device", "cpu")))
         finally:
             self._loading = False
 
@@ -165,7 +210,16 @@ class TrainingPanel(QWidget):
         self.message.setVisible(bool(text))
 
     def set_state(self, running: bool, can_reset: bool) -> None:
-        for widget in (self.step_button, self.run_button, self.optimizer, self.lr, self.clip):
+        for widget in (
+            self.step_button,
+            self.run_button,
+            self.optimizer,
+            self.lr,
+            self.clip,
+            self.batch,
+            self.shuffle,
+            self.device,
+        ):
             widget.setEnabled(not running)
         self.clip_norm.setEnabled(not running and self.clip.isChecked())
         self.pause_button.setEnabled(running)

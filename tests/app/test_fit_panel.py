@@ -46,3 +46,22 @@ def test_a_graph_without_a_dataset_says_so(qtbot, window):
     settle(qtbot, window)
     assert window.fit.plot.surface() is None
     assert "bound to a dataset" in window.fit.plot.message.text()
+
+
+def test_batch_shuffle_and_device_controls_write_the_document(qtbot, window):
+    assert window.files.open_example(example_path("moons_mlp"))
+    settle(qtbot, window)
+    panel = window.training.panel
+    training = window.document.settings["training"]
+    assert panel.batch.value() == (training.get("batch_size") or 0)
+    panel.batch.setValue(16)
+    assert window.document.settings["training"]["batch_size"] == 16
+    panel.batch.setValue(0)
+    assert window.document.settings["training"]["batch_size"] is None
+    panel.shuffle.setChecked(not panel.shuffle.isChecked())
+    shuffle = window.document.settings["training"]["shuffle"]
+    assert shuffle == panel.shuffle.isChecked()
+    assert window.document.dirty
+    window.document.undo_stack.undo()
+    assert window.document.settings["training"]["shuffle"] != shuffle
+    assert [panel.device.itemData(i) for i in range(panel.device.count())][0] == "cpu"
