@@ -8,6 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -19,6 +20,7 @@ from ..canvas.value_text import full_text as format_value
 from ..model.graph import Graph
 from ..model.shapes import ShapeError, Value, format_shape, shape_of
 from ..model.trace import Trace
+from .value_table import HeatMap, ValueTable
 
 KINDS = (("param", "parameter (trainable)"), ("data", "data (fixed input)"), ("const", "constant"))
 
@@ -63,6 +65,9 @@ class Inspector(QWidget):
         self.value_error.setStyleSheet("color: #c0392b")
         self.value_error.setWordWrap(True)
         self.shape = QLabel()
+        self.table = ValueTable()
+        self.heat_value = HeatMap()
+        self.heat_grad = HeatMap()
         self.computed = QPlainTextEdit()
         self.computed.setReadOnly(True)
         self.computed.setMaximumHeight(160)
@@ -76,12 +81,18 @@ class Inspector(QWidget):
         form.addRow("Value", self.value_edit)
         form.addRow("", self.value_error)
         form.addRow("Shape", self.shape)
+        form.addRow("", self.table)
         self.form = form
+        heat = QHBoxLayout()
+        heat.addWidget(self.heat_value)
+        heat.addWidget(self.heat_grad)
+        heat.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addLayout(form)
         layout.addWidget(QLabel("Computed by torch"))
         layout.addWidget(self.computed)
+        layout.addLayout(heat)
         layout.addWidget(self.problem)
         layout.addStretch(1)
         self.name_edit.editingFinished.connect(self._rename)
@@ -89,6 +100,7 @@ class Inspector(QWidget):
         self.kind.activated.connect(self._kind)
         self.value_edit.textEdited.connect(self._value)
         self.value_edit.editingFinished.connect(self._end_session)
+        self.table.value_edited.connect(self._table_value)
         self.show_node(None, None, None)
 
     @property
@@ -111,6 +123,8 @@ class Inspector(QWidget):
             self.computed.clear()
             self.problem.clear()
             self.value_error.clear()
+            for widget in (self.table, self.heat_value, self.heat_grad):
+                widget.hide()
             return
         spec = node.spec
         self.title.setText(
@@ -140,6 +154,16 @@ class Inspector(QWidget):
                 f"∂{out}/∂{node.name} = {'— (no gradient flows here)' if grad is None else format_value(grad)}"
             )
         self.computed.setPlainText("\n".join(lines))
+        if node.is_leaf and not self.table.hasFocus():
+            self.table.show_value(node.value)
+        elif not node.is_leaf:
+            self.table.hide()
+        values = trace.values if trace is not None else {}
+        grads = trace.grads if trace is not None else {}
+        self.heat_value.show_value(values.get(node.name))
+        self.heat_value.setToolTip(f"value of {node.name}: orange positive, blue negative")
+        self.heat_grad.show_value(grads.get(node.name))
+        self.heat_grad.setToolTip(f"gradient of {node.name}: orange positive, blue negative")
         self.problem.setText(trace.problem_of(node.name) or "" if trace else "")
 
     def _rename(self) -> None:
@@ -165,6 +189,10 @@ class Inspector(QWidget):
             return
         self.value_error.clear()
         self.value_edited.emit(self._name, value, self._session)
+
+    def _table_value(self, value) -> None:
+        if self._name is not None:
+            self.value_edited.emit(self._name, value, self._session)
 
     def _end_session(self) -> None:
         self._session += 1

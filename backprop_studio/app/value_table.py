@@ -1,0 +1,121 @@
+"""A small tensor as a table you can type into, and a matrix as a heat map.
+
+Tables stop at MAX_CELLS per side (bigger values keep the JSON field); every edited cell becomes
+one whole new value, handed to the inspector, which pushes it as an undoable SetValue.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QImage, QPixmap
+from PySide6.QtWidgets import QLabel, QTableWidget, QTableWidgetItem, QWidget
+
+from ..model.shapes import Value
+
+MAX_CELLS = 20
+HEAT_SIZE = 160
+
+
+def as_rows(value: Value) -> list[list[float]] | None:
+    """A 1-D value as one row, a 2-D value as its rows; None for scalars and higher ranks."""
+    if not isinstance(value, list) or not value:
+        return None
+    if all(isinstance(v, (int, float)) for v in value):
+        return [list(map(float, value))]
+    if all(isinstance(r, list) and all(isinstance(v, (int, float)) for v in r) for r in value):
+        return [list(map(float, r)) for r in value]
+    return None
+
+
+class ValueTable(QTableWidget):
+    value_edited = Signal(object)  # the whole new value
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._vector = False
+        self._filling = False
+        self.setMaximumHeight(220)
+        self.horizontalHeader().setDefaultSectionSize(64)
+        self.itemChanged.connect(self._changed)
+
+    def show_value(self, value: Value | None) -> bool:
+        """Fill the table; False (and hidden) when the value does not fit a small table."""
+        rows = as_rows(value) if value is not None else None
+        fits = rows is not None and len(rows) <= MAX_CELLS and len(rows[0]) <= MAX_CELLS
+        self.setVisible(fits)
+        if not fits:
+            return False
+        self._vector = not isinstance(value[0], list)
+        self._filling = True
+        try:
+            self.setRowCount(len(rows))
+            self.setColumnCount(len(rows[0]))
+            for i, row in enumerate(rows):
+                for j, x in enumerate(row):
+                    self.setItem(i, j, QTableWidgetItem(f"{x:.6g}"))
+        finally:
+            self._filling = False
+        return True
+
+    def current_value(self) -> Value:
+        rows = [
+            [float(self.item(i, j).text()) for j in range(self.columnCount())]
+            for i in range(self.rowCount())
+        ]
+        return rows[0] if self._vector else rows
+
+    def _changed(self, item: QTableWidgetItem) -> None:
+        if self._filling:
+            return
+        try:
+            number = float(item.text())
+            if not math.isfinite(number):
+                raise ValueError
+        except ValueError:
+            item.setBackground(QColor(250, 210, 205))
+            item.setToolTip("type a finite number")
+            return
+        item.setBackground(QColor(0, 0, 0, 0))
+        item.setToolTip("")
+        self.value_edited.emit(self.current_value())
+
+
+def heat_map(value: Value | None, size: int = HEAT_SIZE) -> QPixmap | None:
+    """Blue for negative, orange for positive, white for zero; None unless a matrix or vector."""
+    rows = as_rows(value) if value is not None else None
+    if rows is None:
+        return None
+    h, w = len(rows), len(rows[0])
+    scale = max((abs(x) for r in rows for x in r if math.isfinite(x)), default=1.0) or 1.0
+    image = QImage(w, h, QImage.Format.Format_RGB32)
+    for i, row in enumerate(rows):
+        for j, x in enumerate(row):
+            t = max(-1.0, min(1.0, x / scale)) if math.isfinite(x) else 0.0
+            target = (230, 85, 13) if t > 0 else (31, 119, 180)
+            mix = abs(t)
+            rgb = [round(255 + (c - 255) * mix) for c in target]
+            image.setPixelColor(j, i, QColor(*rgb))
+    return QPixmap.fromImage(
+        image.scaled(
+            size,
+            max(4, size * h // max(w, 1)) if h <= w else size,
+            Qt.AspectRatioMode.KeepAspectRatio,
+        )
+    )
+
+
+class HeatMap(QLabel):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setToolTip(
+            "orange positive, blue negative, white zero (scaled to the largest |value|)"
+        )
+
+    def show_value(self, value: Value | None) -> bool:
+        pixmap = heat_map(value)
+        self.setVisible(pixmap is not None)
+        if pixmap is not None:
+            self.setPixmap(pixmap)
+        return pixmap is not None
