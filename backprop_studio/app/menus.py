@@ -89,6 +89,15 @@ def build_menus(window) -> dict[str, QAction]:
     for dock in window.training.docks:
         m.addAction(dock.toggleViewAction())
 
+    m = bar.addMenu("&Data")
+    acts["load_csv"] = _action(
+        window,
+        m,
+        "Load &CSV…",
+        partial(_load_csv, window),
+        tip="Feature and target columns as data leaves",
+    )
+
     m = bar.addMenu("&Run")
     acts["evaluate"] = _action(
         window, m, "&Evaluate", lambda: window.runner.evaluate_now(window.graph, window.dtype), "F5"
@@ -128,6 +137,12 @@ def _fill_examples(window, menu: QMenu) -> None:
             _action(
                 window, menu, path.stem.replace("_", " "), partial(window.files.open_example, path)
             )
+
+
+def _load_csv(window) -> None:
+    from .csv_dialog import load_csv
+
+    load_csv(window)
 
 
 def _fill_recent(window, menu: QMenu) -> None:

@@ -1,0 +1,38 @@
+"""Data ▸ Load CSV: columns become two data leaves in one undo step; bad files say why."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog
+
+from backprop_studio.app.csv_dialog import ColumnsDialog, load_csv
+from backprop_studio.model import csv_data
+
+
+class Accepting(ColumnsDialog):
+    def exec(self) -> int:
+        return QDialog.DialogCode.Accepted
+
+
+def test_columns_become_data_leaves(qtbot, window, tmp_path):
+    path = tmp_path / "points.csv"
+    path.write_text("a,b,label\n1,2,0\n3,4,1\n5,6,0\n")
+    dialog = Accepting(csv_data.read_csv(path), path.name, window)
+    assert dialog.chosen() == (["a", "b"], "label")  # all but the last, then the last
+    count = window.document.undo_stack.count()
+    names = load_csv(window, path, dialog)
+    assert names == ["x", "y"]
+    assert window.graph.node("x").value == [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]
+    assert window.graph.node("y").value == [[0.0], [1.0], [0.0]]
+    assert window.graph.node("x").op == "data"
+    assert window.document.undo_stack.count() == count + 1
+    window.document.undo_stack.undo()
+    assert "x" not in window.graph and "y" not in window.graph
+
+
+def test_a_bad_csv_shows_why_and_adds_nothing(qtbot, window, tmp_path, dialogs):
+    path = tmp_path / "ragged.csv"
+    path.write_text("a,b\n1,2\n3\n")
+    assert load_csv(window, path) == []
+    kind, title, text = dialogs.shown[-1]
+    assert kind == "warning" and "ragged.csv" in text
+    assert len(window.graph) == 0
