@@ -90,6 +90,7 @@ def build_menus(window) -> dict[str, QAction]:
         m.addAction(dock.toggleViewAction())
 
     m = bar.addMenu("&Data")
+    _fill_datasets(window, m.addMenu("Add &Dataset"))
     acts["load_csv"] = _action(
         window,
         m,
@@ -139,8 +140,18 @@ def _fill_examples(window, menu: QMenu) -> None:
             )
 
 
+def _fill_datasets(window, menu: QMenu) -> None:
+    from ..model.recipes import DATASETS
+    from .data_menu import add_dataset
+
+    for name, info in DATASETS.items():
+        _action(
+            window, menu, info.title, partial(add_dataset, window, name), tip=f"x and y of {name}"
+        )
+
+
 def _load_csv(window) -> None:
-    from .csv_dialog import load_csv
+    from .data_menu import load_csv
 
     load_csv(window)
 

@@ -1,4 +1,6 @@
-"""Data ▸ Load CSV…: pick a file, choose feature and target columns, get two data leaves.
+"""The Data menu: a toy dataset, or columns of a CSV file, as two data leaves (x and y).
+
+Data ▸ Load CSV…: pick a file, choose feature and target columns, get two data leaves.
 
 The file is read and checked by model.csv_data (clear messages for ragged rows, text where a
 number should be, empty files); the two leaves arrive as one undoable step.
@@ -95,6 +97,23 @@ def load_csv(window, path: Path | None = None, dialog: ColumnsDialog | None = No
     return [n.name for n in nodes]
 
 
+def add_dataset(window, dataset: str) -> list[str]:
+    """x and y leaves bound to a built-in dataset (its default size, noise and seed)."""
+    from ..model.program import parse_program
+
+    part = parse_program(f'x, y = dataset("{dataset}")')
+    graph, centre = window.graph, window.view_center()
+    nodes = []
+    for node, dy in zip(part.nodes, (0.0, 120.0)):
+        placed = window.new_node("data", QPointF(centre.x(), centre.y() + dy))
+        node.name = _free(graph, node.name, [n.name for n in nodes])
+        node.position = placed.position
+        nodes.append(node)
+    window.push(commands.add_items(graph, nodes, [], f"Add {dataset} data"))
+    window.scene.select_names([n.name for n in nodes])
+    return [n.name for n in nodes]
+
+
 def _free(graph, base: str, taken: list[str]) -> str:
     name, k = base, 2
     while name in graph or name in taken:
@@ -102,4 +121,4 @@ def _free(graph, base: str, taken: list[str]) -> str:
     return name
 
 
-__all__ = ["ColumnsDialog", "load_csv"]
+__all__ = ["ColumnsDialog", "add_dataset", "load_csv"]

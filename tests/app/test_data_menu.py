@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog
 
-from backprop_studio.app.csv_dialog import ColumnsDialog, load_csv
+from backprop_studio.app.data_menu import ColumnsDialog, load_csv
 from backprop_studio.model import csv_data
 
 
@@ -36,3 +36,16 @@ def test_a_bad_csv_shows_why_and_adds_nothing(qtbot, window, tmp_path, dialogs):
     kind, title, text = dialogs.shown[-1]
     assert kind == "warning" and "ragged.csv" in text
     assert len(window.graph) == 0
+
+
+def test_data_menu_adds_a_bound_dataset(qtbot, window):
+    data = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Data")
+    add = next(a.menu() for a in data.actions() if a.text() == "Add &Dataset")
+    moons = next(a for a in add.actions() if a.text() == "Two moons")
+    moons.trigger()
+    assert [n.attrs.get("dataset") for n in window.graph] == ["moons", "moons"]
+    assert [n.attrs.get("part") for n in window.graph] == ["x", "y"]
+    moons.trigger()  # a second copy gets fresh names
+    assert window.graph.names == ["x", "y", "x_2", "y_2"]
+    window.document.undo_stack.undo()
+    assert window.graph.names == ["x", "y"]
