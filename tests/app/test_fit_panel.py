@@ -65,3 +65,18 @@ def test_batch_shuffle_and_device_controls_write_the_document(qtbot, window):
     window.document.undo_stack.undo()
     assert window.document.settings["training"]["shuffle"] != shuffle
     assert [panel.device.itemData(i) for i in range(panel.device.count())][0] == "cpu"
+
+
+def test_a_regression_shows_its_fit_line(qtbot, window):
+    assert window.files.open_example(example_path("linear_regression"))
+    settle(qtbot, window)
+    window.fit.dock.raise_()
+    qtbot.waitUntil(lambda: window.fit.plot.curve.xData is not None, timeout=10_000)
+    assert window.fit.plot.surface() is None
+    xs, ys = window.fit.plot.curve.getData()
+    assert len(xs) == 200 and xs[0] < xs[-1]
+    qtbot.mouseClick(window.training.panel.run_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.training.runner.busy, timeout=10_000)
+    qtbot.waitUntil(lambda: not window.training.runner.busy, timeout=60_000)
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: not np.allclose(window.fit.plot.curve.getData()[1], ys), timeout=10_000)
