@@ -61,6 +61,7 @@ class MainWindow(QMainWindow):
         self.undo_group = QUndoGroup(self)
         self.runner = runner or EvalRunner(self)
         self.trace: Trace | None = None
+        self._recipes_checked = None
         self.scene = GraphScene(self)
         self.view = CanvasView(self.scene, self)
         self.setCentralWidget(self.view)
@@ -177,7 +178,18 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{self.document.title}{marker} — Backprop Studio")
         self.setWindowModified(self.document.dirty)
 
+    def _refresh_recipes(self) -> None:
+        """Recipe leaves opened before torch loaded hold zeros of the right shape; once the engine
+        is there (it is, when a trace arrives) they get their real, seeded values."""
+        if self._recipes_checked is self.graph:
+            return
+        self._recipes_checked = self.graph
+        from ..engine.leaves import refresh_recipe_values
+
+        refresh_recipe_values(self.graph)
+
     def show_trace(self, trace: Trace) -> None:
+        self._refresh_recipes()
         shown = self.scene.trace
         # the same numbers again (e.g. the evaluation after training wrote its values) would only
         # cost a recolour and interrupt a playing animation: keep the picture as it is

@@ -80,3 +80,16 @@ def test_a_regression_shows_its_fit_line(qtbot, window):
     qtbot.waitUntil(lambda: not window.training.runner.busy, timeout=60_000)
     settle(qtbot, window)
     qtbot.waitUntil(lambda: not np.allclose(window.fit.plot.curve.getData()[1], ys), timeout=10_000)
+
+
+def test_recipe_leaves_show_their_real_values_in_the_inspector(qtbot, window):
+    assert window.files.open_example(example_path("xor_mlp"))
+    real = settle(qtbot, window).value("W1")
+    # what a file opened before torch finished loading holds: zeros of the recipe's shape
+    node = window.graph.node("W1")
+    node.value = [[0.0] * len(row) for row in real]
+    window._recipes_checked = None
+    window.runner.evaluate_now(window.graph, window.dtype)
+    settle(qtbot, window)
+    assert window.graph.node("W1").value == real
+    assert window.graph.node("W1").recipe  # still a recipe, not a plain leaf
