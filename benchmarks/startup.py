@@ -59,7 +59,9 @@ def main() -> None:
         values.append(float(out[1]))
     print(f"runs: {args.runs} (offscreen, fresh process each)")
     print(f"launch → usable window : median {statistics.median(windows) * 1000:.0f} ms")
-    print(f"launch → first values  : median {statistics.median(values) * 1000:.0f} ms (torch loaded)")
+    print(
+        f"launch → first values  : median {statistics.median(values) * 1000:.0f} ms (torch loaded)"
+    )
 
 
 if __name__ == "__main__":

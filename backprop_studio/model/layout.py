@@ -23,6 +23,7 @@ _SWEEPS = 4  # barycentre passes (alternating direction); more rarely helps a to
 LAYER_GAP = 340.0
 ROW_GAP = 120.0
 
+
 def layered_layout(
     graph: Graph, *, layer_gap: float = LAYER_GAP, row_gap: float = ROW_GAP
 ) -> dict[str, Position]:

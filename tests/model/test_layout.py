@@ -115,7 +115,9 @@ def test_complete_layout_keeps_known_positions_and_places_new_nodes_by_their_nei
     for name, p in known.items():
         assert pos[name] == p
     assert pos["big"][0] == pos["loss"][0] + LAYER_GAP
-    assert pos["const_2"][0] == pos["big"][0] - LAYER_GAP  # the new constant sits left of its consumer
+    assert (
+        pos["const_2"][0] == pos["big"][0] - LAYER_GAP
+    )  # the new constant sits left of its consumer
     assert len(set(pos.values())) == len(pos)
 
 
