@@ -132,3 +132,23 @@ def positive_number(text: str) -> float:
     if not (value > 0 and math.isfinite(value)):
         raise argparse.ArgumentTypeError("must be a positive number")
     return value
+
+
+def whole_number(low: int, high: int, *, full: bool = False):
+    """argparse type: an int from ``low`` to ``high``; with ``full``, the word 'full' → None."""
+    extra = " or 'full'" if full else ""
+
+    def parse(text: str) -> int | None:
+        if full and text == "full":
+            return None
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number{extra}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(
+                f"must be from {low:,} to {high:,}{',' if full else ''}{extra}"
+            )
+        return value
+
+    return parse

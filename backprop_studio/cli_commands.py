@@ -8,7 +8,9 @@ import math
 import sys
 import time
 
-from .cli import CliError, add_source_arguments, load_source, positive_number
+from .cli import CliError, add_source_arguments, load_source, positive_number, whole_number
+from .model.document_schema import MAX_STEPS
+from .model.recipes import MAX_ROWS
 from .model.shapes import Value
 from .model.trace import Trace
 
@@ -121,12 +123,14 @@ def add_train(sub: argparse._SubParsersAction) -> None:
         "(torch.optim). Steps, learning rate and optimizer default to the file's settings.",
     )
     add_source_arguments(p)
-    p.add_argument("--steps", type=_steps, help="how many updates (default: the file's)")
+    p.add_argument(
+        "--steps", type=whole_number(1, MAX_STEPS), help="how many updates (default: the file's)"
+    )
     p.add_argument("--lr", type=positive_number, help="learning rate (default: the file's)")
     p.add_argument("--optimizer", choices=OPTIMIZERS, help="default: the file's")
     p.add_argument(
         "--batch-size",
-        type=_batch_size,
+        type=whole_number(1, MAX_ROWS, full=True),
         default=argparse.SUPPRESS,
         metavar="N",
         help="rows of the bound dataset per step, or 'full' (default: the file's)",
@@ -143,32 +147,6 @@ def add_train(sub: argparse._SubParsersAction) -> None:
         help='print {"losses": [...], "params": {...}, "final_loss": ...} instead of a summary',
     )
     p.set_defaults(handler=run_train)
-
-
-def _steps(text: str) -> int:
-    from .model.document_schema import MAX_STEPS
-
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if not 1 <= value <= MAX_STEPS:
-        raise argparse.ArgumentTypeError(f"must be from 1 to {MAX_STEPS:,}")
-    return value
-
-
-def _batch_size(text: str) -> int | None:
-    from .model.recipes import MAX_ROWS
-
-    if text == "full":
-        return None
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number or 'full'") from None
-    if not 1 <= value <= MAX_ROWS:
-        raise argparse.ArgumentTypeError(f"must be from 1 to {MAX_ROWS:,}, or 'full'")
-    return value
 
 
 def run_train(ns: argparse.Namespace) -> int:

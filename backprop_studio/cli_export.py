@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from .cli import CliError, add_source_arguments, load_source, positive_number
+from .cli import CliError, add_source_arguments, load_source, positive_number, whole_number
 
 FORMATS = ("png", "svg", "pdf", "gif", "py")
 _APP = None  # the QApplication made for drawing, kept alive for the rest of the process
@@ -37,12 +37,17 @@ def add_export(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--transparent", action="store_true", help="PNG/SVG: no background behind the graph"
     )
-    p.add_argument("--width", type=_pixels, help="GIF width in pixels (default: 100 %% size)")
+    p.add_argument(
+        "--width", type=whole_number(1, 20_000), help="GIF width in pixels (default: 100 %% size)"
+    )
     p.add_argument(
         "--speed", type=positive_number, default=1.0, help="GIF speed (2 = twice as fast)"
     )
     p.add_argument(
-        "--frames-per-step", type=_pixels, default=6, help="GIF frames per step (default 6)"
+        "--frames-per-step",
+        type=whole_number(1, 20_000),
+        default=6,
+        help="GIF frames per step (default 6)",
     )
     p.add_argument(
         "--backward-only", action="store_true", help="GIF: skip the forward pass, start at the loss"
@@ -62,16 +67,6 @@ def _output(text: str) -> Path:
             f"'{text}': the file name must end in .{', .'.join(FORMATS)}"
         )
     return path
-
-
-def _pixels(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if not 1 <= value <= 20_000:
-        raise argparse.ArgumentTypeError("must be from 1 to 20,000")
-    return value
 
 
 def run_export(ns: argparse.Namespace) -> int:

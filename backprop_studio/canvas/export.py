@@ -56,6 +56,16 @@ class ExportError(ValueError):
 
 
 # ---- export mode -----------------------------------------------------------------------------
+def _paint(device, scene: GraphScene, target: QRectF, source: QRectF) -> None:
+    """Render ``source`` of the scene into ``target`` of a paint device, antialiased."""
+    painter = QPainter(device)
+    try:
+        painter.setRenderHints(_HINTS)
+        scene.render(painter, target, source)
+    finally:
+        painter.end()
+
+
 @contextmanager
 def export_mode(
     scene: GraphScene,
@@ -198,12 +208,7 @@ def render_image(
         else:
             image.fill(scene.theme.background)
         _set_dpi(image, font_dpi())  # fonts are sized in points: as many pixels as on screen
-        painter = QPainter(image)
-        try:
-            painter.setRenderHints(_HINTS)
-            scene.render(painter, QRectF(0, 0, width, height), source)
-        finally:
-            painter.end()
+        _paint(image, scene, QRectF(0, 0, width, height), source)
     _set_dpi(image, scale * 96)  # then the picture keeps its on-screen size when placed
     return image
 
@@ -276,12 +281,7 @@ def to_svg(
         generator.setResolution(round(font_dpi()))
         generator.setTitle(title)
         generator.setDescription(f"Made with Backprop Studio {__version__}")
-        painter = QPainter(generator)
-        try:
-            painter.setRenderHints(_HINTS)
-            scene.render(painter, QRectF(0, 0, width, height), source)
-        finally:
-            painter.end()
+        _paint(generator, scene, QRectF(0, 0, width, height), source)
     svg = _polish_svg(bytes(data.data()).decode("utf-8"), width, height)
     if embed:
         text = document_for(scene, names, settings)
