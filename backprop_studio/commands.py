@@ -1,5 +1,10 @@
 """Undoable edits. Each command calls Graph methods only; the scene follows the graph's signals.
 
+Every command is atomic: ``apply`` and ``revert`` either complete or raise with the graph exactly
+as it was (a single Graph call validates before it changes anything; a command of several calls
+checks first or rolls back). ``Document.push`` applies a command itself before the undo stack sees
+it, so a refused edit is never recorded, and the stack's first ``redo()`` is then skipped.
+
 Commands remember indices so that undo puts nodes and edges back exactly where they were, which
 keeps the program text, the document and the Trace's edge order stable across undo and redo.
 """
@@ -7,6 +12,7 @@ keeps the program text, the document and the Trace's edge order stable across un
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 
 from PySide6.QtGui import QUndoCommand
 
@@ -16,40 +22,64 @@ from .model.shapes import Value
 MERGE_SET_VALUE = 1
 
 
-class AddNode(QUndoCommand):
-    def __init__(self, graph: Graph, node: Node, parent: QUndoCommand | None = None) -> None:
-        super().__init__(f"Add {node.name}", parent)
+class Command(QUndoCommand):
+    """One undoable edit. Never given a Qt parent: a Python subclass owned by a Qt parent loses
+    its overrides when its wrapper goes, and the stack then calls into freed memory."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.applied_by_push = False
+
+    def apply(self) -> None:
+        raise NotImplementedError
+
+    def revert(self) -> None:
+        raise NotImplementedError
+
+    def redo(self) -> None:
+        if self.applied_by_push:  # Document.push already applied it, before recording it
+            self.applied_by_push = False
+            return
+        self.apply()
+
+    def undo(self) -> None:
+        self.revert()
+
+
+class AddNode(Command):
+    def __init__(self, graph: Graph, node: Node) -> None:
+        super().__init__(f"Add {node.name}")
         self.graph, self.node = graph, node
         self.index: int | None = None  # fixed at the first redo, so a batch keeps its order
 
-    def redo(self) -> None:
+    def apply(self) -> None:
         if self.index is None:
             self.index = len(self.graph)
         self.graph.insert_node(self.index, copy.deepcopy(self.node))
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.graph.remove_node(self.node.name)
 
 
-class RemoveNode(QUndoCommand):
+class RemoveNode(Command):
     """Removes a node and the edges that touch it; undo restores all of them at their indices."""
 
-    def __init__(self, graph: Graph, name: str, parent: QUndoCommand | None = None) -> None:
-        super().__init__(f"Remove {name}", parent)
+    def __init__(self, graph: Graph, name: str) -> None:
+        super().__init__(f"Remove {name}")
         self.graph, self.name = graph, name
         self.node: Node | None = None
         self.index = -1
         self.edges: list[tuple[Edge, int]] = []
         self.was_output = False
 
-    def redo(self) -> None:
+    def apply(self) -> None:
         self.node = copy.deepcopy(self.graph.node(self.name))
         self.was_output = self.graph.explicit_output == self.name
         touching = sorted(self.graph.edges_of(self.name), key=self.graph.edges.index, reverse=True)
         self.edges = [(edge, self.graph.remove_edge(edge)) for edge in touching]
         self.index = self.graph.remove_node(self.name)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         assert self.node is not None
         self.graph.insert_node(self.index, copy.deepcopy(self.node))
         for edge, index in reversed(self.edges):
@@ -58,52 +88,64 @@ class RemoveNode(QUndoCommand):
             self.graph.set_output(self.name)
 
 
-class AddEdge(QUndoCommand):
-    def __init__(self, graph: Graph, edge: Edge, parent: QUndoCommand | None = None) -> None:
-        super().__init__(f"Connect {edge.src} → {edge.dst}.{edge.port}", parent)
+class AddEdge(Command):
+    def __init__(self, graph: Graph, edge: Edge) -> None:
+        super().__init__(f"Connect {edge.src} → {edge.dst}.{edge.port}")
         self.graph, self.edge = graph, edge
 
-    def redo(self) -> None:
+    def apply(self) -> None:
         self.graph.connect(self.edge.src, self.edge.dst, self.edge.port)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.graph.remove_edge(self.edge)
 
 
-class RemoveEdge(QUndoCommand):
-    def __init__(self, graph: Graph, edge: Edge, parent: QUndoCommand | None = None) -> None:
-        super().__init__(f"Disconnect {edge.src} → {edge.dst}.{edge.port}", parent)
+class RemoveEdge(Command):
+    def __init__(self, graph: Graph, edge: Edge) -> None:
+        super().__init__(f"Disconnect {edge.src} → {edge.dst}.{edge.port}")
         self.graph, self.edge, self.index = graph, edge, -1
 
-    def redo(self) -> None:
+    def apply(self) -> None:
         self.index = self.graph.remove_edge(self.edge)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.graph.insert_edge(self.index, self.edge)
 
 
-class Macro(QUndoCommand):
-    """Several commands as one undo step. Children stay Python-owned (no Qt parent), so their
-    redo/undo overrides can never outlive their Python wrappers."""
+class Macro(Command):
+    """Several commands as one undo step, all or nothing: when a child fails, the children done
+    so far are reverted before the error goes on, so a macro is never left half-applied.
+    Children stay Python-owned (no Qt parent), so their overrides never outlive their wrappers."""
 
-    def __init__(self, text: str, children: list[QUndoCommand]) -> None:
+    def __init__(self, text: str, children: Sequence[Command]) -> None:
         super().__init__(text)
-        self.children = children
+        self.children = list(children)
 
-    def redo(self) -> None:
-        for child in self.children:
-            child.redo()
+    def apply(self) -> None:
+        _all_or_nothing([(c.apply, c.revert) for c in self.children])
 
-    def undo(self) -> None:
-        for child in reversed(self.children):
-            child.undo()
+    def revert(self) -> None:
+        _all_or_nothing([(c.revert, c.apply) for c in reversed(self.children)])
+
+
+def _all_or_nothing(steps: list[tuple]) -> None:
+    """Run each ``(do, undo)`` pair's ``do``; if one raises, ``undo`` those done, newest first."""
+    done = []
+    try:
+        for do, undo in steps:
+            do()
+            done.append(undo)
+    except BaseException:
+        for undo in reversed(done):
+            undo()
+        raise
 
 
 def delete_items(graph: Graph, names: list[str], edges: list[Edge]) -> Macro:
     """One undo step for a selection: loose edges first, then nodes with their own edges."""
     count = len(names) + len(edges)
     doomed = set(names)
-    children: list[QUndoCommand] = [
+    children: list[Command] = [
         RemoveEdge(graph, edge)
         for edge in edges
         if edge.src not in doomed and edge.dst not in doomed
@@ -114,12 +156,12 @@ def delete_items(graph: Graph, names: list[str], edges: list[Edge]) -> Macro:
 
 def add_items(graph: Graph, nodes: list[Node], edges: list[Edge], text: str = "Paste") -> Macro:
     """Nodes then the edges between them, as one step (paste, duplicate, quick-add + connect)."""
-    children: list[QUndoCommand] = [AddNode(graph, node) for node in nodes]
+    children: list[Command] = [AddNode(graph, node) for node in nodes]
     children += [AddEdge(graph, edge) for edge in edges]
     return Macro(text, children)
 
 
-class MoveNodes(QUndoCommand):
+class MoveNodes(Command):
     """A whole drag, one step: ``moves`` maps a name to (old position, new position)."""
 
     def __init__(
@@ -127,21 +169,24 @@ class MoveNodes(QUndoCommand):
         graph: Graph,
         moves: dict[str, tuple[tuple[float, float], tuple[float, float]]],
         text: str = "Move",
-        parent: QUndoCommand | None = None,
     ) -> None:
-        super().__init__(text if len(moves) != 1 else f"{text} {next(iter(moves))}", parent)
+        super().__init__(text if len(moves) != 1 else f"{text} {next(iter(moves))}")
         self.graph, self.moves = graph, dict(moves)
 
-    def redo(self) -> None:
+    def apply(self) -> None:
+        for name in self.moves:
+            self.graph.node(name)  # every name first: a move is all or nothing
         for name, (_, new) in self.moves.items():
             self.graph.set_position(name, new)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
+        for name in self.moves:
+            self.graph.node(name)
         for name, (old, _) in self.moves.items():
             self.graph.set_position(name, old)
 
 
-class SetValue(QUndoCommand):
+class SetValue(Command):
     """Typing a value is one step: consecutive edits of the same leaf merge."""
 
     def __init__(
@@ -150,9 +195,8 @@ class SetValue(QUndoCommand):
         name: str,
         value: Value,
         session: int = 0,
-        parent: QUndoCommand | None = None,
     ):
-        super().__init__(f"Set {name}", parent)
+        super().__init__(f"Set {name}")
         self.graph, self.name, self.session = graph, name, session
         self.old = copy.deepcopy(graph.node(name).value)
         self.old_attrs = copy.deepcopy(graph.node(name).attrs)  # a recipe comes back on undo
@@ -170,79 +214,89 @@ class SetValue(QUndoCommand):
         self.new = other.new
         return True
 
-    def redo(self) -> None:
+    def apply(self) -> None:
         self.graph.set_value(self.name, self.new)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.graph.set_value(self.name, self.old)
         if self.old_attrs:
             self.graph.set_attrs(self.name, self.old_attrs)
 
 
-class SetLeafKind(QUndoCommand):
+class SetLeafKind(Command):
     """param ↔ data ↔ const: the trainable flag."""
 
-    def __init__(self, graph: Graph, name: str, op: str, parent: QUndoCommand | None = None):
-        super().__init__(f"Make {name} {op}", parent)
+    def __init__(self, graph: Graph, name: str, op: str):
+        super().__init__(f"Make {name} {op}")
         self.graph, self.name, self.old, self.new = graph, name, graph.node(name).op, op
 
-    def redo(self) -> None:
+    def apply(self) -> None:
         self.graph.set_op(self.name, self.new)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.graph.set_op(self.name, self.old)
 
 
-class Rename(QUndoCommand):
-    def __init__(self, graph: Graph, old: str, new: str, parent: QUndoCommand | None = None):
-        super().__init__(f"Rename {old} to {new}", parent)
+class Rename(Command):
+    def __init__(self, graph: Graph, old: str, new: str):
+        super().__init__(f"Rename {old} to {new}")
         self.graph, self.old, self.new = graph, old, new
 
-    def redo(self) -> None:
+    def apply(self) -> None:
         self.graph.rename_node(self.old, self.new)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.graph.rename_node(self.new, self.old)
 
 
-class SetLabel(QUndoCommand):
-    def __init__(self, graph: Graph, name: str, label: str, parent: QUndoCommand | None = None):
-        super().__init__(f"Label {name}", parent)
+class SetLabel(Command):
+    def __init__(self, graph: Graph, name: str, label: str):
+        super().__init__(f"Label {name}")
         self.graph, self.name, self.old, self.new = graph, name, graph.node(name).label, label
 
-    def redo(self) -> None:
+    def apply(self) -> None:
         self.graph.set_label(self.name, self.new)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.graph.set_label(self.name, self.old)
 
 
-class SetOutput(QUndoCommand):
-    def __init__(self, graph: Graph, name: str | None, parent: QUndoCommand | None = None):
-        super().__init__(f"Output {name}", parent)
+class SetOutput(Command):
+    def __init__(self, graph: Graph, name: str | None):
+        super().__init__(f"Output {name}")
         self.graph, self.old, self.new = graph, graph.explicit_output, name
 
-    def redo(self) -> None:
+    def apply(self) -> None:
         self.graph.set_output(self.new)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         self.graph.set_output(self.old)
 
 
-class ReplaceGraph(QUndoCommand):
+class ReplaceGraph(Command):
     """Swap the whole contents (applying program text); undo swaps the old contents back."""
 
-    def __init__(self, graph: Graph, new: Graph, text: str = "Apply program", parent=None):
-        super().__init__(text, parent)
+    def __init__(self, graph: Graph, new: Graph, text: str = "Apply program"):
+        super().__init__(text)
         self.graph = graph
         self.old = graph.copy()
         self.new = new.copy()
 
-    def redo(self) -> None:
-        _load_contents(self.graph, self.new)
+    def apply(self) -> None:
+        _swap_contents(self.graph, self.new)
 
-    def undo(self) -> None:
-        _load_contents(self.graph, self.old)
+    def revert(self) -> None:
+        _swap_contents(self.graph, self.old)
+
+
+def _swap_contents(graph: Graph, source: Graph) -> None:
+    """``graph`` takes ``source``'s contents, or keeps its own if that fails part-way."""
+    before = graph.copy()
+    try:
+        _load_contents(graph, source)
+    except BaseException:
+        _load_contents(graph, before)
+        raise
 
 
 def _load_contents(graph: Graph, source: Graph) -> None:
@@ -260,13 +314,13 @@ def _load_contents(graph: Graph, source: Graph) -> None:
 MERGE_TRAINING_OPTION = 2
 
 
-class SetTrainingOption(QUndoCommand):
+class SetTrainingOption(Command):
     """One of the document's ``settings["training"]`` entries (learning rate, optimizer, …), so
     that it is saved with the file and changing it marks the document modified. Consecutive
     changes of the same entry merge, so stepping the learning rate up five times is one step."""
 
-    def __init__(self, settings: dict, key: str, value: object, parent=None) -> None:
-        super().__init__(f"Set {TRAINING_OPTION_NAMES.get(key, key)}", parent)
+    def __init__(self, settings: dict, key: str, value: object) -> None:
+        super().__init__(f"Set {TRAINING_OPTION_NAMES.get(key, key)}")
         self.training = settings.setdefault("training", {})
         self.key = key
         self.had = key in self.training
@@ -284,10 +338,10 @@ class SetTrainingOption(QUndoCommand):
         self.new = other.new
         return True
 
-    def redo(self) -> None:
+    def apply(self) -> None:
         self.training[self.key] = copy.deepcopy(self.new)
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         if self.had:
             self.training[self.key] = copy.deepcopy(self.old)
         else:

@@ -14,8 +14,9 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoStack
 
+from .commands import Command
 from .model import document_io
 from .model.graph import Graph
 
@@ -67,7 +68,14 @@ class Document(QObject):
         self.dirty_changed.emit(not clean)
 
     # ---- editing -------------------------------------------------------------------------
-    def push(self, command: QUndoCommand) -> None:
+    def push(self, command: Command) -> None:
+        """Apply ``command`` and record it as one undo step. A command that raises has left the
+        graph as it was (commands are atomic) and is not recorded; the error goes to the caller.
+        Applying it here rather than in ``QUndoStack.push`` matters: an exception raised inside
+        the stack's own call still records the step, half done. The stack takes ownership of the
+        command's Python wrapper, so it lives as long as the stack may call it (tested)."""
+        command.apply()
+        command.applied_by_push = True
         self.undo_stack.push(command)
 
     @property

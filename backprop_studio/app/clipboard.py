@@ -13,7 +13,8 @@ from PySide6.QtCore import QMimeData
 
 from ..model import document_io
 from ..model.builders import subgraph
-from ..model.graph import Edge, Graph, Node
+from ..model.graph import MAX_NAME_LENGTH, Edge, Graph, Node
+from ..model.names import free_name
 
 GRAPH_MIME = "application/x-backprop-studio-graph"
 PASTE_OFFSET = 40.0
@@ -56,7 +57,7 @@ def placed_copies(
     taken = set(target.names)
     nodes = []
     for node in part:
-        new = _free_name(node.name, node.op, taken)
+        new = free_name(node.name, node.op, taken, MAX_NAME_LENGTH)
         taken.add(new)
         renamed[node.name] = new
         x, y = node.position
@@ -72,14 +73,3 @@ def placed_copies(
         )
     edges = [Edge(renamed[e.src], renamed[e.dst], e.port) for e in part.edges]
     return nodes, edges
-
-
-def _free_name(name: str, op: str, taken: set[str]) -> str:
-    """``name`` if free; an auto-named op gets the next ``{op}_k``, anything else ``name_2``…"""
-    if name not in taken:
-        return name
-    auto = name.startswith(f"{op}_") and name[len(op) + 1 :].isdigit()
-    base, k = (f"{op}_", 1) if auto else (f"{name}_", 2)
-    while f"{base}{k}" in taken:
-        k += 1
-    return f"{base}{k}"

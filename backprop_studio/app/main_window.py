@@ -162,10 +162,15 @@ class MainWindow(QMainWindow):
     def dtype(self) -> str:
         return self.document.settings.get("dtype", "float64")
 
-    def push(self, command) -> bool:
-        """Push an edit. Edits are checked before they get here: a command that raised inside
-        QUndoStack.push would still be recorded, so a refusal must never reach this point."""
-        self.document.push(command)
+    def push(self, command: commands.Command) -> bool:
+        """Push an edit; a refused one (the graph says why) is not recorded, changes nothing,
+        and its reason goes to the status bar. True when the edit was made."""
+        try:
+            self.document.push(command)
+        except GraphError as exc:
+            self.statusBar().showMessage(str(exc), 8000)
+            self._update_inspector()  # a control that asked for the refused edit shows the truth
+            return False
         return True
 
     def _after_graph_change(self) -> None:
@@ -246,21 +251,8 @@ class MainWindow(QMainWindow):
         self.delete_items(self.scene.selected_names(), self.scene.selected_edges())
 
     def rename(self, old: str, new: str) -> None:
-        if old == new:
-            return
-        if new in self.graph:
-            self.statusBar().showMessage(f"a node named '{new}' already exists", 6000)
-            self._update_inspector()
-            return
-        try:
-            from ..model.graph import check_name
-
-            check_name(new)
-        except GraphError as exc:
-            self.statusBar().showMessage(str(exc), 6000)
-            self._update_inspector()
-            return
-        self.push(commands.Rename(self.graph, old, new))
+        if old != new:
+            self.push(commands.Rename(self.graph, old, new))
 
     def _set_label(self, name: str, label: str) -> None:
         if name in self.graph and self.graph.node(name).label != label:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import keyword
+import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -287,7 +288,12 @@ class Graph:
 
     def set_label(self, name: str, label: str) -> None:
         node = self.node(name)
-        node.label = str(label)
+        label = str(label)
+        try:
+            label.encode("utf-8")
+        except UnicodeEncodeError:
+            raise GraphError(f"'{name}': a label must be plain text", name) from None
+        node.label = label
         self._changed_attr(node, "label")
 
     def set_op(self, name: str, op: str) -> None:
@@ -454,10 +460,26 @@ def _recipe_value(node: Node, shape: Shape) -> Value:
 
 
 def _checked_value(name: str, value: Value) -> Value:
+    """A leaf's value must have a shape and be finite: NaN or infinity could be neither saved
+    nor recovered, so a graph holding one would lose the user's work at the next save."""
     try:
-        shapes.shape_of(value)
+        shape = shapes.shape_of(value)
     except ShapeError as exc:
         raise GraphError(f"'{name}': {exc}", name) from None
+    bad = _first_non_finite(value, len(shape))
+    if bad is not None:
+        raise GraphError(f"'{name}': a value must be finite, not {bad}", name)
     if isinstance(value, int):
         return float(value)
     return copy.deepcopy(value)
+
+
+def _first_non_finite(value: Value, depth: int) -> str | None:
+    """The first NaN or infinity in a nested list of ``depth`` levels, named as printed."""
+    rows: list = [value]
+    for _ in range(depth):
+        rows = [item for row in rows for item in row]
+    for item in rows:
+        if not math.isfinite(item):
+            return "nan" if math.isnan(item) else ("inf" if item > 0 else "-inf")
+    return None

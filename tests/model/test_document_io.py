@@ -611,13 +611,13 @@ def _old_file(tmp_path):
 def test_unwritable_graph_leaves_the_old_file_intact(tmp_path):
     path, before = _old_file(tmp_path)
     g = seed_graph()
-    g.set_value("x", float("nan"))
+    g.node("x").value = float("nan")  # the graph refuses it; a caller writing it directly
     with pytest.raises(DocumentError, match=r"^nodes\[0\]\.value: must be finite"):
         save_document(path, g)
     with pytest.raises(DocumentError, match=r"^settings\.extra: .*object"):
         save_document(path, seed_graph(), {"extra": object()})
     g = seed_graph()
-    g.set_label("x", "\udcff")
+    g.node("x").label = "\udcff"
     with pytest.raises(DocumentError, match=r"^nodes\[0\]\.label"):
         save_document(path, g)
     assert path.read_bytes() == before

@@ -1,0 +1,63 @@
+"""Edits the graph refuses are never recorded, change nothing and say why; copies of the longest
+names still get valid names."""
+
+from __future__ import annotations
+
+import pytest
+
+from backprop_studio import commands
+from backprop_studio.model.gallery import example_path
+from backprop_studio.model.graph import MAX_NAME_LENGTH, check_name
+from tests.app.conftest import settle
+
+
+def _choose_kind(window, name: str, op: str) -> None:
+    window.scene.select_names([name])
+    box = window.inspector.kind
+    index = box.findData(op)
+    assert index >= 0
+    box.setCurrentIndex(index)
+    box.activated.emit(index)
+
+
+@pytest.mark.parametrize(("name", "op", "why"), [("W1", "const", "W1"), ("x", "param", "dataset")])
+def test_a_refused_kind_switch_records_nothing(qtbot, window, name, op, why):
+    window.files.open_example(example_path("moons_mlp"))
+    settle(qtbot, window, timeout=60_000)
+    stack = window.document.undo_stack
+    before, count = window.graph.structure(), stack.count()
+    was = window.graph.node(name).op
+
+    _choose_kind(window, name, op)
+
+    assert stack.count() == count
+    assert window.graph.structure() == before
+    assert why in window.statusBar().currentMessage()
+    assert window.inspector.kind.currentData() == was  # the box shows the kind the node has
+
+
+def test_copies_of_the_longest_name_are_valid_and_undo_cleanly(qtbot, window):
+    long = "w" * MAX_NAME_LENGTH
+    window.add_node("param", window.view_center())
+    first = window.scene.selected_names()[0]
+    assert window.push(commands.Rename(window.graph, first, long))
+    start = window.graph.structure()
+    stack = window.document.undo_stack
+    count = stack.count()
+
+    for _ in range(3):
+        window.scene.select_names([long])
+        window.duplicate()
+    window.scene.select_names([long])
+    assert window.copy_selection()
+    window.paste()
+    window.paste()
+
+    copies = [n for n in window.graph.names if n != long]
+    assert len(copies) == 5 and len(set(copies)) == 5
+    for name in copies:
+        check_name(name)  # raises for an invalid name
+    assert stack.count() == count + 5
+    for _ in range(5):
+        stack.undo()
+    assert window.graph.structure() == start
