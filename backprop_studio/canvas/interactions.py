@@ -46,6 +46,7 @@ class NodeDrag:
 
     def __init__(self, items: list[NodeItem]) -> None:
         self._start = {item: (item.pos().x(), item.pos().y()) for item in items}
+        self.started = False  # set once the mouse has moved past the drag distance
 
     def finish(self) -> dict[str, tuple[tuple[float, float], tuple[float, float]]]:
         """``{name: (old, new)}`` for the nodes that actually moved."""

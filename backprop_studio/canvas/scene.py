@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QKeyEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QGraphicsScene,
     QGraphicsSceneDragDropEvent,
     QGraphicsSceneHelpEvent,
@@ -334,6 +335,14 @@ class GraphScene(QGraphicsScene):
             self._gesture.move(event.scenePos())
             event.accept()
             return
+        if self._drag is not None and not self._drag.started:
+            # a drag starts when the mouse itself has travelled, never when the view moved
+            # under a still mouse (a dock resizing after a click replays the press as a move)
+            travelled = event.screenPos() - event.buttonDownScreenPos(_LEFT)
+            if travelled.manhattanLength() < QApplication.startDragDistance():
+                event.accept()
+                return
+            self._drag.started = True
         super().mouseMoveEvent(event)
 
     def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
