@@ -49,6 +49,7 @@ class FitPanel(QObject):
         binding = next((b for b in recipes.bindings(graph.nodes) if b.features and b.targets), None)
         output = graph.output
         if binding is None or output is None or output not in graph:
+            self.plot.clear()
             self.plot.say(
                 "Open a graph whose data is bound to a dataset (Help ▸ Examples) to see its fit."
             )
@@ -56,15 +57,18 @@ class FitPanel(QObject):
         inputs = graph.inputs_of(output)
         spec = graph.node(output).spec
         if not spec.inputs or spec.inputs[0] not in inputs:
+            self.plot.clear()
             return False
         prediction = inputs[spec.inputs[0]].src
         trainer = self._trainer_for(graph)
         if trainer is None:
+            self.plot.clear()
             return False
         self._load_parameters(trainer)
         try:
             return self._draw(trainer, binding, prediction, spec.name)
         except (KeyError, RuntimeError, ValueError) as exc:
+            self.plot.clear()
             self.plot.say(f"cannot draw the fit: {exc}")
             return False
 

@@ -42,6 +42,13 @@ class FitPlot(QWidget):
         layout.addWidget(self.plot, 1)
         self.say("Open a graph whose data is bound to a dataset (Help ▸ Examples) to see its fit.")
 
+    def clear(self) -> None:
+        """Nothing drawn: a graph with nothing to fit must not show another graph's fit."""
+        self.points.setData([], [])
+        self.curve.setData([], [])
+        self.image.clear()
+        self.image.setVisible(False)
+
     def say(self, text: str) -> None:
         self.message.setText(text)
         self.message.setVisible(bool(text))
