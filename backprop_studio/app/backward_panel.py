@@ -29,6 +29,7 @@ from ..canvas.flow_text import Labels, chain_rule, narration
 from ..canvas.legend import LEGEND_SIZE, paint_legend
 from ..canvas.style import Theme
 from ..model.trace import Trace
+from .docks import scrolling
 from .files import settings
 
 AUTO_KEY = "backward/auto_play"
@@ -115,7 +116,7 @@ class BackwardPanel(QObject):
         self.explain = ExplainView(lambda: window.scene.theme)
         self.dock = QDockWidget("Explain", window)
         self.dock.setObjectName("ExplainDock")
-        self.dock.setWidget(self.explain)
+        self.dock.setWidget(scrolling(self.explain))
         self._place_dock()
         self.speed.valueChanged.connect(self._speed_changed)
         self.speed.setValue(int(settings().value(SPEED_KEY, 2 * SPEED_STEPS)))

@@ -4,10 +4,11 @@ timeline under both, so the slider and the plots' x axes read as one thing."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QSplitter, QVBoxLayout, QWidget
 
 from ..plots.loss_plot import LossPlot
 from ..plots.param_plot import ParamPlot
+from .docks import ElidedLabel
 from .timeline import Timeline
 
 
@@ -19,13 +20,8 @@ class LossView(QWidget):
         self.timeline = Timeline()
         self.log_scale = QCheckBox("log scale")
         self.log_scale.setToolTip("a logarithmic loss axis")
-        self.readout = QLabel()
-        self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        top = QHBoxLayout()
-        top.setContentsMargins(4, 0, 4, 0)
-        top.addWidget(self.log_scale)
-        top.addStretch(1)
-        top.addWidget(self.readout)
+        self.readout = ElidedLabel()  # the hover readout changes length: it never resizes
+        self.readout.setFixedWidth(230)
         plots = QSplitter(Qt.Orientation.Horizontal)
         plots.addWidget(self.loss_plot)
         plots.addWidget(self.param_plot)
@@ -33,10 +29,14 @@ class LossView(QWidget):
         plots.setStretchFactor(1, 2)
         plots.setChildrenCollapsible(False)
         self.splitter = plots
+        bottom = QHBoxLayout()  # one row under the plots, so that they keep the height
+        bottom.setContentsMargins(0, 0, 4, 0)
+        bottom.addWidget(self.timeline, 1)
+        bottom.addWidget(self.log_scale)
+        bottom.addWidget(self.readout)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        layout.addLayout(top)
         layout.addWidget(plots, 1)
-        layout.addWidget(self.timeline)
+        layout.addLayout(bottom)
         self.log_scale.toggled.connect(self.loss_plot.set_log)

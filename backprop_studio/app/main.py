@@ -41,6 +41,7 @@ def run_app(path: str | None = None) -> int:
     window = MainWindow()
     install_excepthook(window)
     window.files.restore_window()
+    window.fit_to_screen()
     window.show()
     window.runner.warm_up()
     restored = window.files.offer_recovery()

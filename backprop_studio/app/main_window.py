@@ -12,13 +12,14 @@ from PySide6.QtCore import (
     QEvent,
     QObject,
     QPointF,
+    QSize,
     Qt,
     QTimer,
     QVariantAnimation,
     Signal,
 )
 from PySide6.QtGui import QCloseEvent, QCursor, QGuiApplication, QKeyEvent, QUndoGroup
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QUndoView, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QUndoView, QWidget
 
 from .. import commands
 from ..canvas import style
@@ -31,6 +32,7 @@ from ..model.program import auto_name
 from ..model.trace import Trace
 from . import clipboard
 from .backward_panel import BackwardPanel
+from .docks import ElidedLabel, scrolling
 from .files import FileActions
 from .fit_panel import FitPanel
 from .inspector import Inspector
@@ -45,18 +47,24 @@ LAYOUT_GLIDE_MS = 300
 LEAF_DEFAULTS = {"param": ("w", 1.0), "data": ("x", 1.0), "const": ("c", 1.0)}
 
 
+def first_size() -> QSize:
+    """A laptop screen (up to 1440×900) is filled; a larger one gets a generous window."""
+    screen = QGuiApplication.primaryScreen()
+    if screen is None:
+        return QSize(1280, 800)
+    area = screen.availableGeometry().size()
+    if area.width() <= 1440 or area.height() <= 900:
+        return area
+    return QSize(int(area.width() * 0.9), int(area.height() * 0.9))
+
+
 class MainWindow(QMainWindow):
     trace_shown = Signal(object)  # the Trace now on the canvas (tests wait for it)
 
     def __init__(self, runner: EvalRunner | None = None) -> None:
         super().__init__()
         self.setObjectName("MainWindow")
-        screen = QGuiApplication.primaryScreen()
-        area = screen.availableGeometry() if screen else None
-        if area is not None and area.width() > 800:
-            self.resize(int(area.width() * 0.92), int(area.height() * 0.92))
-        else:
-            self.resize(1400, 860)
+        self.resize(first_size())
         self.document = Document(parent=self)
         self.undo_group = QUndoGroup(self)
         self.runner = runner or EvalRunner(self)
@@ -74,7 +82,7 @@ class MainWindow(QMainWindow):
             "Palette", self.palette, Qt.DockWidgetArea.LeftDockWidgetArea
         )
         self.inspector_dock = self._dock(
-            "Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea
+            "Inspector", scrolling(self.inspector), Qt.DockWidgetArea.RightDockWidgetArea
         )
         self.program_dock = self._dock(
             "Program", self.program, Qt.DockWidgetArea.RightDockWidgetArea
@@ -89,7 +97,8 @@ class MainWindow(QMainWindow):
         self.resizeDocks(
             [self.inspector_dock, self.program_dock], [330, 300], Qt.Orientation.Vertical
         )
-        self.status_value = QLabel()
+        self.status_value = ElidedLabel()  # a long message never widens the window
+        self.status_value.setFixedWidth(320)
         self.statusBar().addPermanentWidget(self.status_value)
         self.files = FileActions(self)
         self._refresh = QTimer(self)
@@ -102,6 +111,13 @@ class MainWindow(QMainWindow):
         self.fit = FitPanel(self)
         self.actions_by_name = build_menus(self)
         self.set_document(self.document)
+
+    def fit_to_screen(self) -> None:
+        """Never larger than the screen's free area (a size saved on a bigger screen, say)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is not None:
+            area = screen.availableGeometry()
+            self.resize(self.size().boundedTo(area.size()))
 
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)

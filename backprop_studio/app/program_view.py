@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFontDatabase, QKeySequence, QShortcut, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QPlainTextEdit,
     QPushButton,
     QTextEdit,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from ..model.graph import Graph
 from ..model.program import ProgramError, incomplete_nodes, parse_program, to_program
+from .docks import ElidedLabel
 
 
 class ProgramView(QWidget):
@@ -35,8 +35,7 @@ class ProgramView(QWidget):
         self.editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.editor.setPlaceholderText("x = data(1.0)\nw = 1.0\nloss = (w * x - 2) ** 2")
         self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.message = QLabel(self)
-        self.message.setWordWrap(True)
+        self.message = ElidedLabel(parent=self)  # a long error never resizes the dock
         self.apply_button = QPushButton("Apply", self)
         self.apply_button.setToolTip("Rebuild the graph from this text (Ctrl+Return)")
         self.revert_button = QPushButton("Revert", self)

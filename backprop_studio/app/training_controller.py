@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QFrame, QMainWindow, QScrollArea
+from PySide6.QtWidgets import QDockWidget, QMainWindow
 
 from .. import commands
 from ..model.shapes import Value, shape_of
@@ -58,14 +58,10 @@ class TrainingController(QObject):
         self._committing = False
         self._committed = 0  # iteration last written into the graph
         self._after_stop = None
-        scroll = QScrollArea()  # a long error message scrolls instead of squeezing the form
-        scroll.setWidget(self.panel)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.docks = [self._dock("Training", scroll), self._dock("Loss", self.view)]
+        self.docks = [self._dock("Training", self.panel), self._dock("Loss", self.view)]
         window.splitDockWidget(self.docks[0], self.docks[1], Qt.Orientation.Horizontal)
-        window.resizeDocks(self.docks, [300, 900], Qt.Orientation.Horizontal)
-        window.resizeDocks(self.docks[:1], [280], Qt.Orientation.Vertical)
+        window.resizeDocks(self.docks, [330, 900], Qt.Orientation.Horizontal)
+        window.resizeDocks(self.docks[:1], [250], Qt.Orientation.Vertical)
         self.actions = self._make_actions()
         self._wire()
         app = QCoreApplication.instance()

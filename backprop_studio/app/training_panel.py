@@ -15,10 +15,10 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QStyle,
     QVBoxLayout,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..model.document_schema import MAX_STEPS
+from .docks import ElidedLabel, scrolling
 
 OPTIMIZER_TEXT = {"sgd": "SGD", "momentum": "SGD + momentum {m:g}", "adam": "Adam"}
 LR_LADDER = (1, 2, 5)  # the learning rate steps 0.01 → 0.02 → 0.05 → 0.1 with the arrows
@@ -131,14 +132,21 @@ class TrainingPanel(QWidget):
         self.pause_button.setToolTip("stop after the current step (Ctrl+R)")
         self.reset_button = QPushButton(style.standardIcon(icon.SP_BrowserReload), "Reset")
         self.reset_button.setToolTip("back to the parameters before training (Ctrl+Shift+R)")
-        self.status = QLabel("not trained yet")
-        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status = ElidedLabel("not trained yet")
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #c0392b")
         self.message.hide()
 
         form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for box in (self.optimizer, self.device):
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(6)
+        for field in (self.lr, self.steps, self.clip_norm, self.batch):
+            field.setMinimumWidth(60)
         form.addRow("Optimizer", self.optimizer)
         form.addRow("Learning rate", self.lr)
         form.addRow("Steps", self.steps)
@@ -151,21 +159,29 @@ class TrainingPanel(QWidget):
         batch_row.addWidget(self.shuffle)
         form.addRow("Batch", batch_row)
         form.addRow("Device", self.device)
-        buttons = QGridLayout()
-        buttons.addWidget(self.step_button, 0, 0)
-        buttons.addWidget(self.run_button, 0, 1)
-        buttons.addWidget(self.pause_button, 1, 0)
-        buttons.addWidget(self.reset_button, 1, 1)
+        # the controls and the status line stay in sight; the settings scroll if the dock is low
+        buttons = QHBoxLayout()
+        for button in (self.step_button, self.run_button, self.pause_button, self.reset_button):
+            button.setMinimumWidth(0)
+            button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+            buttons.addWidget(button)
         form.setVerticalSpacing(4)
         buttons.setSpacing(4)
+        settings = QWidget()
+        inner = QVBoxLayout(settings)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.setSpacing(4)
+        inner.addWidget(self.message)
+        inner.addLayout(form)
+        inner.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
-        layout.setSpacing(6)
-        layout.addLayout(form)
+        layout.setSpacing(4)
         layout.addLayout(buttons)
         layout.addWidget(self.status)
-        layout.addWidget(self.message)
-        layout.addStretch(1)
+        area = scrolling(settings)
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the form narrows
+        layout.addWidget(area, 1)
 
         self.optimizer.activated.connect(
             lambda i: self._emit("optimizer", self.optimizer.itemData(i))

@@ -80,3 +80,68 @@ def test_plots_belong_to_their_document(qtbot, window):
     xs, _ = window.training.loss_plot.curve.getData()
     assert xs is None or len(xs) == 0
     assert window.training.loss_plot.faded_count == 0
+
+
+def _primary_controls(window) -> dict:
+    panel = window.training.panel
+    controls = {
+        "Step": panel.step_button,
+        "Run": panel.run_button,
+        "Pause": panel.pause_button,
+        "Reset": panel.reset_button,
+        "training status": panel.status,
+        "Apply": window.program.apply_button,
+        "Revert": window.program.revert_button,
+        "timeline": window.training.timeline,
+    }
+    bar = window.backward.toolbar
+    for action in bar.actions():
+        widget = bar.widgetForAction(action)
+        if widget is not None and action.text():
+            controls[f"toolbar {action.text()}"] = widget
+    return controls
+
+
+def _assert_on_screen(window, width: int, height: int) -> None:
+    assert window.width() <= width and window.height() <= height
+    screen = window.rect()
+    for name, widget in _primary_controls(window).items():
+        assert widget.isVisible(), f"{name} is hidden"
+        assert not widget.visibleRegion().isEmpty(), f"{name} is covered or scrolled away"
+        top_left = widget.mapTo(window, widget.rect().topLeft())
+        bottom_right = widget.mapTo(window, widget.rect().bottomRight())
+        assert screen.contains(top_left) and screen.contains(bottom_right), f"{name} is off-screen"
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 800), (1366, 768)])
+def test_a_laptop_screen_shows_every_primary_control(qtbot, width, height):
+    from backprop_studio.app.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window, before_close_func=lambda w: w.document.undo_stack.setClean())
+    window.resize(width, height)
+    window.show()
+    qtbot.waitExposed(window)
+    try:
+        _assert_on_screen(window, width, height)
+        assert window.minimumSizeHint().width() <= width
+        assert window.minimumSizeHint().height() <= height
+
+        # a tensor in the inspector (table, heat maps) changes neither the window nor a dock
+        window.files.open_example(example_path("moons_mlp"))
+        settle(qtbot, window, timeout=60_000)
+        docks = [window.inspector_dock, window.program_dock, *window.training.docks]
+        sizes = [window.size(), *(d.size() for d in docks)]
+        for name in ("W2", "x", "loss", "W1"):
+            window.scene.select_names([name])
+            qtbot.wait(20)
+            assert [window.size(), *(d.size() for d in docks)] == sizes, name
+        # nor does a long message in the status bar, the program dock or the training panel
+        window.status_value.setText("⚠ " + "a very long problem description " * 10)
+        window.program.message.setText("line 1: " + "something went wrong " * 10)
+        window.training.panel.status.setText("iteration 101 · loss 0.0169 · 539 it/s " * 4)
+        qtbot.wait(20)
+        assert [window.size(), *(d.size() for d in docks)] == sizes
+        _assert_on_screen(window, width, height)
+    finally:
+        window.runner.shutdown()
