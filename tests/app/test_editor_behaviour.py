@@ -148,7 +148,7 @@ def test_recovery_after_a_simulated_crash(qtbot, window, tmp_path, dialogs):
 
 
 def test_autosave_timer_writes_a_recovery_copy(qtbot, window):
-    window.document._autosave.setInterval(50)
+    window.document.autosave.quiet_s = 0.05
     window.add_node("param", QPointF(0, 0))
     qtbot.waitUntil(window.document.recovery_path.exists, timeout=5000)
     data = json.loads(window.document.recovery_path.read_text())
