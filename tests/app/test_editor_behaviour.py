@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QPointF, Qt
@@ -158,7 +159,7 @@ def test_autosave_timer_writes_a_recovery_copy(qtbot, window):
 
 
 def test_exception_hook_reports_and_keeps_running(qtbot, window, capsys):
-    old = sys.excepthook
+    old, old_thread = sys.excepthook, threading.excepthook
     try:
         install_excepthook(window)
         try:
@@ -171,7 +172,7 @@ def test_exception_hook_reports_and_keeps_running(qtbot, window, capsys):
         assert "boom in a slot" in capsys.readouterr().err
         box.close()
     finally:
-        sys.excepthook = old
+        sys.excepthook, threading.excepthook = old, old_thread
     assert window.isVisible()
 
 
