@@ -63,7 +63,10 @@ def install_excepthook(parent: QWidget | None = None) -> None:
             exc_info=(kind, exc, tb),
         )
         details = "".join(traceback.format_exception(kind, exc, tb))
-        dialogs.report.emit(str(exc) or kind.__name__, details)
+        try:
+            dialogs.report.emit(str(exc) or kind.__name__, details)
+        except RuntimeError:  # the window (and its reporter) is already gone: the log has it
+            pass
 
     def thread_hook(args: threading.ExceptHookArgs) -> None:
         if args.exc_value is not None:
@@ -71,7 +74,6 @@ def install_excepthook(parent: QWidget | None = None) -> None:
 
     sys.excepthook = hook
     threading.excepthook = thread_hook
-    hook.dialogs = dialogs  # type: ignore[attr-defined]  # keeps the reporter alive without a parent
 
 
 def run_app(path: str | None = None) -> int:
