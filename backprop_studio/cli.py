@@ -1,7 +1,8 @@
 """Command line: launch the editor, or run a headless command (eval, train, export).
 
 Every failure a user can cause ends in one clear line on stderr and exit status 1 (bad input) or
-2 (bad usage) — never a traceback.
+2 (bad usage) — never a traceback. An unexpected error (a bug) also ends in one line, which names
+the log file where its traceback was written.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import logging
 import math
 import os
 import sys
@@ -18,6 +20,7 @@ from pathlib import Path
 from .model.graph import Graph, GraphError
 
 COMMANDS = ("eval", "train", "export")
+log = logging.getLogger(__name__)
 
 
 class CliError(Exception):
@@ -41,8 +44,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run_command(args: list[str]) -> int:
+    from .log_file import configure_logging
+
     parser = _command_parser()
     ns = parser.parse_args(args)
+    configure_logging(stderr=False)  # stderr keeps the one-line messages; tracebacks go to the file
     try:
         return ns.handler(ns)
     except CliError as exc:
@@ -55,6 +61,13 @@ def _run_command(args: list[str]) -> int:
         # the reader (e.g. `| head`) went away: not an error worth a traceback
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as exc:  # a bug: one line here, the traceback in the log
+        from .log_file import where_details_are
+
+        log.exception("unexpected error in 'backprop-studio %s'", ns.command)
+        where = where_details_are().replace("\n", " ")
+        print(f"backprop-studio {ns.command}: unexpected error: {exc}. {where}", file=sys.stderr)
+        return 1
 
 
 def _command_parser() -> argparse.ArgumentParser:

@@ -1,26 +1,33 @@
 """The open document: one Graph, its undo stack, where it lives on disk, and its recovery copy.
 
-A recovery copy is written a few seconds after each change (never on every keystroke) and removed
-on a clean save or close, so a crash loses at most those few seconds. Each running app writes its
-own file (the pid is in the name) so that a second instance never offers to restore a live one.
+A recovery copy is written a few seconds after a change (never on every keystroke), and at most
+``autosave.MAX_WAIT_S`` after the oldest change it lacks however steadily the user keeps editing;
+it is written atomically and removed on a clean save or close, so a crash loses at most those
+few seconds. Each running app writes its own file (the pid is in the name) so that a second
+instance never offers to restore a live one.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import logging
 import os
+import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
+from .autosave import RecoverySchedule, SingleShotTimer
 from .commands import Command
 from .model import document_io
+from .model.atomic_file import pid_alive, write_atomically
 from .model.graph import Graph
 
-AUTOSAVE_DELAY_MS = 3000
+log = logging.getLogger(__name__)
 
 
 def recovery_dir() -> Path:
@@ -37,6 +44,7 @@ class Document(QObject):
     dirty_changed = Signal(bool)
     path_changed = Signal(object)  # Path | None
     recovery_written = Signal(str)
+    recovery_failed = Signal(str)  # the reason, for the status bar
 
     def __init__(
         self,
@@ -45,7 +53,11 @@ class Document(QObject):
         settings: dict | None = None,
         view: dict | None = None,
         parent: QObject | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        timer: SingleShotTimer | None = None,
     ) -> None:
+        """``clock`` and ``timer`` drive autosave; tests pass fakes so that they never sleep."""
         super().__init__(parent)
         self.graph = graph if graph is not None else Graph()
         self.path = Path(path) if path else None
@@ -57,10 +69,14 @@ class Document(QObject):
         # A bound slot, not a lambda: Qt drops it before the stack (a child) is destroyed, so a
         # dirty document can be deleted without the stack's last cleanChanged reaching a dead signal.
         self.undo_stack.cleanChanged.connect(self._clean_changed)
-        self._autosave = QTimer(self)
-        self._autosave.setSingleShot(True)
-        self._autosave.setInterval(AUTOSAVE_DELAY_MS)
-        self._autosave.timeout.connect(self.write_recovery)
+        self._clock = clock
+        self.autosave = RecoverySchedule()
+        if timer is None:
+            timer = QTimer(self)
+            timer.setSingleShot(True)
+        self._autosave = timer
+        self._autosave.timeout.connect(self._autosave_due)
+        self.recovery_written_at: float | None = None  # by ``clock``
         self.undo_stack.indexChanged.connect(self._schedule_recovery)
         self.recovery_path = recovery_dir() / f"recovery-{os.getpid()}-{id(self):x}.json"
 
@@ -108,43 +124,50 @@ class Document(QObject):
     # ---- recovery ------------------------------------------------------------------------
     def _schedule_recovery(self) -> None:
         if self.dirty:
-            self._autosave.start()
+            delay = self.autosave.edited(self._clock())
+            self._autosave.start(round(delay * 1000))
         else:
-            self._autosave.stop()
             self.discard_recovery()
 
+    def recovery_lag(self) -> float:
+        """Seconds since the oldest change that the recovery copy does not hold yet."""
+        return self.autosave.lag(self._clock())
+
+    def _autosave_due(self) -> None:
+        try:
+            self.write_recovery()
+        except (OSError, ValueError, document_io.DocumentError) as exc:
+            # Keep editing possible; the next change tries again after its own wait.
+            self.autosave.written()
+            log.warning("could not write the recovery copy %s: %s", self.recovery_path, exc)
+            self.recovery_failed.emit(f"Autosave failed: {exc}")
+
     def write_recovery(self) -> None:
-        """Write the recovery copy now (also called by the timer)."""
-        self.recovery_path.parent.mkdir(parents=True, exist_ok=True)
+        """Write the recovery copy now, atomically (also called by the timer).
+
+        OSError or DocumentError on failure, with the previous copy intact.
+        """
         payload = document_io.document_to_dict(self.graph, self.settings, self.view)
         payload["recovery"] = {
             "original": str(self.path) if self.path else None,
             "pid": os.getpid(),
             "time": time.time(),
         }
-        tmp = self.recovery_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, self.recovery_path)
+        data = json.dumps(payload, ensure_ascii=False, allow_nan=False).encode("utf-8")
+        self.recovery_path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(self.recovery_path, data)
+        self._autosave.stop()
+        self.autosave.written()
+        self.recovery_written_at = self._clock()
         self.recovery_written.emit(str(self.recovery_path))
 
     def discard_recovery(self) -> None:
         self._autosave.stop()
+        self.autosave.written()
         try:
             self.recovery_path.unlink()
         except FileNotFoundError:
             pass
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):
-        return True
-    return True
 
 
 def orphaned_recoveries(directory: Path | None = None) -> list[Path]:
@@ -156,9 +179,38 @@ def orphaned_recoveries(directory: Path | None = None) -> list[Path]:
             pid = int(path.name.split("-")[1])
         except (IndexError, ValueError):
             continue
-        if not _alive(pid):
+        if not pid_alive(pid):
             found.append(path)
     return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
+
+
+# The temporary files of a recovery copy: ``.recovery-<pid>-<id>.json.<pid>.<hex>.tmp``, and
+# ``recovery-<pid>-<id>.tmp`` from before recovery copies were written by ``write_atomically``.
+_RECOVERY_TEMP = re.compile(
+    r"\.recovery-\d+-[0-9a-f]+\.json\.(\d+)\.[0-9a-f]{12}\.tmp|recovery-(\d+)-[0-9a-f]+\.tmp"
+)
+
+
+def remove_stale_recovery_temps(directory: Path | None = None) -> list[Path]:
+    """At start: remove the recovery folder's temporary files whose writer died mid-write."""
+    directory = directory or recovery_dir()
+    removed = []
+    try:
+        paths = list(directory.iterdir())
+    except OSError:
+        return removed
+    for path in paths:
+        match = _RECOVERY_TEMP.fullmatch(path.name)
+        if match is None or pid_alive(int(match.group(1) or match.group(2))):
+            continue
+        try:
+            path.unlink()
+        except OSError:
+            continue
+        removed.append(path)
+    if removed:
+        log.info("removed %d stale temporary recovery file(s) in %s", len(removed), directory)
+    return removed
 
 
 def restore_recovery(path: Path, parent: QObject | None = None) -> Document:

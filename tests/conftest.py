@@ -1,6 +1,7 @@
 """Test set-up: no display needed; Qt renders offscreen."""
 
 import os
+import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
@@ -10,9 +11,10 @@ import pytest  # noqa: E402
 
 @pytest.fixture(autouse=True)
 def _isolated_app_state(tmp_path_factory, monkeypatch):
-    """Each test gets its own settings and recovery folder, never the user's."""
+    """Each test gets its own settings, recovery and log folders, never the user's."""
     root = tmp_path_factory.mktemp("state")
     monkeypatch.setenv("BACKPROP_STUDIO_RECOVERY_DIR", str(root / "recovery"))
+    monkeypatch.setenv("BACKPROP_STUDIO_LOG_DIR", str(root / "log"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(root / "config"))
     from PySide6.QtCore import QSettings
 
@@ -20,6 +22,9 @@ def _isolated_app_state(tmp_path_factory, monkeypatch):
         QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(root / "config")
     )
     yield
+    log_file = sys.modules.get("backprop_studio.log_file")
+    if log_file is not None:  # no test's log file stays open, or gets the next test's records
+        log_file.reset_logging()
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -13,7 +13,12 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from ..document import Document, orphaned_recoveries, restore_recovery
+from ..document import (
+    Document,
+    orphaned_recoveries,
+    remove_stale_recovery_temps,
+    restore_recovery,
+)
 from ..model import document_io, embedded
 
 FILE_FILTER = "Backprop Studio graphs (*.json);;All files (*)"
@@ -176,7 +181,11 @@ class FileActions:
 
     # ---- recovery ------------------------------------------------------------------------
     def offer_recovery(self) -> bool:
-        """After a crash: offer the newest orphaned recovery copy; True when one was restored."""
+        """After a crash: offer the newest orphaned recovery copy; True when one was restored.
+
+        Called once at start, so it also removes temporary files that a dead app left half-written.
+        """
+        remove_stale_recovery_temps()
         found = orphaned_recoveries()
         if not found:
             return False

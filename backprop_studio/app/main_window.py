@@ -166,6 +166,7 @@ class MainWindow(QMainWindow):
         document.graph.changed.connect(self._refresh.start)
         document.dirty_changed.connect(self._update_title)
         document.path_changed.connect(self._update_title)
+        document.recovery_failed.connect(self.statusBar().showMessage)
         self.trace = None
         self.scene.set_graph(document.graph)
         self.program.set_graph(document.graph)

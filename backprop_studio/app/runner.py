@@ -7,6 +7,7 @@ start-up, so the window appears before the ~1 s import finishes.
 
 from __future__ import annotations
 
+import logging
 import threading
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
@@ -15,6 +16,7 @@ from ..model.graph import Graph
 from ..model.trace import Trace
 
 DEBOUNCE_MS = 120
+log = logging.getLogger(__name__)
 
 
 class _Worker(QObject):
@@ -41,7 +43,8 @@ class _Worker(QObject):
         try:
             trace = evaluate(graph, dtype)
         except Exception as exc:  # the engine promises not to raise; never let the thread die
-            trace = Trace(output=graph.output, error=f"evaluation failed: {exc}")
+            log.exception("evaluation failed unexpectedly")
+            trace = Trace(output=graph.output, error=f"evaluation failed: {exc} (see the log)")
         self.done.emit(token, trace)
 
 

@@ -9,6 +9,7 @@ batches, so the timeline answers even while a run is going. torch is imported on
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import threading
@@ -22,6 +23,7 @@ from ..model.graph import Graph
 from ..model.trace import Trace
 
 EMIT_HZ = 20
+log = logging.getLogger(__name__)
 # torch's intra-op threads for training, set on the training thread itself (OpenMP settings are
 # per thread): one core stays free for the UI. Left at torch's default on 2 cores, the extra
 # OpenMP thread competed with training and made steps 2-50× slower at random.
@@ -111,7 +113,8 @@ class _Worker(QObject):
             self.failed.emit(run, str(exc), exc.node)
             return
         except Exception as exc:  # never let the thread die
-            self.failed.emit(run, f"training could not start: {exc}", None)
+            log.exception("training could not start")
+            self.failed.emit(run, f"training could not start: {exc} (see the log)", None)
             return
         t = self.trainer
         info = RunInfo(t.param_names, t.param_shapes, t.flat_params().numpy(), settings)
@@ -141,7 +144,8 @@ class _Worker(QObject):
                 reason, error = "error", exc
                 break
             except Exception as exc:
-                reason, error = "error", TrainingError(f"training failed: {exc}")
+                log.exception("training step %d failed unexpectedly", trainer.iteration)
+                reason, error = "error", TrainingError(f"training failed: {exc} (see the log)")
                 break
             rows.append(trainer.flat_params())
             now = time.perf_counter()
@@ -182,6 +186,7 @@ class _Worker(QObject):
         try:
             trace = self.trainer.trace_at(wanted.row)
         except Exception as exc:
+            log.exception("could not recompute iteration %d", wanted.iteration)
             trace = Trace(output=None, error=f"could not recompute this iteration: {exc}")
         self.traced.emit(wanted.run, wanted.iteration, trace)
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 import copy
 import json
 import os
-import secrets
 import stat
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import shapes
+from .atomic_file import write_atomically
 from .attrs import plain_attrs
 from .document_schema import (
     DEFAULT_SETTINGS,
@@ -216,8 +216,10 @@ def save_document(
     """Write atomically: a temporary file beside the target, fsync, then ``os.replace``.
 
     The document is serialised before anything touches the disk, so a graph that cannot be written
-    leaves the old file as it was; on any failure the temporary file is removed. A symlink is
-    written through, and an existing file keeps its permissions. Failures raise DocumentError.
+    leaves the old file as it was; on any failure the temporary file is removed, and temporary
+    files left by a save that was killed are removed by the next save of the same document. A
+    symlink is written through, and an existing file keeps its permissions. Failures raise
+    DocumentError.
     """
     try:
         data = dumps(graph, settings, view).encode("utf-8")
@@ -225,45 +227,9 @@ def save_document(
         raise DocumentError(f"cannot be written as UTF-8: {exc.reason}") from None
     shown = os.fspath(path)
     try:
-        target = os.path.realpath(shown)
-        directory, base = os.path.split(target)
-        try:
-            mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
-        except FileNotFoundError:
-            mode = None
-        temp = os.path.join(directory, f".{base}.{secrets.token_hex(6)}.tmp")
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-        try:
-            with os.fdopen(fd, "wb") as file:
-                file.write(data)
-                file.flush()
-                os.fsync(file.fileno())
-            if mode is not None:
-                os.chmod(temp, mode)
-            os.replace(temp, target)
-        except BaseException:
-            try:
-                os.unlink(temp)
-            except OSError:
-                pass
-            raise
-        _fsync_directory(directory)
+        write_atomically(shown, data)
     except (OSError, ValueError) as exc:
         raise DocumentError(f"cannot save '{shown}': {_reason(exc)}") from exc
-
-
-def _fsync_directory(directory: str) -> None:
-    """Make the rename itself durable where the platform allows it (not on Windows)."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def load_document(path: PathLike) -> DocumentData:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QPointF, Qt
@@ -148,7 +149,7 @@ def test_recovery_after_a_simulated_crash(qtbot, window, tmp_path, dialogs):
 
 
 def test_autosave_timer_writes_a_recovery_copy(qtbot, window):
-    window.document._autosave.setInterval(50)
+    window.document.autosave.quiet_s = 0.05
     window.add_node("param", QPointF(0, 0))
     qtbot.waitUntil(window.document.recovery_path.exists, timeout=5000)
     data = json.loads(window.document.recovery_path.read_text())
@@ -158,7 +159,7 @@ def test_autosave_timer_writes_a_recovery_copy(qtbot, window):
 
 
 def test_exception_hook_reports_and_keeps_running(qtbot, window, capsys):
-    old = sys.excepthook
+    old, old_thread = sys.excepthook, threading.excepthook
     try:
         install_excepthook(window)
         try:
@@ -171,7 +172,7 @@ def test_exception_hook_reports_and_keeps_running(qtbot, window, capsys):
         assert "boom in a slot" in capsys.readouterr().err
         box.close()
     finally:
-        sys.excepthook = old
+        sys.excepthook, threading.excepthook = old, old_thread
     assert window.isVisible()
 
 
