@@ -149,3 +149,30 @@ def test_undo_of_a_value_edit_restores_a_recipe():
     assert graph.node("W").attrs == {}
     stack.undo()
     assert graph.node("W").attrs == recipe
+
+
+def test_the_stack_keeps_python_commands_alive(qapp):
+    """Commands pushed from a function that drops them still undo and redo with their Python
+    overrides after a garbage collection: the stack owns their wrappers."""
+    import gc
+
+    from backprop_studio.document import Document
+
+    doc = Document(seed_graph())
+    before = doc.graph.structure()
+
+    def edit(k: int) -> None:
+        doc.push(commands.AddNode(doc.graph, Node(f"n{k}", "param", value=float(k))))
+        doc.push(commands.MoveNodes(doc.graph, {"w": ((0.0, 0.0), (k * 10.0, 5.0))}))
+
+    for k in range(20):
+        edit(k)
+    after = doc.graph.structure()
+    gc.collect()
+    while doc.undo_stack.canUndo():
+        doc.undo_stack.undo()
+    assert doc.graph.structure() == before
+    gc.collect()
+    while doc.undo_stack.canRedo():
+        doc.undo_stack.redo()
+    assert doc.graph.structure() == after
