@@ -255,7 +255,7 @@ class BackwardPanel(QObject):
         reason = "evaluate a graph first" if trace is None else "the graph has nothing to run"
         if trace is not None and trace.problems:
             reason = trace.problems[0].message
-        self.window.statusBar().showMessage(f"Nothing to animate: {reason}", 5000)
+        self.window.say(f"Nothing to animate: {reason}", 5000)
         return False
 
     def start(self) -> None:

@@ -111,7 +111,7 @@ class ExportActions:
             QMessageBox.warning(self.window, "Cannot export", f"{Path(path).name}: {exc}")
             return False
         if report:
-            self.window.statusBar().showMessage(f"Exported {path}", 5000)
+            self.window.say(f"Exported {path}", 5000)
         return True
 
     def _write(self, kind: str, path: Path, options: ExportOptions) -> None:
@@ -200,14 +200,14 @@ class ExportActions:
             image = export.render_image(w.scene, 2.0, export.THEMED, names)
             png = export.to_png(w.scene, scale=2.0, names=names, settings=w.document.settings)
         except export.ExportError as exc:
-            w.statusBar().showMessage(str(exc), 5000)
+            w.say(str(exc), 5000)
             return False
         mime = QMimeData()
         mime.setImageData(image)
         mime.setData("image/png", QByteArray(png))
         QGuiApplication.clipboard().setMimeData(mime)
         what = "the selection" if names else "the graph"
-        w.statusBar().showMessage(f"Copied {what} as an image", 4000)
+        w.say(f"Copied {what} as an image", 4000)
         return True
 
 

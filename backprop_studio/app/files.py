@@ -80,7 +80,7 @@ class FileActions:
             document.path = None  # the graph of an exported picture: Save must not overwrite it
         self.window.set_document(document)
         if picture:
-            self.window.statusBar().showMessage(f"Opened the graph inside {path.name}", 6000)
+            self.window.say(f"Opened the graph inside {path.name}", 6000)
         self.add_recent(path)
         return True
 
@@ -132,7 +132,7 @@ class FileActions:
             )
             return False
         self.add_recent(path)
-        self.window.statusBar().showMessage(f"Saved {path}", 4000)
+        self.window.say(f"Saved {path}", 4000)
         return True
 
     def maybe_save(self) -> bool:

@@ -41,6 +41,7 @@ from .palette import Palette
 from .program_view import ProgramView
 from .quick_add import QuickAdd
 from .runner import EvalRunner
+from .status_line import StatusLine
 from .training_controller import TrainingController
 
 LAYOUT_GLIDE_MS = 300
@@ -100,6 +101,8 @@ class MainWindow(QMainWindow):
         self.status_value = ElidedLabel()  # a long message never widens the window
         self.status_value.setFixedWidth(320)
         self.statusBar().addPermanentWidget(self.status_value)
+        self.status_line = StatusLine(self.statusBar())
+        self.say = self.status_line.say
         self.files = FileActions(self)
         self._refresh = QTimer(self)
         self._refresh.setSingleShot(True)
@@ -134,7 +137,7 @@ class MainWindow(QMainWindow):
         s.edge_drop_on_empty.connect(self._quick_add_from_edge)
         s.delete_requested.connect(self.delete_items)
         s.rename_requested.connect(self.rename)
-        s.status_message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        s.status_message.connect(self.say)
         s.selectionChanged.connect(self._update_inspector)
         self.palette.op_activated.connect(lambda op: self.add_node(op, self.view_center()))
         self.inspector.rename_requested.connect(self.rename)
@@ -166,7 +169,7 @@ class MainWindow(QMainWindow):
         document.graph.changed.connect(self._refresh.start)
         document.dirty_changed.connect(self._update_title)
         document.path_changed.connect(self._update_title)
-        document.recovery_failed.connect(self.statusBar().showMessage)
+        document.recovery_failed.connect(self.say)
         self.trace = None
         self.scene.set_graph(document.graph)
         self.program.set_graph(document.graph)
@@ -185,7 +188,7 @@ class MainWindow(QMainWindow):
         try:
             self.document.push(command)
         except GraphError as exc:
-            self.statusBar().showMessage(str(exc), 8000)
+            self.say(str(exc), 8000)
             self._update_inspector()  # a control that asked for the refused edit shows the truth
             return False
         return True
@@ -256,7 +259,7 @@ class MainWindow(QMainWindow):
     def connect_ports(self, src: str, dst: str, port: str) -> None:
         reason = self.graph.can_connect(src, dst, port)
         if reason:
-            self.statusBar().showMessage(reason, 6000)
+            self.say(reason)
             return
         self.push(commands.AddEdge(self.graph, Edge(src, dst, port)))
 
@@ -338,7 +341,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         part = clipboard.from_mime(QGuiApplication.clipboard().mimeData())
         if part is None or not len(part):
-            self.statusBar().showMessage("nothing to paste: copy some nodes first", 4000)
+            self.say("nothing to paste: copy some nodes first", 4000)
             return
         nodes, edges = clipboard.placed_copies(self.graph, part, offset)
         if self.push(commands.add_items(self.graph, nodes, edges, "Paste")):

@@ -310,7 +310,7 @@ class TrainingController(QObject):
         self.message = text
         self.panel.show_message(text)
         if text:
-            self.window.statusBar().showMessage(text, 15000)
+            self.window.say(text, 15000)
 
     def _update_panel(self) -> None:
         busy = self.runner.busy

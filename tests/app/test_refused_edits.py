@@ -61,3 +61,16 @@ def test_copies_of_the_longest_name_are_valid_and_undo_cleanly(qtbot, window):
     for _ in range(5):
         stack.undo()
     assert window.graph.structure() == start
+
+
+def test_a_refusal_stays_readable_when_a_status_tip_clears_the_bar(qtbot, window):
+    from PySide6.QtGui import QStatusTipEvent
+    from PySide6.QtWidgets import QApplication
+
+    window.scene.status_message.emit("connecting 'loss' to 'w' would make a cycle")
+    # what Qt does when the mouse passes a widget or action with a status tip
+    QApplication.sendEvent(window, QStatusTipEvent(""))
+    assert "cycle" in window.statusBar().currentMessage()
+    window.say("Saved story.json", 4000)  # something newer replaces it at once
+    QApplication.sendEvent(window, QStatusTipEvent(""))
+    assert window.statusBar().currentMessage() == "Saved story.json"
