@@ -206,7 +206,7 @@ class TrainingController(QObject):
             self.runner.begin(self.graph, settings)
         self.runner.train(steps)
         fit = getattr(self.window, "fit", None)
-        if fit is None or not fit.dock.isVisible():  # a visible fit view stays in front
+        if fit is None or fit.dock.visibleRegion().isEmpty():  # a fit view in front stays
             self.docks[1].raise_()  # the loss plot, if it shares its place with another dock
         self.display.go_live()
         self._update_panel()

@@ -145,3 +145,17 @@ def test_a_laptop_screen_shows_every_primary_control(qtbot, width, height):
         _assert_on_screen(window, width, height)
     finally:
         window.runner.shutdown()
+
+
+def test_training_brings_the_loss_plot_to_the_front(qtbot, window):
+    window.files.open_example(example_path("seed"))
+    settle(qtbot, window, timeout=60_000)
+    window.backward.dock.show()
+    window.backward.dock.raise_()
+    qtbot.wait(20)
+    loss = window.training.docks[1]
+    assert loss.visibleRegion().isEmpty()  # the Explain tab is in front
+    qtbot.mouseClick(window.training.panel.step_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.training.runner.busy, timeout=60_000)
+    qtbot.wait(20)
+    assert not loss.visibleRegion().isEmpty()
