@@ -59,6 +59,7 @@ class Document(QObject):
     ) -> None:
         """``clock`` and ``timer`` drive autosave; tests pass fakes so that they never sleep."""
         super().__init__(parent)
+        self.untitled_name: str | None = None  # shown instead of "Untitled" until saved
         self.graph = graph if graph is not None else Graph()
         self.path = Path(path) if path else None
         self.settings = (
@@ -100,7 +101,8 @@ class Document(QObject):
 
     @property
     def title(self) -> str:
-        return self.path.name if self.path else "Untitled"
+        """The file's name; an unsaved copy (an example, a picture's graph) says what it is."""
+        return self.path.name if self.path else (self.untitled_name or "Untitled")
 
     # ---- files ---------------------------------------------------------------------------
     @classmethod

@@ -78,6 +78,7 @@ class FileActions:
         picture = _is_image(path)
         if picture:
             document.path = None  # the graph of an exported picture: Save must not overwrite it
+            document.untitled_name = f"graph from {path.name}"
         self.window.set_document(document)
         if picture:
             self.window.say(f"Opened the graph inside {path.name}", 6000)
@@ -93,7 +94,9 @@ class FileActions:
         except document_io.DocumentError as exc:
             QMessageBox.warning(self.window, "Cannot open example", f"{path.name}: {exc}")
             return False
-        self.window.set_document(Document(data.graph, None, data.settings, data.view))
+        document = Document(data.graph, None, data.settings, data.view)
+        document.untitled_name = f"{example_title(path)} (example)"
+        self.window.set_document(document)
         return True
 
     def revert(self) -> None:
@@ -210,3 +213,13 @@ class FileActions:
         for path in found:
             path.unlink(missing_ok=True)
         return restored
+
+
+def example_title(path: Path) -> str:
+    """The gallery's title of a shipped example, else its file name in words."""
+    from ..model.gallery import EXAMPLES
+
+    for example in EXAMPLES:
+        if example.name == path.stem:
+            return example.title
+    return path.stem.replace("_", " ")

@@ -19,7 +19,7 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QCloseEvent, QCursor, QGuiApplication, QKeyEvent, QUndoGroup
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QUndoView, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QSizePolicy, QUndoView, QWidget
 
 from .. import commands
 from ..canvas import style
@@ -35,6 +35,7 @@ from .backward_panel import BackwardPanel
 from .docks import ElidedLabel, scrolling
 from .files import FileActions
 from .fit_panel import FitPanel
+from .getting_started import EmptyCanvasHint
 from .inspector import Inspector
 from .menus import build_menus
 from .palette import Palette
@@ -74,6 +75,7 @@ class MainWindow(QMainWindow):
         self.scene = GraphScene(self)
         self.view = CanvasView(self.scene, self)
         self.setCentralWidget(self.view)
+        self.hint = EmptyCanvasHint(self.view.viewport(), self._open_seed)
         self.palette = Palette()
         self.inspector = Inspector()
         self.program = ProgramView()
@@ -100,6 +102,7 @@ class MainWindow(QMainWindow):
         )
         self.status_value = ElidedLabel()  # a long message never widens the window
         self.status_value.setFixedWidth(320)
+        self.status_value.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.statusBar().addPermanentWidget(self.status_value)
         self.status_line = StatusLine(self.statusBar())
         self.say = self.status_line.say
@@ -171,6 +174,7 @@ class MainWindow(QMainWindow):
         document.path_changed.connect(self._update_title)
         document.recovery_failed.connect(self.say)
         self.trace = None
+        self.hint.set_empty(len(document.graph) == 0)
         self.scene.set_graph(document.graph)
         self.program.set_graph(document.graph)
         self._update_inspector()
@@ -193,7 +197,13 @@ class MainWindow(QMainWindow):
             return False
         return True
 
+    def _open_seed(self) -> None:
+        from ..model.gallery import example_path
+
+        self.files.open_example(example_path("seed"))
+
     def _after_graph_change(self) -> None:
+        self.hint.set_empty(len(self.graph) == 0)
         self.runner.schedule(self.graph, self.dtype)
         self.program.refresh()
         self._update_inspector()

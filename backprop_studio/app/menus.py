@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QMenu, QMessageBox
 from .. import __version__
 from .export_actions import export_menu
 from .files import example_files
+from .getting_started import show_getting_started
 
 Std = QKeySequence.StandardKey
 
@@ -111,6 +112,9 @@ def build_menus(window) -> dict[str, QAction]:
     acts.update(window.backward.fill_menu(bar.addMenu("&Backward")))
 
     m = bar.addMenu("&Help")
+    acts["getting_started"] = _action(
+        window, m, "&Getting Started", partial(show_getting_started, window), "F1"
+    )
     _fill_examples(window, m.addMenu("&Examples"))
     m.addSeparator()
     _action(window, m, "&About Backprop Studio", partial(_about, window))

@@ -93,6 +93,7 @@ def _primary_controls(window) -> dict:
         "Apply": window.program.apply_button,
         "Revert": window.program.revert_button,
         "timeline": window.training.timeline,
+        "status value": window.status_value,
     }
     bar = window.backward.toolbar
     for action in bar.actions():
@@ -159,3 +160,24 @@ def test_training_brings_the_loss_plot_to_the_front(qtbot, window):
     qtbot.waitUntil(lambda: not window.training.runner.busy, timeout=60_000)
     qtbot.wait(20)
     assert not loss.visibleRegion().isEmpty()
+
+
+def test_an_empty_canvas_invites_the_first_step(qtbot, window, dialogs):
+    hint = window.hint.label
+    assert len(window.graph) == 0 and hint.isVisible()
+    assert "Palette" in hint.text() and "Tab" in hint.text()
+    centre = hint.geometry().center()
+    assert abs(centre.x() - window.view.viewport().rect().center().x()) <= 2
+
+    hint.linkActivated.emit("seed")  # the link under "Open the seed story"
+    settle(qtbot, window, timeout=60_000)
+    assert window.graph.names and not hint.isVisible()
+    assert window.windowTitle().startswith("The seed story (example)")
+    assert window.document.path is None  # an example stays an untitled copy
+
+    window.actions_by_name["getting_started"].trigger()
+    from PySide6.QtWidgets import QMessageBox
+
+    boxes = [w for w in window.findChildren(QMessageBox) if w.isVisible()]
+    assert boxes and "Getting started" in boxes[0].text()
+    boxes[0].close()
