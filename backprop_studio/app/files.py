@@ -58,12 +58,12 @@ class FileActions:
             self.window.set_document(Document())
 
     def open_dialog(self) -> None:
-        if not self.maybe_save():
-            return
+        """Choose a file first; only then ask about unsaved changes (a cancelled dialog asks
+        nothing)."""
         start = str(self.window.document.path.parent) if self.window.document.path else ""
         path, _ = QFileDialog.getOpenFileName(self.window, "Open graph", start, OPEN_FILTER)
         if path:
-            self.open_path(Path(path), ask=False)
+            self.open_path(Path(path), ask=True)
 
     def open_path(self, path: Path, ask: bool = True) -> bool:
         """Open ``path``; on any problem show why and keep the current document untouched."""

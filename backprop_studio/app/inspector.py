@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 
 from PySide6.QtCore import Signal
@@ -127,8 +128,10 @@ class Inspector(QWidget):
                 widget.hide()
             return
         spec = node.spec
-        self.title.setText(
-            f"<b>{spec.symbol}</b> {spec.name}: {spec.formula}<br><small>{spec.derivative}</small>"
+        op = spec.name if node.is_leaf else f"{spec.symbol} {spec.name}"  # a leaf's symbol is
+        self.title.setText(  # a placeholder name (x, θ), which would contradict the node's own
+            f"<b>{html.escape(node.title)}</b> — {op}: {spec.formula}"
+            f"<br><small>{spec.derivative}</small>"
         )
         if not self.name_edit.hasFocus():
             self.name_edit.setText(node.name)

@@ -40,13 +40,14 @@ from .inspector import Inspector
 from .menus import build_menus
 from .palette import Palette
 from .program_view import ProgramView
-from .quick_add import QuickAdd
+from .quick_add import QuickAdd, connections_for
 from .runner import EvalRunner
 from .status_line import StatusLine
 from .training_controller import TrainingController
 
 LAYOUT_GLIDE_MS = 300
-LEAF_DEFAULTS = {"param": ("w", 1.0), "data": ("x", 1.0), "const": ("c", 1.0)}
+# a new leaf takes the first free name a learner expects (the second data leaf is y, not x_2)
+LEAF_NAMES = {"param": ("w", "b"), "data": ("x", "y"), "const": ("c", "k")}
 
 
 def first_size() -> QSize:
@@ -137,7 +138,8 @@ class MainWindow(QMainWindow):
         s.connect_requested.connect(self.connect_ports)
         s.nodes_moved.connect(lambda moves: self.push(commands.MoveNodes(self.graph, moves)))
         s.node_drop_requested.connect(lambda op, pos: self.add_node(op, pos))
-        s.edge_drop_on_empty.connect(self._quick_add_from_edge)
+        s.edge_drop_on_empty.connect(lambda src, pos: self.quick_add(pos, src))
+        s.input_drop_on_empty.connect(lambda dst, port, pos: self.quick_add(pos, None, (dst, port)))
         s.delete_requested.connect(self.delete_items)
         s.rename_requested.connect(self.rename)
         s.status_message.connect(self.say)
@@ -250,9 +252,11 @@ class MainWindow(QMainWindow):
 
     # ---- edits ---------------------------------------------------------------------------
     def new_node(self, op: str, pos: QPointF) -> Node:
-        if op in LEAF_DEFAULTS:
-            base, value = LEAF_DEFAULTS[op]
-            name, node_value = self.graph.unique_name(base), value
+        if op in LEAF_NAMES:
+            names = LEAF_NAMES[op]
+            free = [n for n in names if n not in self.graph]
+            name = free[0] if free else self.graph.unique_name(names[0])
+            node_value = 1.0
         else:
             name, node_value = auto_name(self.graph, op), None
         x = pos.x() - style.NODE_WIDTH / 2
@@ -372,21 +376,22 @@ class MainWindow(QMainWindow):
             self.push(commands.SetOutput(self.graph, names[0]))
 
     # ---- quick add -----------------------------------------------------------------------
-    def quick_add(self, scene_pos: QPointF, source: str | None = None) -> QuickAdd:
+    def quick_add(
+        self, scene_pos: QPointF, source: str | None = None, target: tuple[str, str] | None = None
+    ) -> QuickAdd:
+        """Choose an op at ``scene_pos``; it takes ``source`` as its first input, or feeds
+        ``target`` (node, port), in the same undo step."""
         popup = QuickAdd(self)
-        popup.chosen.connect(lambda op: self._quick_add_chosen(op, scene_pos, source))
+        popup.chosen.connect(lambda op: self._quick_add_chosen(op, scene_pos, source, target))
         popup.popup_at(self.view.viewport().mapToGlobal(self.view.mapFromScene(scene_pos)))
         self._quick = popup
         return popup
 
-    def _quick_add_from_edge(self, src: str, pos: QPointF) -> None:
-        self.quick_add(pos, src)
-
-    def _quick_add_chosen(self, op: str, pos: QPointF, source: str | None) -> None:
+    def _quick_add_chosen(
+        self, op: str, pos: QPointF, source: str | None, target: tuple[str, str] | None
+    ) -> None:
         node = self.new_node(op, pos)
-        edges = []
-        if source is not None and node.spec.inputs:
-            edges.append(Edge(source, node.name, node.spec.inputs[0]))
+        edges = connections_for(node, source, target)
         if self.push(commands.add_items(self.graph, [node], edges, f"Add {node.name}")):
             self.scene.select_names([node.name])
 

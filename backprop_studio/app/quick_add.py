@@ -6,6 +6,7 @@ from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFrame, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
+from ..model.graph import Edge, Node
 from ..model.ops import OPS
 
 
@@ -100,3 +101,14 @@ class QuickAdd(QFrame):
             return
         self.close()
         self.chosen.emit(item.data(Qt.ItemDataRole.UserRole))
+
+
+def connections_for(node: Node, source: str | None, target: tuple[str, str] | None) -> list[Edge]:
+    """The edges a quick-added node comes with: ``source`` into its first input, or its output
+    into ``target`` (node, port)."""
+    edges = []
+    if source is not None and node.spec.inputs:
+        edges.append(Edge(source, node.name, node.spec.inputs[0]))
+    if target is not None:
+        edges.append(Edge(node.name, target[0], target[1]))
+    return edges

@@ -63,7 +63,8 @@ class NewEdgeDrag:
 
     While the mouse is over a port (or a node's body, which picks its first free port) the port
     turns green or red; a red one is what ``Graph.can_connect`` refuses, and its reason goes to
-    the status bar. Releasing on empty canvas from an output asks the app for a quick-add there.
+    the status bar. Releasing on empty canvas asks the app for a quick-add there: from an output, a
+    node that takes it; from a free input, a node that feeds it.
     """
 
     def __init__(self, scene: GraphScene, port: PortItem, pos: QPointF) -> None:
@@ -112,8 +113,14 @@ class NewEdgeDrag:
             src, dst, port = self._triple(target)
             self._scene.connect_requested.emit(src, dst, port)
             return
-        if self.forward and self._scene.node_at(pos) is None:
+        if self._scene.node_at(pos) is not None:
+            return
+        if self.forward:
             self._scene.edge_drop_on_empty.emit(self._origin.node_item.name, pos)
+        elif self._origin.port and self._refusal_of_input() is None:
+            self._scene.input_drop_on_empty.emit(
+                self._origin.node_item.name, self._origin.port, pos
+            )
 
     def cancel(self) -> None:
         if self._target is not None:
@@ -133,6 +140,16 @@ class NewEdgeDrag:
         if graph is None:
             return None
         return graph.can_connect(*self._triple(target))
+
+    def _refusal_of_input(self) -> str | None:
+        """A drag from a filled input onto empty canvas has nothing to feed."""
+        graph = self._scene.graph
+        node, port = self._origin.node_item.name, self._origin.port
+        if graph is not None and port in graph.inputs_of(node):
+            reason = f"input '{port}' of '{node}' is already connected; remove that edge first"
+            self._scene.status_message.emit(reason)
+            return reason
+        return None
 
     def _body_refusal(self, pos: QPointF) -> str | None:
         """Over a leaf's body there is no port to light up, but the user should learn why."""

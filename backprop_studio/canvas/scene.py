@@ -40,6 +40,7 @@ class GraphScene(QGraphicsScene):
     nodes_moved = Signal(dict)  # {name: ((old x, old y), (new x, new y))}, once per drag
     node_drop_requested = Signal(str, QPointF)  # op, scene position
     edge_drop_on_empty = Signal(str, QPointF)  # src, scene position
+    input_drop_on_empty = Signal(str, str, QPointF)  # dst, port, scene position
     delete_requested = Signal(list, list)  # node names, Edges (not touching those nodes)
     rename_requested = Signal(str, str)  # old, new
     status_message = Signal(str)  # why a gesture was refused
