@@ -32,6 +32,7 @@ class ElidedLabel(QLabel):
         super().__init__(parent)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.setMinimumWidth(20)
+        self.setTextFormat(Qt.TextFormat.PlainText)  # elided text must never cut a tag in two
         self._full = ""
         self.setText(text)
 

@@ -20,7 +20,10 @@ from PySide6.QtWidgets import (
 
 from ..model.graph import Graph
 from ..model.program import ProgramError, incomplete_nodes, parse_program, to_program
+from ..model.program_writer import keep_exact_values
 from .docks import ElidedLabel
+
+DIGITS = 6  # significant digits a reader needs; the document keeps every digit
 
 
 class ProgramView(QWidget):
@@ -71,25 +74,29 @@ class ProgramView(QWidget):
             self._set_text("")
             return
         if self._edited:
-            self.message.setText(
-                "The canvas changed; Apply replaces it with this text, Revert shows it."
-            )
+            self._say("The canvas changed; Apply replaces it with this text, Revert shows it.")
             return
-        self._set_text(to_program(self._graph))
+        self._set_text(to_program(self._graph, DIGITS))
         broken = incomplete_nodes(self._graph)
-        self.message.setText(
+        self._say(
             f"Incomplete: {', '.join(broken[:3])}{'…' if len(broken) > 3 else ''} not written as code yet."
             if broken
             else ""
         )
         self._highlight(None)
 
+    def _say(self, text: str, error: bool = False) -> None:
+        self.message.setStyleSheet("color: #c0392b" if error else "")
+        self.message.setText(text)
+
     def apply(self) -> None:
         positions = {n.name: n.position for n in self._graph} if self._graph is not None else {}
         try:
             graph = parse_program(self.editor.toPlainText(), positions)
+            if self._graph is not None:
+                keep_exact_values(self._graph, graph, DIGITS)
         except ProgramError as exc:
-            self.message.setText(f"<span style='color:#c0392b'>{_escape(str(exc))}</span>")
+            self._say(str(exc), error=True)
             self._highlight(exc.line)
             if exc.line:
                 cursor = QTextCursor(self.editor.document().findBlockByLineNumber(exc.line - 1))
@@ -99,7 +106,7 @@ class ProgramView(QWidget):
             return
         self._edited = False
         self._update_buttons()
-        self.message.setText("")
+        self._say("")
         self._highlight(None)
         self.apply_requested.emit(graph)
 
@@ -135,7 +142,3 @@ class ProgramView(QWidget):
         selection.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
         selection.cursor = QTextCursor(self.editor.document().findBlockByLineNumber(line - 1))
         self.editor.setExtraSelections([selection])
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -37,7 +37,7 @@ def incomplete_nodes(graph: Graph) -> list[str]:
     return [n for n in order if n in broken]
 
 
-def to_program(graph: Graph) -> str:
+def to_program(graph: Graph, digits: int | None = None) -> str:
     """Program text that :func:`parse_program` turns back into ``graph`` (positions aside).
 
     One statement per node in topological order, the output last (a final bare name selects it if
@@ -50,8 +50,29 @@ def to_program(graph: Graph) -> str:
     says what is missing, e.g. ``# 'mul_1' has an unconnected input 'b'``. The text stays useful
     to read, but parsing it drops those nodes, so an editor should not rebuild a graph from it
     while :func:`incomplete_nodes` is non-empty. An empty graph gives an empty text.
+
+    ``digits`` rounds leaf values to that many significant digits, for reading: a trained weight
+    shows as ``1.87003`` rather than ``1.8700328352231417`` (the text then no longer rebuilds the
+    exact values; see :func:`keep_exact_values`).
     """
-    return _Writer(graph).text()
+    return _Writer(graph, digits).text()
+
+
+def keep_exact_values(old: Graph, new: Graph, digits: int) -> None:
+    """Give ``new``'s leaves the exact values of ``old``'s where the text showed them rounded to
+    ``digits`` and they were not edited, and ``old``'s labels where the text has no label, so
+    that applying a readable text loses neither precision nor ŷ."""
+    for node in new:
+        if node.name not in old:
+            continue
+        before = old.node(node.name)
+        if before.op != node.op:
+            continue
+        if before.label and not node.label:
+            new.set_label(node.name, before.label)
+        if node.is_leaf and before.value is not None and not node.attrs and not before.attrs:
+            if _value(before.value, digits) == _value(node.value, digits):
+                new.set_value(node.name, before.value)
 
 
 def _inputs(graph: Graph) -> dict[str, dict[str, str]]:
@@ -61,13 +82,17 @@ def _inputs(graph: Graph) -> dict[str, dict[str, str]]:
     return feeds
 
 
-def _value(value: Value) -> str:
+def _value(value: Value, digits: int | None = None) -> str:
+    """A number as code: exact (``repr``), or with ``digits`` significant digits to read."""
     if isinstance(value, list):
-        return "[" + ", ".join(_value(item) for item in value) + "]"
-    return repr(float(value))
+        return "[" + ", ".join(_value(item, digits) for item in value) + "]"
+    if digits is None:
+        return repr(float(value))
+    text = f"{float(value):.{digits}g}"
+    return text if any(c in text for c in ".en") else text + ".0"
 
 
-def _literal(node: Node) -> str:
+def _literal(node: Node, digits: int | None = None) -> str:
     """A constant's text: its label when that is a literal of its value, else its value."""
     value = node.value if node.value is not None else 0.0
     try:
@@ -78,7 +103,7 @@ def _literal(node: Node) -> str:
                 return text
     except (SyntaxError, ValueError, RecursionError):
         pass
-    return _value(value)
+    return _value(value, digits)
 
 
 def _attr(value: object) -> str:
@@ -115,7 +140,8 @@ def _auto_named(node: Node) -> bool:
 
 
 class _Writer:
-    def __init__(self, graph: Graph) -> None:
+    def __init__(self, graph: Graph, digits: int | None = None) -> None:
+        self.digits = digits
         self.graph = graph
         self.order = graph.topological_order()
         self.feeds = _inputs(graph)
@@ -200,10 +226,14 @@ class _Writer:
                 return f"{name} = {node.op}({', '.join(_keywords(node.attrs))})"
             if node.attrs:
                 kws = ", ".join(_keywords(node.attrs))
-                return f"{name} = {node.op}({_value(node.value or 0.0)}, {kws})"
+                return f"{name} = {node.op}({_value(node.value or 0.0, self.digits)}, {kws})"
             if node.op == "param" and not isinstance(node.value, list):
-                return f"{name} = {_value(node.value or 0.0)}"
-            text = _literal(node) if node.op == "const" else _value(node.value or 0.0)
+                return f"{name} = {_value(node.value or 0.0, self.digits)}"
+            text = (
+                _literal(node, self.digits)
+                if node.op == "const"
+                else _value(node.value or 0.0, self.digits)
+            )
             return f"{name} = {node.op}({text})"
         self.taken.add(name)
         return f"{name} = {self._expr(name, top=True, live=True)[0]}"
@@ -236,7 +266,7 @@ class _Writer:
         if node.op == "const":
             if live:
                 self._create(name, auto=True)
-            text = _literal(node)
+            text = _literal(node, self.digits)
             return text, _UNARY if text.startswith("-") else _ATOM
         missing = [f"'{p}'" for p in node.spec.inputs if p not in self.feeds[name]]
         if missing:
