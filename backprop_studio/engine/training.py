@@ -18,9 +18,10 @@ from dataclasses import dataclass
 import torch
 
 from ..model.graph import Graph
+from ..model.numbers import special_name
 from ..model.shapes import Value
 from ..model.trace import Trace
-from .autograd import run, to_plain
+from .autograd import non_finite_kinds, run, to_plain
 from .batches import Batcher, BatchError
 from .compile import Plan, compile_graph
 from .devices import device_problem
@@ -214,14 +215,16 @@ class Trainer:
         for name, p in zip(self.param_names, self.params):
             if not bool(torch.isfinite(p).all()):
                 return TrainingError(
-                    f"iteration {it}: parameter '{name}' is no longer finite — the update at "
+                    f"iteration {it}: parameter '{name}' is no longer finite "
+                    f"({non_finite_kinds(p)}) — the update at "
                     f"iteration {it - 1} diverged (try a smaller learning rate)",
                     name,
                     it,
                 )
         trace = self.trace()
         node = trace.error_node or self.plan.output
-        reason = trace.error or f"the loss '{self.plan.output}' is not finite"
+        kind = special_name(self.loss()) or "not finite on this batch"
+        reason = trace.error or f"the loss '{self.plan.output}' is {kind}"
         return TrainingError(f"iteration {it}: {reason}", node, it)
 
 

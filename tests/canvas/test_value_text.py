@@ -19,6 +19,7 @@ from backprop_studio.canvas.value_text import format_number, format_short, full_
         (-0.0000123, "-1.230e-5"),
         (float("nan"), "nan"),
         (float("-inf"), "-inf"),
+        (float("inf"), "inf"),
     ],
 )
 def test_format_number(x, text):
