@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from . import limits, shapes
+from . import limits, recipes, shapes
 from .shapes import Shape, ShapeError
 
 if TYPE_CHECKING:
@@ -49,8 +49,8 @@ def analyse(graph: Graph) -> Analysis:
     total = 0  # elements so far, over values and edge gradients (limits.graph_cost)
     for name in graph.topological_order():
         node = nodes[name]
-        if node.is_leaf:
-            shape = shapes.shape_of(node.value)
+        if node.is_leaf:  # a recipe knows its shape without walking its numbers
+            shape = recipes.check_leaf_attrs(node.op, node.attrs) or shapes.shape_of(node.value)
         else:
             shape = _op_shape(graph, name, result)
             if shape is None:
