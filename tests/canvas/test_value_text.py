@@ -45,3 +45,10 @@ def test_gradient_colour_is_by_sign():
     assert grad_color(LIGHT, 0.5) == LIGHT.positive
     assert grad_color(LIGHT, -0.5) == LIGHT.negative
     assert grad_color(LIGHT, None) == LIGHT.edge
+
+
+def test_tensors_holding_non_finite_numbers_name_them():
+    inf = float("inf")
+    assert stats_text([inf, -inf]) == "holds -inf, inf"  # not the nan of their mean
+    assert stats_text([[1.0, float("nan")], [2.0, 3.0]]) == "holds nan"
+    assert "holds nan, -inf" in full_text([-inf, float("nan")])
