@@ -127,3 +127,10 @@ def test_running_out_of_memory_is_one_line(capsys, monkeypatch):
 def test_non_finite_results_are_named_as_they_are(capsys, program, kind):
     code, _, err = run(capsys, "eval", "-e", program)
     assert code == 1 and one_line(err) and kind in err
+
+
+def test_a_huge_scale_is_one_short_line(capsys, tmp_path):
+    out = tmp_path / "huge.png"
+    code, _, err = run(capsys, "export", str(SEED_FILE), "-o", str(out), "--scale", "1e300")
+    assert code == 1 and one_line(err) and len(err) < 200 and "too large" in err
+    assert not out.exists()
