@@ -375,6 +375,21 @@ class Graph:
         self.changed.emit()
         return index
 
+    def recipe_problem(self, nodes: Iterable[Node]) -> str | None:
+        """Why adding ``nodes`` would pass the limit on numbers made by recipes, or None: an
+        edit is checked before it is pushed, as a refusal inside an undo step corrupts it."""
+        total = self._recipe_elements
+        for node in nodes:
+            size = _recipe_size(node)
+            total += size
+            if size and total > limits.MAX_GRAPH_ELEMENTS:
+                return f"'{node.name}' ({node.op}): " + str(
+                    limits.recipe_problem(
+                        recipes.check_leaf_attrs(node.op, node.attrs) or (), total
+                    )
+                )
+        return None
+
     # ---- analysis ------------------------------------------------------------------------
     def analyse(self) -> Analysis:
         """Shapes of every node that can be evaluated, and a human problem for each that can't."""

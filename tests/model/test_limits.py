@@ -112,3 +112,16 @@ def test_the_recipe_budget_follows_removals_and_edits(cheap_recipes, monkeypatch
     with pytest.raises(GraphError, match="'w5'"):
         graph.add_node(Node("w5", "param", attrs=dict(big)))
     assert "w4" in graph.copy()
+
+
+def test_copies_are_checked_against_the_recipe_budget_before_they_are_added(
+    cheap_recipes, monkeypatch
+):
+    monkeypatch.setattr(limits, "MAX_GRAPH_ELEMENTS", 2_500)
+    graph = Graph()
+    graph.add_node(Node("w0", "param", attrs={"init": "zeros", "shape": (10, 100)}))
+    copies = [Node(f"c{i}", "param", attrs={"init": "zeros", "shape": (10, 100)}) for i in range(2)]
+    assert graph.recipe_problem(copies[:1]) is None
+    reason = graph.recipe_problem(copies)
+    assert reason.startswith("'c1' (param)") and "2,500" in reason
+    assert graph.recipe_problem([Node("v", "param", value=1.0)]) is None
