@@ -136,12 +136,15 @@ class Trainer:
             self.batcher.feed(slots, self.slots)
         try:
             loss = self.plan.forward(slots, self._steps)
-        except RuntimeError as exc:  # torch refusing what the checked pass let through
+        except (RuntimeError, MemoryError) as exc:  # torch refusing what the check let through
             raise self._refused(exc) from None
         value = loss.item()
         if value != value or value in (float("inf"), float("-inf")):
             raise self._diverged()
-        loss.backward()
+        try:
+            loss.backward()
+        except (RuntimeError, MemoryError) as exc:
+            raise self._refused(exc) from None
         if self.settings.clip is not None:
             torch.nn.utils.clip_grad_norm_(self.params, self.settings.clip)
         self.optimizer.step()
@@ -154,7 +157,7 @@ class Trainer:
         with torch.no_grad():
             try:
                 return self.plan.forward(list(self.slots)).item()
-            except RuntimeError as exc:
+            except (RuntimeError, MemoryError) as exc:
                 raise self._refused(exc) from None
 
     def trace(self) -> Trace:
@@ -202,8 +205,10 @@ class Trainer:
         self.batcher.reset()
         self.iteration = 0
 
-    def _refused(self, exc: RuntimeError) -> TrainingError:
+    def _refused(self, exc: RuntimeError | MemoryError) -> TrainingError:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if isinstance(exc, MemoryError):
+            message = "there is not enough memory (make the tensors or the batch smaller)"
         return TrainingError(
             f"iteration {self.iteration}: torch could not run the graph: {message}",
             self.plan.output,

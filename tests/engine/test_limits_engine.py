@@ -123,3 +123,12 @@ def test_the_broadcast_file_is_refused_with_little_memory(tmp_path):
     node, peak_kb = done.stdout.split()
     assert node == "big", done.stderr
     assert int(peak_kb) < 600 * 1024  # KiB on Linux; torch itself takes ~250 MB of it
+
+
+def test_running_out_of_memory_in_training_is_a_training_error(monkeypatch):
+    def no_memory(*_args):
+        raise MemoryError
+
+    monkeypatch.setitem(TORCH_OPS, "mul", no_memory)
+    with pytest.raises(TrainingError, match="not enough memory"):
+        Trainer(parse_program("w = 2.0\nx = data(3.0)\nw * x"))
