@@ -1,8 +1,9 @@
 """Command line: launch the editor, or run a headless command (eval, train, export).
 
 Every failure a user can cause ends in one clear line on stderr and exit status 1 (bad input) or
-2 (bad usage) — never a traceback. An unexpected error (a bug) also ends in one line, which names
-the log file where its traceback was written.
+2 (bad usage) — never a traceback. A graph that cannot be evaluated, or whose evaluation is not
+finite, is bad input for every command alike (:func:`refuse_problems`). An unexpected error (a
+bug) also ends in one line, which names the log file where its traceback was written.
 """
 
 from __future__ import annotations
@@ -18,9 +19,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .model.graph import Graph, GraphError
+from .model.trace import Trace
 
 COMMANDS = ("eval", "train", "export")
 log = logging.getLogger(__name__)
+EXIT_STATUS = (
+    "exit status: 0 done; 1 bad input, named in one line on stderr (an unreadable file, a "
+    "graph with a problem such as an unconnected input, a shape mismatch or a size over the "
+    "limits, or a NaN or infinity in the result); 2 bad usage."
+)
 
 
 class CliError(Exception):
@@ -53,6 +60,12 @@ def _run_command(args: list[str]) -> int:
         return ns.handler(ns)
     except CliError as exc:
         print(f"backprop-studio {ns.command}: {exc}", file=sys.stderr)
+        return 1
+    except MemoryError:
+        print(f"backprop-studio {ns.command}: there is not enough memory", file=sys.stderr)
+        return 1
+    except RecursionError:
+        print(f"backprop-studio {ns.command}: the input nests too deeply", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"backprop-studio {ns.command}: interrupted", file=sys.stderr)
@@ -128,12 +141,22 @@ def apply_override(graph: Graph, item: str) -> None:
         raise CliError(f"--set: there is no node named '{name}' (leaves: {known})")
     try:
         value = json.loads(text)
-    except ValueError:
-        raise CliError(f"--set {name}: '{text}' is not a number or a JSON list") from None
+    except (ValueError, RecursionError):  # RecursionError: lists nested a thousand deep
+        raise CliError(f"--set {name}: '{text:.40}' is not a number or a JSON list") from None
     try:
         graph.set_value(name, value)
     except GraphError as exc:
         raise CliError(f"--set: {exc}") from None
+
+
+def refuse_problems(trace: Trace) -> None:
+    """CliError with the first problem of an evaluated graph: its structure, then its numbers.
+
+    eval, train and export share it, so one graph gives one exit status whatever is asked."""
+    if trace.problems:
+        raise CliError(trace.problems[0].message)
+    if trace.error:
+        raise CliError(trace.error)
 
 
 def positive_number(text: str) -> float:

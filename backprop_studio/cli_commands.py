@@ -8,7 +8,15 @@ import math
 import sys
 import time
 
-from .cli import CliError, add_source_arguments, load_source, positive_number, whole_number
+from .cli import (
+    EXIT_STATUS,
+    CliError,
+    add_source_arguments,
+    load_source,
+    positive_number,
+    refuse_problems,
+    whole_number,
+)
 from .model.document_schema import MAX_STEPS
 from .model.recipes import MAX_ROWS
 from .model.shapes import Value
@@ -20,6 +28,7 @@ def add_eval(sub: argparse._SubParsersAction) -> None:
         "eval",
         help="evaluate a graph: values, gradients, chain rule",
         description="Run forward and backward once and print every node's value and gradient.",
+        epilog=EXIT_STATUS,
     )
     add_source_arguments(p)
     p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
@@ -37,10 +46,7 @@ def run_eval(ns: argparse.Namespace) -> int:
 
     graph, settings = load_source(ns)
     trace = evaluate(graph, ns.dtype or settings.get("dtype", "float64"))
-    if trace.problems:
-        raise CliError(trace.problems[0].message)
-    if trace.error:
-        raise CliError(trace.error)
+    refuse_problems(trace)
     if ns.json:
         print(json.dumps(trace_to_json(trace, {n.name: n.op for n in graph})))
     else:
@@ -121,6 +127,7 @@ def add_train(sub: argparse._SubParsersAction) -> None:
         help="train the parameters with torch.optim and print the losses",
         description="Minimise the graph's output with SGD, SGD with momentum or Adam "
         "(torch.optim). Steps, learning rate and optimizer default to the file's settings.",
+        epilog=EXIT_STATUS,
     )
     add_source_arguments(p)
     p.add_argument(

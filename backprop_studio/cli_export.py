@@ -11,7 +11,15 @@ import os
 import sys
 from pathlib import Path
 
-from .cli import CliError, add_source_arguments, load_source, positive_number, whole_number
+from .cli import (
+    EXIT_STATUS,
+    CliError,
+    add_source_arguments,
+    load_source,
+    positive_number,
+    refuse_problems,
+    whole_number,
+)
 
 FORMATS = ("png", "svg", "pdf", "gif", "py")
 _APP = None  # the QApplication made for drawing, kept alive for the rest of the process
@@ -23,7 +31,9 @@ def add_export(sub: argparse._SubParsersAction) -> None:
         help="write the graph as PNG, SVG, PDF, an animated GIF or a PyTorch script",
         description="Draw the evaluated graph as the canvas shows it (PNG, SVG, PDF), animate its "
         "backward pass (GIF), or write it as standalone PyTorch code (.py). PNG and SVG keep the "
-        "graph inside: open them again with the studio or 'backprop-studio eval'.",
+        "graph inside: open them again with the studio or 'backprop-studio eval'. A graph with "
+        "a problem is refused as by eval (nothing is written); --no-values draws it unrun.",
+        epilog=EXIT_STATUS,
     )
     add_source_arguments(p)
     p.add_argument(
@@ -88,6 +98,7 @@ def run_export(ns: argparse.Namespace) -> int:
         from .engine.autograd import evaluate
 
         trace = evaluate(graph, settings.get("dtype", "float64"))
+        refuse_problems(trace)
     background = export.TRANSPARENT if ns.transparent else export.THEMED
     try:
         if kind == "gif":

@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtGui import QImage
 
 from ..canvas.export import ExportError
-from ..canvas.export_flow import Frame
+from ..canvas.export_flow import MAX_FRAME_MS, Frame
 
 PALETTE_COLOURS = 255
 
@@ -49,17 +49,34 @@ def gif_bytes(frames: list[Frame]) -> bytes:
     both.paste(last, (0, first.height))
     palette = both.quantize(PALETTE_COLOURS, method=Image.Quantize.MEDIANCUT)
     indexed = [im.quantize(palette=palette, dither=Image.Dither.NONE) for im in images]
+    indexed, durations = _merge_repeats(indexed, [frame.duration_ms for frame in frames])
     out = io.BytesIO()
     indexed[0].save(
         out,
         format="GIF",
         save_all=True,
         append_images=indexed[1:],
-        duration=[frame.duration_ms for frame in frames],
+        duration=durations,
         loop=0,
         disposal=1,
     )
     return out.getvalue()
+
+
+def _merge_repeats(images: list[Any], durations: list[int]) -> tuple[list[Any], list[int]]:
+    """One frame per run of identical frames, held for their summed time but at most
+    ``MAX_FRAME_MS``: Pillow would merge them itself, and a sum beyond the 16-bit GIF delay
+    (a very slow ``speed``) would not fit the file."""
+    kept, held, last = [images[0]], [min(durations[0], MAX_FRAME_MS)], images[0].tobytes()
+    for image, ms in zip(images[1:], durations[1:]):
+        data = image.tobytes()
+        if data == last:
+            held[-1] = min(held[-1] + ms, MAX_FRAME_MS)
+            continue
+        kept.append(image)
+        held.append(min(ms, MAX_FRAME_MS))
+        last = data
+    return kept, held
 
 
 def write_gif(frames: list[Frame], path: str | Path) -> None:

@@ -358,8 +358,7 @@ class MainWindow(QMainWindow):
             self.say("nothing to paste: copy some nodes first", 4000)
             return
         nodes, edges = clipboard.placed_copies(self.graph, part, offset)
-        if self.push(commands.add_items(self.graph, nodes, edges, "Paste")):
-            self.scene.select_names([n.name for n in nodes])
+        self._add_copies(nodes, edges, "Paste")
 
     def duplicate(self) -> None:
         names = self.scene.selected_names()
@@ -367,7 +366,14 @@ class MainWindow(QMainWindow):
             return
         part = clipboard.fragment(self.graph, names)
         nodes, edges = clipboard.placed_copies(self.graph, part, (clipboard.PASTE_OFFSET,) * 2)
-        if self.push(commands.add_items(self.graph, nodes, edges, "Duplicate")):
+        self._add_copies(nodes, edges, "Duplicate")
+
+    def _add_copies(self, nodes: list, edges: list, text: str) -> None:
+        reason = self.graph.recipe_problem(nodes)  # the one refusal adding copies can meet
+        if reason:
+            self.statusBar().showMessage(f"cannot {text.lower()}: {reason}", 8000)
+            return
+        if self.push(commands.add_items(self.graph, nodes, edges, text)):
             self.scene.select_names([n.name for n in nodes])
 
     def set_output_to_selection(self) -> None:

@@ -194,11 +194,14 @@ def render_image(
     with export_mode(scene, names, theme, transparent) as source:
         if source.isEmpty():
             raise ExportError("there is nothing to export: the canvas is empty")
-        width, height = math.ceil(source.width() * scale), math.ceil(source.height() * scale)
-        if width * height > MAX_PIXELS:
+        w, h = source.width() * scale, source.height() * scale
+        if w * h > MAX_PIXELS:  # checked as floats: a huge scale gives 300-digit sizes
+            size = f"{w:,.0f} × {h:,.0f}" if w * h < 1e15 else f"{w:.3g} × {h:.3g}"
             raise ExportError(
-                f"a {width:,} × {height:,} image is too large; choose a smaller scale"
+                f"a {size} pixel image is too large (at most {MAX_PIXELS:,} pixels); "
+                "choose a smaller scale"
             )
+        width, height = math.ceil(w), math.ceil(h)
         image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
         if transparent:
             image.fill(Qt.GlobalColor.transparent)

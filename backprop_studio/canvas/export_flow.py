@@ -28,6 +28,7 @@ HOLD_END_MS = 2500  # every gradient in place: time to read them before the loop
 DEFAULT_MAX_WIDTH = 1600  # without a chosen width: 100 %, but no wider than this
 MAX_FRAME_PIXELS = 60_000_000  # all frames together (~240 MB while they are encoded)
 MIN_FRAME_MS = 20  # GIF delays are in hundredths of a second; viewers slow down shorter ones
+MAX_FRAME_MS = 655_350  # a GIF delay is 16 bits of hundredths: a slow speed holds frames this long
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ def flow_frames(
                 image = _render(scene, source, width, height)
                 ms = _duration(flow, k, tweens, speed)
                 if not frames:
-                    ms += HOLD_START_MS
+                    ms = min(ms + HOLD_START_MS, MAX_FRAME_MS)
                 frames.append(Frame(image, ms, k, progress))
         flow.stop(restore=False)
         flow.deleteLater()
@@ -106,7 +107,7 @@ def _duration(flow: GradientFlow, k: int, tweens: int, speed: float) -> int:
     step = plan.step(k + 1)
     if step is None:
         return HOLD_END_MS
-    ms = STEP_MS[step.kind] / speed / tweens
+    ms = min(STEP_MS[step.kind] / speed / tweens, MAX_FRAME_MS)
     return max(MIN_FRAME_MS, round(ms / 10) * 10)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 
+from backprop_studio.model.numbers import special_name, special_names
 from backprop_studio.model.shapes import Value, format_shape
 
 NO_VALUE = "—"
@@ -21,18 +22,10 @@ def _tidy_exponent(text: str) -> str:
     return f"{mantissa}e{sign}{exponent.lstrip('+-').lstrip('0') or '0'}"
 
 
-def _special(x: float) -> str | None:
-    if math.isnan(x):
-        return "nan"
-    if math.isinf(x):
-        return "inf" if x > 0 else "-inf"
-    return None
-
-
 def format_number(x: float) -> str:
     """``1.0000``, ``-2.0000``; ``1.235e6`` / ``3.2e-7`` outside [1e-3, 1e5)."""
     x = float(x)
-    special = _special(x)
+    special = special_name(x)
     if special:
         return special
     if x == 0 or 1e-3 <= abs(x) < 1e5:
@@ -43,7 +36,7 @@ def format_number(x: float) -> str:
 def format_short(x: float) -> str:
     """Three significant digits, for summaries and edge labels: ``0.123``, ``-2``, ``1.2e-5``."""
     x = float(x)
-    special = _special(x)
+    special = special_name(x)
     if special:
         return special
     if x == 0:
@@ -113,9 +106,14 @@ def scalar_row(value: Value | None, grad: Value | None) -> tuple[str, str]:
 
 
 def stats_text(value: Value) -> str:
-    """``mean 0.12 · ‖·‖ 1.3`` for a tensor; the number itself for a scalar."""
+    """``mean 0.12 · ‖·‖ 1.3`` for a tensor; the number itself for a scalar. A tensor holding
+    non-finite numbers names them instead (``holds -inf, inf``): its mean would be a nan that
+    is not in it."""
     if not isinstance(value, list):
         return format_number(value)
+    specials = special_names(_flat(value))
+    if specials:
+        return f"holds {', '.join(specials)}"
     mean, norm = stats(value)
     return f"mean {format_short(mean)} · ‖·‖ {format_short(norm)}"
 
@@ -132,6 +130,9 @@ def full_text(value: Value | None) -> str:
             elements.append("…")
             break
         elements.append(f"{x:.6g}")
-    mean, norm = stats(value)
     shape = format_shape(shape_of(value))
+    specials = special_names(_flat(value))
+    if specials:
+        return f"shape {shape}, holds {', '.join(specials)}: [{', '.join(elements)}]"
+    mean, norm = stats(value)
     return f"shape {shape}, mean {mean:.6g}, norm {norm:.6g}: [{', '.join(elements)}]"

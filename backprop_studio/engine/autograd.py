@@ -11,6 +11,7 @@ from __future__ import annotations
 import torch
 
 from ..model.graph import Graph
+from ..model.numbers import INF, NAN, NEG_INF
 from ..model.shapes import Value
 from ..model.trace import Trace
 from .compile import Plan, compile_graph
@@ -26,9 +27,35 @@ def _finite(tensor: torch.Tensor) -> bool:
     return bool(torch.isfinite(tensor).all())
 
 
+def non_finite_kinds(tensor: torch.Tensor) -> str:
+    """``nan``, ``-inf``, ``inf`` or several of them: what a non-finite tensor holds."""
+    data = tensor.detach()
+    present = (
+        (NAN, torch.isnan(data)),
+        (NEG_INF, torch.isneginf(data)),
+        (INF, torch.isposinf(data)),
+    )
+    return ", ".join(name for name, mask in present if bool(mask.any()))
+
+
 def evaluate(graph: Graph, dtype: str = "float64") -> Trace:
-    """Compile ``graph`` and run it once; problems come back inside the Trace, never raised."""
-    return run(compile_graph(graph, dtype))
+    """Compile ``graph`` and run it once; problems come back inside the Trace, never raised.
+
+    Shape inference already refuses nodes beyond ``model.limits``; running out of memory anyway
+    (a machine with little of it) is one more problem in the Trace, not an exception.
+    """
+    analysis = graph.analyse()
+    try:
+        plan = compile_graph(graph, dtype, analysis)
+    except (MemoryError, RuntimeError) as exc:
+        return Trace(
+            output=analysis.output,
+            shapes=dict(analysis.shapes),
+            problems=tuple(analysis.problems),
+            error=_refusal(exc),
+            revision=graph.revision,
+        )
+    return run(plan)
 
 
 def run(plan: Plan, leaves: list[torch.Tensor | None] | None = None) -> Trace:
@@ -39,15 +66,22 @@ def run(plan: Plan, leaves: list[torch.Tensor | None] | None = None) -> Trace:
     """
     try:
         return _run(plan, leaves)
-    except RuntimeError as exc:  # torch refusing something the shape check let through
-        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    except (MemoryError, RuntimeError) as exc:  # torch refusing what the shape check let through
         return Trace(
             output=plan.output,
             shapes=plan.shapes,
             problems=plan.problems,
-            error=f"torch could not run the graph: {message}",
+            error=_refusal(exc),
             revision=plan.revision,
         )
+
+
+def _refusal(exc: BaseException) -> str:
+    """One line for a run that torch or the memory refused (RecursionError is a RuntimeError)."""
+    if isinstance(exc, MemoryError):
+        return "there is not enough memory to run the graph: make its tensors smaller"
+    message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return f"torch could not run the graph: {message}"
 
 
 def _run(plan: Plan, leaves: list[torch.Tensor | None] | None) -> Trace:
@@ -140,7 +174,7 @@ def _local_grads(
 def _first_non_finite_value(plan: Plan, slots: list[torch.Tensor]) -> tuple[str | None, str | None]:
     for name, op, tensor in zip(plan.names, plan.ops, slots):
         if not _finite(tensor):
-            kind = "nan" if bool(torch.isnan(tensor).any()) else "inf"
+            kind = non_finite_kinds(tensor)
             return f"'{name}' ({op}) has a non-finite value ({kind}) in the forward pass", name
     return None, None
 
@@ -155,10 +189,15 @@ def _first_non_finite_grad(
         grad = tensor.grad
         if grad is not None and not _finite(grad):
             return (
-                f"the gradient of '{edge.src}' (via '{edge.dst}') is not finite in the backward pass",
+                f"the gradient of '{edge.src}' (via '{edge.dst}') is not finite "
+                f"({non_finite_kinds(grad)}) in the backward pass",
                 edge.src,
             )
     for name, tensor in zip(plan.names, slots):
         if tensor.requires_grad and tensor.grad is not None and not _finite(tensor.grad):
-            return f"the gradient of '{name}' is not finite in the backward pass", name
+            return (
+                f"the gradient of '{name}' is not finite ({non_finite_kinds(tensor.grad)}) "
+                "in the backward pass",
+                name,
+            )
     return None, None

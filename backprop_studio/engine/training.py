@@ -18,9 +18,10 @@ from dataclasses import dataclass
 import torch
 
 from ..model.graph import Graph
+from ..model.numbers import special_name
 from ..model.shapes import Value
 from ..model.trace import Trace
-from .autograd import run, to_plain
+from .autograd import non_finite_kinds, run, to_plain
 from .batches import Batcher, BatchError
 from .compile import Plan, compile_graph
 from .devices import device_problem
@@ -135,12 +136,15 @@ class Trainer:
             self.batcher.feed(slots, self.slots)
         try:
             loss = self.plan.forward(slots, self._steps)
-        except RuntimeError as exc:  # torch refusing what the checked pass let through
+        except (RuntimeError, MemoryError) as exc:  # torch refusing what the check let through
             raise self._refused(exc) from None
         value = loss.item()
         if value != value or value in (float("inf"), float("-inf")):
             raise self._diverged()
-        loss.backward()
+        try:
+            loss.backward()
+        except (RuntimeError, MemoryError) as exc:
+            raise self._refused(exc) from None
         if self.settings.clip is not None:
             torch.nn.utils.clip_grad_norm_(self.params, self.settings.clip)
         self.optimizer.step()
@@ -153,7 +157,7 @@ class Trainer:
         with torch.no_grad():
             try:
                 return self.plan.forward(list(self.slots)).item()
-            except RuntimeError as exc:
+            except (RuntimeError, MemoryError) as exc:
                 raise self._refused(exc) from None
 
     def trace(self) -> Trace:
@@ -201,8 +205,10 @@ class Trainer:
         self.batcher.reset()
         self.iteration = 0
 
-    def _refused(self, exc: RuntimeError) -> TrainingError:
+    def _refused(self, exc: RuntimeError | MemoryError) -> TrainingError:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if isinstance(exc, MemoryError):
+            message = "there is not enough memory (make the tensors or the batch smaller)"
         return TrainingError(
             f"iteration {self.iteration}: torch could not run the graph: {message}",
             self.plan.output,
@@ -214,14 +220,16 @@ class Trainer:
         for name, p in zip(self.param_names, self.params):
             if not bool(torch.isfinite(p).all()):
                 return TrainingError(
-                    f"iteration {it}: parameter '{name}' is no longer finite — the update at "
+                    f"iteration {it}: parameter '{name}' is no longer finite "
+                    f"({non_finite_kinds(p)}) — the update at "
                     f"iteration {it - 1} diverged (try a smaller learning rate)",
                     name,
                     it,
                 )
         trace = self.trace()
         node = trace.error_node or self.plan.output
-        reason = trace.error or f"the loss '{self.plan.output}' is not finite"
+        kind = special_name(self.loss()) or "not finite on this batch"
+        reason = trace.error or f"the loss '{self.plan.output}' is {kind}"
         return TrainingError(f"iteration {it}: {reason}", node, it)
 
 

@@ -1,7 +1,9 @@
 """Which nodes can be evaluated, with which shapes, and why the others cannot.
 
 Shape problems are problems of the graph, not errors: each is reported on its node with both
-shapes, so the editor can show it there and refuse to evaluate only what depends on it.
+shapes, so the editor can show it there and refuse to evaluate only what depends on it. A node
+whose shape is larger than ``model/limits.py`` allows is such a problem too, found here before
+torch allocates anything.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from . import shapes
+from . import limits, recipes, shapes
 from .shapes import Shape, ShapeError
 
 if TYPE_CHECKING:
@@ -44,30 +46,22 @@ def analyse(graph: Graph) -> Analysis:
     if not nodes:
         result.problems.append(Problem(None, "the graph is empty: add a node to compute something"))
         return result
+    total = 0  # elements so far, over values and edge gradients (limits.graph_cost)
     for name in graph.topological_order():
         node = nodes[name]
-        if node.is_leaf:
-            result.shapes[name] = shapes.shape_of(node.value)
+        if node.is_leaf:  # a recipe knows its shape without walking its numbers
+            shape = recipes.check_leaf_attrs(node.op, node.attrs) or shapes.shape_of(node.value)
+        else:
+            shape = _op_shape(graph, name, result)
+            if shape is None:
+                continue
+        cost = limits.graph_cost(shape, len(graph.edges_from(name)))
+        reason = limits.node_problem(shape) or limits.total_problem(shape, total + cost)
+        if reason:
+            result.problems.append(Problem(name, f"'{name}' ({node.spec.symbol}): {reason}"))
             continue
-        spec = node.spec
-        inputs = graph.inputs_of(name)
-        missing = [p for p in spec.inputs if p not in inputs]
-        if missing:
-            ports = ", ".join(f"'{p}'" for p in missing)
-            word = "input" if len(missing) == 1 else "inputs"
-            result.problems.append(
-                Problem(name, f"'{name}' ({spec.symbol}) needs {word} {ports} connected")
-            )
-            continue
-        upstream = [inputs[p].src for p in spec.inputs]
-        if any(src not in result.shapes for src in upstream):
-            continue  # an input is itself broken; that node carries the message
-        try:
-            result.shapes[name] = shapes.infer(
-                spec, [result.shapes[s] for s in upstream], node.attrs
-            )
-        except ShapeError as exc:
-            result.problems.append(Problem(name, f"'{name}' ({spec.symbol}): {exc}"))
+        total += cost
+        result.shapes[name] = shape
     if (
         result.output is not None
         and result.output not in result.shapes
@@ -80,3 +74,26 @@ def analyse(graph: Graph) -> Analysis:
             )
         )
     return result
+
+
+def _op_shape(graph: Graph, name: str, result: Analysis) -> Shape | None:
+    """The shape of op node ``name``, or None after recording why it has none."""
+    node = graph.node(name)
+    spec = node.spec
+    inputs = graph.inputs_of(name)
+    missing = [p for p in spec.inputs if p not in inputs]
+    if missing:
+        ports = ", ".join(f"'{p}'" for p in missing)
+        word = "input" if len(missing) == 1 else "inputs"
+        result.problems.append(
+            Problem(name, f"'{name}' ({spec.symbol}) needs {word} {ports} connected")
+        )
+        return None
+    upstream = [inputs[p].src for p in spec.inputs]
+    if any(src not in result.shapes for src in upstream):
+        return None  # an input is itself broken; that node carries the message
+    try:
+        return shapes.infer(spec, [result.shapes[s] for s in upstream], node.attrs)
+    except ShapeError as exc:
+        result.problems.append(Problem(name, f"'{name}' ({spec.symbol}): {exc}"))
+        return None

@@ -12,6 +12,8 @@ import copy
 import json
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -163,6 +165,33 @@ def _encode(value: object, indent: int | None) -> str:
 
 def loads(text: str | bytes) -> DocumentData:
     """Parse and check a document; every failure is a DocumentError, never another exception."""
+    with only_document_errors():
+        return _loads(text)
+
+
+@contextmanager
+def only_document_errors() -> Iterator[None]:
+    """Turn what a hostile file can still provoke (too little memory, too deep a structure, an
+    unknown codec, a number too large) into one-line DocumentErrors: a caller such as File ▸ Open
+    or the command line catches only those."""
+    try:
+        yield
+    except DocumentError:
+        raise
+    except MemoryError:
+        raise DocumentError("there is not enough memory to read this file") from None
+    except RecursionError:
+        raise DocumentError("the file nests its contents too deeply to be a document") from None
+    except (LookupError, UnicodeError, OverflowError, ValueError) as exc:
+        raise DocumentError(f"the file cannot be read: {_first_line(exc)}") from None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:200] if text else type(exc).__name__
+
+
+def _loads(text: str | bytes) -> DocumentData:
     if isinstance(text, (bytes, bytearray)):
         if len(text) > MAX_BYTES:
             raise DocumentError(_too_large(len(text)))
@@ -249,7 +278,8 @@ def load_document(path: PathLike) -> DocumentData:
         if isinstance(exc, DocumentError):
             raise
         raise DocumentError(f"cannot open '{shown}': {_reason(exc)}") from exc
-    return loads(unwrap(raw))  # an exported PNG or SVG carries its document inside
+    with only_document_errors():
+        return _loads(unwrap(raw))  # an exported PNG or SVG carries its document inside
 
 
 def _reason(exc: BaseException) -> str:

@@ -13,7 +13,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from . import recipes, shapes
+from . import limits, recipes, shapes
 from .attrs import AttrError, normalise_attrs
 from .graph import Graph, GraphError, Node, check_name
 from .ops import LEAF_OPS, OPS, op_spec
@@ -310,6 +310,7 @@ def read_graph(data: Mapping[str, Any]) -> Graph:
         raise DocumentError(f"must be a list, not {kind(edges)}", "edges")
     if len(edges) > MAX_EDGES:
         raise DocumentError(f"at most {MAX_EDGES:,} edges, this file has {len(edges):,}", "edges")
+    _check_recipe_total(nodes)
     graph = Graph()
     for i, entry in enumerate(nodes):
         path = f"nodes[{i}]"
@@ -328,6 +329,26 @@ def read_graph(data: Mapping[str, Any]) -> Graph:
             raise DocumentError(f"there is no node named '{output:.80}'", "output")
         graph.set_output(output)
     return graph
+
+
+def _check_recipe_total(nodes: list[Any]) -> None:
+    """Refuse a file whose recipe leaves would make more numbers than a graph may hold, before
+    any is made: a few short recipes would otherwise fill the memory while loading. Entries with
+    other faults are skipped here; reading them reports those faults in file order."""
+    total = 0
+    for i, entry in enumerate(nodes):
+        op = entry.get("op") if isinstance(entry, Mapping) else None
+        if not isinstance(op, str) or op not in LEAF_OPS:
+            continue
+        try:
+            _, shape = _read_attrs(entry, op, f"nodes[{i}].attrs")
+        except DocumentError:
+            continue
+        if shape is not None:
+            total += limits.elements(shape)
+            reason = limits.recipe_problem(shape, total)
+            if reason:
+                raise DocumentError(f"'{entry.get('name')!s:.64}': {reason}", f"nodes[{i}]")
 
 
 def _read_node(entry: object, path: str, graph: Graph) -> Node:

@@ -217,6 +217,12 @@ def svg_document(raw: bytes) -> str:
         ) from None
     except RecursionError:
         raise DocumentError("the SVG image nests too deeply") from None
+    except LookupError as exc:  # expat asks Python's codecs for the declared encoding
+        raise DocumentError(f"the SVG image declares an unknown text encoding ({exc})") from None
+    except (UnicodeError, ValueError) as exc:
+        if isinstance(exc, DocumentError):
+            raise
+        raise DocumentError(f"the SVG image cannot be decoded: {exc}") from None
     if state["root"] != f"{SVG_NS} svg":
         raise DocumentError("not an SVG image (the root element is not <svg>)")
     if state["found"] == 0:

@@ -16,7 +16,7 @@ from typing import Any
 
 import networkx as nx
 
-from . import recipes, shapes
+from . import limits, recipes, shapes
 from .analysis import Analysis as Analysis  # re-exported: the engine imports them from here
 from .analysis import Problem as Problem
 from .analysis import analyse
@@ -107,6 +107,7 @@ class Graph:
         self._in: dict[str, dict[str, Edge]] = {}  # dst → port → edge
         self._out: dict[str, list[Edge]] = {}  # src → edges, in edge order
         self._output: str | None = None
+        self._recipe_elements = 0  # numbers made by recipe leaves, bounded by limits
         self.revision = 0
         self.node_added = Signal()  # (node, index)
         self.node_removed = Signal()  # (node, index)
@@ -220,7 +221,9 @@ class Graph:
             raise GraphError(f"'{node.name}': unknown op '{node.op}'", node.name)
         node.attrs, recipe_shape = _checked_attrs(node.name, node.op, node.attrs)
         if recipe_shape is not None:
+            self._check_recipe_budget(node.name, node.op, recipe_shape, 0)
             node.value = _recipe_value(node, recipe_shape)
+            self._recipe_elements += limits.elements(recipe_shape)
         elif node.is_leaf:
             node.value = _checked_value(node.name, 0.0 if node.value is None else node.value)
         else:
@@ -246,6 +249,7 @@ class Graph:
         for edge in reversed(self.edges_of(name)):
             self.remove_edge(edge)
         index = self.index_of(name)
+        self._recipe_elements -= _recipe_size(node)
         del self._nodes[name]
         del self._in[name]
         del self._out[name]
@@ -264,6 +268,7 @@ class Graph:
         if not node.is_leaf:
             raise GraphError(f"'{name}' is computed by {node.op}; only leaves have a value", name)
         node.value = _checked_value(name, value)
+        self._recipe_elements -= _recipe_size(node)
         dropped = bool(node.attrs)
         node.attrs = {}
         self._changed_attr(node, "value")
@@ -274,9 +279,12 @@ class Graph:
         """Replace a node's attributes; a recipe leaf gets the recipe's new value."""
         node = self.node(name)
         checked, recipe_shape = _checked_attrs(name, node.op, attrs)
+        old_size = _recipe_size(node)
         if recipe_shape is not None:
+            self._check_recipe_budget(name, node.op, recipe_shape, old_size)
             node.value = recipes.materialise(node.op, checked, recipe_shape)
         node.attrs = checked
+        self._recipe_elements += _recipe_size(node) - old_size
         self._changed_attr(node, "attrs")
         if recipe_shape is not None:
             self._changed_attr(node, "value")
@@ -373,6 +381,21 @@ class Graph:
         self.changed.emit()
         return index
 
+    def recipe_problem(self, nodes: Iterable[Node]) -> str | None:
+        """Why adding ``nodes`` would pass the limit on numbers made by recipes, or None: an
+        edit is checked before it is pushed, as a refusal inside an undo step corrupts it."""
+        total = self._recipe_elements
+        for node in nodes:
+            size = _recipe_size(node)
+            total += size
+            if size and total > limits.MAX_GRAPH_ELEMENTS:
+                return f"'{node.name}' ({node.op}): " + str(
+                    limits.recipe_problem(
+                        recipes.check_leaf_attrs(node.op, node.attrs) or (), total
+                    )
+                )
+        return None
+
     # ---- analysis ------------------------------------------------------------------------
     def analyse(self) -> Analysis:
         """Shapes of every node that can be evaluated, and a human problem for each that can't."""
@@ -425,6 +448,13 @@ class Graph:
     def _touch(self) -> None:
         self.revision += 1
 
+    def _check_recipe_budget(self, name: str, op: str, shape: Shape, replaced: int) -> None:
+        """Refuse, before its numbers are made, a recipe that would pass the graph's limit."""
+        total = self._recipe_elements - replaced + limits.elements(shape)
+        reason = limits.recipe_problem(shape, total)
+        if reason:
+            raise GraphError(f"'{name}' ({op}): {reason}", name)
+
     def _changed_attr(self, node: Node, attr: str) -> None:
         self._touch()
         self.node_changed.emit(node, attr)
@@ -446,6 +476,14 @@ def _checked_attrs(name: str, op: str, attrs: object) -> tuple[Attrs, Shape | No
     except AttrError as exc:
         raise GraphError(f"'{name}' ({op}): {exc}", name) from None
     return checked, shape
+
+
+def _recipe_size(node: Node) -> int:
+    """The numbers a recipe leaf's recipe makes (0 for any other node)."""
+    if not node.recipe:
+        return 0
+    shape = recipes.check_leaf_attrs(node.op, node.attrs)
+    return 0 if shape is None else limits.elements(shape)
 
 
 def _recipe_value(node: Node, shape: Shape) -> Value:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
+from .limits import MAX_NODE_ELEMENTS
 from .ops import (
     AXIS_REDUCE,
     BROADCAST,
@@ -21,7 +22,7 @@ from .ops import (
 Shape = tuple[int, ...]
 Value = float | list  # a number or a rectangular nested list of numbers
 
-MAX_ELEMENTS = 10_000_000
+MAX_ELEMENTS = MAX_NODE_ELEMENTS  # a leaf's value, as any node's (model/limits.py)
 MAX_DIMS = 8
 
 

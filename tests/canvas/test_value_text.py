@@ -19,6 +19,7 @@ from backprop_studio.canvas.value_text import format_number, format_short, full_
         (-0.0000123, "-1.230e-5"),
         (float("nan"), "nan"),
         (float("-inf"), "-inf"),
+        (float("inf"), "inf"),
     ],
 )
 def test_format_number(x, text):
@@ -44,3 +45,10 @@ def test_gradient_colour_is_by_sign():
     assert grad_color(LIGHT, 0.5) == LIGHT.positive
     assert grad_color(LIGHT, -0.5) == LIGHT.negative
     assert grad_color(LIGHT, None) == LIGHT.edge
+
+
+def test_tensors_holding_non_finite_numbers_name_them():
+    inf = float("inf")
+    assert stats_text([inf, -inf]) == "holds -inf, inf"  # not the nan of their mean
+    assert stats_text([[1.0, float("nan")], [2.0, 3.0]]) == "holds nan"
+    assert "holds nan, -inf" in full_text([-inf, float("nan")])
