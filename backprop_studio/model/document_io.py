@@ -38,7 +38,7 @@ from .document_schema import (
     require_object,
     require_string,
 )
-from .embedded import unwrap
+from .embedded import image_kind, unwrap
 from .graph import Graph
 
 __all__ = [
@@ -279,7 +279,22 @@ def load_document(path: PathLike) -> DocumentData:
             raise
         raise DocumentError(f"cannot open '{shown}': {_reason(exc)}") from exc
     with only_document_errors():
-        return _loads(unwrap(raw))  # an exported PNG or SVG carries its document inside
+        try:
+            return _loads(unwrap(raw))  # an exported PNG or SVG carries its document inside
+        except DocumentError:
+            _check_image_name(shown, raw)
+            raise
+
+
+def _check_image_name(shown: str, raw: bytes) -> None:
+    """A file named like an image that is neither an image nor a document holds no graph: say
+    so, rather than report why its bytes are not a JSON document."""
+    suffix = os.path.splitext(shown)[1].lower()
+    if suffix in (".png", ".svg") and image_kind(raw) is None:
+        kind = suffix[1:].upper()
+        raise DocumentError(
+            f"this {kind} file holds no Backprop Studio graph: its contents are not a {kind} image"
+        )
 
 
 def _reason(exc: BaseException) -> str:

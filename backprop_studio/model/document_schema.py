@@ -305,11 +305,6 @@ def read_graph(data: Mapping[str, Any]) -> Graph:
         raise DocumentError(f"must be a list, not {kind(nodes)}", "nodes")
     if len(nodes) > MAX_NODES:
         raise DocumentError(f"at most {MAX_NODES:,} nodes, this file has {len(nodes):,}", "nodes")
-    edges = require_key(data, "edges", "")
-    if not isinstance(edges, list):
-        raise DocumentError(f"must be a list, not {kind(edges)}", "edges")
-    if len(edges) > MAX_EDGES:
-        raise DocumentError(f"at most {MAX_EDGES:,} edges, this file has {len(edges):,}", "edges")
     _check_recipe_total(nodes)
     graph = Graph()
     for i, entry in enumerate(nodes):
@@ -319,6 +314,12 @@ def read_graph(data: Mapping[str, Any]) -> Graph:
             graph.add_node(node)
         except GraphError as exc:
             raise DocumentError(str(exc), path) from None
+    # the nodes first: an unknown op says more about a file than its missing edges
+    edges = require_key(data, "edges", "")
+    if not isinstance(edges, list):
+        raise DocumentError(f"must be a list, not {kind(edges)}", "edges")
+    if len(edges) > MAX_EDGES:
+        raise DocumentError(f"at most {MAX_EDGES:,} edges, this file has {len(edges):,}", "edges")
     fed: dict[tuple[str, str], int] = {}  # (node, port) → index of the edge feeding it
     for i, entry in enumerate(edges):
         fed[_read_edge(entry, f"edges[{i}]", graph, fed)] = i

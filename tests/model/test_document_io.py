@@ -676,3 +676,19 @@ def test_save_keeps_permissions_and_writes_through_symlinks(tmp_path):
     assert link.is_symlink()
     assert (path.stat().st_mode & 0o777) == 0o640
     assert load_document(path).graph.node("w").value == 3.0
+
+
+def test_a_file_named_like_an_image_that_is_none_says_it_holds_no_graph(tmp_path):
+    path = tmp_path / "picture.png"
+    path.write_bytes(bytes(range(256)) * 4)
+    with pytest.raises(DocumentError, match="this PNG file holds no Backprop Studio graph"):
+        load_document(path)
+    renamed = tmp_path / "story.png"  # a document under an image's name still opens
+    renamed.write_text(json.dumps(document_to_dict(seed_graph())), encoding="utf-8")
+    assert load_document(renamed).graph.structure() == seed_graph().structure()
+
+
+def test_an_unknown_op_is_named_before_missing_edges():
+    doc = {"format": "backprop-studio", "version": 1, "nodes": [{"name": "a", "op": "frob"}]}
+    with pytest.raises(DocumentError, match=r"nodes\[0\]\.op: unknown op 'frob'"):
+        loads(json.dumps(doc))
