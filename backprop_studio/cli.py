@@ -98,8 +98,16 @@ def _command_parser() -> argparse.ArgumentParser:
 
 def add_source_arguments(parser: argparse.ArgumentParser) -> None:
     source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("file", nargs="?", help="a graph document (.json, or an exported image)")
-    source.add_argument("-e", "--program", help='a program, e.g. "w = 1.0; x = data(2.0); w * x"')
+    source.add_argument(
+        "file",
+        nargs="?",
+        help="a graph document (.json, or an exported image), or a program file (.bps)",
+    )
+    source.add_argument(
+        "-e",
+        "--program",
+        help='a program, e.g. "w = 1.0; x = data(2.0); w * x"; - reads it from standard input',
+    )
     parser.add_argument(
         "--set",
         action="append",
@@ -114,11 +122,17 @@ def load_source(ns: argparse.Namespace) -> tuple[Graph, dict]:
     from .model import document_io
     from .model.program import ProgramError, parse_program
 
+    program, where = None, ""
     if ns.program is not None:
+        program = _read_stdin() if ns.program == "-" else ns.program
+        where = "<stdin>: " if ns.program == "-" else ""
+    elif Path(ns.file).suffix.lower() in PROGRAM_SUFFIXES:
+        program, where = _read_program_file(Path(ns.file)), f"{ns.file}: "
+    if program is not None:
         try:
-            graph = parse_program(ns.program)
+            graph = parse_program(program)
         except ProgramError as exc:
-            raise CliError(str(exc)) from None
+            raise CliError(f"{where}{exc}") from None
         settings = copy.deepcopy(document_io.DEFAULT_SETTINGS)
     else:
         try:
@@ -129,6 +143,34 @@ def load_source(ns: argparse.Namespace) -> tuple[Graph, dict]:
     for item in ns.set:
         apply_override(graph, item)
     return graph, settings
+
+
+PROGRAM_SUFFIXES = (".bps", ".txt")  # text in the program language, not a JSON document
+
+
+def _read_stdin() -> str:
+    from .model.document_io import MAX_BYTES
+
+    text = sys.stdin.read(MAX_BYTES + 1)
+    if len(text) > MAX_BYTES:
+        raise CliError(f"<stdin>: a program may have at most {MAX_BYTES:,} characters")
+    return text
+
+
+def _read_program_file(path: Path) -> str:
+    from .model.document_io import MAX_BYTES
+
+    try:
+        with open(path, "rb") as file:
+            raw = file.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise CliError(f"cannot open '{path}': {exc.strerror or exc}") from None
+    if len(raw) > MAX_BYTES:
+        raise CliError(f"{path}: a program may have at most {MAX_BYTES:,} bytes")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CliError(f"{path}: not UTF-8 text (byte at offset {exc.start})") from None
 
 
 def apply_override(graph: Graph, item: str) -> None:

@@ -98,3 +98,29 @@ def test_python_dash_m_in_a_fresh_process():
         check=True,
     )
     assert json.loads(out.stdout)["nodes"]["w"]["grad"] == 4.0
+
+
+def test_a_program_file_and_standard_input(tmp_path, capsys, monkeypatch):
+    import io
+
+    story = tmp_path / "story.bps"
+    story.write_text(SEED.replace("; ", "\n") + "\n", encoding="utf-8")
+    code, out, _ = run(capsys, "eval", str(story), "--json")
+    assert code == 0
+    assert json.loads(out)["nodes"]["w"]["grad"] == -2.0
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(SEED))
+    code, out, _ = run(capsys, "eval", "-e", "-", "--json")
+    assert code == 0 and json.loads(out)["output"] == 1.0
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("w = ("))
+    code, out, err = run(capsys, "eval", "-e", "-")
+    assert code == 1 and out == ""
+    assert err.strip().splitlines() == [
+        "backprop-studio eval: <stdin>: line 1: '(' was never closed"
+    ]
+
+    broken = tmp_path / "broken.bps"
+    broken.write_bytes(b"w = 1.0\n\xff\xfe")
+    code, _, err = run(capsys, "eval", str(broken))
+    assert code == 1 and "not UTF-8" in err and len(err.strip().splitlines()) == 1
