@@ -121,7 +121,13 @@ def _recorder(k: int, edge_grads: list[Value | None], order: list[int]):
 def _local_grads(
     plan: Plan, slots: list[torch.Tensor], aliases: list[torch.Tensor | None]
 ) -> list[float | None]:
-    """∂dst/∂src for every edge whose both ends are scalars, asked of torch.autograd.grad."""
+    """∂dst/∂src for every edge whose both ends are scalars, asked of torch.autograd.grad.
+
+    Each step is run once more on detached copies of its inputs and differentiated there: the
+    same function of the same values, so the same derivative, but autograd then walks that one
+    step instead of everything upstream of it (asking the full graph made this pass quadratic
+    in the depth of the graph).
+    """
     local: list[float | None] = [None] * len(plan.edges)
     for step in plan.steps:
         out = slots[step.slot]
@@ -130,9 +136,16 @@ def _local_grads(
         ks = [k for k in step.arg_edges if aliases[k] is not None and aliases[k].numel() == 1]
         if not ks:
             continue
-        inputs = [aliases[k] for k in ks]
-        derivs = torch.autograd.grad(out, inputs, retain_graph=True, allow_unused=True)
-        for k, d in zip(ks, derivs):
+        wanted = set(ks)
+        args = [
+            slots[src].detach().requires_grad_(k in wanted)
+            for src, k in zip(step.args, step.arg_edges)
+        ]
+        inputs = [arg for arg, k in zip(args, step.arg_edges) if k in wanted]
+        with torch.enable_grad():
+            alone = step.fn(*args)
+        derivs = torch.autograd.grad(alone, inputs, allow_unused=True)
+        for k, d in zip((k for k in step.arg_edges if k in wanted), derivs):
             local[k] = 0.0 if d is None else float(d.item())
     return local
 

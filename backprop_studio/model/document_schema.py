@@ -15,7 +15,7 @@ from typing import Any
 
 from . import recipes, shapes
 from .attrs import AttrError, normalise_attrs
-from .graph import Graph, GraphError, Node, check_name
+from .graph import Edge, Graph, GraphError, Node, check_name
 from .ops import LEAF_OPS, OPS, op_spec
 from .recipes import MAX_ROWS
 from .shapes import ShapeError, Value
@@ -318,9 +318,7 @@ def read_graph(data: Mapping[str, Any]) -> Graph:
             graph.add_node(node)
         except GraphError as exc:
             raise DocumentError(str(exc), path) from None
-    fed: dict[tuple[str, str], int] = {}  # (node, port) → index of the edge feeding it
-    for i, entry in enumerate(edges):
-        fed[_read_edge(entry, f"edges[{i}]", graph, fed)] = i
+    _read_edges(edges, graph)
     output = data.get("output")
     if output is not None:
         require_string(output, "output")
@@ -400,10 +398,32 @@ def _check_shape(
         )
 
 
-def _read_edge(
-    entry: object, path: str, graph: Graph, fed: dict[tuple[str, str], int]
-) -> tuple[str, str]:
-    """Connect one edge and return the input it feeds."""
+def _read_edges(entries: list[Any], graph: Graph) -> None:
+    """Check every edge as ``connect`` would one by one, but the cycles of all at once (a
+    topological sort, not a path search per edge), and report the first edge at fault."""
+    edges: list[Edge] = []
+    fed: dict[tuple[str, str], int] = {}  # (node, port) → index of the edge feeding it
+    refused: DocumentError | None = None
+    for i, entry in enumerate(entries):
+        try:
+            edges.append(_read_edge(entry, f"edges[{i}]", graph, fed))
+        except DocumentError as exc:
+            refused = exc  # unless an edge before it closes a cycle
+            break
+        fed[edges[-1].dst, edges[-1].port] = i
+    problem = graph.first_edge_problem(edges)
+    if problem is not None:
+        raise DocumentError(problem[1], f"edges[{problem[0]}]")
+    if refused is not None:
+        raise refused
+    try:
+        graph.add_edges(edges)
+    except GraphError as exc:
+        raise DocumentError(str(exc), "edges") from None
+
+
+def _read_edge(entry: object, path: str, graph: Graph, fed: dict[tuple[str, str], int]) -> Edge:
+    """One edge, checked in all but its cycles against the graph and the edges before it."""
     obj = require_object(entry, path)
     src = require_string(require_key(obj, "from", path), f"{path}.from")
     dst = require_string(require_key(obj, "to", path), f"{path}.to")
@@ -417,13 +437,9 @@ def _read_edge(
             "an input takes one edge",
             path,
         )
-    reason = graph.can_connect(src, dst, port)
+    reason = graph.port_problem(src, dst, port)
     if reason:
         inputs = graph.node(dst).spec.inputs
         where = path if port in inputs else f"{path}.port" if inputs else f"{path}.to"
         raise DocumentError(reason, where)
-    try:
-        graph.connect(src, dst, port)
-    except GraphError as exc:
-        raise DocumentError(str(exc), path) from None
-    return dst, port
+    return Edge(src, dst, port)
