@@ -7,7 +7,6 @@ the CLI and the document use, and a rename is an explicit, undoable operation.
 
 from __future__ import annotations
 
-import copy
 import keyword
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -415,7 +414,7 @@ class Graph:
         """An independent snapshot (no observers), e.g. to evaluate off the UI thread."""
         other = Graph()
         for node in self._nodes.values():
-            other.add_node(replace(node, value=copy.deepcopy(node.value), attrs=dict(node.attrs)))
+            other.add_node(replace(node, value=node.value, attrs=dict(node.attrs)))
         other.add_edges(self._edges)
         other._output = self._output
         other.revision = self.revision
@@ -476,7 +475,7 @@ def _recipe_value(node: Node, shape: Shape) -> Value:
     if node.value is not None:
         try:
             if shapes.shape_of(node.value) == shape:
-                return copy.deepcopy(node.value)
+                return shapes.copy_value(node.value)
         except ShapeError:
             pass
     return recipes.materialise(node.op, node.attrs, shape)
@@ -489,4 +488,4 @@ def _checked_value(name: str, value: Value) -> Value:
         raise GraphError(f"'{name}': {exc}", name) from None
     if isinstance(value, int):
         return float(value)
-    return copy.deepcopy(value)
+    return shapes.copy_value(value)

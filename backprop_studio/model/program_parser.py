@@ -17,6 +17,7 @@ from .attrs import AttrError, normalise_attrs
 from .graph import Graph, GraphError, Node, check_name
 from .layout import complete_layout
 from .ops import INFIX_OPS, LEAF_OPS, OPS
+from .program_lists import Position, lift_long_lists
 from .shapes import ShapeError, Value, shape_of
 
 
@@ -50,8 +51,9 @@ def parse_program(text: str, positions: Mapping[str, tuple[float, float]] | None
     not checked here: a shape mismatch is a problem of the graph (``Graph.analyse``), not a syntax
     error, so it can be shown on the node like any other.
     """
+    lifted, lists = lift_long_lists(text)
     try:
-        tree = ast.parse(text, mode="exec")
+        tree = ast.parse(lifted, mode="exec")
     except SyntaxError as exc:
         raise ProgramError(exc.msg, exc.lineno, exc.offset) from None
     except (RecursionError, MemoryError):
@@ -60,7 +62,7 @@ def parse_program(text: str, positions: Mapping[str, tuple[float, float]] | None
         ) from None
     except ValueError as exc:  # e.g. a NUL character
         raise ProgramError(str(exc)) from None
-    graph = _Parser(text).run(tree)
+    graph = _Parser(text, lists).run(tree)
     for name, pos in complete_layout(graph, positions or {}).items():
         graph.set_position(name, pos)
     return graph
@@ -104,7 +106,8 @@ def _is_number(node: ast.AST) -> bool:
 
 
 class _Parser:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, lists: Mapping[Position, Value] | None = None) -> None:
+        self.lists = lists or {}  # long number lists read before ast, by position
         self.lines = re.split(r"\r\n|\r|\n", text)  # the line breaks ast counts
         self.encoded: dict[int, bytes] = {}  # line number → its UTF-8 bytes, encoded once
         self.graph = Graph()
@@ -277,6 +280,9 @@ class _Parser:
 
     def literal(self, node: ast.expr, op: str) -> Value:
         if isinstance(node, ast.List):
+            lifted = self.lists.get((node.lineno, node.col_offset))
+            if lifted is not None:
+                return lifted
             return [self.literal(item, op) for item in node.elts]
         if _is_number(node):
             return self.number_value(node)
