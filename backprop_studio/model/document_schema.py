@@ -24,9 +24,9 @@ FORMAT = "backprop-studio"
 VERSION = 1
 
 MAX_BYTES = 50 * 1024 * 1024  # refused before parsing
-# Graph.add_node and Graph.connect cost O(n) each today, so loading is O(n²): at this cap a load
-# takes ~4 s in file order and ~20 s for edges listed backwards. Raise it when they become O(1).
-MAX_NODES = 5_000
+# Loading is near-linear in any edge order (one cycle check for all edges, model/cycles.py);
+# benchmarks/scaling.py measures it. Beyond the cap the canvas, not loading, becomes the limit.
+MAX_NODES = 10_000
 MAX_EDGES = 2 * MAX_NODES  # every op has at most two inputs
 MAX_DEPTH = 64  # nesting of unknown (kept) settings and view entries
 MAX_COORDINATE = 1e9  # positions and the view centre; beyond this the canvas is meaningless
