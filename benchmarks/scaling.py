@@ -1,11 +1,12 @@
 """Growth with size: document load, program parse and evaluation on chains, random DAGs and lists.
 
-    python benchmarks/scaling.py [--quick] [--budget SECONDS]
+    python benchmarks/scaling.py [--quick] [--budget SECONDS] [--repeat N]
 
 Prints, per case and size, the seconds each stage took and, per case, the growth exponent: the
 slope of log time against log size (1 is linear, 2 quadratic). A case stops growing once one size
 takes longer than ``--budget`` seconds, so a quadratic regression shows as a high exponent and a
-short list instead of a run that never ends. ``--quick`` runs the smaller sizes only.
+short list instead of a run that never ends. ``--quick`` runs the smaller sizes only;
+``--repeat N`` keeps the best of N runs per size, for steadier exponents on a busy machine.
 """
 
 from __future__ import annotations
@@ -83,10 +84,17 @@ def chain_program(n: int, style: str) -> str:
 
 
 # ---- measuring -----------------------------------------------------------------------------
+REPEAT = 1
+
+
 def timed(fn: Callable[..., object], *args: object) -> tuple[float, object]:
-    start = time.perf_counter()
-    result = fn(*args)
-    return time.perf_counter() - start, result
+    """The best of REPEAT runs, and the last result."""
+    best = math.inf
+    for _ in range(REPEAT):
+        start = time.perf_counter()
+        result = fn(*args)
+        best = min(best, time.perf_counter() - start)
+    return best, result
 
 
 def exponent(points: list[tuple[int, float]]) -> str:
@@ -132,7 +140,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="the smaller sizes only")
     parser.add_argument("--budget", type=float, default=20.0, help="seconds per size")
+    parser.add_argument("--repeat", type=int, default=1, help="best of N runs per size")
     args = parser.parse_args()
+    global REPEAT
+    REPEAT = max(1, args.repeat)
     nodes = NODES[:3] if args.quick else NODES
     numbers = NUMBERS[:2] if args.quick else NUMBERS
     statements = STATEMENTS[:3] if args.quick else STATEMENTS
