@@ -155,19 +155,43 @@ def _recorder(k: int, edge_grads: list[Value | None], order: list[int]):
 def _local_grads(
     plan: Plan, slots: list[torch.Tensor], aliases: list[torch.Tensor | None]
 ) -> list[float | None]:
-    """∂dst/∂src for every edge whose both ends are scalars, asked of torch.autograd.grad."""
+    """∂dst/∂src for every edge whose both ends are scalars, asked of torch.autograd.grad.
+
+    Each step is run once more on detached copies of its inputs: the same function of the same
+    values, so the same derivative, but autograd then walks that one step instead of everything
+    upstream of it (asking the full graph per step made this pass quadratic in the depth). The
+    copies are separate graphs, so one call with every copy's output (each seeded with 1)
+    gives each input exactly its own step's derivative.
+    """
     local: list[float | None] = [None] * len(plan.edges)
-    for step in plan.steps:
-        out = slots[step.slot]
-        if not out.requires_grad or out.numel() != 1:
-            continue
-        ks = [k for k in step.arg_edges if aliases[k] is not None and aliases[k].numel() == 1]
-        if not ks:
-            continue
-        inputs = [aliases[k] for k in ks]
-        derivs = torch.autograd.grad(out, inputs, retain_graph=True, allow_unused=True)
-        for k, d in zip(ks, derivs):
-            local[k] = 0.0 if d is None else float(d.item())
+    outputs: list[torch.Tensor] = []
+    inputs: list[torch.Tensor] = []
+    edges: list[int] = []
+    with torch.enable_grad():
+        for step in plan.steps:
+            out = slots[step.slot]
+            if not out.requires_grad or out.numel() != 1:
+                continue
+            wanted = {
+                k for k in step.arg_edges if aliases[k] is not None and aliases[k].numel() == 1
+            }
+            if not wanted:
+                continue
+            args = [
+                slots[src].detach().requires_grad_(k in wanted)
+                for src, k in zip(step.args, step.arg_edges)
+            ]
+            outputs.append(step.fn(*args))
+            for arg, k in zip(args, step.arg_edges):
+                if k in wanted:
+                    inputs.append(arg)
+                    edges.append(k)
+    if not outputs:
+        return local
+    seeds = [torch.ones_like(out) for out in outputs]
+    derivs = torch.autograd.grad(outputs, inputs, seeds, allow_unused=True)
+    for k, d in zip(edges, derivs):
+        local[k] = 0.0 if d is None else float(d.item())
     return local
 
 

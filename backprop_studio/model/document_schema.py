@@ -15,7 +15,7 @@ from typing import Any
 
 from . import limits, recipes, shapes
 from .attrs import AttrError, normalise_attrs
-from .graph import Graph, GraphError, Node, check_name
+from .graph import Edge, Graph, GraphError, Node, check_name
 from .ops import LEAF_OPS, OPS, op_spec
 from .recipes import MAX_ROWS
 from .shapes import ShapeError, Value
@@ -24,9 +24,9 @@ FORMAT = "backprop-studio"
 VERSION = 1
 
 MAX_BYTES = 50 * 1024 * 1024  # refused before parsing
-# Graph.add_node and Graph.connect cost O(n) each today, so loading is O(n²): at this cap a load
-# takes ~4 s in file order and ~20 s for edges listed backwards. Raise it when they become O(1).
-MAX_NODES = 5_000
+# Loading is near-linear in any edge order (one cycle check for all edges, model/cycles.py);
+# benchmarks/scaling.py measures it. Beyond the cap the canvas, not loading, becomes the limit.
+MAX_NODES = 10_000
 MAX_EDGES = 2 * MAX_NODES  # every op has at most two inputs
 MAX_DEPTH = 64  # nesting of unknown (kept) settings and view entries
 MAX_COORDINATE = 1e9  # positions and the view centre; beyond this the canvas is meaningless
@@ -320,9 +320,7 @@ def read_graph(data: Mapping[str, Any]) -> Graph:
         raise DocumentError(f"must be a list, not {kind(edges)}", "edges")
     if len(edges) > MAX_EDGES:
         raise DocumentError(f"at most {MAX_EDGES:,} edges, this file has {len(edges):,}", "edges")
-    fed: dict[tuple[str, str], int] = {}  # (node, port) → index of the edge feeding it
-    for i, entry in enumerate(edges):
-        fed[_read_edge(entry, f"edges[{i}]", graph, fed)] = i
+    _read_edges(edges, graph)
     output = data.get("output")
     if output is not None:
         require_string(output, "output")
@@ -422,10 +420,32 @@ def _check_shape(
         )
 
 
-def _read_edge(
-    entry: object, path: str, graph: Graph, fed: dict[tuple[str, str], int]
-) -> tuple[str, str]:
-    """Connect one edge and return the input it feeds."""
+def _read_edges(entries: list[Any], graph: Graph) -> None:
+    """Check every edge as ``connect`` would one by one, but the cycles of all at once (a
+    topological sort, not a path search per edge), and report the first edge at fault."""
+    edges: list[Edge] = []
+    fed: dict[tuple[str, str], int] = {}  # (node, port) → index of the edge feeding it
+    refused: DocumentError | None = None
+    for i, entry in enumerate(entries):
+        try:
+            edges.append(_read_edge(entry, f"edges[{i}]", graph, fed))
+        except DocumentError as exc:
+            refused = exc  # unless an edge before it closes a cycle
+            break
+        fed[edges[-1].dst, edges[-1].port] = i
+    problem = graph.first_edge_problem(edges)
+    if problem is not None:
+        raise DocumentError(problem[1], f"edges[{problem[0]}]")
+    if refused is not None:
+        raise refused
+    try:
+        graph.add_edges(edges)
+    except GraphError as exc:
+        raise DocumentError(str(exc), "edges") from None
+
+
+def _read_edge(entry: object, path: str, graph: Graph, fed: dict[tuple[str, str], int]) -> Edge:
+    """One edge, checked in all but its cycles against the graph and the edges before it."""
     obj = require_object(entry, path)
     src = require_string(require_key(obj, "from", path), f"{path}.from")
     dst = require_string(require_key(obj, "to", path), f"{path}.to")
@@ -439,13 +459,9 @@ def _read_edge(
             "an input takes one edge",
             path,
         )
-    reason = graph.can_connect(src, dst, port)
+    reason = graph.port_problem(src, dst, port)
     if reason:
         inputs = graph.node(dst).spec.inputs
         where = path if port in inputs else f"{path}.port" if inputs else f"{path}.to"
         raise DocumentError(reason, where)
-    try:
-        graph.connect(src, dst, port)
-    except GraphError as exc:
-        raise DocumentError(str(exc), path) from None
-    return dst, port
+    return Edge(src, dst, port)

@@ -7,7 +7,6 @@ the CLI and the document use, and a rename is an explicit, undoable operation.
 
 from __future__ import annotations
 
-import copy
 import keyword
 import math
 from collections.abc import Iterable, Iterator
@@ -21,6 +20,7 @@ from .analysis import Analysis as Analysis  # re-exported: the engine imports th
 from .analysis import Problem as Problem
 from .analysis import analyse
 from .attrs import AttrError, Attrs, normalise_attrs
+from .cycles import ALREADY, CYCLE, first_edge_problem
 from .ops import LEAF_OPS, OPS, OpSpec, op_spec
 from .shapes import Shape, ShapeError, Value
 from .signal import Signal
@@ -108,6 +108,7 @@ class Graph:
         self._out: dict[str, list[Edge]] = {}  # src → edges, in edge order
         self._output: str | None = None
         self._recipe_elements = 0  # numbers made by recipe leaves, bounded by limits
+        self._free_from: dict[str, int] = {}  # base → every base_k with 2 <= k < it is taken
         self.revision = 0
         self.node_added = Signal()  # (node, index)
         self.node_removed = Signal()  # (node, index)
@@ -187,13 +188,22 @@ class Graph:
         base = base if base.isidentifier() else "node"
         if base not in self._nodes and base not in RESERVED_NAMES and not keyword.iskeyword(base):
             return base
-        i = 2
-        while f"{base}_{i}" in self._nodes:
+        i = self._free_from.get(base, 2)  # a program reassigning `c` a thousand times stays linear
+        while _suffixed(base, i) in self._nodes:
             i += 1
-        return f"{base}_{i}"
+        self._free_from[base] = i
+        return _suffixed(base, i)
 
     def can_connect(self, src: str, dst: str, port: str) -> str | None:
         """None when ``src → dst.port`` is allowed, else the reason a user should read."""
+        reason = self.port_problem(src, dst, port)
+        if reason is None and (src == dst or (self._out[dst] and nx.has_path(self._nx, dst, src))):
+            return CYCLE.format(src=src, dst=dst)  # a node that feeds nothing closes no cycle
+        return reason
+
+    def port_problem(self, src: str, dst: str, port: str) -> str | None:
+        """What ``can_connect`` says about ``src → dst.port`` short of cycles, which a batch of
+        edges checks once for all (``first_edge_problem``)."""
         if src not in self._nodes:
             return f"there is no node named '{src}'"
         if dst not in self._nodes:
@@ -204,10 +214,13 @@ class Graph:
                 return f"'{dst}' is a leaf and takes no inputs"
             return f"'{dst}' ({spec.name}) has no input '{port}' (its inputs: {', '.join(spec.inputs)})"
         if port in self._in.get(dst, {}):
-            return f"input '{port}' of '{dst}' is already connected; remove that edge first"
-        if src == dst or nx.has_path(self._nx, dst, src):
-            return f"connecting '{src}' to '{dst}' would make a cycle"
+            return ALREADY.format(port=port, dst=dst)
         return None
+
+    def first_edge_problem(self, edges: Iterable[Edge]) -> tuple[int, str] | None:
+        """The index and reason of the first of ``edges`` that ``connect`` would refuse if they
+        were connected in order, or None; near-linear where one by one could be quadratic."""
+        return first_edge_problem(self, list(edges))
 
     # ---- nodes ---------------------------------------------------------------------------
     def add_node(self, node: Node) -> Node:
@@ -254,6 +267,7 @@ class Graph:
         del self._in[name]
         del self._out[name]
         self._nx.remove_node(name)
+        self._free_from.clear()  # a freed name may be below a hint
         if self._output == name:
             self._output = None
         self._touch()
@@ -332,6 +346,7 @@ class Graph:
         nx.relabel_nodes(self._nx, {old: new}, copy=False)
         self._edges = [_renamed(e, old, new) for e in self._edges]
         self._reindex()
+        self._free_from.clear()
         if self._output == old:
             self._output = new
         self._touch()
@@ -354,6 +369,21 @@ class Graph:
         reason = self.can_connect(edge.src, edge.dst, edge.port)
         if reason:
             raise GraphError(reason, edge.dst)
+        return self._attach(index, edge)
+
+    def add_edges(self, edges: Iterable[Edge]) -> None:
+        """Connect ``edges`` at the end, in order, as ``connect`` would one by one, but checked
+        as a batch first (so loading or copying a large graph stays near-linear): on a problem,
+        GraphError for the first edge at fault and no edge is connected."""
+        edges = list(edges)
+        problem = self.first_edge_problem(edges)
+        if problem is not None:
+            raise GraphError(problem[1], edges[problem[0]].dst)
+        for edge in edges:
+            self._attach(len(self._edges), edge)
+
+    def _attach(self, index: int, edge: Edge) -> Edge:
+        """Connect a checked edge and tell the observers."""
         self._edges.insert(index, edge)
         self._in[edge.dst][edge.port] = edge
         out = self._out[edge.src]
@@ -413,9 +443,8 @@ class Graph:
         """An independent snapshot (no observers), e.g. to evaluate off the UI thread."""
         other = Graph()
         for node in self._nodes.values():
-            other.add_node(replace(node, value=copy.deepcopy(node.value), attrs=dict(node.attrs)))
-        for edge in self._edges:
-            other.insert_edge(len(other._edges), edge)
+            other.add_node(replace(node, value=node.value, attrs=dict(node.attrs)))
+        other.add_edges(self._edges)
         other._output = self._output
         other.revision = self.revision
         return other
@@ -434,8 +463,7 @@ class Graph:
     def extend(self, nodes: Iterable[Node], edges: Iterable[Edge]) -> None:
         for node in nodes:
             self.add_node(node)
-        for edge in edges:
-            self.insert_edge(len(self._edges), edge)
+        self.add_edges(edges)
 
     # ---- internals -----------------------------------------------------------------------
     def _reindex(self) -> None:
@@ -491,7 +519,7 @@ def _recipe_value(node: Node, shape: Shape) -> Value:
     if node.value is not None:
         try:
             if shapes.shape_of(node.value) == shape:
-                return copy.deepcopy(node.value)
+                return shapes.copy_value(node.value)
         except ShapeError:
             pass
     return recipes.materialise(node.op, node.attrs, shape)
@@ -509,7 +537,13 @@ def _checked_value(name: str, value: Value) -> Value:
         raise GraphError(f"'{name}': a value must be finite, not {bad}", name)
     if isinstance(value, int):
         return float(value)
-    return copy.deepcopy(value)
+    return shapes.copy_value(value)
+
+
+def _suffixed(base: str, k: int) -> str:
+    """``base_k``, the base shortened so that the name keeps within the length limit."""
+    suffix = f"_{k}"
+    return base[: MAX_NAME_LENGTH - len(suffix)] + suffix
 
 
 def _first_non_finite(value: Value, depth: int) -> str | None:

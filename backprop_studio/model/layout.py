@@ -39,8 +39,10 @@ def layered_layout(
     positions: dict[str, Position] = {}
     top = 0.0
     parts = sorted(nx.weakly_connected_components(dag), key=lambda c: min(rank[n] for n in c))
+    preds = {name: list(dag.pred[name]) for name in dag}  # plain lists: subgraph views cost
+    succs = {name: list(dag.succ[name]) for name in dag}  # a filter call per neighbour
     for part in parts:
-        columns = _ordered_columns(dag.subgraph(part), rank)
+        columns = _ordered_columns(part, preds, succs, rank)
         height = max(len(col) for col in columns)
         centre = top + (height - 1) * row_gap / 2
         for i, column in enumerate(columns):
@@ -105,15 +107,30 @@ def _dag(graph: Graph) -> nx.DiGraph:
     return dag
 
 
-def _ordered_columns(dag: nx.DiGraph, rank: Mapping[str, int]) -> list[list[str]]:
-    """Columns of node names, each ordered to reduce edge crossings."""
+def _ordered_columns(
+    part: set[str],
+    preds: Mapping[str, list[str]],
+    succs: Mapping[str, list[str]],
+    rank: Mapping[str, int],
+) -> list[list[str]]:
+    """Columns of the node names of one weakly connected ``part``, each ordered to reduce edge
+    crossings; a column is a topological generation (the longest path from a source)."""
     layer: dict[str, int] = {}
-    for depth, generation in enumerate(nx.topological_generations(dag)):
+    waiting = {name: len(preds[name]) for name in part}
+    generation = [name for name, count in waiting.items() if count == 0]
+    depth = 0
+    while generation:
+        following = []
         for name in generation:
             layer[name] = depth
+            for s in succs[name]:
+                waiting[s] -= 1
+                if waiting[s] == 0:
+                    following.append(s)
+        generation, depth = following, depth + 1
     for name in layer:  # a source sits just left of its earliest consumer
-        if dag.in_degree(name) == 0 and dag.out_degree(name) > 0:
-            layer[name] = min(layer[s] for s in dag.successors(name)) - 1
+        if not preds[name] and succs[name]:
+            layer[name] = min(layer[s] for s in succs[name]) - 1
     columns: list[list[str]] = [[] for _ in range(max(layer.values()) + 1)]
     for name in sorted(layer, key=rank.__getitem__):
         columns[layer[name]].append(name)
@@ -122,11 +139,11 @@ def _ordered_columns(dag: nx.DiGraph, rank: Mapping[str, int]) -> list[list[str]
         _set_rows(column, row)
     for sweep in range(_SWEEPS):
         forward = sweep % 2 == 0
-        neighbours = dag.predecessors if forward else dag.successors
+        neighbours = preds if forward else succs
         for column in columns if forward else reversed(columns):
             keys = {}
             for name in column:
-                near = [row[n] for n in neighbours(name)]
+                near = [row[n] for n in neighbours[name]]
                 keys[name] = sum(near) / len(near) if near else row[name]
             column.sort(key=lambda n: (keys[n], row[n]))
             _set_rows(column, row)

@@ -17,6 +17,7 @@ from .attrs import AttrError, normalise_attrs
 from .graph import Graph, GraphError, Node, check_name
 from .layout import complete_layout
 from .ops import INFIX_OPS, LEAF_OPS, OPS
+from .program_lists import Position, lift_long_lists
 from .shapes import ShapeError, Value, shape_of
 
 
@@ -50,8 +51,9 @@ def parse_program(text: str, positions: Mapping[str, tuple[float, float]] | None
     not checked here: a shape mismatch is a problem of the graph (``Graph.analyse``), not a syntax
     error, so it can be shown on the node like any other.
     """
+    lifted, lists = lift_long_lists(text)
     try:
-        tree = ast.parse(text, mode="exec")
+        tree = ast.parse(lifted, mode="exec")
     except SyntaxError as exc:
         raise ProgramError(exc.msg, exc.lineno, exc.offset) from None
     except (RecursionError, MemoryError):
@@ -60,7 +62,7 @@ def parse_program(text: str, positions: Mapping[str, tuple[float, float]] | None
         ) from None
     except ValueError as exc:  # e.g. a NUL character
         raise ProgramError(str(exc)) from None
-    graph = _Parser(text).run(tree)
+    graph = _Parser(text, lists).run(tree)
     for name, pos in complete_layout(graph, positions or {}).items():
         graph.set_position(name, pos)
     return graph
@@ -104,8 +106,10 @@ def _is_number(node: ast.AST) -> bool:
 
 
 class _Parser:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, lists: Mapping[Position, Value] | None = None) -> None:
+        self.lists = lists or {}  # long number lists read before ast, by position
         self.lines = re.split(r"\r\n|\r|\n", text)  # the line breaks ast counts
+        self.encoded: dict[int, bytes] = {}  # line number → its UTF-8 bytes, encoded once
         self.graph = Graph()
         self.env: dict[str, str] = {}  # program name → newest node name
         self.next_k: Counter[str] = Counter()  # names below it are taken: auto names stay O(1)
@@ -275,35 +279,50 @@ class _Parser:
         return names[-1]
 
     def literal(self, node: ast.expr, op: str) -> Value:
-        if _is_number(node):
-            return self.number(node)[0]
         if isinstance(node, ast.List):
+            lifted = self.lists.get((node.lineno, node.col_offset))
+            if lifted is not None:
+                return lifted
             return [self.literal(item, op) for item in node.elts]
+        if _is_number(node):
+            return self.number_value(node)
         raise self.error(
             node, f"{op}(...) takes a number or a nested list of numbers, like {op}([[1.0, 2.0]])"
         )
 
     def number(self, node: ast.expr) -> tuple[float, str]:
         """The value and text (the label of a constant) of a literal number."""
+        return self.number_value(node), self.number_text(node)
+
+    def number_value(self, node: ast.expr) -> float:
+        """The value of a literal number, without its text: a list of a million numbers needs
+        no million source segments."""
+        negative = isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub)
+        number = node.operand if isinstance(node, ast.UnaryOp) else node
+        assert isinstance(number, ast.Constant) and isinstance(number.value, (int, float))
+        try:
+            value = float(number.value)
+        except OverflowError:
+            raise self.error(number, "this number is too large") from None
+        if not math.isfinite(value):
+            raise self.error(number, f"{self.number_text(node)} is not a finite number")
+        return -value if negative else value
+
+    def number_text(self, node: ast.expr) -> str:
         sign = ""
         if isinstance(node, ast.UnaryOp):
             sign = "-" if isinstance(node.op, ast.USub) else ""
             node = node.operand
-        assert isinstance(node, ast.Constant) and isinstance(node.value, (int, float))
-        text = sign + (self.segment(node) or repr(node.value))
-        try:
-            value = float(node.value)
-        except OverflowError:
-            raise self.error(node, "this number is too large") from None
-        if not math.isfinite(value):
-            raise self.error(node, f"{text} is not a finite number")
-        return (-value if sign else value), text
+        assert isinstance(node, ast.Constant)
+        return sign + (self.segment(node) or repr(node.value))
 
     def segment(self, node: ast.expr) -> str | None:
         """The source text of a one-line node (ast.get_source_segment re-splits the whole text)."""
         if node.end_lineno != node.lineno or node.end_col_offset is None:
             return None
-        line = self.lines[node.lineno - 1].encode()  # offsets count UTF-8 bytes
+        line = self.encoded.get(node.lineno)
+        if line is None:  # offsets count UTF-8 bytes; encoding per number made long lists slow
+            line = self.encoded[node.lineno] = self.lines[node.lineno - 1].encode()
         return line[node.col_offset : node.end_col_offset].decode(errors="replace")
 
     def expr(self, node: ast.expr, name: str | None = None) -> str:

@@ -62,8 +62,20 @@ def _check_rectangular(value: object, shape: Shape) -> None:
         return
     if not isinstance(value, list) or len(value) != shape[0]:
         raise ShapeError("a nested list value must be rectangular (all rows the same length)")
+    if len(shape) == 1 and all(type(item) is float for item in value):
+        return  # the usual last axis, without a call per number
     for item in value:
         _check_rectangular(item, shape[1:])
+
+
+def copy_value(value: Value) -> Value:
+    """An independent copy of a checked value (``shape_of`` passed): new lists, the same
+    immutable numbers; a row at a time, where ``copy.deepcopy`` visits every number."""
+    if not isinstance(value, list):
+        return value
+    if value and isinstance(value[0], list):
+        return [copy_value(row) for row in value]
+    return list(value)
 
 
 def format_shape(shape: Shape) -> str:
