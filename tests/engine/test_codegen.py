@@ -47,28 +47,34 @@ def parse(output: str) -> dict:
     return found
 
 
-def same(a, b) -> bool:
-    """Exactly equal, NaN equal to NaN, nested lists elementwise."""
+def same(a, b, ulps: int = 0) -> bool:
+    """Equal within ``ulps`` units in the last place (0: exactly), NaN equal to NaN, nested
+    lists elementwise."""
     if isinstance(a, list) or isinstance(b, list):
         return (
             isinstance(a, list)
             and isinstance(b, list)
             and len(a) == len(b)
-            and all(same(x, y) for x, y in zip(a, b))
+            and all(same(x, y, ulps) for x, y in zip(a, b))
         )
     if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
         return True
+    if ulps and isinstance(a, float) and isinstance(b, float) and math.isfinite(a):
+        return abs(a - b) <= ulps * math.ulp(max(abs(a), abs(b)))
     return a == b
 
 
-def assert_matches_studio(graph: Graph, found: dict, dtype: str = "float64") -> None:
+def assert_matches_studio(
+    graph: Graph, found: dict, dtype: str = "float64", grad_ulps: int = 0
+) -> None:
     trace = evaluate(graph, dtype)
     assert trace.values, trace.error
     assert set(found) - {"training"} == set(trace.values)
     for name, value in trace.values.items():
         shown_value, shown_grad = found[name]
         assert same(shown_value, value), (name, shown_value, value)
-        assert same(shown_grad, trace.grads.get(name)), (name, shown_grad, trace.grads.get(name))
+        grad = trace.grads.get(name)
+        assert same(shown_grad, grad, grad_ulps), (name, shown_grad, grad)
 
 
 def test_every_op_of_the_engine_has_a_line_of_code():
@@ -115,7 +121,10 @@ def test_attributes_and_shapes_are_written_out(op, attrs, inputs):
 @settings(max_examples=40, deadline=None)
 @given(random_graphs())
 def test_random_graphs_with_fan_out_match_exactly(graph):
-    assert_matches_studio(graph, parse(run_in_process(to_script(graph))))
+    # values exactly; a gradient that fans in from several edges may differ in its last bits,
+    # since the studio adds the per-edge contributions (one alias each) in autograd's order and
+    # the plain script lets autograd accumulate them as it goes (seen: 1 - 1 - sin(0.75))
+    assert_matches_studio(graph, parse(run_in_process(to_script(graph))), grad_ulps=4)
 
 
 def test_float32_and_a_vector_output():
