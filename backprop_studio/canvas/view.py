@@ -88,8 +88,9 @@ class CanvasView(QGraphicsView):
     def fit_to_graph(self) -> None:
         """Show every item, with a margin, never magnified beyond FIT_MAX_ZOOM.
 
-        A huge graph may need less than MIN_ZOOM to fit; the overview is allowed down to
-        FIT_MIN_ZOOM, where cards are drawn without text.
+        Never so small that names become unreadable: below FIT_MIN_ZOOM (where a card can still
+        draw its name and number at READABLE_CAP_PX) the view stays at FIT_MIN_ZOOM and shows
+        the top-left of the graph, where its data path starts; the rest is a pan away.
         """
         scene = self.scene()
         rect = scene.itemsBoundingRect() if scene is not None else QRectF()
@@ -103,7 +104,14 @@ class CanvasView(QGraphicsView):
         if not math.isclose(zoom, self.zoom):
             self.resetTransform()
             self.scale(zoom, zoom)
-        self.centerOn(rect.center())
+        view = self.viewport().rect()
+        half_w, half_h = view.width() / 2 / zoom, view.height() / 2 / zoom
+        centre = rect.center()
+        if rect.width() / 2 > half_w:
+            centre.setX(rect.left() + half_w)
+        if rect.height() / 2 > half_h:
+            centre.setY(rect.top() + half_h)
+        self.centerOn(centre)
 
     def expect_full_repaint(self) -> None:
         """The whole graph is about to change colour: repaint the viewport in one go, once."""

@@ -37,14 +37,37 @@ _Change = QGraphicsItem.GraphicsItemChange
 _NO_PEN = QPen(Qt.PenStyle.NoPen)
 
 
+LOOP_REACH = 40.0  # how far a backward edge swings out past its ports before turning
+
+
 def bezier(start: QPointF, end: QPointF) -> QPainterPath:
-    """A left-to-right S-curve; a backward edge loops out so it never hides behind the cards."""
-    dx = max(abs(end.x() - start.x()) * 0.5, 40.0)
-    if end.x() < start.x():
-        dx = max(dx, 80.0)
+    """A left-to-right S-curve from an output port to an input port (see :func:`curve`)."""
+    return curve(start, end)[0]
+
+
+def curve(start: QPointF, end: QPointF) -> tuple[QPainterPath, QPointF]:
+    """The edge's path and its midpoint (where a label goes).
+
+    Forward: one cubic S-curve. Backward (a leaf drawn above or below its op, or an edge from the
+    end of one band of the layout to the start of the next): out to the right, a U-turn into
+    the gap half-way between the two ports, a straight run left, a U-turn into the port — it
+    stays close to its ends and runs between the cards instead of sweeping across the canvas.
+    """
     path = QPainterPath(start)
-    path.cubicTo(QPointF(start.x() + dx, start.y()), QPointF(end.x() - dx, end.y()), end)
-    return path
+    if end.x() >= start.x():
+        dx = max((end.x() - start.x()) * 0.5, 40.0)
+        c1, c2 = QPointF(start.x() + dx, start.y()), QPointF(end.x() - dx, end.y())
+        path.cubicTo(c1, c2, end)
+        mid = (start + 3 * c1 + 3 * c2 + end) / 8  # the cubic at t = ½
+        return path, mid
+    y = (start.y() + end.y()) / 2
+    if abs(end.y() - start.y()) < LOOP_REACH:  # side by side: loop below both
+        y = max(start.y(), end.y()) + 2 * LOOP_REACH
+    out, back = start.x() + LOOP_REACH, end.x() - LOOP_REACH
+    path.cubicTo(QPointF(out, start.y()), QPointF(out, y), QPointF(start.x(), y))
+    path.lineTo(QPointF(end.x(), y))
+    path.cubicTo(QPointF(back, y), QPointF(back, end.y()), end)
+    return path, QPointF((start.x() + end.x()) / 2, y)
 
 
 def _part(item: QGraphicsItem) -> QGraphicsItem:
@@ -160,12 +183,7 @@ class EdgeItem(QGraphicsItem):
         start = self.src_item.output_anchor()
         tip = self.dst_item.input_anchor(self.edge.port) - QPointF(PORT_RADIUS + 1.5, 0.0)
         base = tip - QPointF(ARROW_LENGTH, 0.0)
-        stroke = bezier(start, base)
-        c1, c2 = stroke.elementAt(1), stroke.elementAt(2)
-        self._mid = QPointF(  # the cubic at t = ½, without walking the path
-            (start.x() + 3 * c1.x + 3 * c2.x + base.x()) / 8,
-            (start.y() + 3 * c1.y + 3 * c2.y + base.y()) / 8,
-        )
+        stroke, self._mid = curve(start, base)
         self._line.setPath(stroke)
         path = QPainterPath(stroke)
         path.lineTo(tip)

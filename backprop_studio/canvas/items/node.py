@@ -40,6 +40,7 @@ from ..value_text import (
     stats_text,
 )
 from .editor import TitleEditor
+from .node_summary import Summary, key_number, paint_summary, summarize
 from .port import PortItem
 
 if TYPE_CHECKING:
@@ -49,7 +50,6 @@ _Flag = QGraphicsItem.GraphicsItemFlag
 _Change = QGraphicsItem.GraphicsItemChange
 _ALIGN_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _ALIGN_CENTER = Qt.AlignmentFlag.AlignCenter
-DETAIL_ZOOM = 0.3  # below this zoom text is a blur: cards are drawn without it, much faster
 _GAP = 8.0  # space around the separator of the data | grad row
 _MARGIN = PORT_RADIUS + 3.0  # room around the card for port dots and the selection border
 
@@ -284,12 +284,23 @@ class NodeItem(QGraphicsItem):
         painter.setPen(QPen(theme.border, 0.8))
         painter.drawLine(QPointF(0, HEADER_HEIGHT), QPointF(w, HEADER_HEIGHT))
         painter.restore()
-        detail = option.levelOfDetailFromTransform(painter.worldTransform()) >= DETAIL_ZOOM
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        detail = lod >= style.DETAIL_ZOOM
         if detail:
             self._paint_header(painter, theme, f)
             self._paint_body(painter, theme, f)
+        else:  # too small for the full text: name and one number, readable on screen
+            rect = QRectF(0, HEADER_HEIGHT * 0.15, w, h - HEADER_HEIGHT * 0.15)
+            paint_summary(painter, self.summary(lod), rect, lod, theme.text, theme.muted)
         self._paint_border(painter, theme, card)
         self._paint_ports(painter, theme, f, detail)
+
+    def summary(self, lod: float) -> Summary:
+        """What the card draws at ``lod`` screen pixels per scene unit, when below DETAIL_ZOOM."""
+        number = key_number(self._value, self._shape)
+        if number == self.title:  # a constant labelled with its value says it once
+            number = ""
+        return summarize(self.title, number, NODE_WIDTH, self._height, lod)
 
     def _paint_header(self, painter: QPainter, theme: Theme, f: style.Fonts) -> None:
         badge = self.badge_text()

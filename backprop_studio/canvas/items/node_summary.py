@@ -1,0 +1,122 @@
+"""What a node card shows when it is too small on screen for its full text: name and one number.
+
+A fitted network used to show blank boxes: below a fixed zoom the card dropped its text. Here
+the card keeps its name and its most important number (a scalar's value, else its shape) at a
+size that is readable on screen, ``style.READABLE_CAP_PX`` of cap height, on two lines when the
+card is tall enough on screen, on one line otherwise. Sizes are worked out from the base fonts'
+metrics scaled linearly (hinting is off), so no font metrics are built while painting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPainter
+
+from backprop_studio.model.shapes import Shape, Value, format_shape
+
+from .. import style
+from ..value_text import NO_VALUE, format_short, is_scalar, shape_of
+
+_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+_GROW = 1.4  # the text may grow this much past the readable size when the card has room
+_SHRINK_FLOOR = 0.5  # below this fraction of the readable size, the name is elided instead
+_PAD_PX = 2.0  # free space between the text and the card's edge, in screen pixels
+
+
+def key_number(value: Value | None, shape: Shape | None) -> str:
+    """The one number a small card keeps: a scalar's value, else the shape, else a dash."""
+    if is_scalar(value):
+        return format_short(value)  # type: ignore[arg-type]
+    if value is not None:
+        return format_shape(shape_of(value))
+    if shape:
+        return format_shape(shape)
+    return NO_VALUE
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Where and how big the name and the number are drawn, in the card's scene units."""
+
+    name: str  # as drawn (elided only when even the floor size does not fit)
+    number: str
+    scale: float  # of the base title and body fonts
+    two_lines: bool
+    cap_px: float  # the name's cap height on screen
+
+    def name_font(self) -> QFont:
+        return _scaled("title", round(self.scale, 3))
+
+    def number_font(self) -> QFont:
+        return _scaled("body", round(self.scale, 3))
+
+
+@lru_cache(maxsize=256)
+def _scaled(kind: str, scale: float) -> QFont:
+    f = style.fonts()
+    font = QFont(f.title if kind == "title" else f.body)
+    font.setPointSizeF(font.pointSizeF() * scale)
+    return font
+
+
+def summarize(title: str, number: str, width: float, height: float, lod: float) -> Summary:
+    """The biggest readable arrangement of ``title`` and ``number`` in a ``width × height`` card
+    seen at ``lod`` screen pixels per scene unit."""
+    f = style.fonts()
+    tm, bm = f.title_metrics, f.body_metrics
+    lod = max(lod, 1e-6)
+    pad = _PAD_PX / lod
+    room_w, room_h = width - 2 * pad, height - 2 * pad
+    readable = (
+        1.02 * style.READABLE_CAP_PX / lod / tm.capHeight()
+    )  # a readable name, with room for rounding
+    name_w, num_w = tm.horizontalAdvance(title), bm.horizontalAdvance(number)
+    gap = bm.horizontalAdvance(" ")
+    # two lines: name above number
+    two = min(room_h / (tm.height() + bm.height()), room_w / max(name_w, num_w, 1.0))
+    if two >= readable:
+        scale = min(two, readable * _GROW)
+        return Summary(title, number, scale, True, tm.capHeight() * scale * lod)
+    one = min(room_h / max(tm.height(), bm.height()), room_w / (name_w + gap + num_w))
+    scale = max(min(one, readable * _GROW), readable * _SHRINK_FLOOR)
+    scale = min(scale, room_h / max(tm.height(), bm.height()))
+    shown = title
+    if (name_w + gap + num_w) * scale > room_w:
+        shown = tm.elidedText(title, Qt.TextElideMode.ElideRight, room_w / scale - gap - num_w)
+    return Summary(shown, number, scale, False, tm.capHeight() * scale * lod)
+
+
+def paint_summary(
+    painter: QPainter,
+    summary: Summary,
+    rect: QRectF,
+    lod: float,
+    text: QColor,
+    number: QColor,
+) -> None:
+    """Draw the summary inside ``rect`` (the card), centred vertically."""
+    f = style.fonts()
+    s = summary.scale
+    pad = _PAD_PX / max(lod, 1e-6)
+    left, width = rect.left() + pad, rect.width() - 2 * pad
+    name_h, num_h = f.title_metrics.height() * s, f.body_metrics.height() * s
+    painter.setPen(text)
+    painter.setFont(summary.name_font())
+    if summary.two_lines:
+        top = rect.top() + (rect.height() - name_h - num_h) / 2
+        painter.drawText(QRectF(left, top, width, name_h), _LEFT, summary.name)
+        painter.setFont(summary.number_font())
+        painter.setPen(number)
+        painter.drawText(QRectF(left, top + name_h, width, num_h), _LEFT, summary.number)
+        return
+    line_h = max(name_h, num_h)
+    top = rect.top() + (rect.height() - line_h) / 2
+    painter.drawText(QRectF(left, top, width, line_h), _LEFT, summary.name)
+    x = left + f.title_metrics.horizontalAdvance(summary.name) * s
+    x += f.body_metrics.horizontalAdvance(" ") * s
+    painter.setFont(summary.number_font())
+    painter.setPen(number)
+    painter.drawText(QRectF(x, top, rect.right() - pad - x, line_h), _LEFT, summary.number)
