@@ -71,6 +71,7 @@ class CanvasView(QGraphicsView):
             return
         if anchor is None:
             self.scale(target / self.zoom, target / self.zoom)
+            self._keep_edge_widths()
             return
         before = self.mapToScene(anchor.toPoint())
         mode = self.transformationAnchor()
@@ -80,10 +81,12 @@ class CanvasView(QGraphicsView):
         after = self.mapToScene(anchor.toPoint())
         centre = self.mapToScene(self.viewport().rect().center())
         self.centerOn(centre - (after - before))
+        self._keep_edge_widths()
 
     def set_zoom(self, zoom: float) -> None:
         zoom = min(MAX_ZOOM, max(MIN_ZOOM, zoom))
         self.scale(zoom / self.zoom, zoom / self.zoom)
+        self._keep_edge_widths()
 
     def fit_to_graph(self) -> None:
         """Show every item, with a margin, never magnified beyond FIT_MAX_ZOOM.
@@ -97,6 +100,7 @@ class CanvasView(QGraphicsView):
         if rect.isEmpty():
             self.resetTransform()
             self.centerOn(0.0, 0.0)
+            self._keep_edge_widths()
             return
         rect = rect.adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN)
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
@@ -112,6 +116,14 @@ class CanvasView(QGraphicsView):
         if rect.height() / 2 > half_h:
             centre.setY(rect.top() + half_h)
         self.centerOn(centre)
+        self._keep_edge_widths()
+
+    def _keep_edge_widths(self) -> None:
+        """Zoomed out, edges are drawn wider in the scene so that on screen they keep the width
+        (and so the magnitude) of their gradient; steps of 10 % spare re-styling per wheel tick."""
+        set_scale = getattr(self.scene(), "set_edge_width_scale", None)
+        if set_scale is not None:
+            set_scale(1.0 if self.zoom >= 1.0 else round(1.0 / self.zoom, 1))
 
     def expect_full_repaint(self) -> None:
         """The whole graph is about to change colour: repaint the viewport in one go, once."""

@@ -99,6 +99,7 @@ class EdgeItem(QGraphicsItem):
         self._show_label = True
         self._color = self._theme.edge
         self._width = EDGE_WIDTH
+        self._width_scale = 1.0
         self.setFlag(_Flag.ItemIsSelectable)
         self.setFlag(_Flag.ItemHasNoContents)
         self.setZValue(Z_EDGE)
@@ -151,6 +152,13 @@ class EdgeItem(QGraphicsItem):
     @property
     def label(self) -> str:
         return self._label if self._show_label else ""
+
+    def set_width_scale(self, scale: float) -> None:
+        """Draw the line ``scale`` times wider: the view zoomed out by ``1/scale`` keeps the
+        gradient's width on screen (the width itself, :attr:`width`, does not change)."""
+        if scale != self._width_scale:
+            self._width_scale = scale
+            self._restyle()
 
     def set_show_label(self, show: bool) -> None:
         if show != self._show_label:
@@ -230,7 +238,7 @@ class EdgeItem(QGraphicsItem):
     # ---- the drawing parts -----------------------------------------------------------------
     def _restyle(self, place: bool = True) -> None:
         """Recolour and resize the parts after a change of gradient, theme or label."""
-        pen = style.edge_pen(self._color, self._width)
+        pen = style.edge_pen(self._color, self._width * self._width_scale)
         pen.setCapStyle(Qt.PenCapStyle.FlatCap)
         self._line.setPen(pen)
         self._arrow.setBrush(QBrush(self._color))

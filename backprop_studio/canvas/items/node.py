@@ -247,6 +247,11 @@ class NodeItem(QGraphicsItem):
         fm = style.fonts().small_metrics
         return fm.horizontalAdvance(self.badge_text()) + 14.0
 
+    @property
+    def card_height(self) -> float:
+        """The card's height in scene units (without the margin for ports and selection)."""
+        return self._height
+
     def boundingRect(self) -> QRectF:
         return QRectF(-_MARGIN, -_MARGIN, NODE_WIDTH + 2 * _MARGIN, self._height + 2 * _MARGIN)
 
@@ -290,8 +295,10 @@ class NodeItem(QGraphicsItem):
             self._paint_header(painter, theme, f)
             self._paint_body(painter, theme, f)
         else:  # too small for the full text: name and one number, readable on screen
-            rect = QRectF(0, HEADER_HEIGHT * 0.15, w, h - HEADER_HEIGHT * 0.15)
-            paint_summary(painter, self.summary(lod), rect, lod, theme.text, theme.muted)
+            summary = self.summary(lod)
+            paint_summary(
+                painter, summary, QRectF(0, 0, w, h), HEADER_HEIGHT, lod, theme.text, theme.muted
+            )
         self._paint_border(painter, theme, card)
         self._paint_ports(painter, theme, f, detail)
 
@@ -300,7 +307,7 @@ class NodeItem(QGraphicsItem):
         number = key_number(self._value, self._shape)
         if number == self.title:  # a constant labelled with its value says it once
             number = ""
-        return summarize(self.title, number, NODE_WIDTH, self._height, lod)
+        return summarize(self.title, number, NODE_WIDTH, self._height, HEADER_HEIGHT, lod)
 
     def _paint_header(self, painter: QPainter, theme: Theme, f: style.Fonts) -> None:
         badge = self.badge_text()

@@ -39,19 +39,24 @@ def key_number(value: Value | None, shape: Shape | None) -> str:
 
 @dataclass(frozen=True)
 class Summary:
-    """Where and how big the name and the number are drawn, in the card's scene units."""
+    """Where and how big the name and the number are drawn, in the card's scene units.
+
+    ``mode``: "header" (the name in the header band, the number in the body, as at full
+    detail), "two" (two lines over the whole card) or "one" (name and number on one line).
+    """
 
     name: str  # as drawn (elided only when even the floor size does not fit)
     number: str
-    scale: float  # of the base title and body fonts
-    two_lines: bool
+    name_scale: float  # of the base title font
+    number_scale: float  # of the base body font
+    mode: str
     cap_px: float  # the name's cap height on screen
 
     def name_font(self) -> QFont:
-        return _scaled("title", round(self.scale, 3))
+        return _scaled("title", round(self.name_scale, 3))
 
     def number_font(self) -> QFont:
-        return _scaled("body", round(self.scale, 3))
+        return _scaled("body", round(self.number_scale, 3))
 
 
 @lru_cache(maxsize=256)
@@ -62,50 +67,64 @@ def _scaled(kind: str, scale: float) -> QFont:
     return font
 
 
-def summarize(title: str, number: str, width: float, height: float, lod: float) -> Summary:
+def summarize(
+    title: str, number: str, width: float, height: float, header: float, lod: float
+) -> Summary:
     """The biggest readable arrangement of ``title`` and ``number`` in a ``width × height`` card
-    seen at ``lod`` screen pixels per scene unit."""
+    (its header band ``header`` tall) seen at ``lod`` screen pixels per scene unit."""
     f = style.fonts()
     tm, bm = f.title_metrics, f.body_metrics
     lod = max(lod, 1e-6)
     pad = _PAD_PX / lod
     room_w, room_h = width - 2 * pad, height - 2 * pad
-    readable = (
-        1.02 * style.READABLE_CAP_PX / lod / tm.capHeight()
-    )  # a readable name, with room for rounding
-    name_w, num_w = tm.horizontalAdvance(title), bm.horizontalAdvance(number)
-    gap = bm.horizontalAdvance(" ")
-    # two lines: name above number
-    two = min(room_h / (tm.height() + bm.height()), room_w / max(name_w, num_w, 1.0))
+    readable = 1.02 * style.READABLE_CAP_PX / lod / tm.capHeight()  # 2 %: rounding room
+    name_w, num_w = max(tm.horizontalAdvance(title), 1.0), max(bm.horizontalAdvance(number), 1.0)
+    gap = bm.horizontalAdvance(" ") if number else 0.0
+    # the card's own arrangement: name in the header, number in the body
+    in_header = min((header - pad) / tm.height(), room_w / name_w)
+    in_body = min((height - header - pad) / bm.height(), room_w / num_w)
+    if min(in_header, in_body) >= readable:
+        a, b = min(in_header, readable * _GROW), min(in_body, readable * _GROW)
+        return Summary(title, number, a, b, "header", tm.capHeight() * a * lod)
+    two = min(room_h / (tm.height() + bm.height()), room_w / max(name_w, num_w))
     if two >= readable:
         scale = min(two, readable * _GROW)
-        return Summary(title, number, scale, True, tm.capHeight() * scale * lod)
-    one = min(room_h / max(tm.height(), bm.height()), room_w / (name_w + gap + num_w))
+        return Summary(title, number, scale, scale, "two", tm.capHeight() * scale * lod)
+    line = max(tm.height(), bm.height())
+    one = min(room_h / line, room_w / (name_w + gap + num_w))
     scale = max(min(one, readable * _GROW), readable * _SHRINK_FLOOR)
-    scale = min(scale, room_h / max(tm.height(), bm.height()))
+    scale = min(scale, room_h / line)
     shown = title
     if (name_w + gap + num_w) * scale > room_w:
         shown = tm.elidedText(title, Qt.TextElideMode.ElideRight, room_w / scale - gap - num_w)
-    return Summary(shown, number, scale, False, tm.capHeight() * scale * lod)
+    return Summary(shown, number, scale, scale, "one", tm.capHeight() * scale * lod)
 
 
 def paint_summary(
     painter: QPainter,
     summary: Summary,
     rect: QRectF,
+    header: float,
     lod: float,
     text: QColor,
     number: QColor,
 ) -> None:
-    """Draw the summary inside ``rect`` (the card), centred vertically."""
+    """Draw the summary inside ``rect`` (the card, its header band ``header`` tall)."""
     f = style.fonts()
-    s = summary.scale
     pad = _PAD_PX / max(lod, 1e-6)
     left, width = rect.left() + pad, rect.width() - 2 * pad
-    name_h, num_h = f.title_metrics.height() * s, f.body_metrics.height() * s
+    name_h = f.title_metrics.height() * summary.name_scale
+    num_h = f.body_metrics.height() * summary.number_scale
     painter.setPen(text)
     painter.setFont(summary.name_font())
-    if summary.two_lines:
+    if summary.mode == "header":
+        painter.drawText(QRectF(left, rect.top(), width, header), _LEFT, summary.name)
+        painter.setFont(summary.number_font())
+        painter.setPen(number)
+        body = QRectF(left, rect.top() + header, width, rect.height() - header)
+        painter.drawText(body, _LEFT, summary.number)
+        return
+    if summary.mode == "two":
         top = rect.top() + (rect.height() - name_h - num_h) / 2
         painter.drawText(QRectF(left, top, width, name_h), _LEFT, summary.name)
         painter.setFont(summary.number_font())
@@ -115,8 +134,8 @@ def paint_summary(
     line_h = max(name_h, num_h)
     top = rect.top() + (rect.height() - line_h) / 2
     painter.drawText(QRectF(left, top, width, line_h), _LEFT, summary.name)
-    x = left + f.title_metrics.horizontalAdvance(summary.name) * s
-    x += f.body_metrics.horizontalAdvance(" ") * s
+    x = left + f.title_metrics.horizontalAdvance(summary.name) * summary.name_scale
+    x += f.body_metrics.horizontalAdvance(" ") * summary.number_scale
     painter.setFont(summary.number_font())
     painter.setPen(number)
     painter.drawText(QRectF(x, top, rect.right() - pad - x, line_h), _LEFT, summary.number)

@@ -1,0 +1,83 @@
+"""Every gallery example, opened in a 1280×800 window and fitted, can be read: every card is on
+screen, none overlaps another, and each name is drawn whole at a readable size.
+
+The size is computed as a person sees it: the cap height of the font the card draws its name
+with at the view's scale, in screen pixels. The threshold is ``style.READABLE_CAP_PX`` (7 px,
+the cap height of a 7.2 pt font, about the card's smallest labels at 100 %).
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QFontMetricsF
+
+from backprop_studio.canvas import style
+from backprop_studio.model.gallery import EXAMPLES, example_path
+from tests.app.conftest import settle
+
+
+def drawn_name(item, lod: float) -> tuple[str, float]:
+    """(the name as drawn, its cap height on screen) for a card seen at ``lod``."""
+    if lod >= style.DETAIL_ZOOM:
+        f = style.fonts()
+        return item.title, f.title_metrics.capHeight() * lod
+    summary = item.summary(lod)
+    return summary.name, QFontMetricsF(summary.name_font()).capHeight() * lod
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1600, 1000)])
+@pytest.mark.parametrize("name", [e.name for e in EXAMPLES])
+def test_a_fitted_example_shows_every_name_readably(qtbot, window, name, size):
+    window.resize(*size)
+    qtbot.waitUntil(lambda: window.size().toTuple() == size)
+    assert window.files.open_example(example_path(name))
+    settle(qtbot, window, timeout=60_000)
+    window.view.fit_to_graph()
+    lod = window.view.transform().m11()
+    shown = window.view.mapToScene(window.view.viewport().rect()).boundingRect()
+    cards = []
+    for node in window.graph:
+        item = window.scene.node_item(node.name)
+        rect = item.mapRectToScene(item.shape().boundingRect())
+        assert shown.contains(rect), f"{node.name} is off screen"
+        text, cap = drawn_name(item, lod)
+        assert text == item.title, f"{node.name}'s name is cut to {text!r}"
+        assert cap >= style.READABLE_CAP_PX, f"{node.name} is {cap:.1f} px high on screen"
+        cards.append((node.name, rect))
+    for i, (a, ra) in enumerate(cards):
+        for b, rb in cards[i + 1 :]:
+            assert not ra.intersects(rb), f"{a} and {b} overlap"
+
+
+def test_the_number_stays_on_a_small_card(qtbot, window):
+    assert window.files.open_example(example_path("micrograd"))
+    trace = settle(qtbot, window, timeout=60_000)
+    window.view.set_zoom(style.FIT_MIN_ZOOM)
+    summary = window.scene.node_item("g_2").summary(window.view.zoom)
+    assert summary.number == "24.7"  # micrograd's README: g = 24.7041
+    assert abs(trace.value("g_2") - 24.7041) < 1e-4
+
+
+def test_fit_never_goes_below_the_readable_zoom(qtbot, window):
+    window.resize(1280, 800)
+    assert window.files.open_example(example_path("micrograd"))
+    settle(qtbot, window, timeout=60_000)
+    window.view.resize(300, 200)  # far too small for the whole graph
+    window.view.fit_to_graph()
+    assert window.view.zoom == pytest.approx(style.FIT_MIN_ZOOM)
+    # the top-left of the graph, where the path starts, is what shows
+    shown = window.view.mapToScene(window.view.viewport().rect()).boundingRect()
+    first = window.scene.node_item(window.graph.names[0]).sceneBoundingRect()
+    assert shown.intersects(first)
+
+
+def test_edges_keep_their_width_on_screen_when_zoomed_out(qtbot, window):
+    assert window.files.open_example(example_path("xor_mlp"))
+    settle(qtbot, window, timeout=60_000)
+    window.view.set_zoom(1.0)
+    edge = next(iter(window.scene.edge_items().values()))
+    at_one = edge._line.pen().widthF()
+    window.view.set_zoom(0.4)
+    on_screen = edge._line.pen().widthF() * window.view.zoom
+    assert on_screen == pytest.approx(at_one, rel=0.05)
+    assert edge.width == pytest.approx(at_one)  # the gradient's width itself is unchanged
