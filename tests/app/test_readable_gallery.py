@@ -79,5 +79,5 @@ def test_edges_keep_their_width_on_screen_when_zoomed_out(qtbot, window):
     at_one = edge._line.pen().widthF()
     window.view.set_zoom(0.4)
     on_screen = edge._line.pen().widthF() * window.view.zoom
-    assert on_screen == pytest.approx(at_one, rel=0.05)
+    assert at_one / 1.2 < on_screen < at_one * 1.2  # in steps of √2
     assert edge.width == pytest.approx(at_one)  # the gradient's width itself is unchanged

@@ -158,7 +158,9 @@ class EdgeItem(QGraphicsItem):
         gradient's width on screen (the width itself, :attr:`width`, does not change)."""
         if scale != self._width_scale:
             self._width_scale = scale
-            self._restyle()
+            pen = self._line.pen()  # only the pen: a zoom step restyles every edge
+            pen.setWidthF(self._width * scale)
+            self._line.setPen(pen)
 
     def set_show_label(self, show: bool) -> None:
         if show != self._show_label:
