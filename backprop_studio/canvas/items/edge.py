@@ -161,6 +161,11 @@ class EdgeItem(QGraphicsItem):
             pen = self._line.pen()  # only the pen: a zoom step restyles every edge
             pen.setWidthF(self._width * scale)
             self._line.setPen(pen)
+            if self._pill is not None:  # a label too small to read is only clutter
+                self._pill.setVisible(scale == 1.0 and bool(self.label))
+            if scale == 1.0:
+                self._place_label()
+            self._shape = None
 
     def set_show_label(self, show: bool) -> None:
         if show != self._show_label:
@@ -265,7 +270,7 @@ class EdgeItem(QGraphicsItem):
         )
 
     def _place_label(self) -> None:
-        show = bool(self.label)
+        show = bool(self.label) and self._width_scale == 1.0
         if self._pill is not None:
             self._pill.setVisible(show)
         if not show:

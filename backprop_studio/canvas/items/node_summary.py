@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
 
 from backprop_studio.model.shapes import Shape, Value, format_shape
 
@@ -67,6 +67,27 @@ def _scaled(kind: str, scale: float) -> QFont:
     return font
 
 
+@lru_cache(maxsize=256)
+def _cap_height(kind: str, scale: float) -> float:
+    return QFontMetricsF(_scaled(kind, scale)).capHeight()
+
+
+def _readable_scale(lod: float) -> float:
+    """The smallest scale of the title font whose cap height reaches READABLE_CAP_PX on screen.
+
+    Linear from the base metrics, then corrected with the scaled font's own metrics: fonts snap
+    to whole pixel sizes, which made a 21 pt name 6 % shorter than the linear estimate.
+    """
+    want = style.READABLE_CAP_PX / lod  # cap height in scene units
+    scale = 1.02 * want / style.fonts().title_metrics.capHeight()
+    for _ in range(3):
+        cap = _cap_height("title", round(scale, 3))
+        if cap >= want:
+            break
+        scale *= 1.02 * want / max(cap, 1e-6)
+    return scale
+
+
 def summarize(
     title: str, number: str, width: float, height: float, header: float, lod: float
 ) -> Summary:
@@ -77,7 +98,7 @@ def summarize(
     lod = max(lod, 1e-6)
     pad = _PAD_PX / lod
     room_w, room_h = width - 2 * pad, height - 2 * pad
-    readable = 1.02 * style.READABLE_CAP_PX / lod / tm.capHeight()  # 2 %: rounding room
+    readable = _readable_scale(lod)
     name_w, num_w = max(tm.horizontalAdvance(title), 1.0), max(bm.horizontalAdvance(number), 1.0)
     gap = bm.horizontalAdvance(" ") if number else 0.0
     # the card's own arrangement: name in the header, number in the body
@@ -85,19 +106,21 @@ def summarize(
     in_body = min((height - header - pad) / bm.height(), room_w / num_w)
     if min(in_header, in_body) >= readable:
         a, b = min(in_header, readable * _GROW), min(in_body, readable * _GROW)
-        return Summary(title, number, a, b, "header", tm.capHeight() * a * lod)
+        return Summary(title, number, a, b, "header", _cap_height("title", round(a, 3)) * lod)
     two = min(room_h / (tm.height() + bm.height()), room_w / max(name_w, num_w))
     if two >= readable:
         scale = min(two, readable * _GROW)
-        return Summary(title, number, scale, scale, "two", tm.capHeight() * scale * lod)
+        return Summary(
+            title, number, scale, scale, "two", _cap_height("title", round(scale, 3)) * lod
+        )
     line = max(tm.height(), bm.height())
     one = min(room_h / line, room_w / (name_w + gap + num_w))
-    scale = max(min(one, readable * _GROW), readable * _SHRINK_FLOOR)
+    scale = max(min(one, readable), readable * _SHRINK_FLOOR)  # one size for every such card
     scale = min(scale, room_h / line)
     shown = title
     if (name_w + gap + num_w) * scale > room_w:
         shown = tm.elidedText(title, Qt.TextElideMode.ElideRight, room_w / scale - gap - num_w)
-    return Summary(shown, number, scale, scale, "one", tm.capHeight() * scale * lod)
+    return Summary(shown, number, scale, scale, "one", _cap_height("title", round(scale, 3)) * lod)
 
 
 def paint_summary(
