@@ -24,6 +24,7 @@ _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _GROW = 1.4  # the text may grow this much past the readable size when the card has room
 _SHRINK_FLOOR = 0.5  # below this fraction of the readable size, the name is elided instead
 _PAD_PX = 2.0  # free space between the text and the card's edge, in screen pixels
+_PORT_INSET = style.PORT_RADIUS + 2.0  # the input port dots sit on the card's left edge
 
 
 def key_number(value: Value | None, shape: Shape | None) -> str:
@@ -97,7 +98,7 @@ def summarize(
     tm, bm = f.title_metrics, f.body_metrics
     lod = max(lod, 1e-6)
     pad = _PAD_PX / lod
-    room_w, room_h = width - 2 * pad, height - 2 * pad
+    room_w, room_h = width - 2 * pad - _PORT_INSET, height - 2 * pad
     readable = _readable_scale(lod)
     name_w, num_w = max(tm.horizontalAdvance(title), 1.0), max(bm.horizontalAdvance(number), 1.0)
     gap = bm.horizontalAdvance(" ") if number else 0.0
@@ -135,7 +136,7 @@ def paint_summary(
     """Draw the summary inside ``rect`` (the card, its header band ``header`` tall)."""
     f = style.fonts()
     pad = _PAD_PX / max(lod, 1e-6)
-    left, width = rect.left() + pad, rect.width() - 2 * pad
+    left, width = rect.left() + pad + _PORT_INSET, rect.width() - 2 * pad - _PORT_INSET
     name_h = f.title_metrics.height() * summary.name_scale
     num_h = f.body_metrics.height() * summary.number_scale
     painter.setPen(text)
