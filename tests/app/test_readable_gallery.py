@@ -81,3 +81,16 @@ def test_edges_keep_their_width_on_screen_when_zoomed_out(qtbot, window):
     on_screen = edge._line.pen().widthF() * window.view.zoom
     assert at_one / 1.2 < on_screen < at_one * 1.2  # in steps of √2
     assert edge.width == pytest.approx(at_one)  # the gradient's width itself is unchanged
+
+
+def test_detail_fades_in_the_gradient_where_the_card_has_room(qtbot, window):
+    window.resize(1280, 800)
+    assert window.files.open_example(example_path("seed"))
+    trace = settle(qtbot, window, timeout=60_000)
+    window.view.fit_to_graph()
+    assert window.view.zoom < style.DETAIL_ZOOM  # the fitted seed story is a summary ...
+    summary = window.scene.node_item("w").summary(window.view.zoom)
+    assert summary.number == "data 1 │ grad -2"  # ... that still says ∂loss/∂w = −2
+    assert trace.grad("w") == pytest.approx(-2.0)
+    tiny = window.scene.node_item("w").summary(style.FIT_MIN_ZOOM / 2)
+    assert tiny.number == "1" and tiny.name == "w"  # smaller: the name and the value only

@@ -27,6 +27,14 @@ _PAD_PX = 2.0  # free space between the text and the card's edge, in screen pixe
 _PORT_INSET = style.PORT_RADIUS + 2.0  # the input port dots sit on the card's left edge
 
 
+def richer_numbers(value: Value | None, grad: Value | None) -> tuple[str, ...]:
+    """What a small card shows instead of its one number when there is room: value and grad."""
+    if not is_scalar(value) or not is_scalar(grad):
+        return ()
+    v, g = format_short(value), format_short(grad)  # type: ignore[arg-type]
+    return (f"data {v} │ grad {g}", f"{v} │ grad {g}")
+
+
 def key_number(value: Value | None, shape: Shape | None) -> str:
     """The one number a small card keeps: a scalar's value, else the shape, else a dash."""
     if is_scalar(value):
@@ -90,10 +98,17 @@ def _readable_scale(lod: float) -> float:
 
 
 def summarize(
-    title: str, number: str, width: float, height: float, header: float, lod: float
+    title: str,
+    number: str,
+    width: float,
+    height: float,
+    header: float,
+    lod: float,
+    richer: tuple[str, ...] = (),
 ) -> Summary:
     """The biggest readable arrangement of ``title`` and ``number`` in a ``width × height`` card
-    (its header band ``header`` tall) seen at ``lod`` screen pixels per scene unit."""
+    (its header band ``header`` tall) seen at ``lod`` screen pixels per scene unit. ``richer``
+    are longer texts to show instead of ``number`` (richest first) when they are readable too."""
     f = style.fonts()
     tm, bm = f.title_metrics, f.body_metrics
     lod = max(lod, 1e-6)
@@ -102,12 +117,15 @@ def summarize(
     readable = _readable_scale(lod)
     name_w, num_w = max(tm.horizontalAdvance(title), 1.0), max(bm.horizontalAdvance(number), 1.0)
     gap = bm.horizontalAdvance(" ") if number else 0.0
-    # the card's own arrangement: name in the header, number in the body
+    # the card's own arrangement: name in the header, number (or more) in the body
     in_header = min((header - pad) / tm.height(), room_w / name_w)
-    in_body = min((height - header - pad) / bm.height(), room_w / num_w)
-    if min(in_header, in_body) >= readable:
-        a, b = min(in_header, readable * _GROW), min(in_body, readable * _GROW)
-        return Summary(title, number, a, b, "header", _cap_height("title", round(a, 3)) * lod)
+    for text in (*richer, number):  # detail fades in: the richest text that is readable
+        in_body = min(
+            (height - header - pad) / bm.height(), room_w / max(bm.horizontalAdvance(text), 1.0)
+        )
+        if min(in_header, in_body) >= readable:
+            a, b = min(in_header, readable * _GROW), min(in_body, readable * _GROW)
+            return Summary(title, text, a, b, "header", _cap_height("title", round(a, 3)) * lod)
     two = min(room_h / (tm.height() + bm.height()), room_w / max(name_w, num_w))
     if two >= readable:
         scale = min(two, readable * _GROW)
