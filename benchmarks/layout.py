@@ -2,7 +2,7 @@
 
 Run:  python benchmarks/layout.py [--nodes 10 100 1000] [--skip-grandalf-above 1000]
 
-Needs ``igraph`` and ``grandalf`` (pip install igraph grandalf); they are only for this
+Needs ``igraph`` and ``grandalf`` (pip install -e ".[bench]"); they are only for this
 comparison, the app does not depend on them. Every layout is drawn with the canvas's cards
 (240 wide, the heights the card would have) turned left to right: a library's layer becomes a
 column ``LAYER_GAP`` apart, its position in the layer a row ``ROW_GAP`` apart.

@@ -94,3 +94,24 @@ def test_detail_fades_in_the_gradient_where_the_card_has_room(qtbot, window):
     assert trace.grad("w") == pytest.approx(-2.0)
     tiny = window.scene.node_item("w").summary(style.FIT_MIN_ZOOM / 2)
     assert tiny.number == "1" and tiny.name == "w"  # smaller: the name and the value only
+
+
+def test_auto_layout_arranges_a_scattered_graph_to_fit_readably(qtbot, window):
+    window.resize(1280, 800)
+    assert window.files.open_example(example_path("moons_mlp"))
+    settle(qtbot, window, timeout=60_000)
+    for i, node in enumerate(window.graph):  # one long row, as the gallery used to open
+        window.graph.set_position(node.name, (i * 400.0, 0.0))
+    before = window.document.undo_stack.count()
+    window.auto_layout()
+    qtbot.waitUntil(lambda: window.document.undo_stack.count() == before + 1, timeout=10_000)
+    assert window.document.undo_stack.undoText() == "Auto-layout"
+    lod = window.view.zoom
+    shown = window.view.mapToScene(window.view.viewport().rect()).boundingRect()
+    for node in window.graph:
+        item = window.scene.node_item(node.name)
+        assert shown.contains(item.sceneBoundingRect()), f"{node.name} is off screen"
+        text, cap = drawn_name(item, lod)
+        assert text == item.title and cap >= style.READABLE_CAP_PX
+    pos = {n.name: n.position for n in window.graph}
+    assert pos["W1"][0] == pos["matmul_1"][0]  # the weight sits by its matmul
