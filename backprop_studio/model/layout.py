@@ -57,7 +57,7 @@ def layered_layout(
     dag = _dag(graph)
     rank = {name: i for i, name in enumerate(graph.names)}
     blocks = attach_leaves(graph, dag)
-    core = dag.subgraph(blocks)
+    core = dag.subgraph(blocks).copy()  # a real graph: views are slow to walk
     pitch = {
         name: (heights[name] + ROW_SPACE if heights and name in heights else row_gap)
         for name in graph.names
@@ -66,14 +66,19 @@ def layered_layout(
     top = 0.0
     parts = sorted(nx.weakly_connected_components(core), key=lambda c: min(rank[n] for n in c))
     for part in parts:
-        sub = core.subgraph(part)
-        columns = _ordered_columns(sub, rank)
+        if len(part) > 1:
+            sub = core.subgraph(part).copy()
+            columns = _ordered_columns(sub, rank)
+        else:  # a lone node (a fresh drop from the palette): no need to walk the whole graph
+            sub = nx.DiGraph()
+            sub.add_nodes_from(part)
+            columns = [list(part)]
         cells = _cells(columns, blocks, _place_rows(columns, blocks, sub, pitch), pitch)
         width = _band_width(cells, pitch, len(columns), layer_gap, row_gap, aspect)
         for first in range(0, len(columns), width):
             band = columns[first : first + width]
             if width < len(columns):  # each band placed on its own, so it packs tight
-                inner = sub.subgraph([n for column in band for n in column])
+                inner = sub.subgraph([n for column in band for n in column]).copy()
                 cells = _cells(band, blocks, _place_rows(band, blocks, inner, pitch), pitch)
             lo = min(y for _, y in cells.values())
             hi = max(y + pitch[name] for name, (_, y) in cells.items())
