@@ -65,11 +65,14 @@ def layered_layout(
     positions: dict[str, Position] = {}
     top = 0.0
     parts = sorted(nx.weakly_connected_components(core), key=lambda c: min(rank[n] for n in c))
+    lone = [n for p in parts for n in p if len(p) == 1 and dag.degree(n) == 0]
     for part in parts:
         if len(part) > 1:
             sub = core.subgraph(part).copy()
             columns = _ordered_columns(sub, rank)
-        else:  # a lone node (a fresh drop from the palette): no need to walk the whole graph
+        elif dag.degree(next(iter(part))) == 0:
+            continue  # unconnected nodes go in a grid below the rest
+        else:  # one op with its leaves: no need to walk the whole graph
             sub = nx.DiGraph()
             sub.add_nodes_from(part)
             columns = [list(part)]
@@ -85,6 +88,15 @@ def layered_layout(
             for name, (col, y) in cells.items():
                 positions[name] = (col * layer_gap, top + y - lo)
             top += hi - lo + row_gap
+    if lone:  # rows as wide as the drawing above (or, alone, a block of the view's shape)
+        step = max(pitch[n] for n in lone)
+        if positions:
+            per_row = int(max(x for x, _ in positions.values()) // layer_gap) + 1
+        else:
+            per_row = round(math.sqrt(len(lone) * (aspect or 1.0) * step / layer_gap))
+        per_row = max(per_row, 1)
+        for i, name in enumerate(lone):
+            positions[name] = ((i % per_row) * layer_gap, top + (i // per_row) * step)
     return {name: positions[name] for name in graph.names}
 
 
