@@ -43,6 +43,10 @@ def test_a_fitted_example_shows_every_name_readably(qtbot, window, name, size):
         text, cap = drawn_name(item, lod)
         assert text == item.title, f"{node.name}'s name is cut to {text!r}"
         assert cap >= style.READABLE_CAP_PX, f"{node.name} is {cap:.1f} px high on screen"
+        if lod < style.DETAIL_ZOOM:  # and the number is drawn whole inside the card
+            summary = item.summary(lod)
+            wide = QFontMetricsF(summary.number_font()).horizontalAdvance(summary.number)
+            assert wide < style.NODE_WIDTH, f"{node.name}: {summary.number!r} overflows"
         cards.append((node.name, rect))
     for i, (a, ra) in enumerate(cards):
         for b, rb in cards[i + 1 :]:

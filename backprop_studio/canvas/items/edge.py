@@ -38,6 +38,7 @@ _NO_PEN = QPen(Qt.PenStyle.NoPen)
 
 
 LOOP_REACH = 40.0  # how far a backward edge swings out past its ports before turning
+RUN_ABOVE_CARD = 17.0  # half the free row the layout leaves between stacked cards
 
 
 def bezier(start: QPointF, end: QPointF) -> QPainterPath:
@@ -45,13 +46,14 @@ def bezier(start: QPointF, end: QPointF) -> QPainterPath:
     return curve(start, end)[0]
 
 
-def curve(start: QPointF, end: QPointF) -> tuple[QPainterPath, QPointF]:
+def curve(start: QPointF, end: QPointF, run_y: float | None = None) -> tuple[QPainterPath, QPointF]:
     """The edge's path and its midpoint (where a label goes).
 
     Forward: one cubic S-curve. Backward (a leaf drawn above or below its op, or an edge from the
     end of one band of the layout to the start of the next): out to the right, a U-turn into
     the gap half-way between the two ports, a straight run left, a U-turn into the port — it
     stays close to its ends and runs between the cards instead of sweeping across the canvas.
+    ``run_y`` is the height of that run (the edge item passes the gap above the lower card).
     """
     path = QPainterPath(start)
     if end.x() >= start.x():
@@ -60,8 +62,8 @@ def curve(start: QPointF, end: QPointF) -> tuple[QPainterPath, QPointF]:
         path.cubicTo(c1, c2, end)
         mid = (start + 3 * c1 + 3 * c2 + end) / 8  # the cubic at t = ½
         return path, mid
-    y = (start.y() + end.y()) / 2
-    if abs(end.y() - start.y()) < LOOP_REACH:  # side by side: loop below both
+    y = (start.y() + end.y()) / 2 if run_y is None else run_y
+    if run_y is None and abs(end.y() - start.y()) < LOOP_REACH:  # side by side: loop below
         y = max(start.y(), end.y()) + 2 * LOOP_REACH
     out, back = start.x() + LOOP_REACH, end.x() - LOOP_REACH
     path.cubicTo(QPointF(out, start.y()), QPointF(out, y), QPointF(start.x(), y))
@@ -198,7 +200,9 @@ class EdgeItem(QGraphicsItem):
         start = self.src_item.output_anchor()
         tip = self.dst_item.input_anchor(self.edge.port) - QPointF(PORT_RADIUS + 1.5, 0.0)
         base = tip - QPointF(ARROW_LENGTH, 0.0)
-        stroke, self._mid = curve(start, base)
+        # a backward edge runs in the free row above the lower of its two cards
+        lower_top = max(self.src_item.scenePos().y(), self.dst_item.scenePos().y())
+        stroke, self._mid = curve(start, base, lower_top - RUN_ABOVE_CARD)
         self._line.setPath(stroke)
         path = QPainterPath(stroke)
         path.lineTo(tip)

@@ -77,8 +77,18 @@ def _scaled(kind: str, scale: float) -> QFont:
 
 
 @lru_cache(maxsize=256)
+def _metrics(kind: str, scale: float) -> QFontMetricsF:
+    return QFontMetricsF(_scaled(kind, scale))
+
+
 def _cap_height(kind: str, scale: float) -> float:
-    return QFontMetricsF(_scaled(kind, scale)).capHeight()
+    return _metrics(kind, round(scale, 3)).capHeight()
+
+
+def _fits(kind: str, scale: float, text: str, width: float) -> bool:
+    """Whether ``text`` in the scaled font is at most ``width`` wide (its own metrics: fonts
+    snap to whole pixel sizes, so the linear estimate can be a few per cent short)."""
+    return _metrics(kind, round(scale, 3)).horizontalAdvance(text) <= width
 
 
 def _readable_scale(lod: float) -> float:
@@ -119,16 +129,24 @@ def summarize(
     gap = bm.horizontalAdvance(" ") if number else 0.0
     # the card's own arrangement: name in the header, number (or more) in the body
     in_header = min((header - pad) / tm.height(), room_w / name_w)
-    for text in (*richer, number):  # detail fades in: the richest text that is readable
+    for text in (*richer, number) if number else ():  # detail fades in: the richest that fits
         in_body = min(
             (height - header - pad) / bm.height(), room_w / max(bm.horizontalAdvance(text), 1.0)
         )
-        if min(in_header, in_body) >= readable:
-            a, b = min(in_header, readable * _GROW), min(in_body, readable * _GROW)
+        a, b = min(in_header, readable * _GROW), min(in_body, readable * _GROW)
+        if (
+            min(in_header, in_body) >= readable
+            and _fits("title", a, title, room_w)
+            and _fits("body", b, text, room_w)
+        ):
             return Summary(title, text, a, b, "header", _cap_height("title", round(a, 3)) * lod)
     two = min(room_h / (tm.height() + bm.height()), room_w / max(name_w, num_w))
-    if two >= readable:
-        scale = min(two, readable * _GROW)
+    scale = min(two, readable * _GROW)
+    if (
+        two >= readable
+        and _fits("title", scale, title, room_w)
+        and _fits("body", scale, number, room_w)
+    ):
         return Summary(
             title, number, scale, scale, "two", _cap_height("title", round(scale, 3)) * lod
         )
@@ -136,9 +154,11 @@ def summarize(
     one = min(room_h / line, room_w / (name_w + gap + num_w))
     scale = max(min(one, readable), readable * _SHRINK_FLOOR)  # one size for every such card
     scale = min(scale, room_h / line)
+    name_m, num_m = _metrics("title", round(scale, 3)), _metrics("body", round(scale, 3))
+    rest = (num_m.horizontalAdvance(" " + number)) if number else 0.0
     shown = title
-    if (name_w + gap + num_w) * scale > room_w:
-        shown = tm.elidedText(title, Qt.TextElideMode.ElideRight, room_w / scale - gap - num_w)
+    if name_m.horizontalAdvance(title) + rest > room_w:
+        shown = name_m.elidedText(title, Qt.TextElideMode.ElideRight, room_w - rest)
     return Summary(shown, number, scale, scale, "one", _cap_height("title", round(scale, 3)) * lod)
 
 
@@ -176,8 +196,8 @@ def paint_summary(
     line_h = max(name_h, num_h)
     top = rect.top() + (rect.height() - line_h) / 2
     painter.drawText(QRectF(left, top, width, line_h), _LEFT, summary.name)
-    x = left + f.title_metrics.horizontalAdvance(summary.name) * summary.name_scale
-    x += f.body_metrics.horizontalAdvance(" ") * summary.number_scale
+    x = left + _metrics("title", round(summary.name_scale, 3)).horizontalAdvance(summary.name)
+    x += _metrics("body", round(summary.number_scale, 3)).horizontalAdvance(" ")
     painter.setFont(summary.number_font())
     painter.setPen(number)
     painter.drawText(QRectF(x, top, rect.right() - pad - x, line_h), _LEFT, summary.number)
