@@ -176,7 +176,7 @@ def paint_summary(
     pad = _PAD_PX / max(lod, 1e-6)
     left, width = rect.left() + pad + _PORT_INSET, rect.width() - 2 * pad - _PORT_INSET
     name_h = f.title_metrics.height() * summary.name_scale
-    num_h = f.body_metrics.height() * summary.number_scale
+    num_h = f.body_metrics.height() * summary.number_scale if summary.number else 0.0
     painter.setPen(text)
     painter.setFont(summary.name_font())
     if summary.mode == "header":
