@@ -7,7 +7,6 @@ document exactly as it was; every failure is a dialog with one clear sentence.
 from __future__ import annotations
 
 import time
-from importlib import resources
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
@@ -20,6 +19,7 @@ from ..document import (
     restore_recovery,
 )
 from ..model import document_io, embedded
+from ..model.gallery import examples_dir as gallery_examples_dir
 
 FILE_FILTER = "Backprop Studio graphs (*.json);;All files (*)"
 OPEN_FILTER = "Graphs and exported images (*.json *.png *.svg);;All files (*)"
@@ -27,7 +27,7 @@ MAX_RECENT = 8
 
 
 def examples_dir() -> Path:
-    return Path(str(resources.files("backprop_studio.resources") / "examples"))
+    return gallery_examples_dir()
 
 
 def example_files() -> list[Path]:

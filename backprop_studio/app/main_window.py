@@ -301,8 +301,13 @@ class MainWindow(QMainWindow):
             self.push(commands.SetValue(self.graph, name, value, session))
 
     def auto_layout(self) -> None:
+        viewport = self.view.viewport().size()
         positions = layered_layout(
-            self.graph, layer_gap=style.LAYOUT_LAYER_GAP, row_gap=style.LAYOUT_ROW_GAP
+            self.graph,
+            layer_gap=style.LAYOUT_LAYER_GAP,
+            row_gap=style.LAYOUT_ROW_GAP,
+            aspect=viewport.width() / max(viewport.height(), 1),
+            heights={n.name: self.scene.node_item(n.name).card_height for n in self.graph},
         )
         moves = {
             n.name: (n.position, positions[n.name])

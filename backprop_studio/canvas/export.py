@@ -88,6 +88,7 @@ def export_mode(
     faded: list[tuple[QGraphicsItem, float]] = []
     cached: list[tuple[QGraphicsItem, QGraphicsItem.CacheMode]] = []
     old_theme, old_brush = scene.theme, scene.backgroundBrush()
+    old_widths = scene.edge_width_scale
     keep = None if names is None else set(names)
     try:
         scene.blockSignals(True)  # the app's inspector must not follow this round trip
@@ -96,6 +97,7 @@ def export_mode(
         scene.blockSignals(False)
         for port, _state in ports:
             port.set_state(PortState.IDLE)
+        scene.set_edge_width_scale(1.0)  # an export has its own scale; widths as at 100 %
         for item in scene.items():
             if item.cacheMode() != QGraphicsItem.CacheMode.NoCache:
                 cached.append((item, item.cacheMode()))
@@ -114,6 +116,7 @@ def export_mode(
         if scene.theme != old_theme:
             scene.set_theme(old_theme)
         scene.setBackgroundBrush(old_brush)
+        scene.set_edge_width_scale(old_widths)
         for item, opacity in faded:
             item.setOpacity(opacity)
         for item, mode in cached:

@@ -53,6 +53,7 @@ class GraphScene(QGraphicsScene):
         self._graph: Graph | None = None
         self._nodes: dict[str, NodeItem] = {}
         self._edges: dict[Edge, EdgeItem] = {}
+        self._edge_width_scale = 1.0
         self._trace: Trace | None = None
         self._analysis = Analysis()
         self._edge_labels = True
@@ -120,6 +121,7 @@ class GraphScene(QGraphicsScene):
     def _add_edge_item(self, edge: Edge) -> EdgeItem:
         item = EdgeItem(edge, self._nodes[edge.src], self._nodes[edge.dst], self.theme)
         item.set_show_label(self._edge_labels)
+        item.set_width_scale(self._edge_width_scale)
         self._edges[edge] = item
         self.addItem(item)
         return item
@@ -241,6 +243,17 @@ class GraphScene(QGraphicsScene):
             item.set_show_label(show)
 
     # ---- lookups ---------------------------------------------------------------------------
+    @property
+    def edge_width_scale(self) -> float:
+        return self._edge_width_scale
+
+    def set_edge_width_scale(self, scale: float) -> None:
+        """Widen every edge by ``scale`` (the view sets it from its zoom; exports reset it)."""
+        if scale != self._edge_width_scale:
+            self._edge_width_scale = scale
+            for item in self._edges.values():
+                item.set_width_scale(scale)
+
     def node_item(self, name: str) -> NodeItem:
         return self._nodes[name]
 

@@ -34,10 +34,16 @@ EDGE_MIN_WIDTH = 1.2
 EDGE_MAX_WIDTH = 6.5
 GRID_SPACING = 24.0
 MIN_ZOOM = 0.1
-FIT_MIN_ZOOM = 0.01
+FIT_MIN_ZOOM = 0.32  # the smallest zoom at which a card's name and number stay readable
 MAX_ZOOM = 4.0
 FIT_MAX_ZOOM = 1.5
 FIT_MARGIN = 40.0
+# Readable text: a cap height of 7 screen pixels is that of a 9.6 px (7.2 pt) font, the size of
+# the smallest labels on the card at 100 % (7.5 pt) and of small print in desktop toolkits.
+READABLE_CAP_PX = 7.0
+# Below this zoom the card's full text would be smaller than that; it shows its name and one
+# number instead, enlarged to stay readable (canvas/items/node_summary.py).
+DETAIL_ZOOM = 0.75
 
 Z_EDGE = 0.0
 Z_TEMP_EDGE = 15.0  # above the cards while dragging

@@ -71,6 +71,7 @@ class CanvasView(QGraphicsView):
             return
         if anchor is None:
             self.scale(target / self.zoom, target / self.zoom)
+            self._keep_edge_widths()
             return
         before = self.mapToScene(anchor.toPoint())
         mode = self.transformationAnchor()
@@ -80,22 +81,26 @@ class CanvasView(QGraphicsView):
         after = self.mapToScene(anchor.toPoint())
         centre = self.mapToScene(self.viewport().rect().center())
         self.centerOn(centre - (after - before))
+        self._keep_edge_widths()
 
     def set_zoom(self, zoom: float) -> None:
         zoom = min(MAX_ZOOM, max(MIN_ZOOM, zoom))
         self.scale(zoom / self.zoom, zoom / self.zoom)
+        self._keep_edge_widths()
 
     def fit_to_graph(self) -> None:
         """Show every item, with a margin, never magnified beyond FIT_MAX_ZOOM.
 
-        A huge graph may need less than MIN_ZOOM to fit; the overview is allowed down to
-        FIT_MIN_ZOOM, where cards are drawn without text.
+        Never so small that names become unreadable: below FIT_MIN_ZOOM (where a card can still
+        draw its name and number at READABLE_CAP_PX) the view stays at FIT_MIN_ZOOM and shows
+        the top-left of the graph, where its data path starts; the rest is a pan away.
         """
         scene = self.scene()
         rect = scene.itemsBoundingRect() if scene is not None else QRectF()
         if rect.isEmpty():
             self.resetTransform()
             self.centerOn(0.0, 0.0)
+            self._keep_edge_widths()
             return
         rect = rect.adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN)
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
@@ -103,7 +108,29 @@ class CanvasView(QGraphicsView):
         if not math.isclose(zoom, self.zoom):
             self.resetTransform()
             self.scale(zoom, zoom)
-        self.centerOn(rect.center())
+        view = self.viewport().rect()
+        half_w, half_h = view.width() / 2 / zoom, view.height() / 2 / zoom
+        centre = rect.center()
+        if rect.width() / 2 > half_w:
+            centre.setX(rect.left() + half_w)
+        if rect.height() / 2 > half_h:
+            centre.setY(rect.top() + half_h)
+        self.centerOn(centre)
+        self._keep_edge_widths()
+
+    def _keep_edge_widths(self) -> None:
+        """Zoomed out, edges are drawn wider in the scene so that on screen they keep the width
+        (and so the magnitude) of their gradient. The scale moves in steps of √2 (the width on
+        screen stays within ±19 %) and not at all above DETAIL_ZOOM, so that most wheel ticks
+        restyle no edge at all. Below 25 % edges thin out again, as the cards do."""
+        set_scale = getattr(self.scene(), "set_edge_width_scale", None)
+        if set_scale is None:
+            return
+        if self.zoom >= style.DETAIL_ZOOM:
+            set_scale(1.0)
+        else:
+            steps = min(round(2.0 * math.log2(1.0 / self.zoom)), 4)  # at most 4×: wide strokes
+            set_scale(2.0 ** (steps / 2.0))  # of long edges are slow to paint
 
     def expect_full_repaint(self) -> None:
         """The whole graph is about to change colour: repaint the viewport in one go, once."""

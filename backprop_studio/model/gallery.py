@@ -20,6 +20,8 @@ from typing import Any
 
 from .document_io import dumps
 from .graph import Graph
+from .layout import layered_layout
+from .layout_blocks import card_heights
 from .program import parse_program
 
 CARD = (240.0, 60.0)  # about the size of a node card, to centre the view on the cards
@@ -157,6 +159,12 @@ g += 10.0 / f
 
 
 def examples_dir() -> Path:
+    """The shipped examples: in a source checkout, the checkout's own ``resources/examples``
+    (an editable install maps ``backprop_studio.resources`` to wherever it was installed from,
+    which need not be the checkout whose code is running)."""
+    checkout = Path(__file__).resolve().parents[2] / "resources" / "examples"
+    if checkout.is_dir():
+        return checkout
     return Path(str(resources.files("backprop_studio.resources") / "examples"))
 
 
@@ -180,6 +188,8 @@ def build_graph(example: Example) -> Graph:
     graph = parse_program(example.program)
     for name, label in example.labels.items():
         graph.set_label(name, label)
+    for name, position in layered_layout(graph, heights=card_heights(graph)).items():
+        graph.set_position(name, position)
     return graph
 
 

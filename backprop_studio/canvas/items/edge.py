@@ -37,14 +37,39 @@ _Change = QGraphicsItem.GraphicsItemChange
 _NO_PEN = QPen(Qt.PenStyle.NoPen)
 
 
+LOOP_REACH = 40.0  # how far a backward edge swings out past its ports before turning
+RUN_ABOVE_CARD = 17.0  # half the free row the layout leaves between stacked cards
+
+
 def bezier(start: QPointF, end: QPointF) -> QPainterPath:
-    """A left-to-right S-curve; a backward edge loops out so it never hides behind the cards."""
-    dx = max(abs(end.x() - start.x()) * 0.5, 40.0)
-    if end.x() < start.x():
-        dx = max(dx, 80.0)
+    """A left-to-right S-curve from an output port to an input port (see :func:`curve`)."""
+    return curve(start, end)[0]
+
+
+def curve(start: QPointF, end: QPointF, run_y: float | None = None) -> tuple[QPainterPath, QPointF]:
+    """The edge's path and its midpoint (where a label goes).
+
+    Forward: one cubic S-curve. Backward (a leaf drawn above or below its op, or an edge from the
+    end of one band of the layout to the start of the next): out to the right, a U-turn into
+    the gap half-way between the two ports, a straight run left, a U-turn into the port — it
+    stays close to its ends and runs between the cards instead of sweeping across the canvas.
+    ``run_y`` is the height of that run (the edge item passes the gap above the lower card).
+    """
     path = QPainterPath(start)
-    path.cubicTo(QPointF(start.x() + dx, start.y()), QPointF(end.x() - dx, end.y()), end)
-    return path
+    if end.x() >= start.x():
+        dx = max((end.x() - start.x()) * 0.5, 40.0)
+        c1, c2 = QPointF(start.x() + dx, start.y()), QPointF(end.x() - dx, end.y())
+        path.cubicTo(c1, c2, end)
+        mid = (start + 3 * c1 + 3 * c2 + end) / 8  # the cubic at t = ½
+        return path, mid
+    y = (start.y() + end.y()) / 2 if run_y is None else run_y
+    if run_y is None and abs(end.y() - start.y()) < LOOP_REACH:  # side by side: loop below
+        y = max(start.y(), end.y()) + 2 * LOOP_REACH
+    out, back = start.x() + LOOP_REACH, end.x() - LOOP_REACH
+    path.cubicTo(QPointF(out, start.y()), QPointF(out, y), QPointF(start.x(), y))
+    path.lineTo(QPointF(end.x(), y))
+    path.cubicTo(QPointF(back, y), QPointF(back, end.y()), end)
+    return path, QPointF((start.x() + end.x()) / 2, y)
 
 
 def _part(item: QGraphicsItem) -> QGraphicsItem:
@@ -76,6 +101,7 @@ class EdgeItem(QGraphicsItem):
         self._show_label = True
         self._color = self._theme.edge
         self._width = EDGE_WIDTH
+        self._width_scale = 1.0
         self.setFlag(_Flag.ItemIsSelectable)
         self.setFlag(_Flag.ItemHasNoContents)
         self.setZValue(Z_EDGE)
@@ -129,6 +155,20 @@ class EdgeItem(QGraphicsItem):
     def label(self) -> str:
         return self._label if self._show_label else ""
 
+    def set_width_scale(self, scale: float) -> None:
+        """Draw the line ``scale`` times wider: the view zoomed out by ``1/scale`` keeps the
+        gradient's width on screen (the width itself, :attr:`width`, does not change)."""
+        if scale != self._width_scale:
+            self._width_scale = scale
+            pen = self._line.pen()  # only the pen: a zoom step restyles every edge
+            pen.setWidthF(self._width * scale)
+            self._line.setPen(pen)
+            if self._pill is not None:  # a label too small to read is only clutter
+                self._pill.setVisible(scale == 1.0 and bool(self.label))
+            if scale == 1.0:
+                self._place_label()
+            self._shape = None
+
     def set_show_label(self, show: bool) -> None:
         if show != self._show_label:
             self._show_label = show
@@ -160,12 +200,9 @@ class EdgeItem(QGraphicsItem):
         start = self.src_item.output_anchor()
         tip = self.dst_item.input_anchor(self.edge.port) - QPointF(PORT_RADIUS + 1.5, 0.0)
         base = tip - QPointF(ARROW_LENGTH, 0.0)
-        stroke = bezier(start, base)
-        c1, c2 = stroke.elementAt(1), stroke.elementAt(2)
-        self._mid = QPointF(  # the cubic at t = ½, without walking the path
-            (start.x() + 3 * c1.x + 3 * c2.x + base.x()) / 8,
-            (start.y() + 3 * c1.y + 3 * c2.y + base.y()) / 8,
-        )
+        # a backward edge runs in the free row above the lower of its two cards
+        lower_top = max(self.src_item.scenePos().y(), self.dst_item.scenePos().y())
+        stroke, self._mid = curve(start, base, lower_top - RUN_ABOVE_CARD)
         self._line.setPath(stroke)
         path = QPainterPath(stroke)
         path.lineTo(tip)
@@ -212,7 +249,7 @@ class EdgeItem(QGraphicsItem):
     # ---- the drawing parts -----------------------------------------------------------------
     def _restyle(self, place: bool = True) -> None:
         """Recolour and resize the parts after a change of gradient, theme or label."""
-        pen = style.edge_pen(self._color, self._width)
+        pen = style.edge_pen(self._color, self._width * self._width_scale)
         pen.setCapStyle(Qt.PenCapStyle.FlatCap)
         self._line.setPen(pen)
         self._arrow.setBrush(QBrush(self._color))
@@ -237,7 +274,7 @@ class EdgeItem(QGraphicsItem):
         )
 
     def _place_label(self) -> None:
-        show = bool(self.label)
+        show = bool(self.label) and self._width_scale == 1.0
         if self._pill is not None:
             self._pill.setVisible(show)
         if not show:

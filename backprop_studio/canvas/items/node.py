@@ -36,10 +36,11 @@ from ..value_text import (
     is_scalar,
     scalar_row,
     shape_of,
-    signed,
     stats_text,
 )
 from .editor import TitleEditor
+from .node_body import paint_body
+from .node_summary import Summary, key_number, paint_summary, richer_numbers, summarize
 from .port import PortItem
 
 if TYPE_CHECKING:
@@ -49,8 +50,6 @@ _Flag = QGraphicsItem.GraphicsItemFlag
 _Change = QGraphicsItem.GraphicsItemChange
 _ALIGN_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _ALIGN_CENTER = Qt.AlignmentFlag.AlignCenter
-DETAIL_ZOOM = 0.3  # below this zoom text is a blur: cards are drawn without it, much faster
-_GAP = 8.0  # space around the separator of the data | grad row
 _MARGIN = PORT_RADIUS + 3.0  # room around the card for port dots and the selection border
 
 
@@ -247,6 +246,11 @@ class NodeItem(QGraphicsItem):
         fm = style.fonts().small_metrics
         return fm.horizontalAdvance(self.badge_text()) + 14.0
 
+    @property
+    def card_height(self) -> float:
+        """The card's height in scene units (without the margin for ports and selection)."""
+        return self._height
+
     def boundingRect(self) -> QRectF:
         return QRectF(-_MARGIN, -_MARGIN, NODE_WIDTH + 2 * _MARGIN, self._height + 2 * _MARGIN)
 
@@ -284,12 +288,26 @@ class NodeItem(QGraphicsItem):
         painter.setPen(QPen(theme.border, 0.8))
         painter.drawLine(QPointF(0, HEADER_HEIGHT), QPointF(w, HEADER_HEIGHT))
         painter.restore()
-        detail = option.levelOfDetailFromTransform(painter.worldTransform()) >= DETAIL_ZOOM
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        detail = lod >= style.DETAIL_ZOOM
         if detail:
             self._paint_header(painter, theme, f)
-            self._paint_body(painter, theme, f)
+            paint_body(painter, theme, f, self._lines, self._gutter, self._grad)
+        else:  # too small for the full text: name and one number, readable on screen
+            summary = self.summary(lod)
+            paint_summary(
+                painter, summary, QRectF(0, 0, w, h), HEADER_HEIGHT, lod, theme.text, theme.muted
+            )
         self._paint_border(painter, theme, card)
         self._paint_ports(painter, theme, f, detail)
+
+    def summary(self, lod: float) -> Summary:
+        """What the card draws at ``lod`` screen pixels per scene unit, when below DETAIL_ZOOM."""
+        number = key_number(self._value, self._shape)
+        if number == self.title:  # a constant labelled with its value says it once
+            number = ""
+        richer = richer_numbers(self._value, self._grad)
+        return summarize(self.title, number, NODE_WIDTH, self._height, HEADER_HEIGHT, lod, richer)
 
     def _paint_header(self, painter: QPainter, theme: Theme, f: style.Fonts) -> None:
         badge = self.badge_text()
@@ -311,58 +329,6 @@ class NodeItem(QGraphicsItem):
             self.title, Qt.TextElideMode.ElideRight, title_rect.width()
         )
         painter.drawText(title_rect, _ALIGN_LEFT, title)
-
-    def _paint_body(self, painter: QPainter, theme: Theme, f: style.Fonts) -> None:
-        left = self._gutter
-        right = NODE_WIDTH - TEXT_MARGIN
-        grad_color = (
-            theme.muted if self._grad is None else style.grad_color(theme, signed(self._grad))
-        )
-        for i, (kind, *texts) in enumerate(self._lines):
-            top = HEADER_HEIGHT + BODY_PADDING + i * ROW_HEIGHT
-            if kind == "problem":
-                painter.setFont(f.small)
-                painter.setPen(theme.problem)
-                text = f.small_metrics.elidedText(
-                    texts[0], Qt.TextElideMode.ElideRight, right - left
-                )
-                painter.drawText(QRectF(left, top, right - left, ROW_HEIGHT), _ALIGN_LEFT, text)
-                continue
-            painter.setFont(f.body)
-            if kind == "pair":
-                data, grad = texts[0][5:], texts[1][5:]
-                segments = [
-                    ("data ", theme.muted, 0.0),
-                    (data, theme.text if data != NO_VALUE else theme.muted, _GAP),
-                    ("│", theme.border, _GAP),
-                    ("grad ", theme.muted, 0.0),
-                    (grad, grad_color, 0.0),
-                ]
-            elif kind == "stat":
-                color = theme.text if texts[0] == "data" else grad_color
-                segments = [(texts[0] + " ", theme.muted, 0.0), (texts[1], color, 0.0)]
-            else:
-                segments = [(texts[0], theme.muted, 0.0)]
-            self._draw_segments(painter, f, segments, left, top, right)
-
-    @staticmethod
-    def _draw_segments(
-        painter: QPainter,
-        f: style.Fonts,
-        segments: list[tuple[str, QColor, float]],
-        x: float,
-        top: float,
-        right: float,
-    ) -> None:
-        """Draw coloured pieces of one row left to right, eliding whatever passes ``right``."""
-        fm = f.body_metrics
-        for text, color, gap_after in segments:
-            if x >= right:
-                return
-            shown = fm.elidedText(text, Qt.TextElideMode.ElideRight, right - x)
-            painter.setPen(color)
-            painter.drawText(QRectF(x, top, right - x, ROW_HEIGHT), _ALIGN_LEFT, shown)
-            x += fm.horizontalAdvance(text) + gap_after
 
     def _paint_border(self, painter: QPainter, theme: Theme, card: QPainterPath) -> None:
         if self._problem:

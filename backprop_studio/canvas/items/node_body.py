@@ -1,0 +1,75 @@
+"""The body rows of a node card at full detail: data | grad for a scalar, stats for a tensor.
+
+Split from ``node.py`` so the card item keeps to geometry and state; this is pure drawing from
+the rows the card computed (``NodeItem._body_lines``).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QPainter
+
+from backprop_studio.model.shapes import Value
+
+from .. import style
+from ..style import BODY_PADDING, HEADER_HEIGHT, NODE_WIDTH, ROW_HEIGHT, TEXT_MARGIN, Theme
+from ..value_text import NO_VALUE, signed
+
+_ALIGN_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+_GAP = 8.0  # space around the separator of the data | grad row
+
+
+def paint_body(
+    painter: QPainter,
+    theme: Theme,
+    f: style.Fonts,
+    lines: list[tuple[str, ...]],
+    left: float,
+    grad: Value | None,
+) -> None:
+    """Draw the rows ``(kind, texts…)`` below the header, text starting at ``left``."""
+    right = NODE_WIDTH - TEXT_MARGIN
+    grad_color = theme.muted if grad is None else style.grad_color(theme, signed(grad))
+    for i, (kind, *texts) in enumerate(lines):
+        top = HEADER_HEIGHT + BODY_PADDING + i * ROW_HEIGHT
+        if kind == "problem":
+            painter.setFont(f.small)
+            painter.setPen(theme.problem)
+            text = f.small_metrics.elidedText(texts[0], Qt.TextElideMode.ElideRight, right - left)
+            painter.drawText(QRectF(left, top, right - left, ROW_HEIGHT), _ALIGN_LEFT, text)
+            continue
+        painter.setFont(f.body)
+        if kind == "pair":
+            data, g = texts[0][5:], texts[1][5:]
+            segments = [
+                ("data ", theme.muted, 0.0),
+                (data, theme.text if data != NO_VALUE else theme.muted, _GAP),
+                ("│", theme.border, _GAP),
+                ("grad ", theme.muted, 0.0),
+                (g, grad_color, 0.0),
+            ]
+        elif kind == "stat":
+            color = theme.text if texts[0] == "data" else grad_color
+            segments = [(texts[0] + " ", theme.muted, 0.0), (texts[1], color, 0.0)]
+        else:
+            segments = [(texts[0], theme.muted, 0.0)]
+        _draw_segments(painter, f, segments, left, top, right)
+
+
+def _draw_segments(
+    painter: QPainter,
+    f: style.Fonts,
+    segments: list[tuple[str, QColor, float]],
+    x: float,
+    top: float,
+    right: float,
+) -> None:
+    """Draw coloured pieces of one row left to right, eliding whatever passes ``right``."""
+    fm = f.body_metrics
+    for text, color, gap_after in segments:
+        if x >= right:
+            return
+        shown = fm.elidedText(text, Qt.TextElideMode.ElideRight, right - x)
+        painter.setPen(color)
+        painter.drawText(QRectF(x, top, right - x, ROW_HEIGHT), _ALIGN_LEFT, shown)
+        x += fm.horizontalAdvance(text) + gap_after
