@@ -29,6 +29,7 @@ from .items.editor import TitleEditor
 from .items.node import NodeItem
 from .items.port import PortItem
 from .style import Theme
+from .trace_display import edge_flows, show_numbers
 
 _LEFT = Qt.MouseButton.LeftButton
 
@@ -179,12 +180,7 @@ class GraphScene(QGraphicsScene):
         """Show a run's values, gradients and per-edge gradients (None: the graph's own values)."""
         self.display_reset.emit()
         self._trace = trace
-        flows: dict[Edge, tuple] = {}
-        if trace is not None:
-            n, n_local = len(trace.edge_grads), len(trace.local_grads)
-            for i, edge in enumerate(trace.edges[:n]):
-                local = trace.local_grads[i] if i < n_local else None
-                flows[edge] = (trace.edge_grads[i], local, trace.grads.get(edge.dst))
+        flows = edge_flows(trace)
         for edge, item in self._edges.items():
             item.set_grad(*flows.get(edge, (None, None, None)))
         for view in self.views():
@@ -202,29 +198,7 @@ class GraphScene(QGraphicsScene):
         self._refresh_timer.stop()
         graph, trace = self._graph, self._trace
         self._analysis = graph.analyse() if graph is not None else Analysis()
-        problems: dict[str, str] = {}
-        for problem in self._analysis.problems:
-            if problem.node is not None:
-                problems.setdefault(problem.node, problem.message)
-        output = graph.output if graph is not None else (trace.output if trace else None)
-        # A trace older than the graph still shows its numbers, but a leaf edited since then
-        # shows the value the user just typed.
-        stale = trace is not None and graph is not None and 0 <= trace.revision != graph.revision
-        for name, item in self._nodes.items():
-            node = graph.node(name) if graph is not None else None
-            leaf_value = node.value if node is not None and node.is_leaf else None
-            if trace is not None and name in trace.values:
-                value = leaf_value if stale and node is not None and node.is_leaf else None
-                if value is None:
-                    value = trace.values[name]
-                item.set_data(value, trace.grads.get(name), trace.shapes.get(name))
-            else:
-                item.set_data(leaf_value, None, self._analysis.shapes.get(name))
-            message = problems.get(name)
-            if message is None and trace is not None:
-                message = trace.problem_of(name)
-            item.set_problem(message)
-            item.set_output(name == output)
+        show_numbers(self._nodes, graph, trace, self._analysis)
 
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme
@@ -389,14 +363,25 @@ class GraphScene(QGraphicsScene):
 
     def helpEvent(self, event: QGraphicsSceneHelpEvent) -> None:
         """Tooltips are built when asked for, not on every value change."""
-        for item in self.items(event.scenePos()):
-            if isinstance(item, (NodeItem, EdgeItem)):
-                QToolTip.showText(event.screenPos(), item.tooltip_text())
-                event.accept()
-                return
-            if isinstance(item, PortItem):
-                break
+        item = self.hovered_item(event.scenePos())
+        if item is not None:
+            QToolTip.showText(event.screenPos(), item.tooltip_text())
+            event.accept()
+            return
         super().helpEvent(event)
+
+    def hovered_item(self, pos: QPointF) -> NodeItem | EdgeItem | None:
+        """The node under ``pos``, else the edge whose curve is nearest it (not merely the
+        topmost of the edges that cross there); None over a port or empty canvas."""
+        edges = []
+        for item in self.items(pos):
+            if isinstance(item, PortItem):
+                return None
+            if isinstance(item, NodeItem):
+                return item if not edges else min(edges, key=lambda e: e.distance_to(pos))
+            if isinstance(item, EdgeItem):
+                edges.append(item)
+        return min(edges, key=lambda e: e.distance_to(pos)) if edges else None
 
     def dragEnterEvent(self, event: QGraphicsSceneDragDropEvent) -> None:
         self._accept_op_drag(event)

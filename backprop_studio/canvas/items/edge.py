@@ -226,6 +226,16 @@ class EdgeItem(QGraphicsItem):
     def boundingRect(self) -> QRectF:
         return self._bounds
 
+    def distance_to(self, scene_pos: QPointF, samples: int = 64) -> float:
+        """How far ``scene_pos`` is from the curve: where two edges cross, both shapes hold the
+        mouse, and the nearer curve is the one the user points at."""
+        local = self.mapFromScene(scene_pos)
+        best = math.inf
+        for i in range(samples + 1):
+            point = self._path.pointAtPercent(i / samples)
+            best = min(best, math.hypot(point.x() - local.x(), point.y() - local.y()))
+        return best
+
     def shape(self) -> QPainterPath:
         if self._shape is None:
             stroker = QPainterPathStroker()
