@@ -58,6 +58,10 @@ class Inspector(QWidget):
         self.label_edit = QLineEdit()
         self.label_edit.setPlaceholderText("shown instead of the name, e.g. ŷ")
         self.kind = QComboBox()
+        self.kind.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.kind.setMinimumContentsLength(8)  # a narrow dock keeps the arrow in sight
         for op, text in KINDS:
             self.kind.addItem(text, op)
         self.value_edit = QLineEdit()

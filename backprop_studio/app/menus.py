@@ -52,7 +52,10 @@ def build_menus(window) -> dict[str, QAction]:
     undo = window.undo_group.createUndoAction(window, "&Undo")
     undo.setShortcut(QKeySequence(Std.Undo))
     redo = window.undo_group.createRedoAction(window, "&Redo")
-    redo.setShortcut(QKeySequence(Std.Redo))
+    keys = QKeySequence.keyBindings(Std.Redo)  # Ctrl+Shift+Z and Ctrl+Y, wherever they apply
+    if QKeySequence("Ctrl+Y") not in keys:
+        keys.append(QKeySequence("Ctrl+Y"))
+    redo.setShortcuts(keys)
     m.addAction(undo)
     m.addAction(redo)
     acts["undo"], acts["redo"] = undo, redo

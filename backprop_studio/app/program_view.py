@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from ..model.graph import Graph
 from ..model.program import ProgramError, incomplete_nodes, parse_program, to_program
 from ..model.program_writer import keep_exact_values
-from .docks import ElidedLabel
+from .docks import MessageLabel
 
 DIGITS = 6  # significant digits a reader needs; the document keeps every digit
 
@@ -38,7 +38,7 @@ class ProgramView(QWidget):
         self.editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.editor.setPlaceholderText("x = data(1.0)\nw = 1.0\nloss = (w * x - 2) ** 2")
         self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.message = ElidedLabel(parent=self)  # a long error never resizes the dock
+        self.message = MessageLabel(2, self)  # a long error never resizes the dock
         self.apply_button = QPushButton("Apply", self)
         self.apply_button.setToolTip("Rebuild the graph from this text (Ctrl+Return)")
         self.revert_button = QPushButton("Revert", self)
@@ -97,12 +97,7 @@ class ProgramView(QWidget):
                 keep_exact_values(self._graph, graph, DIGITS)
         except ProgramError as exc:
             self._say(str(exc), error=True)
-            self._highlight(exc.line)
-            if exc.line:
-                cursor = QTextCursor(self.editor.document().findBlockByLineNumber(exc.line - 1))
-                if exc.column:
-                    cursor.movePosition(QTextCursor.MoveOperation.Right, n=max(exc.column - 1, 0))
-                self.editor.setTextCursor(cursor)
+            self._highlight(exc.line)  # the line is marked; the cursor stays where the user types
             return
         self._edited = False
         self._update_buttons()

@@ -10,6 +10,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QToolButton, QWidget
 
+from .docks import ElidedLabel
+
 OLD_STYLE = "color: #b35c00; font-weight: bold"
 
 
@@ -22,8 +24,8 @@ class Timeline(QWidget):
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, 0)
         self.slider.setToolTip("drag back to see any iteration's values and gradients")
-        self.label = QLabel()
-        self.label.setMinimumWidth(210)
+        self.label = ElidedLabel()  # "showing iteration 452 of 502" never widens the row
+        self.label.setFixedWidth(230)
         self.latest_button = QToolButton()
         self.latest_button.setText("Latest")
         self.latest_button.setToolTip("back to the newest iteration (follow training)")

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QImage, QPixmap
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QLabel, QTableWidget, QTableWidgetItem, QWidget
 
 from ..model.shapes import Value
@@ -113,9 +113,34 @@ class HeatMap(QLabel):
             "orange positive, blue negative, white zero (scaled to the largest |value|)"
         )
 
+        self._pixmap: QPixmap | None = None
+        self.setMinimumSize(40, 24)  # a narrow dock shrinks the map instead of growing itself
+
     def show_value(self, value: Value | None) -> bool:
-        pixmap = heat_map(value)
-        self.setVisible(pixmap is not None)
-        if pixmap is not None:
-            self.setPixmap(pixmap)
-        return pixmap is not None
+        self._pixmap = heat_map(value)
+        self.setVisible(self._pixmap is not None)
+        self._fit()
+        return self._pixmap is not None
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(40, 24)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return self._pixmap.size() if self._pixmap is not None else QSize(40, 24)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        """The map at its own size, or smaller (same aspect) when the room is narrower."""
+        if self._pixmap is None:
+            return
+        pixmap = self._pixmap
+        if pixmap.width() > self.width() or pixmap.height() > self.height():
+            pixmap = pixmap.scaled(
+                self.size(),
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.FastTransformation,
+            )
+        self.setPixmap(pixmap)

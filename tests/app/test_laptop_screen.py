@@ -137,6 +137,8 @@ def test_a_laptop_screen_shows_every_primary_control(qtbot, width, height):
             window.scene.select_names([name])
             qtbot.wait(20)
             assert [window.size(), *(d.size() for d in docks)] == sizes, name
+            # and the inspector fits its dock: no field runs past the edge
+            assert window.inspector.minimumSizeHint().width() <= window.inspector_dock.width()
         # nor does a long message in the status bar, the program dock or the training panel
         window.status_value.setText("⚠ " + "a very long problem description " * 10)
         window.program.message.setText("line 1: " + "something went wrong " * 10)

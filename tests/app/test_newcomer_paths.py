@@ -59,3 +59,24 @@ def test_open_asks_about_unsaved_work_only_after_a_file_is_chosen(
     )
     window.files.open_dialog()
     assert [kind for kind, _title, _text in dialogs.shown] == ["question"]
+
+
+def test_redo_answers_both_usual_shortcuts(window):
+    redo = window.actions_by_name["redo"]
+    keys = {k.toString() for k in redo.shortcuts()}
+    assert {"Ctrl+Y", "Ctrl+Shift+Z"} <= keys
+
+
+def test_a_failed_apply_keeps_the_cursor_where_the_user_types(qtbot, window):
+    window.files.open_example(example_path("seed"))
+    editor = window.program.editor
+    editor.setPlainText("w = 3.0\nloss = (w - 1")
+    cursor = editor.textCursor()
+    cursor.movePosition(cursor.MoveOperation.End)
+    editor.setTextCursor(cursor)
+    end = editor.textCursor().position()
+    qtbot.mouseClick(window.program.apply_button, Qt.MouseButton.LeftButton)
+    assert "never closed" in window.program.message.text()
+    assert editor.textCursor().position() == end
+    qtbot.keyClicks(editor, ")**2")
+    assert editor.toPlainText().endswith("loss = (w - 1)**2")
