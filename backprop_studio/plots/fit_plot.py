@@ -67,12 +67,14 @@ class FitPlot(QWidget):
     ) -> None:
         """``probability[i, j]`` of class 1 at row ``i`` (y) and column ``j`` (x) of the grid."""
         x_min, x_max, y_min, y_max = bounds
+        self.plot.setAspectLocked(True)  # the data's own shape: moons stay moons in a low dock
         self.curve.setData([], [])
         self.image.setImage(probability.T, autoLevels=False)  # ImageItem wants (x, y)
         self.image.setRect(x_min, y_min, x_max - x_min, y_max - y_min)
         self.image.setVisible(True)
 
     def show_curve(self, xs: np.ndarray, ys: np.ndarray) -> None:
+        self.plot.setAspectLocked(False)  # a fitted curve uses the whole plot
         self.image.setVisible(False)
         self.curve.setData(xs, ys)
 

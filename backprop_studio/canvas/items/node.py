@@ -229,8 +229,10 @@ class NodeItem(QGraphicsItem):
         """Rows as (kind, texts…): ("pair", data, grad), ("stat", word, text), ("text", t)…"""
         value, grad = self._value, self._grad
         lines: list[tuple[str, ...]] = []
-        if value is None and self._shape:
-            lines.append(("text", f"shape {format_shape(self._shape)}"))
+        if value is None and self._shape:  # not computed yet (or hidden by the animation):
+            lines.append(("text", f"shape {format_shape(self._shape)}"))  # the same rows as
+            lines.append(("stat", "data", NO_VALUE))  # a computed tensor, so that the card
+            lines.append(("stat", "grad", NO_VALUE))  # keeps its size when its numbers come
         elif value is None or is_scalar(value):
             data, g = scalar_row(value, grad)
             lines.append(("pair", f"data {data}", f"grad {g}"))

@@ -1,4 +1,5 @@
-"""Hovering names what is under the mouse: where two edges cross, the one whose curve is nearer."""
+"""Hovering names what is under the mouse (where two edges cross, the nearer curve), and cards
+hold their size while the animation hides their numbers."""
 
 from __future__ import annotations
 
@@ -47,3 +48,14 @@ def test_where_edges_cross_the_nearer_curve_is_named(qapp):
     node = scene.node_item("up")
     assert isinstance(scene.hovered_item(node.mapToScene(node.title_rect().center())), NodeItem)
     assert isinstance(scene.hovered_item(crossing), EdgeItem)
+
+
+def test_a_tensor_card_keeps_its_size_while_its_numbers_are_hidden(qapp):
+    """The forward animation hides values not reached yet: the card must not shrink meanwhile."""
+    scene, _first, _second = _crossing()
+    item = scene.node_item("down")
+    value = [[0.5, -0.25], [1.0, 2.0]]
+    item.set_data(value, [[1.0, 1.0], [0.0, 0.0]], (2, 2))
+    computed = item.card_height
+    item.set_data(None, None, (2, 2))
+    assert item.card_height == computed
