@@ -16,9 +16,10 @@ from typing import Any
 from . import limits, recipes, shapes
 from .attrs import AttrError, normalise_attrs
 from .graph import Edge, Graph, GraphError, Node, check_name
+from .numbers import first_non_finite
 from .ops import LEAF_OPS, OPS, op_spec
 from .recipes import MAX_ROWS
-from .shapes import ShapeError, Value
+from .shapes import ShapeError
 
 FORMAT = "backprop-studio"
 VERSION = 1
@@ -143,24 +144,13 @@ def check_value(value: object, path: str) -> tuple[int, ...]:
         shape = shapes.shape_of(value)
     except ShapeError as exc:
         raise DocumentError(str(exc), path) from None
-    bad = _first_non_finite(value, shape)
+    bad = first_non_finite(value, shape)
     if bad is not None:
         index = "".join(f"[{i}]" for i in bad[0])
         raise DocumentError(
             f"must be finite, not {bad[1]!r:.30} (NaN and infinity cannot be stored)", path + index
         )
     return shape
-
-
-def _first_non_finite(value: Value, shape: tuple[int, ...]) -> tuple[list[int], object] | None:
-    """Index and item of the first element that is not a finite float (depth ≤ shapes.MAX_DIMS)."""
-    if not shape:
-        return None if finite(value) is not None else ([], value)  # type: ignore[arg-type]
-    for i, item in enumerate(value):  # type: ignore[arg-type]
-        found = _first_non_finite(item, shape[1:])
-        if found is not None:
-            return [i, *found[0]], found[1]
-    return None
 
 
 def check_plain(value: object, path: str) -> None:

@@ -8,7 +8,6 @@ the CLI and the document use, and a rename is an explicit, undoable operation.
 from __future__ import annotations
 
 import keyword
-import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -21,6 +20,7 @@ from .analysis import Problem as Problem
 from .analysis import analyse
 from .attrs import AttrError, Attrs, normalise_attrs
 from .cycles import ALREADY, CYCLE, first_edge_problem
+from .numbers import first_non_finite, special_name
 from .ops import LEAF_OPS, OPS, OpSpec, op_spec
 from .shapes import Shape, ShapeError, Value
 from .signal import Signal
@@ -532,9 +532,10 @@ def _checked_value(name: str, value: Value) -> Value:
         shape = shapes.shape_of(value)
     except ShapeError as exc:
         raise GraphError(f"'{name}': {exc}", name) from None
-    bad = _first_non_finite(value, len(shape))
+    bad = first_non_finite(value, shape)
     if bad is not None:
-        raise GraphError(f"'{name}': a value must be finite, not {bad}", name)
+        kind = special_name(float(bad[1])) if isinstance(bad[1], float) else "a number too large"
+        raise GraphError(f"'{name}': a value must be finite, not {kind}", name)
     if isinstance(value, int):
         return float(value)
     return shapes.copy_value(value)
@@ -544,14 +545,3 @@ def _suffixed(base: str, k: int) -> str:
     """``base_k``, the base shortened so that the name keeps within the length limit."""
     suffix = f"_{k}"
     return base[: MAX_NAME_LENGTH - len(suffix)] + suffix
-
-
-def _first_non_finite(value: Value, depth: int) -> str | None:
-    """The first NaN or infinity in a nested list of ``depth`` levels, named as printed."""
-    rows: list = [value]
-    for _ in range(depth):
-        rows = [item for row in rows for item in row]
-    for item in rows:
-        if not math.isfinite(item):
-            return "nan" if math.isnan(item) else ("inf" if item > 0 else "-inf")
-    return None

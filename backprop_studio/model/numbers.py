@@ -26,3 +26,23 @@ def special_names(values: Iterable[float]) -> list[str]:
     """The kinds of non-finite numbers among ``values``, in the order nan, -inf, inf."""
     found = {special_name(float(x)) for x in values}
     return [name for name in (NAN, NEG_INF, INF) if name in found]
+
+
+def first_non_finite(value: object, shape: tuple[int, ...]) -> tuple[list[int], object] | None:
+    """Index and item of the first number in a nested list of ``shape`` that is not a finite
+    float (an int too large for one counts), or None; one pass, no call per number."""
+    flat: list = [value]
+    for _ in shape:
+        flat = [item for row in flat for item in row]
+    for k, item in enumerate(flat):
+        try:
+            ok = math.isfinite(float(item))  # type: ignore[arg-type]
+        except OverflowError:
+            ok = False
+        if not ok:
+            index = []
+            for n in reversed(shape):
+                k, i = divmod(k, n)
+                index.append(i)
+            return index[::-1], item
+    return None
