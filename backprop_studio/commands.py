@@ -283,19 +283,19 @@ class ReplaceGraph(Command):
         self.new = new.copy()
 
     def apply(self) -> None:
-        _swap_contents(self.graph, self.new)
+        _swap_contents(self.graph, self.new, self.old)
 
     def revert(self) -> None:
-        _swap_contents(self.graph, self.old)
+        _swap_contents(self.graph, self.old, self.new)
 
 
-def _swap_contents(graph: Graph, source: Graph) -> None:
-    """``graph`` takes ``source``'s contents, or keeps its own if that fails part-way."""
-    before = graph.copy()
+def _swap_contents(graph: Graph, source: Graph, current: Graph) -> None:
+    """``graph`` (holding ``current``'s contents) takes ``source``'s, or gets ``current``'s
+    back if that fails part-way."""
     try:
         _load_contents(graph, source)
     except BaseException:
-        _load_contents(graph, before)
+        _load_contents(graph, current)
         raise
 
 
