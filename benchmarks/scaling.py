@@ -153,21 +153,16 @@ def main() -> None:
 
     evaluate(parse_program("w = 1.0\ny = w * w"))  # torch's first backward imports more of torch
     print("seconds per stage; build = load_document's parse and checks, or parse_program")
-    for order in ("file order", "reversed", "shuffled"):
+    documents = [
+        ("chain", chain_document, order) for order in ("file order", "reversed", "shuffled")
+    ]
+    documents += [("random DAG", dag_document, order) for order in ("file order", "reversed")]
+    for kind, make, order in documents:
         key = order.split()[0]
         run_case(
-            f"chain document, edges in {order}",
+            f"{kind} document, edges in {order}",
             nodes,
-            lambda n, key=key: chain_document(n, key),
-            document,
-            args.budget,
-        )
-    for order in ("file order", "reversed"):
-        key = order.split()[0]
-        run_case(
-            f"random DAG document, edges in {order}",
-            nodes,
-            lambda n, key=key: dag_document(n, key),
+            lambda n, make=make, key=key: make(n, key),
             document,
             args.budget,
         )
