@@ -28,10 +28,16 @@ class ElidedLabel(QLabel):
     """One line of text that takes the width it is given, ending in … (full text as tooltip)
     when it is longer, so a changing message never resizes what holds it."""
 
-    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+    def __init__(
+        self, text: str = "", parent: QWidget | None = None, width: int | None = None
+    ) -> None:
         super().__init__(parent)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self.setMinimumWidth(20)
+        if width is None:  # takes whatever width the layout gives
+            self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+            self.setMinimumWidth(20)
+        else:  # always ``width`` wide (an Ignored policy would let a layout squeeze it)
+            self.setFixedWidth(width)
+            self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.setTextFormat(Qt.TextFormat.PlainText)  # elided text must never cut a tag in two
         self._full = ""
         self.setText(text)

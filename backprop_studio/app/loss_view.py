@@ -20,8 +20,7 @@ class LossView(QWidget):
         self.timeline = Timeline()
         self.log_scale = QCheckBox("log scale")
         self.log_scale.setToolTip("a logarithmic loss axis")
-        self.readout = ElidedLabel()  # the hover readout changes length: it never resizes
-        self.readout.setFixedWidth(230)
+        self.readout = ElidedLabel(width=230)  # the hover readout changes length: never resizes
         plots = QSplitter(Qt.Orientation.Horizontal)
         plots.addWidget(self.loss_plot)
         plots.addWidget(self.param_plot)

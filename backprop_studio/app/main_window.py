@@ -19,7 +19,7 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtGui import QCloseEvent, QCursor, QGuiApplication, QKeyEvent, QUndoGroup
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QSizePolicy, QUndoView, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QUndoView, QWidget
 
 from .. import commands
 from ..canvas import style
@@ -101,9 +101,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks(
             [self.inspector_dock, self.program_dock], [330, 300], Qt.Orientation.Vertical
         )
-        self.status_value = ElidedLabel()  # a long message never widens the window
-        self.status_value.setFixedWidth(320)
-        self.status_value.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.status_value = ElidedLabel(width=320)  # a long message never widens the window
         self.statusBar().addPermanentWidget(self.status_value)
         self.status_line = StatusLine(self.statusBar())
         self.say = self.status_line.say

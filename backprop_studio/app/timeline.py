@@ -24,8 +24,7 @@ class Timeline(QWidget):
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, 0)
         self.slider.setToolTip("drag back to see any iteration's values and gradients")
-        self.label = ElidedLabel()  # "showing iteration 452 of 502" never widens the row
-        self.label.setFixedWidth(230)
+        self.label = ElidedLabel(width=230)  # "showing iteration 452 of 502" never widens the row
         self.latest_button = QToolButton()
         self.latest_button.setText("Latest")
         self.latest_button.setToolTip("back to the newest iteration (follow training)")

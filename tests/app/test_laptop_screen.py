@@ -105,6 +105,8 @@ def _primary_controls(window) -> dict:
 
 def _assert_on_screen(window, width: int, height: int) -> None:
     assert window.width() <= width and window.height() <= height
+    for label in (window.training.timeline.label, window.status_value):
+        assert label.width() >= 200  # fixed-width messages are never squeezed to a stub
     screen = window.rect()
     for name, widget in _primary_controls(window).items():
         assert widget.isVisible(), f"{name} is hidden"
