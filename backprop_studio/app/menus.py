@@ -9,10 +9,11 @@ from PySide6.QtWidgets import QMenu, QMessageBox
 
 from .. import __version__
 from .export_actions import export_menu
-from .files import example_files
+from .files import example_files, settings
 from .getting_started import show_getting_started
 
 Std = QKeySequence.StandardKey
+MINIMAP_KEY = "view/minimap"
 
 
 def _action(window, menu: QMenu, text: str, slot, shortcut=None, tip: str = "") -> QAction:
@@ -87,6 +88,7 @@ def build_menus(window) -> dict[str, QAction]:
     labels.toggled.connect(window.scene.set_edge_labels)
     m.addAction(labels)
     acts["edge_labels"] = labels
+    acts["minimap"] = _minimap_action(window, m)
     m.addSeparator()
     for dock in (window.palette_dock, window.inspector_dock, window.program_dock):
         m.addAction(dock.toggleViewAction())
@@ -195,3 +197,15 @@ def _about(window) -> None:
         f"<b>Backprop Studio {__version__}</b><p>Build an expression graph, run real PyTorch "
         "autograd on it, and watch the gradients flow backward along the edges.</p>",
     )
+
+
+def _minimap_action(window, menu: QMenu) -> QAction:
+    """View ▸ Minimap, remembered across launches (on by default)."""
+    shown = settings().value(MINIMAP_KEY, True) not in (False, "false")
+    action = QAction("&Minimap", window, checkable=True, checked=shown)
+    action.setToolTip("The whole graph in a corner when it is larger than the view")
+    window.view.minimap.set_enabled(shown)
+    action.toggled.connect(window.view.minimap.set_enabled)
+    action.toggled.connect(lambda on: settings().setValue(MINIMAP_KEY, on))
+    menu.addAction(action)
+    return action

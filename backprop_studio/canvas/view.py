@@ -17,11 +17,13 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPen,
     QPolygonF,
+    QResizeEvent,
     QWheelEvent,
 )
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QWidget
 
 from . import style
+from .minimap import Minimap
 from .style import FIT_MARGIN, FIT_MAX_ZOOM, FIT_MIN_ZOOM, GRID_SPACING, MAX_ZOOM, MIN_ZOOM
 
 _WORLD = 1e6  # the view's scene rect: big enough that panning never hits a wall
@@ -33,6 +35,7 @@ class CanvasView(QGraphicsView):
 
     def __init__(self, scene: QGraphicsScene | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.minimap = Minimap(self)  # first: Qt calls the overrides below from here on
         if scene is not None:
             self.setScene(scene)
         self.setSceneRect(QRectF(-_WORLD, -_WORLD, 2 * _WORLD, 2 * _WORLD))
@@ -56,6 +59,10 @@ class CanvasView(QGraphicsView):
         self._full_repaint_once = False
         self.centerOn(0.0, 0.0)
 
+    def setScene(self, scene: QGraphicsScene | None) -> None:  # noqa: N802 (Qt's name)
+        super().setScene(scene)
+        self.minimap.scene_set()
+
     # ---- zoom and fit --------------------------------------------------------------------
     @property
     def zoom(self) -> float:
@@ -71,7 +78,7 @@ class CanvasView(QGraphicsView):
             return
         if anchor is None:
             self.scale(target / self.zoom, target / self.zoom)
-            self._keep_edge_widths()
+            self._transformed()
             return
         before = self.mapToScene(anchor.toPoint())
         mode = self.transformationAnchor()
@@ -81,12 +88,12 @@ class CanvasView(QGraphicsView):
         after = self.mapToScene(anchor.toPoint())
         centre = self.mapToScene(self.viewport().rect().center())
         self.centerOn(centre - (after - before))
-        self._keep_edge_widths()
+        self._transformed()
 
     def set_zoom(self, zoom: float) -> None:
         zoom = min(MAX_ZOOM, max(MIN_ZOOM, zoom))
         self.scale(zoom / self.zoom, zoom / self.zoom)
-        self._keep_edge_widths()
+        self._transformed()
 
     def fit_to_graph(self) -> None:
         """Show every item, with a margin, never magnified beyond FIT_MAX_ZOOM.
@@ -100,7 +107,7 @@ class CanvasView(QGraphicsView):
         if rect.isEmpty():
             self.resetTransform()
             self.centerOn(0.0, 0.0)
-            self._keep_edge_widths()
+            self._transformed()
             return
         rect = rect.adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN)
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
@@ -116,7 +123,20 @@ class CanvasView(QGraphicsView):
         if rect.height() / 2 > half_h:
             centre.setY(rect.top() + half_h)
         self.centerOn(centre)
+        self._transformed()
+
+    def _transformed(self) -> None:
+        """After every zoom or fit: edges keep their on-screen width, the minimap follows."""
         self._keep_edge_widths()
+        self.minimap.view_changed()
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:  # noqa: N802 (Qt's name)
+        super().scrollContentsBy(dx, dy)
+        self.minimap.view_changed()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self.minimap.view_changed()
 
     def _keep_edge_widths(self) -> None:
         """Zoomed out, edges are drawn wider in the scene so that on screen they keep the width
