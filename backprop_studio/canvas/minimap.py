@@ -4,10 +4,9 @@ A network larger than the window is otherwise a place you can get lost in: the m
 where the cards are and where you are, and a click or drag in it moves the view there (as in
 ComfyUI and most diagram editors). It only appears when some card lies outside the view.
 
-The picture of the cards is cached and rebuilt at most a few times a second after the scene
-changes (a training run or the backward animation changes the scene every frame; the minimap
-only needs positions and kinds, which change when the user edits). Painting it is one pixmap and
-one rectangle, so it costs nothing next to the canvas.
+The picture of the cards is cached and rebuilt at most five times a second after the scene's
+cards are added, removed, moved or resized (not when they are only recoloured, as on every
+frame of the backward animation). Painting it is one pixmap and one rectangle.
 """
 
 from __future__ import annotations
@@ -20,6 +19,7 @@ from . import style
 
 MAX_SIZE = QSize(220, 140)  # at most this big, in viewport pixels, in the bottom-right corner
 MARGIN = 10  # from the viewport's edges
+PAD = 40.0  # scene units around the cards
 REBUILD_DELAY_MS = 200  # scene changes arrive every frame while animating; rebuild after a pause
 
 
@@ -60,11 +60,13 @@ class Minimap(QWidget):
         scene = self._view.scene()
         if scene is self._scene:
             return
-        if self._scene is not None:
-            self._scene.changed.disconnect(self._scene_changed)
+        signal = getattr(self._scene, "cards_changed", None)
+        if signal is not None:
+            signal.disconnect(self._scene_changed)
         self._scene = scene
-        if scene is not None:
-            scene.changed.connect(self._scene_changed)
+        signal = getattr(scene, "cards_changed", None)
+        if signal is not None:  # a GraphScene: not on every repaint, only when cards move
+            signal.connect(self._scene_changed)
         self._rebuild()
 
     def view_changed(self) -> None:
@@ -74,49 +76,60 @@ class Minimap(QWidget):
             return
         self._place()
 
-    def _scene_changed(self, _regions: object = None) -> None:
+    def _scene_changed(self) -> None:
         self._stale = True
         if not self._rebuild_timer.isActive():
             self._rebuild_timer.start()
 
     # ---- the picture ------------------------------------------------------------------------
-    def _cards(self) -> list[tuple[QRectF, QColor]]:
+    def _cards(self) -> list[tuple[float, float, float, QColor]]:
+        """(x, y, height, colour) of each shown card: from its position and height, which is
+        several times cheaper than asking each item for its bounding rect (5,000 cards: 27 ms)."""
         scene = self._scene
         items = getattr(scene, "node_items", None)
         if items is None:
             return []
         theme = getattr(scene, "theme", None) or style.current_theme()
-        return [
-            (item.sceneBoundingRect(), theme.badge_for(item.op))
-            for item in items().values()
-            if item.isVisible()
-        ]
+        cards = []
+        for item in items().values():
+            if item.isVisible():
+                pos = item.scenePos()
+                cards.append((pos.x(), pos.y(), item.card_height, theme.badge_for(item.op)))
+        return cards
 
     def _rebuild(self) -> None:
         self._stale = False
         cards = self._cards()
-        rect = QRectF()
-        for card, _ in cards:
-            rect = rect.united(card)
-        self._graph_rect = rect.adjusted(-40, -40, 40, 40) if not rect.isEmpty() else QRectF()
+        self._graph_rect = QRectF()
         self._picture = None
-        if not self._graph_rect.isEmpty():
-            size = self._size_for(self._graph_rect)
-            picture = QPixmap(size * self.devicePixelRatioF())
-            picture.setDevicePixelRatio(self.devicePixelRatioF())
-            picture.fill(Qt.GlobalColor.transparent)
-            painter = QPainter(picture)
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-            scale = size.width() / self._graph_rect.width()
-            painter.scale(scale, scale)
-            painter.translate(-self._graph_rect.topLeft())
-            painter.setPen(Qt.PenStyle.NoPen)
-            for card, colour in cards:
-                painter.setBrush(colour)
-                painter.drawRect(card)
-            painter.end()
-            self._picture = picture
+        if cards:
+            left = min(c[0] for c in cards)
+            top = min(c[1] for c in cards)
+            right = max(c[0] for c in cards) + style.NODE_WIDTH
+            bottom = max(c[1] + c[2] for c in cards)
+            self._graph_rect = QRectF(left, top, right - left, bottom - top).adjusted(
+                -PAD, -PAD, PAD, PAD
+            )
+            self._picture = self._draw(cards)
         self._place()
+
+    def _draw(self, cards: list[tuple[float, float, float, QColor]]) -> QPixmap:
+        size = self._size_for(self._graph_rect)
+        ratio = self.devicePixelRatioF()
+        picture = QPixmap(size * ratio)
+        picture.setDevicePixelRatio(ratio)
+        picture.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(picture)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        scale = size.width() / self._graph_rect.width()
+        painter.scale(scale, scale)
+        painter.translate(-self._graph_rect.topLeft())
+        painter.setPen(Qt.PenStyle.NoPen)
+        width = style.NODE_WIDTH
+        for x, y, height, colour in cards:
+            painter.fillRect(QRectF(x, y, width, height), colour)
+        painter.end()
+        return picture
 
     @staticmethod
     def _size_for(rect: QRectF) -> QSize:
@@ -134,7 +147,7 @@ class Minimap(QWidget):
         if not self._enabled or self._graph_rect.isEmpty():
             return False
         shown = self.visible_scene_rect()
-        return not shown.contains(self._graph_rect.adjusted(40, 40, -40, -40))
+        return not shown.contains(self._graph_rect.adjusted(PAD, PAD, -PAD, -PAD))
 
     def _place(self) -> None:
         if not self.needed() or self._picture is None:

@@ -46,6 +46,7 @@ class GraphScene(QGraphicsScene):
     rename_requested = Signal(str, str)  # old, new
     status_message = Signal(str)  # why a gesture was refused
     display_reset = Signal()  # items are about to be refilled (new graph or trace): drop overlays
+    cards_changed = Signal()  # cards were added, removed, moved or resized (not only recoloured)
 
     def __init__(self, parent: object | None = None, theme: Theme | None = None) -> None:
         super().__init__(parent)
@@ -89,6 +90,7 @@ class GraphScene(QGraphicsScene):
         self._trace = None
         self._graph = graph
         if graph is None:
+            self.cards_changed.emit()
             return
         for node in graph:
             self._add_node_item(node)
@@ -199,6 +201,7 @@ class GraphScene(QGraphicsScene):
         graph, trace = self._graph, self._trace
         self._analysis = graph.analyse() if graph is not None else Analysis()
         show_numbers(self._nodes, graph, trace, self._analysis)
+        self.cards_changed.emit()
 
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme

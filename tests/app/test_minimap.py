@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 from backprop_studio.app.files import settings
 from backprop_studio.app.menus import MINIMAP_KEY
+from backprop_studio.commands import MoveNodes
 from backprop_studio.model.gallery import example_path
 from tests.app.conftest import settle
 
@@ -64,9 +65,12 @@ def test_the_minimap_draws_each_card_where_it_is(qtbot, window):
     for node in list(window.graph)[:5]:
         item = window.scene.node_item(node.name)
         assert pixel_at_card(minimap, item) != background, node.name
-    item = window.scene.node_item(next(iter(window.graph)).name)
+    node = next(iter(window.graph))
+    item = window.scene.node_item(node.name)
     before = minimap.grab().toImage()
-    item.setPos(item.pos() + QPointF(0, -item.sceneBoundingRect().height() * 6))  # an edit
+    x, y = node.position
+    moved = (x, y - item.sceneBoundingRect().height() * 6)
+    assert window.push(MoveNodes(window.graph, {node.name: ((x, y), moved)}))  # an edit
     drawn(qtbot, minimap)
     assert minimap.grab().toImage() != before
     assert pixel_at_card(minimap, item) != background  # drawn where it is now
