@@ -12,8 +12,8 @@ from types import TracebackType
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from .. import __version__
 from ..log_file import configure_logging, where_details_are
+from ..version import __version__
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ from functools import partial
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox
 
-from .. import __version__
+from ..version import __version__
 from .export_actions import export_menu
 from .files import example_files, settings
 from .getting_started import show_getting_started

@@ -28,10 +28,10 @@ from PySide6.QtGui import (
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsItem
 
-from backprop_studio import __version__
 from backprop_studio.model import document_io, embedded
 from backprop_studio.model.builders import subgraph
 from backprop_studio.model.graph import Graph
+from backprop_studio.version import __version__
 
 from .items.edge import EdgeItem
 from .items.editor import TitleEditor

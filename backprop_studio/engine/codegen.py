@@ -17,9 +17,9 @@ from typing import Any
 
 import torch
 
-from .. import __version__
 from ..model.graph import Graph, Node
 from ..model.shapes import Shape, Value
+from ..version import __version__
 from .compile import TORCH_OPS, Plan, compile_graph
 
 # Names the script itself uses; a node with one of these names gets a suffix in the code.
