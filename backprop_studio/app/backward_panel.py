@@ -101,9 +101,6 @@ class BackwardPanel(QObject):
         self.flow = GradientFlow(window.scene, self)
         self._edited = False
         self._last_numbers: tuple | None = None
-        style = window.style()
-        self._play_icon = style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay)
-        self._pause_icon = style.standardIcon(QStyle.StandardPixmap.SP_MediaPause)
         self.actions = self._make_actions()
         self.speed = QSlider(Qt.Orientation.Horizontal)
         self.speed.setRange(0, 6 * SPEED_STEPS)

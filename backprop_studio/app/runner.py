@@ -8,7 +8,6 @@ start-up, so the window appears before the ~1 s import finishes.
 from __future__ import annotations
 
 import logging
-import threading
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
@@ -26,7 +25,6 @@ class _Worker(QObject):
     def __init__(self) -> None:
         super().__init__()
         self.latest = 0
-        self._lock = threading.Lock()
 
     @Slot()
     def warm_up(self) -> None:

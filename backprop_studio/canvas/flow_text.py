@@ -178,9 +178,3 @@ def narration(
     return Narration(
         f"Backward · edge {order} of {edges_total}", text, chain_rule(trace, k, labels)
     )
-
-
-def caption(plan: FlowPlan, number: int, labels: Labels | None = None) -> str:
-    """One line for a frame: the chain rule on an edge step, else the heading."""
-    told = narration(plan, number, labels)
-    return told.formula or told.heading

@@ -145,7 +145,6 @@ class Plan:
     steps: list[Step]
     output_slot: int | None
     edges: tuple[Edge, ...]
-    edge_slots: list[tuple[int, int]]  # (src slot, dst slot) per edge
     shapes: dict[str, Shape]
     problems: tuple[Problem, ...]
     dtype: torch.dtype
@@ -232,7 +231,6 @@ def compile_graph(graph: Graph, dtype: str = "float64", analysis: Analysis | Non
         steps=steps,
         output_slot=slot_of.get(output) if output else None,
         edges=edges,
-        edge_slots=[(slot_of[e.src], slot_of[e.dst]) for e in edges],
         shapes=dict(analysis.shapes),
         problems=tuple(analysis.problems),
         dtype=DTYPES[dtype],

@@ -111,11 +111,6 @@ def normalise_attrs(spec: OpSpec, attrs: Mapping[str, object] | None) -> Attrs:
     return result
 
 
-def attr_value(spec: OpSpec, attrs: Mapping[str, object], name: str) -> Any:
-    """The attribute ``name`` of a node, or its catalogue default when unset."""
-    return attrs[name] if name in attrs else spec.attr(name).default
-
-
 def plain_attrs(attrs: Mapping[str, object]) -> dict[str, object]:
     """JSON-ready: tuples become lists."""
     return {k: list(v) if isinstance(v, tuple) else v for k, v in attrs.items()}

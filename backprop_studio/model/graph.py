@@ -331,9 +331,6 @@ class Graph:
         node.op = op
         self._changed_attr(node, "op")
 
-    def set_trainable(self, name: str, trainable: bool) -> None:
-        self.set_op(name, "param" if trainable else "data")
-
     def rename_node(self, old: str, new: str) -> None:
         node = self.node(old)
         if new == old:
