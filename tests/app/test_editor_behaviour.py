@@ -232,3 +232,22 @@ def test_paste_keeps_op_settings(qtbot, window):
     assert window.copy_selection()
     window.paste()
     assert window.graph.node("s_2").attrs == {"axis": 1}
+
+
+def test_an_edit_is_analysed_at_most_once_on_the_ui_thread(qtbot, window, monkeypatch):
+    from backprop_studio.commands import SetValue
+    from backprop_studio.model import graph as graph_module
+    from backprop_studio.model.gallery import example_path
+
+    assert window.files.open_example(example_path("seed"))
+    settle(qtbot, window)
+    threads = []
+    real = graph_module.analyse
+    monkeypatch.setattr(
+        graph_module, "analyse", lambda g: threads.append(threading.current_thread()) or real(g)
+    )
+    assert window.push(SetValue(window.graph, "w", 3.0))
+    trace = settle(qtbot, window)
+    assert trace.value("w") == 3.0
+    on_ui = [t for t in threads if t is threading.main_thread()]
+    assert len(on_ui) <= 1 and len(threads) <= 2, threads

@@ -74,3 +74,23 @@ def test_signals_follow_every_change():
         ("edge-", "weight", 0),
     ]
     assert graph.inputs_of("y_hat") == {"b": Edge("x", "y_hat", "b")}
+
+
+def test_analysis_is_computed_once_per_revision_and_shared_by_copies(monkeypatch):
+    from backprop_studio.model import graph as graph_module
+    from backprop_studio.model.program import parse_program
+
+    calls = []
+    real = graph_module.analyse
+    monkeypatch.setattr(graph_module, "analyse", lambda g: calls.append(g) or real(g))
+    g = parse_program("x = data(1.0)\nw = 1.0\nloss = (w * x - 2) ** 2")
+    first = g.analyse()
+    assert g.analyse() is first and len(calls) == 1
+    snapshot = g.copy()
+    assert snapshot.analyse() is first and len(calls) == 1  # same contents, same revision
+    g.set_value("w", 3.0)
+    again = g.analyse()
+    assert again is not first and len(calls) == 2
+    assert snapshot.analyse() is first  # the snapshot did not change
+    g.set_output("x")
+    assert g.analyse().output == "x" and len(calls) == 3
