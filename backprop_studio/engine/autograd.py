@@ -15,12 +15,7 @@ from ..model.numbers import INF, NAN, NEG_INF
 from ..model.shapes import Value
 from ..model.trace import Trace
 from .compile import Plan, compile_graph
-
-
-def to_plain(tensor: torch.Tensor) -> Value:
-    """A detached copy as a float or nested list (safe to keep after parameters change)."""
-    data = tensor.detach()
-    return float(data.item()) if data.dim() == 0 else data.tolist()
+from .values import to_plain
 
 
 def _finite(tensor: torch.Tensor) -> bool:

@@ -18,6 +18,7 @@ import torch.nn.functional as F
 from ..model.graph import Analysis, Edge, Graph, Node, Problem
 from ..model.shapes import Shape, Value
 from .leaves import recipe_tensor
+from .values import to_plain
 
 DTYPES: dict[str, torch.dtype] = {"float64": torch.float64, "float32": torch.float32}
 
@@ -224,7 +225,7 @@ def compile_graph(graph: Graph, dtype: str = "float64", analysis: Analysis | Non
         ops=[node.op for node in nodes],
         leaf_slots=leaf_slots,
         leaf_values=[
-            _plain(t) if nodes[i].recipe else nodes[i].value or 0.0
+            to_plain(t) if nodes[i].recipe else nodes[i].value or 0.0
             for i, t in zip(leaf_slots, leaf_data)
         ],
         trainable=[nodes[i].trainable for i in leaf_slots],
@@ -239,7 +240,3 @@ def compile_graph(graph: Graph, dtype: str = "float64", analysis: Analysis | Non
         attrs=[dict(node.attrs) for node in nodes],
         leaf_data=leaf_data,
     )
-
-
-def _plain(tensor: torch.Tensor) -> Value:
-    return float(tensor.item()) if tensor.dim() == 0 else tensor.tolist()

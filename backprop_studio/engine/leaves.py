@@ -18,6 +18,7 @@ from ..model.graph import Graph
 from ..model.shapes import Value
 from .datasets import generate_from_attrs
 from .init import initialise
+from .values import to_plain
 
 
 def _key(attrs: Mapping[str, object]) -> tuple[tuple[str, object], ...]:
@@ -48,8 +49,7 @@ def recipe_tensor(attrs: Mapping[str, object]) -> torch.Tensor:
 
 def leaf_value(op: str, attrs: Mapping[str, object]) -> Value:
     """A recipe's values as plain numbers (what the Graph stores)."""
-    tensor = recipe_tensor(attrs)
-    return float(tensor.item()) if tensor.dim() == 0 else tensor.tolist()
+    return to_plain(recipe_tensor(attrs))
 
 
 def refresh_recipe_values(graph: Graph) -> list[str]:
