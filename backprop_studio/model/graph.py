@@ -81,6 +81,14 @@ class Edge:
     dst: str
     port: str
 
+    def renamed(self, old: str, new: str) -> Edge:
+        """This edge after node ``old`` became ``new`` (itself when it touches neither)."""
+        if old not in (self.src, self.dst):
+            return self
+        return Edge(
+            new if self.src == old else self.src, new if self.dst == old else self.dst, self.port
+        )
+
 
 RESERVED_NAMES = frozenset(OPS) | {"param", "data", "dataset", "True", "False", "None"}
 
@@ -332,17 +340,28 @@ class Graph:
         node.op = op
         self._changed_attr(node, "op")
 
+    def rename_problem(self, old: str, new: str) -> str | None:
+        """Why ``old`` cannot be renamed to ``new`` (None: it can), for an editor to say before
+        it asks; ``rename_node`` refuses with the same words."""
+        try:
+            check_name(new)
+        except GraphError as exc:
+            return str(exc)
+        if new != old and new in self._nodes:
+            return f"a node named '{new}' already exists"
+        return None
+
     def rename_node(self, old: str, new: str) -> None:
         node = self.node(old)
         if new == old:
             return
-        check_name(new)
-        if new in self._nodes:
-            raise GraphError(f"a node named '{new}' already exists", old)
+        problem = self.rename_problem(old, new)
+        if problem:
+            raise GraphError(problem, old)
         self._nodes = {(new if k == old else k): v for k, v in self._nodes.items()}
         node.name = new
         nx.relabel_nodes(self._nx, {old: new}, copy=False)
-        self._edges = [_renamed(e, old, new) for e in self._edges]
+        self._edges = [e.renamed(old, new) for e in self._edges]
         self._reindex()
         self._free_from.clear()
         if self._output == old:
@@ -494,12 +513,6 @@ class Graph:
         self._touch()
         self.node_changed.emit(node, attr)
         self.changed.emit()
-
-
-def _renamed(edge: Edge, old: str, new: str) -> Edge:
-    return Edge(
-        new if edge.src == old else edge.src, new if edge.dst == old else edge.dst, edge.port
-    )
 
 
 def _checked_attrs(name: str, op: str, attrs: object) -> tuple[Attrs, Shape | None]:
