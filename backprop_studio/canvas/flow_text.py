@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from backprop_studio.model.graph import Graph
 from backprop_studio.model.ops import OPS
 from backprop_studio.model.shapes import Value, format_shape
 from backprop_studio.model.trace import Trace
@@ -26,6 +27,13 @@ class Labels:
 
     titles: Mapping[str, str] = field(default_factory=dict)
     ops: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, graph: Graph | None) -> Labels:
+        """Read from the graph itself (not from the cards that mirror it)."""
+        if graph is None:
+            return cls()
+        return cls({n.name: n.title for n in graph}, {n.name: n.op for n in graph})
 
     def title(self, name: str) -> str:
         return self.titles.get(name) or name
