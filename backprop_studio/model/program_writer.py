@@ -86,6 +86,15 @@ def keep_exact_values(old: Graph, new: Graph, digits: int) -> None:
                 new.set_value(node.name, before.value)
 
 
+def recipe_text(node: Node) -> str | None:
+    """A recipe leaf as the program writes it, ``param(shape=(2, 16), init="kaiming")``, with
+    ``  # trained`` when training moved its numbers; None for a leaf without a recipe."""
+    if not node.recipe:
+        return None
+    text = f"{node.op}({', '.join(_keywords(node.attrs))})"
+    return f"{text}  {TRAINED_MARK}" if node.trained else text
+
+
 def _inputs(graph: Graph) -> dict[str, dict[str, str]]:
     feeds: dict[str, dict[str, str]] = {name: {} for name in graph.names}
     for edge in graph.edges:
@@ -234,8 +243,7 @@ class _Writer:
         if node.is_leaf:
             self._create(name)
             if node.recipe:
-                line = f"{name} = {node.op}({', '.join(_keywords(node.attrs))})"
-                return f"{line}  {TRAINED_MARK}" if node.trained else line
+                return f"{name} = {recipe_text(node)}"
             if node.attrs:
                 kws = ", ".join(_keywords(node.attrs))
                 return f"{name} = {node.op}({_value(node.value or 0.0, self.digits)}, {kws})"
