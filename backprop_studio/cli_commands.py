@@ -220,7 +220,8 @@ def save_trained(path: str, graph: Graph, params: dict[str, Value], settings: di
     from .model.document_io import DocumentError, save_document
 
     for name, value in params.items():
-        graph.set_trained_value(name, value)
+        node = graph.node(name)
+        graph.set_trained_value(name, value, node.trained or value != node.value)
     try:
         save_document(path, graph, settings)
     except DocumentError as exc:

@@ -134,3 +134,19 @@ def test_save_reopen_and_recovery_keep_the_numbers_recipe_and_mark(qtbot, window
     assert values(window) == trained
     assert window.graph.structure() == structure
     assert f"{W1}  # trained\n" in window.program.editor.toPlainText()
+
+
+def test_reset_after_reopening_returns_to_the_numbers_trained_before(qtbot, window, tmp_path):
+    train_moons(qtbot, window)
+    path = tmp_path / "moons.json"
+    window.document.save(path)
+    assert window.files.open_path(path, ask=False)
+    settle(qtbot, window, timeout=60_000)
+    saved = values(window)
+    training = window.training
+    qtbot.mouseClick(training.panel.step_button, LEFT)
+    qtbot.waitUntil(lambda: values(window) != saved, timeout=30_000)
+    qtbot.waitUntil(lambda: not training.runner.busy)
+    qtbot.mouseClick(training.panel.reset_button, LEFT)
+    assert values(window) == saved
+    assert all(window.graph.node(name).trained for name in RECIPES)  # trained, as it was

@@ -234,3 +234,10 @@ def test_cli_train_saves_the_document_as_the_editor_does(tmp_path, capsys):
         assert back.node(name).value == printed["params"][name] == expected.node(name).value
         assert back.node(name).trained == (name in RECIPES)
     assert 'init="kaiming", seed=1)  # trained' in to_program(back, 6)
+
+
+def test_cli_train_says_in_one_line_when_the_output_cannot_be_written(tmp_path, capsys):
+    missing = tmp_path / "no such folder" / "trained.json"
+    assert main(["train", "-e", PROGRAM, "--steps", "1", "-o", str(missing)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("backprop-studio train: cannot save") and err.count("\n") == 1
