@@ -53,7 +53,10 @@ def to_program(graph: Graph, digits: int | None = None) -> str:
 
     ``digits`` rounds leaf values to that many significant digits, for reading: a trained weight
     shows as ``1.87003`` rather than ``1.8700328352231417`` (the text then no longer rebuilds the
-    exact values; see :func:`keep_exact_values`).
+    exact values; see :func:`keep_exact_values`). A recipe leaf that training moved is written as
+    its recipe and a mark, ``W = param(shape=(2, 16), init="kaiming")  # trained``, whatever
+    ``digits``: its numbers stay in the graph and the document, and only
+    :func:`keep_exact_values` brings them back to a graph parsed from the text.
     """
     return _Writer(graph, digits).text()
 
