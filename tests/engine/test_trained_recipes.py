@@ -241,3 +241,17 @@ def test_cli_train_says_in_one_line_when_the_output_cannot_be_written(tmp_path, 
     assert main(["train", "-e", PROGRAM, "--steps", "1", "-o", str(missing)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("backprop-studio train: cannot save") and err.count("\n") == 1
+
+
+def test_a_program_marked_trained_on_the_command_line_starts_from_its_recipe(tmp_path, capsys):
+    graph, _ = trained_graph()
+    out = tmp_path / "again.json"
+    program = to_program(graph, 6)
+    assert main(["train", "-e", program, "--steps", "1", "--json", "-o", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert "W1, b1, W2 marked '# trained' start from their recipe" in captured.err
+    assert captured.err.count("\n") == 1
+    first = json.loads(captured.out)["losses"][0]
+    from_recipe = parse_program(program)  # the recipe's numbers (and b2 as the text rounds it)
+    assert first == evaluate(from_recipe).value("loss") != evaluate(graph).value("loss")
+    assert document_io.load_document(out).graph.node("W1").trained  # trained by this run
