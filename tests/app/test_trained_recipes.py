@@ -150,3 +150,19 @@ def test_reset_after_reopening_returns_to_the_numbers_trained_before(qtbot, wind
     qtbot.mouseClick(training.panel.reset_button, LEFT)
     assert values(window) == saved
     assert all(window.graph.node(name).trained for name in RECIPES)  # trained, as it was
+
+
+def test_copy_paste_and_duplicate_keep_the_trained_numbers_and_mark(qtbot, window):
+    train_moons(qtbot, window)
+    w1 = window.graph.node("W1")
+    window.scene.node_item("W1").setSelected(True)
+    assert window.copy_selection()
+    window.paste()
+    window.scene.clearSelection()
+    window.scene.node_item("W1").setSelected(True)
+    window.duplicate()
+    copies = [n for n in window.graph if n.name.startswith("W1_")]
+    assert len(copies) == 2
+    for node in copies:
+        assert node.trained and node.attrs == w1.attrs and repr(node.value) == repr(w1.value)
+        assert window.scene.node_item(node.name).trained
