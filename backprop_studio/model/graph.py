@@ -301,17 +301,27 @@ class Graph:
             self._changed_attr(node, "attrs")
 
     def set_trained_value(self, name: str, value: Value, trained: bool = True) -> None:
-        """A leaf's value from training (``trained``) or from its Reset back to where
-        training began (``trained`` as it was then). An initialised leaf keeps its recipe, with
-        the trained mark when its numbers are no longer the recipe's; a plain leaf just takes
-        the value. The value must keep the leaf's shape: training never reshapes."""
+        """A leaf's value from training (``trained``) or from its Reset or Undo back to where
+        training began (``trained`` as it was then). An initialised leaf keeps its recipe: marked
+        trained it holds ``value``, which must keep the recipe's shape; unmarked it holds the
+        recipe's own numbers again, whatever ``value`` says, so an unmarked recipe never holds
+        numbers it does not make (a float32 run's origin, say). A plain leaf takes ``value``; a
+        leaf bound to a dataset is never trained."""
         node = self.node(name)
         if not node.is_leaf:
             raise GraphError(f"'{name}' is computed by {node.op}; only leaves have a value", name)
-        checked = _checked_value(name, value)
-        if node.recipe is not None and shapes.shape_of(checked) != shapes.shape_of(node.value):
-            raise GraphError(f"'{name}': a trained value must keep the recipe's shape", name)
+        if node.recipe == "dataset":
+            raise GraphError(
+                f"'{name}' is bound to a dataset: training never changes its rows", name
+            )
         mark = bool(trained) and node.recipe == "init"
+        if node.recipe == "init" and not mark:
+            shape = recipes.check_leaf_attrs(node.op, node.attrs)
+            checked = recipes.materialise(node.op, node.attrs, shape or ())
+        else:
+            checked = _checked_value(name, value)
+            if mark and shapes.shape_of(checked) != shapes.shape_of(node.value):
+                raise GraphError(f"'{name}': a trained value must keep the recipe's shape", name)
         marked = mark != node.trained
         node.value, node.trained = checked, mark
         self._changed_attr(node, "value")

@@ -255,3 +255,12 @@ def test_a_program_marked_trained_on_the_command_line_starts_from_its_recipe(tmp
     from_recipe = parse_program(program)  # the recipe's numbers (and b2 as the text rounds it)
     assert first == evaluate(from_recipe).value("loss") != evaluate(graph).value("loss")
     assert document_io.load_document(out).graph.node("W1").trained  # trained by this run
+
+
+def test_an_unmarked_recipe_holds_only_its_own_numbers():
+    graph, _ = trained_graph()
+    graph.set_trained_value("W1", [[0.5] * 16] * 2, trained=False)  # a Reset's float32 origin
+    node = graph.node("W1")
+    assert not node.trained and node.value == leaf_value("param", node.attrs)
+    with pytest.raises(GraphError, match="bound to a dataset"):
+        graph.set_trained_value("x", graph.node("x").value)
