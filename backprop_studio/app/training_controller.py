@@ -2,7 +2,8 @@
 
 Training runs on a snapshot of the graph on the training thread; the graph itself changes only
 when a run pauses or finishes, as one undoable "Train N steps" command, so Undo returns to the
-values before training and trained values save with the document. A run lasts while the graph's
+values before training and trained values save with the document (a weight made by a recipe
+keeps it, marked trained: ``Graph.set_trained_value``). A run lasts while the graph's
 computation and the optimizer settings stay as they were: an edit (or an undo) ends it, a Step or
 Run with other settings starts the next one, and the previous loss curve stays, faded.
 """
