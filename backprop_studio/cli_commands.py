@@ -18,6 +18,7 @@ from .cli import (
     whole_number,
 )
 from .model.document_schema import MAX_STEPS
+from .model.graph import Graph
 from .model.recipes import MAX_ROWS
 from .model.shapes import Value
 from .model.trace import Trace
@@ -153,6 +154,13 @@ def add_train(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help='print {"losses": [...], "params": {...}, "final_loss": ...} instead of a summary',
     )
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="save the trained graph as a document: every digit of the trained numbers, and "
+        "recipe parameters keep their recipe, marked trained, as the editor saves them",
+    )
     p.set_defaults(handler=run_train)
 
 
@@ -186,6 +194,8 @@ def run_train(ns: argparse.Namespace) -> int:
         if bar is not None:
             bar.close()
     params = trainer.param_values()
+    if ns.output is not None:
+        save_trained(ns.output, graph, params, {**settings, "training": training})
     if ns.json:
         print(json.dumps({"losses": losses, "params": params, "final_loss": final}))
         return 0
@@ -202,6 +212,20 @@ def run_train(ns: argparse.Namespace) -> int:
     for param, value in params.items():
         print(f"{param} = {_short(value)}")
     return 0
+
+
+def save_trained(path: str, graph: Graph, params: dict[str, Value], settings: dict) -> None:
+    """Write ``params`` into ``graph`` as training in the editor does (``set_trained_value``:
+    a recipe stays, marked trained) and save it; CliError if the file cannot be written."""
+    from .model.document_io import DocumentError, save_document
+
+    for name, value in params.items():
+        node = graph.node(name)
+        graph.set_trained_value(name, value, node.trained or value != node.value)
+    try:
+        save_document(path, graph, settings)
+    except DocumentError as exc:
+        raise CliError(str(exc)) from None
 
 
 class ProgressBar:

@@ -200,6 +200,7 @@ class SetValue(Command):
         self.graph, self.name, self.session = graph, name, session
         self.old = copy.deepcopy(graph.node(name).value)
         self.old_attrs = copy.deepcopy(graph.node(name).attrs)  # a recipe comes back on undo
+        self.old_trained = graph.node(name).trained  # and so do its trained numbers
         self.new = copy.deepcopy(value)
 
     def id(self) -> int:
@@ -221,6 +222,26 @@ class SetValue(Command):
         self.graph.set_value(self.name, self.old)
         if self.old_attrs:
             self.graph.set_attrs(self.name, self.old_attrs)
+        if self.old_trained:
+            self.graph.set_trained_value(self.name, self.old)
+
+
+class SetTrainedValue(Command):
+    """Training's numbers for a leaf (or their Reset): its recipe stays, with the trained mark
+    ``trained`` says; undo brings back the numbers and the mark it had."""
+
+    def __init__(self, graph: Graph, name: str, value: Value, trained: bool = True) -> None:
+        super().__init__(f"Train {name}")
+        node = graph.node(name)
+        self.graph, self.name, self.trained = graph, name, trained
+        self.old, self.old_trained = copy.deepcopy(node.value), node.trained
+        self.new = copy.deepcopy(value)
+
+    def apply(self) -> None:
+        self.graph.set_trained_value(self.name, self.new, self.trained)
+
+    def revert(self) -> None:
+        self.graph.set_trained_value(self.name, self.old, self.old_trained)
 
 
 class SetLeafKind(Command):

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from ..canvas.value_text import full_text as format_value
 from ..model.graph import Graph
+from ..model.program_writer import recipe_text
 from ..model.shapes import ShapeError, Value, format_shape, shape_of
 from ..model.trace import Trace
 from .value_table import HeatMap, ValueTable
@@ -69,6 +70,8 @@ class Inspector(QWidget):
         self.value_error = QLabel()
         self.value_error.setStyleSheet("color: #c0392b")
         self.value_error.setWordWrap(True)
+        self.recipe = QLabel()
+        self.recipe.setWordWrap(True)
         self.shape = QLabel()
         self.table = ValueTable()
         self.heat_value = HeatMap()
@@ -85,6 +88,7 @@ class Inspector(QWidget):
         form.addRow("Kind", self.kind)
         form.addRow("Value", self.value_edit)
         form.addRow("", self.value_error)
+        form.addRow("Recipe", self.recipe)
         form.addRow("Shape", self.shape)
         form.addRow("", self.table)
         self.form = form
@@ -125,6 +129,7 @@ class Inspector(QWidget):
             for edit in (self.name_edit, self.label_edit, self.value_edit):
                 edit.clear()
             self.shape.clear()
+            self._show_recipe(None)
             self.computed.clear()
             self.problem.clear()
             self.value_error.clear()
@@ -145,6 +150,7 @@ class Inspector(QWidget):
         self.form.labelForField(self.kind).setVisible(node.is_leaf)
         self.value_edit.setVisible(node.is_leaf)
         self.form.labelForField(self.value_edit).setVisible(node.is_leaf)
+        self._show_recipe(node)
         if node.is_leaf:
             self.kind.setCurrentIndex([op for op, _ in KINDS].index(node.op))
             if not self.value_edit.hasFocus():
@@ -172,6 +178,20 @@ class Inspector(QWidget):
         self.heat_grad.show_value(grads.get(node.name))
         self.heat_grad.setToolTip(f"gradient of {node.name}: orange positive, blue negative")
         self.problem.setText(trace.problem_of(node.name) or "" if trace else "")
+
+    def _show_recipe(self, node) -> None:
+        """The recipe a leaf's numbers come from, as the program writes it, and whether
+        training moved them; the row hides for any other node."""
+        text = recipe_text(node) if node is not None else None
+        self.recipe.setVisible(text is not None)
+        self.form.labelForField(self.recipe).setVisible(text is not None)
+        self.recipe.setText(text or "")
+        self.recipe.setToolTip(
+            "trained: training moved these numbers away from the recipe; the document keeps "
+            "them. Typing a value replaces the recipe; Undo brings it back."
+            if node is not None and node.trained
+            else ""
+        )
 
     def _rename(self) -> None:
         new = self.name_edit.text().strip()

@@ -117,6 +117,7 @@ class GraphScene(QGraphicsScene):
         item.setPos(*node.position)
         if node.is_leaf:
             item.set_data(node.value)
+            item.set_trained(node.trained)
         self._nodes[node.name] = item
         self.addItem(item)
         return item
@@ -152,6 +153,8 @@ class GraphScene(QGraphicsScene):
             item.set_op(node.op)
         elif attr == "value" and node.is_leaf:
             item.set_data(node.value, item.grad)
+        elif attr == "attrs" and node.is_leaf:
+            item.set_trained(node.trained)
 
     def _on_node_renamed(self, old: str, new: str) -> None:
         item = self._nodes.pop(old)

@@ -241,6 +241,8 @@ def _leaf_note(node: Node) -> str:
     if node.recipe == "init":
         init, seed = node.attrs.get("init"), node.attrs.get("seed", 0)
         note = f"{init} init, seed {seed}: the studio's values"
+        if node.trained:
+            note = f"{init} init, seed {seed}, trained: the studio's trained values"
     elif node.recipe == "dataset":
         source = node.attrs.get("dataset") or node.attrs.get("csv") or "data"
         note = f"{source} ({node.attrs.get('part', '')}): the studio's rows"

@@ -124,8 +124,9 @@ def op_function(node: Node, checked: bool = True) -> Callable[..., torch.Tensor]
 
 
 def leaf_tensor(node: Node) -> torch.Tensor:
-    """A leaf's float64 CPU values: its recipe's when it has one, else its stored value."""
-    if node.recipe:
+    """A leaf's float64 CPU values: its recipe's when it has one (and training has not moved
+    them), else its stored value."""
+    if node.recipe and not node.trained:
         return recipe_tensor(node.attrs)
     return torch.tensor(node.value, dtype=torch.float64)
 
@@ -225,7 +226,7 @@ def compile_graph(graph: Graph, dtype: str = "float64", analysis: Analysis | Non
         ops=[node.op for node in nodes],
         leaf_slots=leaf_slots,
         leaf_values=[
-            to_plain(t) if nodes[i].recipe else nodes[i].value or 0.0
+            to_plain(t) if nodes[i].recipe and not nodes[i].trained else nodes[i].value or 0.0
             for i, t in zip(leaf_slots, leaf_data)
         ],
         trainable=[nodes[i].trainable for i in leaf_slots],

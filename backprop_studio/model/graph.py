@@ -42,6 +42,8 @@ class Node:
 
     ``attrs`` are the op's settings (``{"axis": 1}`` for a sum) or a leaf's recipe
     (``{"init": "xavier", "shape": (2, 16), "seed": 0}``, see ``model/recipes.py``).
+    ``trained`` marks an initialised leaf whose numbers training moved away from its recipe:
+    the recipe still describes where they came from, but the value is the truth.
     """
 
     name: str
@@ -50,6 +52,7 @@ class Node:
     position: tuple[float, float] = (0.0, 0.0)
     value: Value | None = None
     attrs: dict[str, Any] = field(default_factory=dict)
+    trained: bool = False
 
     @property
     def spec(self) -> OpSpec:
@@ -244,12 +247,14 @@ class Graph:
         node.attrs, recipe_shape = _checked_attrs(node.name, node.op, node.attrs)
         if recipe_shape is not None:
             self._check_recipe_budget(node.name, node.op, recipe_shape, 0)
-            node.value = _recipe_value(node, recipe_shape)
+            node.value, node.trained = _recipe_value(node, recipe_shape)
             self._recipe_elements += limits.elements(recipe_shape)
         elif node.is_leaf:
             node.value = _checked_value(node.name, 0.0 if node.value is None else node.value)
         else:
             node.value = None
+        if recipe_shape is None:
+            node.trained = False  # the mark belongs to a recipe: a plain leaf shows its numbers
         node.position = (float(node.position[0]), float(node.position[1]))
         if index >= len(self._nodes):
             self._nodes[node.name] = node
@@ -285,17 +290,51 @@ class Graph:
         return index
 
     def set_value(self, name: str, value: Value) -> None:
-        """A leaf's new value; a leaf made by a recipe or read from a CSV file becomes plain
-        (its attributes are dropped: they no longer describe the value)."""
+        """A leaf's new value, typed by its user; a leaf made by a recipe or read from a CSV
+        file becomes plain (its attributes, and a trained mark, are dropped).
+
+        Numbers a person typed are neither the recipe's nor training's: keeping the recipe, or
+        the mark that says an optimiser moved them, would describe numbers that are not there.
+        Plain, the program shows exactly what was typed, and Undo brings the recipe back.
+        Training writes with :meth:`set_trained_value`, which keeps the recipe."""
         node = self.node(name)
         if not node.is_leaf:
             raise GraphError(f"'{name}' is computed by {node.op}; only leaves have a value", name)
         node.value = _checked_value(name, value)
         self._recipe_elements -= _recipe_size(node)
-        dropped = bool(node.attrs)
+        dropped = bool(node.attrs) or node.trained
         node.attrs = {}
+        node.trained = False
         self._changed_attr(node, "value")
         if dropped:
+            self._changed_attr(node, "attrs")
+
+    def set_trained_value(self, name: str, value: Value, trained: bool = True) -> None:
+        """A leaf's value from training (``trained``) or from its Reset or Undo back to where
+        training began (``trained`` as it was then). An initialised leaf keeps its recipe: marked
+        trained it holds ``value``, which must keep the recipe's shape; unmarked it holds the
+        recipe's own numbers again, whatever ``value`` says, so an unmarked recipe never holds
+        numbers it does not make (a float32 run's origin, say). A plain leaf takes ``value``; a
+        leaf bound to a dataset is never trained."""
+        node = self.node(name)
+        if not node.is_leaf:
+            raise GraphError(f"'{name}' is computed by {node.op}; only leaves have a value", name)
+        if node.recipe == "dataset":
+            raise GraphError(
+                f"'{name}' is bound to a dataset: training never changes its rows", name
+            )
+        mark = bool(trained) and node.recipe == "init"
+        if node.recipe == "init" and not mark:
+            shape = recipes.check_leaf_attrs(node.op, node.attrs)
+            checked = recipes.materialise(node.op, node.attrs, shape or ())
+        else:
+            checked = _checked_value(name, value)
+            if mark and shapes.shape_of(checked) != shapes.shape_of(node.value):
+                raise GraphError(f"'{name}': a trained value must keep the recipe's shape", name)
+        marked = mark != node.trained
+        node.value, node.trained = checked, mark
+        self._changed_attr(node, "value")
+        if marked:
             self._changed_attr(node, "attrs")
 
     def set_attrs(self, name: str, attrs: dict[str, Any]) -> None:
@@ -307,6 +346,7 @@ class Graph:
             self._check_recipe_budget(name, node.op, recipe_shape, old_size)
             node.value = recipes.materialise(node.op, checked, recipe_shape)
         node.attrs = checked
+        node.trained = False  # a recipe set anew makes its own numbers
         self._recipe_elements += _recipe_size(node) - old_size
         self._changed_attr(node, "attrs")
         if recipe_shape is not None:
@@ -479,7 +519,15 @@ class Graph:
         """A comparable summary (nodes with all attributes, edges, output) for tests and diffs."""
         return (
             tuple(
-                (n.name, n.op, n.label, n.position, repr(n.value), tuple(sorted(n.attrs.items())))
+                (
+                    n.name,
+                    n.op,
+                    n.label,
+                    n.position,
+                    repr(n.value),
+                    tuple(sorted(n.attrs.items())),
+                    n.trained,
+                )
                 for n in self._nodes.values()
             ),
             tuple(self._edges),
@@ -534,15 +582,18 @@ def _recipe_size(node: Node) -> int:
     return 0 if shape is None else limits.elements(shape)
 
 
-def _recipe_value(node: Node, shape: Shape) -> Value:
-    """A copy's value is kept when it has the recipe's shape; otherwise the recipe makes it."""
+def _recipe_value(node: Node, shape: Shape) -> tuple[Value, bool]:
+    """A copy's value is kept when it has the recipe's shape, trained mark and all; otherwise
+    the recipe makes it, untrained. A trained value is the truth, so it must be finite."""
     if node.value is not None:
         try:
             if shapes.shape_of(node.value) == shape:
-                return shapes.copy_value(node.value)
+                if node.trained and node.recipe == "init":
+                    return _checked_value(node.name, node.value), True
+                return shapes.copy_value(node.value), False
         except ShapeError:
             pass
-    return recipes.materialise(node.op, node.attrs, shape)
+    return recipes.materialise(node.op, node.attrs, shape), False
 
 
 def _checked_value(name: str, value: Value) -> Value:

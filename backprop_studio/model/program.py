@@ -12,6 +12,10 @@ a value (``model/recipes.py``): ``W = param(shape=(2, 16), init="xavier", seed=0
 built-in dataset, ``x = data(dataset="moons", part="x", n=200, noise=0.1, seed=0)``; the pair of a
 dataset's features and targets may be written in one line, ``x, y = dataset("moons", n=200)``.
 Rows read from a CSV file keep their origin: ``x = data([[1.0], [2.0]], csv="a.csv", columns=["a"])``.
+An initialised leaf that training moved keeps its recipe and says so at the end of its line,
+``W = param(shape=(2, 16), init="kaiming")  # trained``: the text does not hold the trained numbers
+(the document does), so parsing alone gives the recipe's numbers under the mark, and an editor
+applying the text takes the numbers the leaf had (``program_writer.keep_exact_values``).
 
 Names: a node assigned to a name takes it (``c_2``, ``c_3``… when a name is reassigned); unnamed
 intermediates take the first free ``{op}_k`` (see :func:`auto_name`), numbers become ``const``

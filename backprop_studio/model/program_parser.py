@@ -20,6 +20,12 @@ from .ops import INFIX_OPS, LEAF_OPS, OPS
 from .program_lists import Position, lift_long_lists
 from .shapes import ShapeError, Value, shape_of
 
+TRAINED_MARK = "# trained"
+"""Ends the line of an initialised leaf whose numbers training moved: the recipe says where they
+came from, the document holds them (the text would be pages of digits), and an editor that
+applies the text gives the leaf the numbers it had (``program_writer.keep_exact_values``)."""
+TRAINED = re.compile(r"trained\b")  # the comment's text after '#', e.g. 'trained' or 'trained …'
+
 
 class ProgramError(ValueError):
     """A program that cannot become a graph; ``str()`` reads ``line 3: unknown function 'relu2'``.
@@ -167,6 +173,8 @@ class _Parser:
         leaf = self.leaf(value)
         if leaf is not None:
             self.add(stmt, Node(name, leaf[0], leaf[2], value=leaf[1], attrs=leaf[3]))
+            if self.graph.node(name).recipe == "init" and TRAINED.match(self.comment_after(stmt)):
+                self.graph.set_trained_value(name, self.graph.node(name).value)
         else:
             size = len(self.graph)
             result = self.expr(value, name)
@@ -216,6 +224,16 @@ class _Parser:
             raise self.error(node.args[0], str(exc)) from None
         label = self.number(node.args[0])[1] if op == "const" and _is_number(node.args[0]) else ""
         return op, value, label, attrs
+
+    def comment_after(self, stmt: ast.stmt) -> str:
+        """The text of a comment that ends the line where ``stmt`` ends, without the ``#``."""
+        if stmt.end_lineno is None or stmt.end_col_offset is None:
+            return ""
+        line = self.encoded.get(stmt.end_lineno)
+        if line is None:
+            line = self.encoded[stmt.end_lineno] = self.lines[stmt.end_lineno - 1].encode()
+        rest = line[stmt.end_col_offset :].decode(errors="replace").strip()
+        return rest[1:].strip() if rest.startswith("#") else ""
 
     def keywords(self, node: ast.Call) -> dict[str, Any]:
         """Keyword arguments as attributes: numbers, texts, and tuples or lists of those."""

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from . import recipes
 from .graph import Graph, Node
 from .ops import INFIX_OPS, OPS
-from .program_parser import _NEG, _is_number, _Parser
+from .program_parser import _NEG, TRAINED_MARK, _is_number, _Parser
 from .shapes import Value
 
 MAX_INLINE = 10  # nodes folded into one expression before to_program names an intermediate
@@ -53,7 +53,10 @@ def to_program(graph: Graph, digits: int | None = None) -> str:
 
     ``digits`` rounds leaf values to that many significant digits, for reading: a trained weight
     shows as ``1.87003`` rather than ``1.8700328352231417`` (the text then no longer rebuilds the
-    exact values; see :func:`keep_exact_values`).
+    exact values; see :func:`keep_exact_values`). A recipe leaf that training moved is written as
+    its recipe and a mark, ``W = param(shape=(2, 16), init="kaiming")  # trained``, whatever
+    ``digits``: its numbers stay in the graph and the document, and only
+    :func:`keep_exact_values` brings them back to a graph parsed from the text.
     """
     return _Writer(graph, digits).text()
 
@@ -61,11 +64,22 @@ def to_program(graph: Graph, digits: int | None = None) -> str:
 def keep_exact_values(old: Graph, new: Graph, digits: int) -> None:
     """Give ``new``'s leaves the exact values of ``old``'s where the text showed them rounded to
     ``digits`` and they were not edited, and ``old``'s labels where the text has no label, so
-    that applying a readable text loses neither precision nor ŷ."""
+    that applying a readable text loses neither precision nor ŷ.
+
+    A recipe line marked ``# trained`` gets the trained numbers of ``old``'s leaf of that name
+    when its recipe is unchanged; with a changed recipe, or nothing trained to take them from,
+    the leaf keeps the numbers its recipe makes and loses the mark. A recipe line whose mark
+    was deleted starts again from its recipe."""
     for node in new:
-        if node.name not in old:
+        before = old.node(node.name) if node.name in old else None
+        if before is None:
+            if node.trained:
+                new.set_trained_value(node.name, node.value or 0.0, trained=False)
             continue
-        before = old.node(node.name)
+        if node.trained:
+            keep = before.is_leaf and before.trained and before.attrs == node.attrs
+            source = before.value if keep else node.value
+            new.set_trained_value(node.name, source or 0.0, trained=keep)
         if before.op != node.op:
             continue
         if before.label and not node.label:
@@ -73,6 +87,15 @@ def keep_exact_values(old: Graph, new: Graph, digits: int) -> None:
         if node.is_leaf and before.value is not None and not node.attrs and not before.attrs:
             if _value(before.value, digits) == _value(node.value, digits):
                 new.set_value(node.name, before.value)
+
+
+def recipe_text(node: Node) -> str | None:
+    """A recipe leaf as the program writes it, ``param(shape=(2, 16), init="kaiming")``, with
+    ``  # trained`` when training moved its numbers; None for a leaf without a recipe."""
+    if not node.recipe:
+        return None
+    text = f"{node.op}({', '.join(_keywords(node.attrs))})"
+    return f"{text}  {TRAINED_MARK}" if node.trained else text
 
 
 def _inputs(graph: Graph) -> dict[str, dict[str, str]]:
@@ -223,7 +246,7 @@ class _Writer:
         if node.is_leaf:
             self._create(name)
             if node.recipe:
-                return f"{name} = {node.op}({', '.join(_keywords(node.attrs))})"
+                return f"{name} = {recipe_text(node)}"
             if node.attrs:
                 kws = ", ".join(_keywords(node.attrs))
                 return f"{name} = {node.op}({_value(node.value or 0.0, self.digits)}, {kws})"

@@ -67,6 +67,7 @@ class NodeItem(QGraphicsItem):
         self._shape: Shape | None = None
         self._problem: str | None = None
         self._is_output = False
+        self._trained = False
         self._edges: list[EdgeItem] = []
         self._lines: list[tuple[str, ...]] = []
         self._height = 0.0
@@ -122,6 +123,16 @@ class NodeItem(QGraphicsItem):
             return
         self._value, self._grad, self._shape = value, grad, shape
         self._relayout()
+
+    def set_trained(self, trained: bool) -> None:
+        """Mark a recipe leaf whose numbers training moved (its shape row says so)."""
+        if trained != self._trained:
+            self._trained = trained
+            self._relayout()
+
+    @property
+    def trained(self) -> bool:
+        return self._trained
 
     def set_problem(self, message: str | None) -> None:
         if message != self._problem:
@@ -193,6 +204,8 @@ class NodeItem(QGraphicsItem):
         if self._value is not None:
             lines.append(f"data: {full_text(self._value)}")
             lines.append(f"grad: {full_text(self._grad)}")
+        if self._trained:
+            lines.append("trained: training moved these numbers away from its recipe")
         if self._problem:
             lines.append(f"problem: {self._problem}")
         return "\n".join(lines)
@@ -237,7 +250,8 @@ class NodeItem(QGraphicsItem):
             data, g = scalar_row(value, grad)
             lines.append(("pair", f"data {data}", f"grad {g}"))
         else:
-            lines.append(("text", f"shape {format_shape(shape_of(value))}"))
+            mark = " · trained" if self._trained else ""
+            lines.append(("text", f"shape {format_shape(shape_of(value))}{mark}"))
             lines.append(("stat", "data", stats_text(value)))
             lines.append(("stat", "grad", stats_text(grad) if grad is not None else NO_VALUE))
         if self._problem:
