@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from backprop_studio.model.ops import OPS
 from backprop_studio.model.shapes import Value, format_shape
@@ -22,16 +23,33 @@ MAX_LISTED = 6  # a forward step names this many nodes, then "and n more"
 
 @dataclass(frozen=True)
 class Labels:
-    """What the text calls each node (its label, else its name) and which op it is."""
+    """What the text calls each node (its label, else its name), which op it is, and the symbol
+    its card shows when the node's attributes add to the op's (a power's ``**2``)."""
 
     titles: Mapping[str, str] = field(default_factory=dict)
     ops: Mapping[str, str] = field(default_factory=dict)
+    symbols: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of_cards(cls, cards: Mapping[str, Any]) -> Labels:
+        """The labels of node cards (anything with ``title``, ``op`` and ``symbol``), by name."""
+        return cls(
+            {n: c.title for n, c in cards.items()},
+            {n: c.op for n, c in cards.items()},
+            {n: c.symbol for n, c in cards.items()},
+        )
 
     def title(self, name: str) -> str:
         return self.titles.get(name) or name
 
     def op(self, name: str) -> str | None:
         return self.ops.get(name)
+
+    def symbol(self, name: str) -> str | None:
+        """The card's symbol, or the catalogue's when not known (None for an unknown op)."""
+        op = self.ops.get(name)
+        spec = OPS.get(op) if op else None
+        return self.symbols.get(name) or (spec.symbol if spec else None)
 
 
 @dataclass(frozen=True)
@@ -111,6 +129,8 @@ def _expression(trace: Trace, name: str, labels: Labels) -> str:
     args = [labels.title(by_port[p]) for p in spec.inputs if p in by_port]
     if spec.infix and len(args) == 2:
         call = f"{args[0]} {spec.symbol} {args[1]}"
+    elif spec.shows and len(args) == 1:  # a power: `d**2`
+        call = f"{args[0]}{labels.symbol(name)}"
     else:
         call = f"{spec.name}({', '.join(args)})"
     return f"{labels.title(name)} = {call} = {value}"
@@ -160,7 +180,10 @@ def narration(
     order = plan.edge_order.index(k) + 1
     op = labels.op(edge.dst)
     spec = OPS.get(op) if op else None
-    rule = f" ({spec.name}: {spec.derivative})" if spec is not None else ""
+    rule = ""
+    if spec is not None:
+        shown = f" {labels.symbol(edge.dst)}" if spec.shows else ""  # power **2: n is 2
+        rule = f" ({spec.name}{shown}: {spec.derivative})"
     text = (
         f"{v} sends its gradient back to {u} along input '{edge.port}'. ∂L/∂{v} is complete, "
         f"and the local derivative ∂{v}/∂{u}{rule} turns it into this edge's share."

@@ -6,6 +6,7 @@ from backprop_studio.canvas.flow_plan import FlowPlan, NodeState
 from backprop_studio.canvas.flow_text import Labels, chain_rule, narration, sum_text
 from backprop_studio.engine.autograd import evaluate
 from backprop_studio.model.builders import build, seed_graph
+from backprop_studio.model.graph import Node
 
 
 def test_scalar_chain_rule_has_the_real_numbers():
@@ -58,3 +59,18 @@ def test_narration_walks_forward_then_backward():
     assert last.heading == "Backward · edge 3 of 3"
     assert last.formula == "∂L/∂w (via ŷ) = ∂L/∂ŷ · ∂ŷ/∂w = (-2) · (1) = -2"
     assert last.text.endswith("Done: every node now shows the gradient torch computed.")
+
+
+def test_a_power_is_written_with_its_exponent():
+    graph = build({"d": ("param", -1.0)}, [])
+    graph.add_node(Node("loss", "power", attrs={"exponent": 3.0}))
+    graph.connect("d", "loss", "a")
+    trace = evaluate(graph)
+    labels = Labels({}, {"d": "param", "loss": "power"}, {"loss": "**3"})
+    plan = FlowPlan(trace)
+    told = [narration(plan, k, labels) for k in range(len(plan) + 1)]
+    assert "loss = d**3 = -1" in told[2].text
+    assert "(power **3: ∂/∂a = n·a^(n−1))" in told[-1].text
+    assert told[-1].formula == "∂L/∂d (via loss) = ∂L/∂loss · ∂loss/∂d = (1) · (3) = 3"
+    # without the card's symbol, the catalogue's
+    assert "loss = d** = -1" in narration(plan, 2, Labels({}, {"loss": "power"})).text
