@@ -223,6 +223,37 @@ class SetValue(Command):
             self.graph.set_attrs(self.name, self.old_attrs)
 
 
+MERGE_SET_ATTRS = 3
+
+
+class SetAttrs(Command):
+    """An op's attributes (a power's exponent): typing a number is one step, as for a value."""
+
+    def __init__(self, graph: Graph, name: str, attrs: dict, session: int = 0):
+        super().__init__(f"Set {name}")
+        self.graph, self.name, self.session = graph, name, session
+        self.old = copy.deepcopy(graph.node(name).attrs)
+        self.new = copy.deepcopy(attrs)
+
+    def id(self) -> int:
+        return MERGE_SET_ATTRS
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, SetAttrs) or (other.name, other.session) != (
+            self.name,
+            self.session,
+        ):
+            return False
+        self.new = other.new
+        return True
+
+    def apply(self) -> None:
+        self.graph.set_attrs(self.name, self.new)
+
+    def revert(self) -> None:
+        self.graph.set_attrs(self.name, self.old)
+
+
 class SetLeafKind(Command):
     """param ↔ data ↔ const: the trainable flag."""
 

@@ -18,9 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from ..canvas.value_text import full_text as format_value
+from ..model.attrs import op_symbol
 from ..model.graph import Graph
 from ..model.shapes import ShapeError, Value, format_shape, shape_of
 from ..model.trace import Trace
+from .attr_editor import AttrEditor
 from .value_table import HeatMap, ValueTable
 
 KINDS = (("param", "parameter (trainable)"), ("data", "data (fixed input)"), ("const", "constant"))
@@ -47,6 +49,7 @@ class Inspector(QWidget):
     label_edited = Signal(str, str)
     kind_changed = Signal(str, str)
     value_edited = Signal(str, object, int)  # name, value, edit session (merges typing)
+    attrs_edited = Signal(str, object, int)  # name, attributes, edit session (merges typing)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -69,6 +72,7 @@ class Inspector(QWidget):
         self.value_error = QLabel()
         self.value_error.setStyleSheet("color: #c0392b")
         self.value_error.setWordWrap(True)
+        self.attrs = AttrEditor()
         self.shape = QLabel()
         self.table = ValueTable()
         self.heat_value = HeatMap()
@@ -85,6 +89,7 @@ class Inspector(QWidget):
         form.addRow("Kind", self.kind)
         form.addRow("Value", self.value_edit)
         form.addRow("", self.value_error)
+        form.addRow(self.attrs)
         form.addRow("Shape", self.shape)
         form.addRow("", self.table)
         self.form = form
@@ -106,6 +111,7 @@ class Inspector(QWidget):
         self.value_edit.textEdited.connect(self._value)
         self.value_edit.editingFinished.connect(self._end_session)
         self.table.value_edited.connect(self._table_value)
+        self.attrs.edited.connect(self.attrs_edited)
         self.show_node(None, None, None)
 
     @property
@@ -118,6 +124,7 @@ class Inspector(QWidget):
         if node is None or self._name != name:
             self._end_session()
         self._name = node.name if node else None
+        self.attrs.show_node(node)
         for widget in (self.name_edit, self.label_edit, self.kind, self.value_edit):
             widget.setEnabled(node is not None)
         if node is None:
@@ -132,8 +139,9 @@ class Inspector(QWidget):
                 widget.hide()
             return
         spec = node.spec
-        op = spec.name if node.is_leaf else f"{spec.symbol} {spec.name}"  # a leaf's symbol is
-        self.title.setText(  # a placeholder name (x, θ), which would contradict the node's own
+        # a leaf's symbol is a placeholder name (x, θ), which would contradict the node's own
+        op = spec.name if node.is_leaf else f"{op_symbol(spec, node.attrs)} {spec.name}"
+        self.title.setText(
             f"<b>{html.escape(node.title)}</b> — {op}: {spec.formula}"
             f"<br><small>{spec.derivative}</small>"
         )
@@ -203,3 +211,4 @@ class Inspector(QWidget):
 
     def _end_session(self) -> None:
         self._session += 1
+        self.attrs.end_session()
