@@ -124,7 +124,11 @@ def _expression(trace: Trace, name: str, labels: Labels) -> str:
     op = labels.op(name)
     spec = OPS.get(op) if op else None
     if spec is None or spec.is_leaf:
-        return f"{labels.title(name)} = {value}"
+        title = labels.title(name)
+        if op == "const" and title != name:  # titled with its number: not "2 = 2"
+            same = _number(title) == trace.values.get(name)
+            return f"the constant {title}" + ("" if same else f" = {value}")
+        return f"{title} = {value}"
     by_port = {e.port: e.src for e in trace.edges if e.dst == name}
     args = [labels.title(by_port[p]) for p in spec.inputs if p in by_port]
     if spec.infix and len(args) == 2:
@@ -134,6 +138,13 @@ def _expression(trace: Trace, name: str, labels: Labels) -> str:
     else:
         call = f"{spec.name}({', '.join(args)})"
     return f"{labels.title(name)} = {call} = {value}"
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text.replace("−", "-"))
+    except ValueError:
+        return None
 
 
 def _listed(items: list[str]) -> str:
