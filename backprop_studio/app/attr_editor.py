@@ -62,6 +62,7 @@ class AttrEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self.form)
         layout.addWidget(self.error)
+        self._explain("")
         self.hide()
 
     def show_node(self, node: Node | None) -> None:
@@ -81,7 +82,7 @@ class AttrEditor(QWidget):
             if changed or not edit.hasFocus():
                 edit.setText(attr_text(attr, node.attrs.get(attr.name)))
         if changed:
-            self.error.clear()
+            self._explain("")
         self.show()
 
     def end_session(self) -> None:
@@ -92,7 +93,7 @@ class AttrEditor(QWidget):
         while self.form.rowCount():
             self.form.removeRow(0)
         self.edits = {}
-        self.error.clear()
+        self._explain("")
         self._name, self._spec, self._attrs = name, spec, {}
         for attr in spec.attrs if spec is not None else ():
             edit = QLineEdit()
@@ -104,15 +105,20 @@ class AttrEditor(QWidget):
             self.form.addRow(attr.name.capitalize(), edit)
             self.edits[attr.name] = edit
 
+    def _explain(self, text: str) -> None:
+        """Why the typed number was not taken; the line takes no room when there is none."""
+        self.error.setText(text)
+        self.error.setVisible(bool(text))
+
     def _edited(self, attr: AttrSpec, text: str) -> None:
         if self._name is None or self._spec is None:
             return
         try:
             attrs = normalise_attrs(self._spec, {**self._attrs, attr.name: parse_attr(attr, text)})
         except (ValueError, AttrError) as exc:
-            self.error.setText(str(exc))
+            self._explain(str(exc))
             return
-        self.error.clear()
+        self._explain("")
         if attrs != self._attrs:
             self._attrs = attrs
             self.edited.emit(self._name, attrs, self._session)

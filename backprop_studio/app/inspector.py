@@ -152,6 +152,7 @@ class Inspector(QWidget):
         self.kind.setVisible(node.is_leaf)
         self.form.labelForField(self.kind).setVisible(node.is_leaf)
         self.value_edit.setVisible(node.is_leaf)
+        self.value_error.setVisible(node.is_leaf)
         self.form.labelForField(self.value_edit).setVisible(node.is_leaf)
         if node.is_leaf:
             self.kind.setCurrentIndex([op for op, _ in KINDS].index(node.op))
@@ -165,9 +166,11 @@ class Inspector(QWidget):
             lines.append(f"value = {format_value(trace.values[node.name])}")
             grad = trace.grads.get(node.name)
             out = trace.output or "output"
-            lines.append(
-                f"∂{out}/∂{node.name} = {'— (no gradient flows here)' if grad is None else format_value(grad)}"
-            )
+            if node.op == "const":  # ∂loss/∂const_1 would name what the card calls 2
+                lines.append("no gradient: a constant is never differentiated")
+            else:
+                shown = "— (no gradient flows here)" if grad is None else format_value(grad)
+                lines.append(f"∂{out}/∂{node.name} = {shown}")
         self.computed.setPlainText("\n".join(lines))
         if node.is_leaf and not self.table.hasFocus():
             self.table.show_value(node.value)

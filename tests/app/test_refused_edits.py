@@ -85,6 +85,8 @@ def test_a_refused_value_of_a_program_constant_names_it_as_its_card_does(qtbot, 
     settle(qtbot, window)
     assert window.scene.node_item("const_1").title == "2"
     window.scene.select_names(["const_1"])
+    computed = window.inspector.computed.toPlainText()
+    assert "const_1" not in computed and "a constant is never differentiated" in computed
     count = window.document.undo_stack.count()
     type_into(qtbot, window.inspector.value_edit, "NaN")
     assert window.statusBar().currentMessage() == "the constant 2: a value must be finite, not nan"
