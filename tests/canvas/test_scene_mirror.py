@@ -142,4 +142,7 @@ def test_a_power_card_shows_its_exponent_and_follows_an_edit(scene, seed):
     assert item.badge_text() == "**0.5  power"
     seed.set_attrs("sq", {"exponent": -1})
     assert item.badge_text() == "**-1  power"
+    assert "power: a ** n (n a number on the node), ∂/∂a = n·a^(n−1); here **-1" in (
+        item.tooltip_text()
+    )
     assert scene.node_item("loss").badge_text() == "**  pow"  # a node exponent: no number

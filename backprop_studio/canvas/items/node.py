@@ -201,7 +201,8 @@ class NodeItem(QGraphicsItem):
     def tooltip_text(self) -> str:
         spec = op_spec(self._op)
         head = self.title if self.title == self._name else f"{self.title} ({self._name})"
-        lines = [head, spec.tooltip]
+        shown = "" if self._symbol == spec.symbol else f"; here {self._symbol}"  # a power's n
+        lines = [head, spec.tooltip + shown]
         if self._value is not None:
             lines.append(f"data: {full_text(self._value)}")
             lines.append(f"grad: {full_text(self._grad)}")
