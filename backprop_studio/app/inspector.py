@@ -18,10 +18,12 @@ from PySide6.QtWidgets import (
 )
 
 from ..canvas.value_text import full_text as format_value
+from ..model.attrs import op_symbol
 from ..model.graph import Graph
 from ..model.program_writer import recipe_text
 from ..model.shapes import ShapeError, Value, format_shape, shape_of
 from ..model.trace import Trace
+from .attr_editor import AttrEditor
 from .value_table import HeatMap, ValueTable
 
 KINDS = (("param", "parameter (trainable)"), ("data", "data (fixed input)"), ("const", "constant"))
@@ -48,6 +50,7 @@ class Inspector(QWidget):
     label_edited = Signal(str, str)
     kind_changed = Signal(str, str)
     value_edited = Signal(str, object, int)  # name, value, edit session (merges typing)
+    attrs_edited = Signal(str, object, int)  # name, attributes, edit session (merges typing)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -72,6 +75,7 @@ class Inspector(QWidget):
         self.value_error.setWordWrap(True)
         self.recipe = QLabel()
         self.recipe.setWordWrap(True)
+        self.attrs = AttrEditor()
         self.shape = QLabel()
         self.table = ValueTable()
         self.heat_value = HeatMap()
@@ -89,6 +93,7 @@ class Inspector(QWidget):
         form.addRow("Value", self.value_edit)
         form.addRow("", self.value_error)
         form.addRow("Recipe", self.recipe)
+        form.addRow(self.attrs)
         form.addRow("Shape", self.shape)
         form.addRow("", self.table)
         self.form = form
@@ -110,6 +115,7 @@ class Inspector(QWidget):
         self.value_edit.textEdited.connect(self._value)
         self.value_edit.editingFinished.connect(self._end_session)
         self.table.value_edited.connect(self._table_value)
+        self.attrs.edited.connect(self.attrs_edited)
         self.show_node(None, None, None)
 
     @property
@@ -122,6 +128,7 @@ class Inspector(QWidget):
         if node is None or self._name != name:
             self._end_session()
         self._name = node.name if node else None
+        self.attrs.show_node(node)
         for widget in (self.name_edit, self.label_edit, self.kind, self.value_edit):
             widget.setEnabled(node is not None)
         if node is None:
@@ -137,8 +144,9 @@ class Inspector(QWidget):
                 widget.hide()
             return
         spec = node.spec
-        op = spec.name if node.is_leaf else f"{spec.symbol} {spec.name}"  # a leaf's symbol is
-        self.title.setText(  # a placeholder name (x, θ), which would contradict the node's own
+        # a leaf's symbol is a placeholder name (x, θ), which would contradict the node's own
+        op = spec.name if node.is_leaf else f"{op_symbol(spec, node.attrs)} {spec.name}"
+        self.title.setText(
             f"<b>{html.escape(node.title)}</b> — {op}: {spec.formula}"
             f"<br><small>{spec.derivative}</small>"
         )
@@ -149,6 +157,7 @@ class Inspector(QWidget):
         self.kind.setVisible(node.is_leaf)
         self.form.labelForField(self.kind).setVisible(node.is_leaf)
         self.value_edit.setVisible(node.is_leaf)
+        self.value_error.setVisible(node.is_leaf)
         self.form.labelForField(self.value_edit).setVisible(node.is_leaf)
         self._show_recipe(node)
         if node.is_leaf:
@@ -163,9 +172,11 @@ class Inspector(QWidget):
             lines.append(f"value = {format_value(trace.values[node.name])}")
             grad = trace.grads.get(node.name)
             out = trace.output or "output"
-            lines.append(
-                f"∂{out}/∂{node.name} = {'— (no gradient flows here)' if grad is None else format_value(grad)}"
-            )
+            if node.op == "const":  # ∂loss/∂const_1 would name what the card calls 2
+                lines.append("no gradient: a constant is never differentiated")
+            else:
+                shown = "— (no gradient flows here)" if grad is None else format_value(grad)
+                lines.append(f"∂{out}/∂{node.name} = {shown}")
         self.computed.setPlainText("\n".join(lines))
         if node.is_leaf and not self.table.hasFocus():
             self.table.show_value(node.value)
@@ -223,3 +234,4 @@ class Inspector(QWidget):
 
     def _end_session(self) -> None:
         self._session += 1
+        self.attrs.end_session()

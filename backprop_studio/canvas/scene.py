@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QToolTip,
 )
 
+from backprop_studio.model.attrs import op_symbol
 from backprop_studio.model.graph import Analysis, Edge, Graph, Node
 from backprop_studio.model.trace import Trace
 
@@ -114,6 +115,7 @@ class GraphScene(QGraphicsScene):
     def _add_node_item(self, node: Node) -> NodeItem:
         item = NodeItem(node.name, node.op, self.theme)
         item.set_label(node.label)
+        item.set_symbol(op_symbol(node.spec, node.attrs))
         item.setPos(*node.position)
         if node.is_leaf:
             item.set_data(node.value)
@@ -151,6 +153,8 @@ class GraphScene(QGraphicsScene):
             item.set_label(node.label)
         elif attr == "op":
             item.set_op(node.op)
+        elif attr == "attrs":
+            item.set_symbol(op_symbol(node.spec, node.attrs))
         elif attr == "value" and node.is_leaf:
             item.set_data(node.value, item.grad)
         elif attr == "attrs" and node.is_leaf:

@@ -84,6 +84,7 @@ TORCH_OPS: dict[str, Callable[..., torch.Tensor]] = {
     "sub": torch.sub,
     "mul": torch.mul,
     "div": torch.div,
+    "power": torch.pow,  # torch.pow(a, exponent=n): a number, bound from the node
     "pow": torch.pow,
     "neg": torch.neg,
     "exp": torch.exp,
@@ -118,9 +119,12 @@ class Step:
 
 
 def op_function(node: Node, checked: bool = True) -> Callable[..., torch.Tensor]:
-    """The torch function of an op node with its attributes bound (``sum`` over ``axis``)."""
+    """The torch function of an op node with its attributes bound (``sum`` over ``axis``),
+    an unset attribute by its catalogue default (a power's ``exponent`` 2)."""
     fn = TORCH_OPS[node.op] if checked else UNCHECKED_OPS.get(node.op, TORCH_OPS[node.op])
-    return partial(fn, **node.attrs) if node.attrs else fn
+    defaults = {a.name: a.default for a in node.spec.attrs if a.default is not None}
+    attrs = {**defaults, **node.attrs}
+    return partial(fn, **attrs) if attrs else fn
 
 
 def leaf_tensor(node: Node) -> torch.Tensor:

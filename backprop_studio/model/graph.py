@@ -8,6 +8,7 @@ the CLI and the document use, and a rename is an explicit, undoable operation.
 from __future__ import annotations
 
 import keyword
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -26,6 +27,7 @@ from .shapes import Shape, ShapeError, Value
 from .signal import Signal
 
 MAX_NAME_LENGTH = 64
+_AUTO_CONST = re.compile(r"const_[1-9][0-9]*")  # the parser's name for a number in an expression
 
 
 class GraphError(ValueError):
@@ -69,6 +71,20 @@ class Node:
     @property
     def title(self) -> str:
         return self.label or self.name
+
+    @property
+    def called(self) -> str:
+        """What a message calls the node, as its card shows it: its name, except a constant that
+        a number in a program made (auto-named ``const_1``, its card titled with the number),
+        which is ``the constant 2``; the auto-name is nowhere on the screen."""
+        if self.op == "const" and self.label and _AUTO_CONST.fullmatch(self.name):
+            return f"the constant {self.label}"
+        return self.name
+
+    @property
+    def spoken(self) -> str:
+        """:attr:`called` inside a sentence: ``'w'`` quoted, ``the constant 2`` as it is."""
+        return self.called if self.called != self.name else f"'{self.name}'"
 
     @property
     def recipe(self) -> str | None:
@@ -223,7 +239,7 @@ class Graph:
         spec = self._nodes[dst].spec
         if port not in spec.inputs:
             if not spec.inputs:
-                return f"'{dst}' is a leaf and takes no inputs"
+                return f"{self._nodes[dst].spoken} is a leaf and takes no inputs"
             return f"'{dst}' ({spec.name}) has no input '{port}' (its inputs: {', '.join(spec.inputs)})"
         if port in self._in.get(dst, {}):
             return ALREADY.format(port=port, dst=dst)
@@ -250,7 +266,8 @@ class Graph:
             node.value, node.trained = _recipe_value(node, recipe_shape)
             self._recipe_elements += limits.elements(recipe_shape)
         elif node.is_leaf:
-            node.value = _checked_value(node.name, 0.0 if node.value is None else node.value)
+            value = 0.0 if node.value is None else node.value
+            node.value = _checked_value(node.spoken, node.name, value)
         else:
             node.value = None
         if recipe_shape is None:
@@ -300,7 +317,7 @@ class Graph:
         node = self.node(name)
         if not node.is_leaf:
             raise GraphError(f"'{name}' is computed by {node.op}; only leaves have a value", name)
-        node.value = _checked_value(name, value)
+        node.value = _checked_value(node.spoken, name, value)
         self._recipe_elements -= _recipe_size(node)
         dropped = bool(node.attrs) or node.trained
         node.attrs = {}
@@ -596,17 +613,18 @@ def _recipe_value(node: Node, shape: Shape) -> tuple[Value, bool]:
     return recipes.materialise(node.op, node.attrs, shape), False
 
 
-def _checked_value(name: str, value: Value) -> Value:
+def _checked_value(spoken: str, name: str, value: Value) -> Value:
     """A leaf's value must have a shape and be finite: NaN or infinity could be neither saved
-    nor recovered, so a graph holding one would lose the user's work at the next save."""
+    nor recovered, so a graph holding one would lose the user's work at the next save.
+    ``spoken`` is the node in the message (``Node.spoken``), ``name`` its id."""
     try:
         shape = shapes.shape_of(value)
     except ShapeError as exc:
-        raise GraphError(f"'{name}': {exc}", name) from None
+        raise GraphError(f"{spoken}: {exc}", name) from None
     bad = first_non_finite(value, shape)
     if bad is not None:
         kind = special_name(float(bad[1])) if isinstance(bad[1], float) else "a number too large"
-        raise GraphError(f"'{name}': a value must be finite, not {kind}", name)
+        raise GraphError(f"{spoken}: a value must be finite, not {kind}", name)
     if isinstance(value, int):
         return float(value)
     return shapes.copy_value(value)

@@ -16,7 +16,7 @@ from . import recipes
 from .attrs import AttrError, normalise_attrs
 from .graph import Graph, GraphError, Node, check_name
 from .layout import complete_layout
-from .ops import INFIX_OPS, LEAF_OPS, OPS
+from .ops import INFIX_OPS, LEAF_OPS, OPS, POWER
 from .program_lists import Position, lift_long_lists
 from .shapes import ShapeError, Value, shape_of
 
@@ -358,6 +358,8 @@ class _Parser:
             return self.expr(node.operand, name)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
             return self.op(node, _NEG, [node.operand], name)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow) and _is_number(node.right):
+            return self.power(node, name)
         if isinstance(node, (ast.UnaryOp, ast.BinOp)) and type(node.op) in _SYMBOLS:
             symbol = _SYMBOLS[type(node.op)]
             if not isinstance(node, ast.BinOp) or symbol not in INFIX_OPS:
@@ -374,6 +376,15 @@ class _Parser:
                 node, "write a list as its own line: `x = data([...])` or `w = param([...])`"
             )
         raise self.error(node, _unsupported(node))
+
+    def power(self, node: ast.BinOp, name: str | None) -> str:
+        """``a ** 2``, ``a ** -1``, ``a ** 0.5``: a number exponent is the power's attribute,
+        as micrograd's ``**`` takes a number; ``a ** b`` with a node ``b`` stays ``pow``."""
+        try:
+            attrs = normalise_attrs(OPS[POWER], {"exponent": self.number_value(node.right)})
+        except AttrError as exc:
+            raise self.error(node.right, str(exc)) from None
+        return self.op(node, POWER, [node.left], name, attrs)
 
     def call(self, node: ast.Call, name: str | None) -> str:
         if not isinstance(node.func, ast.Name):

@@ -12,8 +12,9 @@ from collections import Counter
 from collections.abc import Mapping
 
 from . import recipes
+from .attrs import attr_value, number_text
 from .graph import Graph, Node
-from .ops import INFIX_OPS, OPS
+from .ops import INFIX_OPS, OPS, POWER
 from .program_parser import _NEG, TRAINED_MARK, _is_number, _Parser
 from .shapes import Value
 
@@ -301,6 +302,11 @@ class _Writer:
             args.append(("?", _ATOM) if src is None else self._expr(src, False, live))
         if live:
             self._create(name, auto=not top or bare)
+        if node.op == POWER:  # `a**2`: the parser reads a number exponent as a power
+            (text, prec), exponent = args[0], attr_value(node.spec, node.attrs, "exponent")
+            return f"{text if prec >= _ATOM else f'({text})'}**{number_text(exponent)}", _POW
+        if node.op == "pow" and self._number_operand(name, "b"):  # `a**2` would be a power
+            return f"pow({args[0][0]}, {args[1][0]})", _ATOM
         symbol = _INFIX.get(node.op)
         if symbol is not None:
             return self._infix(symbol, *args)
@@ -311,6 +317,11 @@ class _Writer:
             return "-" + (text if prec == _ATOM else f"({text})"), _UNARY
         texts = [text for text, _ in args] + _keywords(node.attrs)
         return f"{node.op}({', '.join(texts)})", _ATOM
+
+    def _number_operand(self, name: str, port: str) -> bool:
+        """Whether ``name``'s input ``port`` is written as a literal number (a folded constant)."""
+        src = self.feeds[name].get(port)
+        return src in self.inline and self.graph.node(src).op == "const"
 
     @staticmethod
     def _infix(symbol: str, left: tuple[str, int], right: tuple[str, int]) -> tuple[str, int]:

@@ -152,6 +152,19 @@ class UndoMachine(RuleBasedStateMachine):
             value = _shifted(self.graph.node(name).value, shift)
             self.push(lambda: commands.SetTrainedValue(self.graph, name, value, trained))
 
+    @rule(
+        data=st.data(),
+        exponent=st.one_of(st.floats(-150, 150), st.just(float("nan"))),
+        session=st.integers(0, 2),
+    )
+    def set_exponent(self, data, exponent, session) -> None:
+        """A power's exponent as the inspector sets it; on any other node, refused."""
+        powers = [n.name for n in self.graph if n.op == "power"]
+        name = self.pick(data, powers if powers and data.draw(st.booleans()) else self.graph.names)
+        if name is not None:
+            attrs = {**self.graph.node(name).attrs, "exponent": exponent}
+            self.push(lambda: commands.SetAttrs(self.graph, name, attrs, session))
+
     @rule(data=st.data(), op=st.sampled_from(["param", "data", "const"]))
     def set_kind(self, data, op) -> None:
         name = self.pick(data, self.graph.names)

@@ -61,6 +61,7 @@ class NodeItem(QGraphicsItem):
         self._name = name
         self._label = ""
         self._op = op
+        self._symbol = op_spec(op).symbol
         self._theme = theme or style.current_theme()
         self._value: Value | None = None
         self._grad: Value | None = None
@@ -106,7 +107,18 @@ class NodeItem(QGraphicsItem):
     def set_op(self, op: str) -> None:
         """Only leaves switch op (param ↔ data ↔ const); their ports do not change."""
         self._op = op
+        self._symbol = op_spec(op).symbol
         self.update()
+
+    @property
+    def symbol(self) -> str:
+        return self._symbol
+
+    def set_symbol(self, symbol: str) -> None:
+        """The op's symbol with what the node's attributes add to it (a power's ``**2``)."""
+        if symbol != self._symbol:
+            self._symbol = symbol
+            self.update()
 
     def set_theme(self, theme: Theme) -> None:
         self._theme = theme
@@ -188,9 +200,9 @@ class NodeItem(QGraphicsItem):
     # ---- text ----------------------------------------------------------------------------
     def badge_text(self) -> str:
         spec = op_spec(self._op)
-        if spec.is_leaf or spec.symbol.lower() == spec.name:
+        if spec.is_leaf or self._symbol.lower() == spec.name:
             return spec.name
-        return f"{spec.symbol}  {spec.name}"
+        return f"{self._symbol}  {spec.name}"
 
     def text_lines(self) -> list[str]:
         """Every piece of text the card draws, top to bottom (for tests and accessibility)."""
@@ -200,7 +212,8 @@ class NodeItem(QGraphicsItem):
     def tooltip_text(self) -> str:
         spec = op_spec(self._op)
         head = self.title if self.title == self._name else f"{self.title} ({self._name})"
-        lines = [head, spec.tooltip]
+        shown = "" if self._symbol == spec.symbol else f"; here {self._symbol}"  # a power's n
+        lines = [head, spec.tooltip + shown]
         if self._value is not None:
             lines.append(f"data: {full_text(self._value)}")
             lines.append(f"grad: {full_text(self._grad)}")
