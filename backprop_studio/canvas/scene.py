@@ -155,10 +155,10 @@ class GraphScene(QGraphicsScene):
             item.set_op(node.op)
         elif attr == "attrs":
             item.set_symbol(op_symbol(node.spec, node.attrs))
+            if node.is_leaf:
+                item.set_trained(node.trained)
         elif attr == "value" and node.is_leaf:
             item.set_data(node.value, item.grad)
-        elif attr == "attrs" and node.is_leaf:
-            item.set_trained(node.trained)
 
     def _on_node_renamed(self, old: str, new: str) -> None:
         item = self._nodes.pop(old)

@@ -345,7 +345,7 @@ class Graph:
             shape = recipes.check_leaf_attrs(node.op, node.attrs)
             checked = recipes.materialise(node.op, node.attrs, shape or ())
         else:
-            checked = _checked_value(name, value)
+            checked = _checked_value(node.spoken, name, value)
             if mark and shapes.shape_of(checked) != shapes.shape_of(node.value):
                 raise GraphError(f"'{name}': a trained value must keep the recipe's shape", name)
         marked = mark != node.trained
@@ -606,7 +606,7 @@ def _recipe_value(node: Node, shape: Shape) -> tuple[Value, bool]:
         try:
             if shapes.shape_of(node.value) == shape:
                 if node.trained and node.recipe == "init":
-                    return _checked_value(node.name, node.value), True
+                    return _checked_value(node.spoken, node.name, node.value), True
                 return shapes.copy_value(node.value), False
         except ShapeError:
             pass
