@@ -258,3 +258,18 @@ class Blocks:
         del self._owner[old]
         self._owner[new] = owner
         self.changed.emit(old_block, block)
+
+
+def inner_edges(edges: Iterable[Edge], blocks: Iterable[Block]) -> set[Edge]:
+    """The edges with both ends in the same collapsed block: a collapsed card hides them."""
+    owner = {m: b.name for b in blocks if b.collapsed for m in b.members}
+    return {e for e in edges if e.src in owner and owner.get(e.dst) == owner[e.src]}
+
+
+def visible_backward_order(
+    edges: tuple[Edge, ...], order: Iterable[int], blocks: Iterable[Block]
+) -> tuple[int, ...]:
+    """A Trace's ``backward_order`` without the edges hidden inside collapsed blocks: through a
+    collapsed block the backward pass is one step per boundary edge, in autograd's order."""
+    hidden = inner_edges(edges, blocks)
+    return tuple(i for i in order if edges[i] not in hidden)

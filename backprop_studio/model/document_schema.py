@@ -22,7 +22,7 @@ from .recipes import MAX_ROWS
 from .shapes import ShapeError
 
 FORMAT = "backprop-studio"
-VERSION = 1
+VERSION = 2  # 2 added "blocks" (model/document_blocks.py); version 1 files open as before
 
 MAX_BYTES = 50 * 1024 * 1024  # refused before parsing
 # Loading is near-linear in any edge order (one cycle check for all edges, model/cycles.py);

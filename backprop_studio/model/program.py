@@ -13,6 +13,10 @@ built-in dataset, ``x = data(dataset="moons", part="x", n=200, noise=0.1, seed=0
 dataset's features and targets may be written in one line, ``x, y = dataset("moons", n=200)``.
 Rows read from a CSV file keep their origin: ``x = data([[1.0], [2.0]], csv="a.csv", columns=["a"])``.
 
+Blocks (``model/program_blocks.py``) group the lines that build a layer, ``with block("Linear 1"):``,
+or name their nodes after them, ``block("Linear 1", W1, b1, h1, collapsed=True)``; they change nothing
+the text computes.
+
 Names: a node assigned to a name takes it (``c_2``, ``c_3``… when a name is reassigned); unnamed
 intermediates take the first free ``{op}_k`` (see :func:`auto_name`), numbers become ``const``
 nodes labelled with their text. :func:`to_program` writes a graph back so that parsing the text

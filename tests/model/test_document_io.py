@@ -110,6 +110,7 @@ def test_written_document_has_every_key_and_defaults():
         "version": VERSION,
         "nodes": [],
         "edges": [],
+        "blocks": [],
         "output": None,
         "settings": DEFAULT_SETTINGS,
         "view": {"center": [0.0, 0.0], "zoom": 1.0},
@@ -323,9 +324,9 @@ def test_format_and_version():
     fails(mutated(lambda d: d.update(version="1")), "version", "whole number")
     fails(mutated(lambda d: d.update(version=0)), "version", "whole number")
     fails(
-        mutated(lambda d: d.update(version=2)),
+        mutated(lambda d: d.update(version=VERSION + 1)),
         "version",
-        "newer Backprop Studio (format version 2); this version reads version 1",
+        f"newer Backprop Studio (format version {VERSION + 1}); this version reads version {VERSION}",
     )
 
 
