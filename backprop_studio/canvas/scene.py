@@ -23,7 +23,9 @@ from backprop_studio.model.graph import Analysis, Edge, Graph, GraphError, Node,
 from backprop_studio.model.trace import Trace
 
 from . import style
+from .block_mirror import BlockMirror
 from .interactions import NewEdgeDrag, NodeDrag, op_from_mime
+from .items.block import BlockItem
 from .items.edge import EdgeItem
 from .items.editor import TitleEditor
 from .items.node import NodeItem
@@ -46,6 +48,7 @@ class GraphScene(QGraphicsScene):
     rename_requested = Signal(str, str)  # old, new
     status_message = Signal(str)  # why a gesture was refused
     display_reset = Signal()  # items are about to be refilled (new graph or trace): drop overlays
+    block_toggle_requested = Signal(str, bool)  # block name, collapse (True) or expand (False)
 
     def __init__(self, parent: object | None = None, theme: Theme | None = None) -> None:
         super().__init__(parent)
@@ -65,6 +68,8 @@ class GraphScene(QGraphicsScene):
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(0)
         self._refresh_timer.timeout.connect(self.refresh)
+        self._blocks = BlockMirror(self, self._nodes, self._edges, self.block_toggle_requested.emit)
+        self._blocks.theme = self.theme
 
     # ---- the graph -----------------------------------------------------------------------
     @property
@@ -79,6 +84,7 @@ class GraphScene(QGraphicsScene):
             for signal, slot in self._slots(self._graph):
                 signal.disconnect(slot)
         self._cancel_gestures()
+        self._blocks.attach(None)
         for item in self._edges.values():
             item.detach()
             self.removeItem(item)
@@ -96,6 +102,7 @@ class GraphScene(QGraphicsScene):
             self._add_edge_item(edge)
         for signal, slot in self._slots(graph):
             signal.connect(slot)
+        self._blocks.attach(graph)
         self.refresh()
 
     def _slots(self, graph: Graph) -> list:
@@ -165,15 +172,18 @@ class GraphScene(QGraphicsScene):
                 del self._edges[edge]
                 edge_item.edge = renamed
                 self._edges[renamed] = edge_item
+        self._blocks.sync_nodes(new)
 
     def _on_edge_added(self, edge: Edge, index: int) -> None:
         self._add_edge_item(edge)
+        self._blocks.sync_nodes(edge.src, edge.dst)
 
     def _on_edge_removed(self, edge: Edge, index: int) -> None:
         item = self._edges.pop(edge, None)
         if item is not None:
             item.detach()
             self.removeItem(item)
+        self._blocks.sync_nodes(edge.src, edge.dst)
 
     # ---- what the items show ---------------------------------------------------------------
     def show_trace(self, trace: Trace | None) -> None:
@@ -207,6 +217,9 @@ class GraphScene(QGraphicsScene):
             item.set_theme(theme)
         for edge in self._edges.values():
             edge.set_theme(theme)
+        self._blocks.theme = theme
+        for block in self._blocks.items().values():
+            block.set_theme(theme)
         for view in self.views():
             view.resetCachedContent()  # the cached grid background has the old colours
 
@@ -240,6 +253,13 @@ class GraphScene(QGraphicsScene):
     def edge_items(self) -> dict[Edge, EdgeItem]:
         return dict(self._edges)
 
+    def block_items(self) -> dict[str, BlockItem]:
+        return self._blocks.items()
+
+    def selected_blocks(self) -> list[str]:
+        """Collapsed block cards in the selection (an expanded frame is not selectable)."""
+        return [i.name for i in self.selectedItems() if isinstance(i, BlockItem)]
+
     def node_at(self, pos: QPointF) -> NodeItem | None:
         for item in self.items(pos):
             if isinstance(item, NodeItem):
@@ -268,6 +288,9 @@ class GraphScene(QGraphicsScene):
     def request_delete(self) -> None:
         """Emit ``delete_requested`` for the selection (edges of deleted nodes go with them)."""
         names = self.selected_names()
+        for block in self.selectedItems():  # a collapsed card stands for its nodes
+            if isinstance(block, BlockItem):
+                names += [m for m in block.members if m not in names]
         gone = set(names)
         edges = [e for e in self.selected_edges() if e.src not in gone and e.dst not in gone]
         if names or edges:
@@ -370,14 +393,14 @@ class GraphScene(QGraphicsScene):
             return
         super().helpEvent(event)
 
-    def hovered_item(self, pos: QPointF) -> NodeItem | EdgeItem | None:
+    def hovered_item(self, pos: QPointF) -> NodeItem | EdgeItem | BlockItem | None:
         """The node under ``pos``, else the edge whose curve is nearest it (not merely the
         topmost of the edges that cross there); None over a port or empty canvas."""
         edges = []
         for item in self.items(pos):
             if isinstance(item, PortItem):
                 return None
-            if isinstance(item, NodeItem):
+            if isinstance(item, (NodeItem, BlockItem)):
                 return item if not edges else min(edges, key=lambda e: e.distance_to(pos))
             if isinstance(item, EdgeItem):
                 edges.append(item)

@@ -254,6 +254,14 @@ class UndoMachine(RuleBasedStateMachine):
         for edge in self.graph.edges:
             assert edge.src in self.graph and edge.dst in self.graph
             assert self.graph.inputs_of(edge.dst)[edge.port] == edge
+        blocks = self.scene.block_items()
+        assert list(blocks) == self.graph.blocks.names
+        hidden = self.graph.blocks.hidden()
+        for block in self.graph.blocks:
+            assert blocks[block.name].members == list(block.members)
+            assert blocks[block.name].collapsed == block.collapsed
+        for name, item in self.scene.node_items().items():
+            assert item.isVisible() == (name not in hidden)
         for node in self.graph:
             assert len(node.name) <= MAX_NAME_LENGTH
             x, y = node.position
