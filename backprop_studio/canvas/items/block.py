@@ -1,8 +1,9 @@
 """BlockItem: a block drawn as a labelled frame around its cards, or, collapsed, as one card.
 
 Expanded, the frame sits behind the member cards and takes the mouse only on its title tab, so a
-rubber band can still start inside it. Collapsed, it is a card of its own in the middle of where
-its members are (they are hidden), with one port per boundary edge: inputs on the left, outputs
+rubber band can still start inside it. Collapsed, it is a card of its own in the place of the
+member that gives the block's result (the members are hidden), so edges into it still run left
+to right, with one port per boundary edge: inputs on the left, outputs
 on the right, and the scene re-routes those edges to them. Either way a small button on the tab
 or the header toggles it; the item only reports the click (``on_toggle``), the app decides.
 The item knows nothing of the Graph: the scene gives it the member cards and boundary edges.
@@ -148,6 +149,14 @@ class BlockItem(QGraphicsItem):
             rect = rect.united(card_rect(item))
         return rect
 
+    def anchor(self) -> NodeItem | None:
+        """The member whose place the collapsed card takes: the one the block's first output
+        leaves from (where the layer's result sits), else the last member."""
+        by_name = {item.name: item for item in self._members}
+        if self._outputs and self._outputs[0].src in by_name:
+            return by_name[self._outputs[0].src]
+        return self._members[-1] if self._members else None
+
     def card_height(self) -> float:
         rows = max(len(self._inputs), len(self._outputs), 1)
         return HEADER_HEIGHT + ROW_HEIGHT + rows * ROW_HEIGHT + 2 * BODY_PADDING
@@ -158,8 +167,10 @@ class BlockItem(QGraphicsItem):
         self.prepareGeometryChange()
         if self._collapsed:
             h = self.card_height()
-            centre = around.center() if not around.isEmpty() else QPointF()
-            self.setPos(centre.x() - NODE_WIDTH / 2, centre.y() - h / 2)
+            anchor = self.anchor()
+            spot = card_rect(anchor) if anchor is not None else around
+            centre = spot.center() if not spot.isEmpty() else QPointF()
+            self.setPos(spot.left(), centre.y() - h / 2)
             self._rect = QRectF(0, 0, NODE_WIDTH, h)
         else:
             frame = around.adjusted(-FRAME_PAD, -FRAME_PAD - TAB_HEIGHT, FRAME_PAD, FRAME_PAD)
