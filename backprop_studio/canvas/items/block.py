@@ -12,10 +12,11 @@ The item knows nothing of the Graph: the scene gives it the member cards and bou
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsSceneMouseEvent,
@@ -42,7 +43,8 @@ from .node import NodeItem
 from .node_summary import Summary, paint_summary, summarize
 
 FRAME_PAD = 14.0  # free space between the frame and the cards inside it
-TAB_HEIGHT = 24.0  # the frame's title band, above the cards
+TAB_HEIGHT = 34.0  # the frame's title band, above the cards
+TAB_FONT_SCALE = 1.6  # the frame's name stays readable when a fitted network is zoomed out
 BUTTON = 16.0  # the collapse / expand button
 Z_FRAME = Z_EDGE - 2.0  # behind the edges and the cards
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
@@ -258,14 +260,14 @@ class BlockItem(QGraphicsItem):
             self._paint_frame(painter)
 
     def _paint_frame(self, painter: QPainter) -> None:
-        theme, f = self._theme, style.fonts()
+        theme = self._theme
         fill = QColor(theme.output_border)
         fill.setAlphaF(0.05)
         pen = QPen(theme.muted, 1.2, Qt.PenStyle.DashLine)
         painter.setPen(pen)
         painter.setBrush(QBrush(fill))
         painter.drawRoundedRect(self._rect, CORNER_RADIUS + 3, CORNER_RADIUS + 3)
-        painter.setFont(f.title)
+        painter.setFont(_tab_font())
         painter.setPen(theme.text)
         title = self.title_rect().adjusted(TEXT_MARGIN, 0, -BUTTON - 12.0, 0)
         painter.drawText(title, _LEFT, self._name)
@@ -345,3 +347,10 @@ class BlockItem(QGraphicsItem):
         painter.setFont(style.fonts().title)
         painter.setPen(theme.text)
         painter.drawText(rect, _CENTER, sign)
+
+
+@lru_cache(maxsize=1)
+def _tab_font() -> QFont:
+    font = QFont(style.fonts().title)
+    font.setPointSizeF(font.pointSizeF() * TAB_FONT_SCALE)
+    return font
