@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import QPointF
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QInputDialog, QMenu, QWidget
 
@@ -15,6 +16,8 @@ from .. import block_commands
 from ..canvas.scene import GraphScene
 from ..commands import Command, Macro
 from ..model.graph import Graph
+from ..model.templates import build_template
+from .template_dialog import TemplateSizes, ask_sizes
 
 
 def next_block_name(graph: Graph) -> str:
@@ -44,6 +47,7 @@ class BlockActions:
             parent,
         )
         scene.block_toggle_requested.connect(self.set_collapsed)
+        scene.template_drop_requested.connect(self.add_template)
 
     def fill_menu(self, menu: QMenu) -> dict[str, QAction]:
         acts = {}
@@ -126,3 +130,28 @@ class BlockActions:
         if new == old:
             return False
         return self._push(block_commands.RenameBlock(self._graph(), old, new))
+
+    def add_template(
+        self, key: str, pos: QPointF, sizes: TemplateSizes | None = None
+    ) -> str | None:
+        """Drop block template ``key`` at scene ``pos`` as one undo step (asking its sizes
+        unless given); the new block's name, or None when cancelled or refused."""
+        sizes = sizes or ask_sizes(key, self._parent)
+        if sizes is None:
+            return None
+        graph = self._graph()
+        try:
+            built = build_template(
+                graph, key, (pos.x(), pos.y()), sizes.inputs, sizes.outputs, sizes.init
+            )
+        except ValueError as exc:
+            self._say(str(exc), 6000)
+            return None
+        reason = graph.recipe_problem(built.nodes)
+        if reason:
+            self._say(f"cannot add {built.block}: {reason}", 8000)
+            return None
+        if not self._push(block_commands.add_block(graph, built.block, built.nodes, built.edges)):
+            return None
+        self._scene.select_names([n.name for n in built.nodes])
+        return built.block

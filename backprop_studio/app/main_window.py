@@ -145,6 +145,9 @@ class MainWindow(QMainWindow):
         s.status_message.connect(self.say)
         s.selectionChanged.connect(self._update_inspector)
         self.palette.op_activated.connect(lambda op: self.add_node(op, self.view_center()))
+        self.palette.template_activated.connect(
+            lambda key: self.blocks.add_template(key, self.view_center())
+        )
         self.inspector.rename_requested.connect(self.rename)
         self.inspector.label_edited.connect(self._set_label)
         self.inspector.kind_changed.connect(self._set_kind)

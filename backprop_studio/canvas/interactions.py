@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QPainterPath
 from PySide6.QtWidgets import QGraphicsPathItem
 
 from backprop_studio.model.ops import OPS
+from backprop_studio.model.templates import TEMPLATES
 
 from . import style
 from .items.edge import bezier
@@ -31,6 +32,24 @@ def make_op_mime(op: str) -> QMimeData:
     mime = QMimeData()
     mime.setData(OP_MIME, op.encode("utf-8"))
     return mime
+
+
+TEMPLATE_MIME = "application/x-backprop-studio-template"
+
+
+def make_template_mime(key: str) -> QMimeData:
+    """The payload of a block template's drag: its key under ``TEMPLATE_MIME``."""
+    mime = QMimeData()
+    mime.setData(TEMPLATE_MIME, key.encode("utf-8"))
+    return mime
+
+
+def template_from_mime(mime: QMimeData | None) -> str | None:
+    """The block template a drag carries, or None."""
+    if mime is None or not mime.hasFormat(TEMPLATE_MIME):
+        return None
+    key = bytes(mime.data(TEMPLATE_MIME).data()).decode("utf-8", errors="replace").strip()
+    return key if key in TEMPLATES else None
 
 
 def op_from_mime(mime: QMimeData | None) -> str | None:

@@ -24,7 +24,7 @@ from backprop_studio.model.trace import Trace
 
 from . import style
 from .block_mirror import BlockMirror
-from .interactions import NewEdgeDrag, NodeDrag, op_from_mime
+from .interactions import NewEdgeDrag, NodeDrag, op_from_mime, template_from_mime
 from .items.block import BlockItem
 from .items.edge import EdgeItem
 from .items.editor import TitleEditor
@@ -49,6 +49,7 @@ class GraphScene(QGraphicsScene):
     status_message = Signal(str)  # why a gesture was refused
     display_reset = Signal()  # items are about to be refilled (new graph or trace): drop overlays
     block_toggle_requested = Signal(str, bool)  # block name, collapse (True) or expand (False)
+    template_drop_requested = Signal(str, QPointF)  # block template key, scene position
 
     def __init__(self, parent: object | None = None, theme: Theme | None = None) -> None:
         super().__init__(parent)
@@ -413,16 +414,21 @@ class GraphScene(QGraphicsScene):
         self._accept_op_drag(event)
 
     def dropEvent(self, event: QGraphicsSceneDragDropEvent) -> None:
-        op = op_from_mime(event.mimeData())
-        if op is None:
+        op, template = op_from_mime(event.mimeData()), template_from_mime(event.mimeData())
+        if op is None and template is None:
             event.ignore()
             return
         event.acceptProposedAction()
-        self.node_drop_requested.emit(op, event.scenePos())
+        if template is not None:
+            self.template_drop_requested.emit(template, event.scenePos())
+        else:
+            assert op is not None
+            self.node_drop_requested.emit(op, event.scenePos())
 
     @staticmethod
     def _accept_op_drag(event: QGraphicsSceneDragDropEvent) -> None:
-        if op_from_mime(event.mimeData()) is None:
+        mime = event.mimeData()
+        if op_from_mime(mime) is None and template_from_mime(mime) is None:
             event.ignore()
         else:
             event.acceptProposedAction()

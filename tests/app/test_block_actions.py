@@ -3,9 +3,13 @@ each one undo step; the canvas follows and evaluation does not change."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QInputDialog
 
+from backprop_studio.app import block_actions, template_dialog
+from backprop_studio.app.palette import TEMPLATE_ROLE
+from backprop_studio.app.template_dialog import TemplateSizes
 from backprop_studio.model.blocks import Block
 from tests.app.conftest import settle
 
@@ -75,3 +79,74 @@ def test_the_program_shows_blocks_as_they_change(qtbot, window):
     assert 'block("Model", w, y_hat)' in window.program.editor.toPlainText()
     window.blocks.set_collapsed("Model", True)
     assert 'block("Model", w, y_hat, collapsed=True)' in window.program.editor.toPlainText()
+
+
+def _drop_template(window, key: str, view_pos: QPointF) -> None:
+    """Drag block template ``key`` from the palette onto the canvas, as a real drag does."""
+    tree = window.palette.tree
+    blocks = next(
+        tree.topLevelItem(i)
+        for i in range(tree.topLevelItemCount())
+        if tree.topLevelItem(i).text(0) == "Blocks"
+    )
+    item = next(
+        blocks.child(j)
+        for j in range(blocks.childCount())
+        if blocks.child(j).data(0, TEMPLATE_ROLE) == key
+    )
+    mime = tree.mimeData([item])
+    args = (
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    enter = QDragEnterEvent(view_pos.toPoint(), *args)
+    QApplication.sendEvent(window.view.viewport(), enter)
+    assert enter.isAccepted()
+    move = QDragMoveEvent(view_pos.toPoint(), *args)
+    QApplication.sendEvent(window.view.viewport(), move)
+    assert move.isAccepted()
+    QApplication.sendEvent(window.view.viewport(), QDropEvent(view_pos, *args))
+
+
+def test_a_palette_template_drops_in_as_one_undo_step(qtbot, window, monkeypatch):
+    window.files.new()
+    monkeypatch.setattr(
+        template_dialog, "ask_sizes", lambda key, parent: TemplateSizes(3, 5, "kaiming")
+    )
+    monkeypatch.setattr(block_actions, "ask_sizes", template_dialog.ask_sizes)
+    stack = window.document.undo_stack
+    count = stack.count()
+    _drop_template(window, "linear", QPointF(300, 200))
+    assert stack.count() == count + 1 and stack.undoText() == "Add Linear 1"
+    assert window.graph.blocks.snapshot() == (Block("Linear 1", ("W", "matmul_1", "b", "add_1")),)
+    assert window.graph.node("W").attrs["shape"] == (3, 5)
+    assert window.graph.node("W").attrs["init"] == "kaiming"
+    assert "Linear 1" in window.scene.block_items()
+    _drop_template(window, "mse", QPointF(300, 500))
+    assert window.graph.blocks.names == ["Linear 1", "MSE loss 1"]
+    stack.undo()
+    stack.undo()
+    assert len(window.graph) == 0 and window.graph.blocks.names == []
+
+
+def test_a_cancelled_template_adds_nothing(qtbot, window, monkeypatch):
+    window.files.new()
+    monkeypatch.setattr(block_actions, "ask_sizes", lambda key, parent: None)
+    window.palette.template_activated.emit("neuron")
+    assert len(window.graph) == 0 and window.document.undo_stack.count() == 0
+    monkeypatch.setattr(block_actions, "ask_sizes", lambda key, parent: TemplateSizes(2))
+    window.palette.template_activated.emit("neuron")
+    assert window.graph.blocks.names == ["Neuron 1"]
+    assert window.graph.node("w").attrs["shape"] == (2, 1)
+
+
+def test_the_template_dialog_reads_its_fields(qtbot):
+    dialog = template_dialog.TemplateDialog("linear")
+    qtbot.addWidget(dialog)
+    dialog.inputs.setValue(4)
+    dialog.outputs.setValue(8)
+    dialog.init.setCurrentText("normal")
+    assert dialog.sizes() == TemplateSizes(4, 8, "normal")
+    assert template_dialog.ask_sizes("mse", None) == TemplateSizes()  # nothing to ask
