@@ -7,6 +7,7 @@ a test carries exactly the payload of a real drag.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMimeData, QPointF
@@ -17,6 +18,7 @@ from backprop_studio.model.ops import OPS
 from backprop_studio.model.templates import TEMPLATES
 
 from . import style
+from .items.block import BlockItem
 from .items.edge import bezier
 from .items.node import NodeItem
 from .items.port import PortItem, PortState
@@ -61,10 +63,14 @@ def op_from_mime(mime: QMimeData | None) -> str | None:
 
 
 class NodeDrag:
-    """Moving one or many selected nodes: remembers where they started, reports once at the end."""
+    """Moving one or many selected nodes: remembers where they started, reports once at the end.
 
-    def __init__(self, items: list[NodeItem]) -> None:
+    A collapsed block's card (``cards``) moves its hidden members by as much as it moved."""
+
+    def __init__(self, items: list[NodeItem], cards: Sequence[BlockItem] = ()) -> None:
         self._start = {item: (item.pos().x(), item.pos().y()) for item in items}
+        self._cards = {card: (card.pos().x(), card.pos().y()) for card in cards}
+        self._inside = {card: card.member_items() for card in cards}
         self.started = False  # set once the mouse has moved past the drag distance
 
     def finish(self) -> dict[str, tuple[tuple[float, float], tuple[float, float]]]:
@@ -74,6 +80,12 @@ class NodeDrag:
             new = (item.pos().x(), item.pos().y())
             if new != old:
                 moved[item.name] = (old, new)
+        for card, (x0, y0) in self._cards.items():
+            dx, dy = card.pos().x() - x0, card.pos().y() - y0
+            if dx or dy:
+                for item in self._inside[card]:
+                    old = (item.pos().x(), item.pos().y())
+                    moved[item.name] = (old, (old[0] + dx, old[1] + dy))
         return moved
 
 

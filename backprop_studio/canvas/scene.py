@@ -338,9 +338,10 @@ class GraphScene(QGraphicsScene):
                 event.accept()
                 return
         super().mousePressEvent(event)
-        if left and isinstance(self.mouseGrabberItem(), NodeItem):
+        if left and isinstance(self.mouseGrabberItem(), (NodeItem, BlockItem)):
             nodes = [i for i in self.selectedItems() if isinstance(i, NodeItem)]
-            self._drag = NodeDrag(nodes)
+            cards = [i for i in self.selectedItems() if isinstance(i, BlockItem)]
+            self._drag = NodeDrag(nodes, cards)
 
     def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         if self._gesture is not None:

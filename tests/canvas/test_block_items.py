@@ -3,7 +3,7 @@ collapsed (members and inner edges hidden, crossing edges re-routed), following 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 
 from backprop_studio.canvas import GraphScene
 from backprop_studio.canvas.animation import GradientFlow
@@ -12,6 +12,7 @@ from backprop_studio.engine.autograd import evaluate
 from backprop_studio.model.blocks import Block, boundary
 from backprop_studio.model.graph import Edge
 from backprop_studio.model.program import parse_program
+from tests.canvas.canvas_helpers import drag
 from tests.model.test_program_blocks import MLP
 
 INSIDE = Edge("y_hat", "sub_1", "a")  # seed: w, x → y_hat → sub_1 → loss
@@ -154,3 +155,17 @@ def test_exports_draw_blocks_as_shown(scene, seed):
     assert ">Model<" in svg and ">y_hat<" in svg
     part = to_svg(scene, names=["w", "x"], embed=False)  # a selection without the block
     assert ">Model<" not in part
+
+
+def test_dragging_a_collapsed_card_moves_its_members_in_one_step(qtbot, view, scene, seed):
+    seed.blocks.add(Block("Model", ("y_hat", "sub_1"), collapsed=True))
+    moves = []
+    scene.nodes_moved.connect(moves.append)
+    card = scene.block_items()["Model"]
+    start = view.mapFromScene(card.mapToScene(QPointF(60, 40)))
+    drag(qtbot, view, start, start + QPoint(80, 40))
+    (moved,) = moves
+    assert set(moved) == {"y_hat", "sub_1"}
+    (old, new) = moved["y_hat"]
+    assert old == seed.node("y_hat").position
+    assert new[0] - old[0] == moved["sub_1"][1][0] - moved["sub_1"][0][0] > 0

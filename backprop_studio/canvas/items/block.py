@@ -73,6 +73,7 @@ class BlockItem(QGraphicsItem):
         self._rect = QRectF()
         self.on_toggle: Callable[[str, bool], None] | None = None  # (name, collapse?)
         self.setFlag(_Flag.ItemIsSelectable)
+        self.setFlag(_Flag.ItemSendsGeometryChanges)
         self.setAcceptHoverEvents(False)
 
     # ---- data ----------------------------------------------------------------------------
@@ -91,6 +92,9 @@ class BlockItem(QGraphicsItem):
     @property
     def members(self) -> list[str]:
         return [item.name for item in self._members]
+
+    def member_items(self) -> list[NodeItem]:
+        return list(self._members)
 
     @property
     def inputs(self) -> list[Edge]:
@@ -114,6 +118,7 @@ class BlockItem(QGraphicsItem):
         self._inputs, self._outputs, self._labels = list(inputs), list(outputs), dict(labels)
         self.setZValue(Z_NODE if collapsed else Z_FRAME)
         self.setFlag(_Flag.ItemIsSelectable, collapsed)
+        self.setFlag(_Flag.ItemIsMovable, collapsed)  # a drag moves its hidden members
         if not collapsed and self.isSelected():
             self.setSelected(False)
         self.follow()
@@ -179,6 +184,9 @@ class BlockItem(QGraphicsItem):
             self.setPos(frame.topLeft())
             self._rect = QRectF(0, 0, frame.width(), frame.height())
         self.update()
+        self._update_edges()
+
+    def _update_edges(self) -> None:
         for item in self._members:
             for edge in item.edge_items():
                 if edge.src_via is self or edge.dst_via is self:
@@ -243,6 +251,8 @@ class BlockItem(QGraphicsItem):
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
         if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
             self.update()
+        elif change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            self._update_edges()  # dragged: the boundary edges follow the card
         return super().itemChange(change, value)
 
     # ---- painting ------------------------------------------------------------------------
