@@ -42,7 +42,10 @@ from ..style import (
 from .node import NodeItem
 from .node_summary import Summary, paint_summary, summarize
 
-FRAME_PAD = 14.0  # free space between the frame and the cards inside it
+# The frame is the union of its cards, each grown by this much: wide enough across a column gap
+# (100) and a row gap (34) of the layout to join neighbours, short of a card that is not a member.
+FRAME_PAD_X = 56.0
+FRAME_PAD_Y = 24.0
 TAB_HEIGHT = 34.0  # the frame's title band, above the cards
 TAB_FONT_SCALE = 1.6  # the frame's name stays readable when a fitted network is zoomed out
 BUTTON = 16.0  # the collapse / expand button
@@ -71,6 +74,8 @@ class BlockItem(QGraphicsItem):
         self._outputs: list[Edge] = []
         self._labels: dict[Edge, str] = {}
         self._rect = QRectF()
+        self._hull = QPainterPath()  # expanded: the frame's outline, in item coordinates
+        self._tab = QRectF()  # expanded: the title tab
         self.on_toggle: Callable[[str, bool], None] | None = None  # (name, collapse?)
         self.setFlag(_Flag.ItemIsSelectable)
         self.setFlag(_Flag.ItemSendsGeometryChanges)
@@ -180,11 +185,42 @@ class BlockItem(QGraphicsItem):
             self.setPos(spot.left(), centre.y() - h / 2)
             self._rect = QRectF(0, 0, NODE_WIDTH, h)
         else:
-            frame = around.adjusted(-FRAME_PAD, -FRAME_PAD - TAB_HEIGHT, FRAME_PAD, FRAME_PAD)
-            self.setPos(frame.topLeft())
-            self._rect = QRectF(0, 0, frame.width(), frame.height())
+            cards = [card_rect(item) for item in self._members]
+            hull = QPainterPath()
+            for rect in cards:
+                piece = QPainterPath()
+                grown = rect.adjusted(-FRAME_PAD_X, -FRAME_PAD_Y, FRAME_PAD_X, FRAME_PAD_Y)
+                piece.addRoundedRect(grown, CORNER_RADIUS + 3, CORNER_RADIUS + 3)
+                hull = hull.united(piece)
+            tab = self._tab_place(cards)
+            whole = hull.boundingRect().united(tab)
+            self.setPos(whole.topLeft())
+            self._hull = hull.translated(-whole.topLeft())
+            self._tab = tab.translated(-whole.topLeft())
+            self._rect = QRectF(0, 0, whole.width(), whole.height())
         self.update()
         self._update_edges()
+
+    def _tab_place(self, cards: list[QRectF]) -> QRectF:
+        """The title tab, above the highest member card with no card over the tab (it is drawn
+        behind the cards, so a card there would hide the name)."""
+        scene = self.scene()
+        tabs = [
+            QRectF(r.left() - FRAME_PAD_X, r.top() - FRAME_PAD_Y - TAB_HEIGHT,
+                   r.width() + 2 * FRAME_PAD_X, TAB_HEIGHT + FRAME_PAD_Y)
+            for r in sorted(cards, key=lambda r: (r.top(), r.left()))
+        ]  # fmt: skip
+        if scene is None or not tabs:
+            return tabs[0] if tabs else QRectF()
+        for tab in tabs:
+            hidden_by = [
+                i
+                for i in scene.items(tab.adjusted(0, 0, 0, -FRAME_PAD_Y))  # not its own card
+                if isinstance(i, NodeItem) and i.isVisible()
+            ]  # fmt: skip
+            if not hidden_by:
+                return tab
+        return tabs[0]
 
     def _update_edges(self) -> None:
         for item in self._members:
@@ -204,13 +240,14 @@ class BlockItem(QGraphicsItem):
         return self.mapToScene(QPointF(NODE_WIDTH, self._port_y(row)))
 
     def button_rect(self) -> QRectF:
-        band = HEADER_HEIGHT if self._collapsed else TAB_HEIGHT
-        x = self._rect.width() - BUTTON - 6.0
-        return QRectF(x, (band - BUTTON) / 2, BUTTON, BUTTON)
+        band = self.title_rect()
+        x = band.right() - BUTTON - 6.0
+        return QRectF(x, band.top() + (band.height() - BUTTON) / 2, BUTTON, BUTTON)
 
     def title_rect(self) -> QRectF:
-        band = HEADER_HEIGHT if self._collapsed else TAB_HEIGHT
-        return QRectF(0, 0, self._rect.width(), band)
+        if self._collapsed:
+            return QRectF(0, 0, self._rect.width(), HEADER_HEIGHT)
+        return QRectF(self._tab.left(), self._tab.top(), self._tab.width(), TAB_HEIGHT)
 
     def boundingRect(self) -> QRectF:
         m = PORT_RADIUS + 3.0
@@ -276,7 +313,10 @@ class BlockItem(QGraphicsItem):
         pen = QPen(theme.muted, 1.2, Qt.PenStyle.DashLine)
         painter.setPen(pen)
         painter.setBrush(QBrush(fill))
-        painter.drawRoundedRect(self._rect, CORNER_RADIUS + 3, CORNER_RADIUS + 3)
+        outline = QPainterPath(self._hull)
+        tab = QPainterPath()
+        tab.addRoundedRect(self._tab, CORNER_RADIUS + 3, CORNER_RADIUS + 3)
+        painter.drawPath(outline.united(tab))
         painter.setFont(_tab_font())
         painter.setPen(theme.text)
         title = self.title_rect().adjusted(TEXT_MARGIN, 0, -BUTTON - 12.0, 0)
