@@ -39,7 +39,10 @@ class BlockMirror:
         self.theme: Theme | None = None
 
     def items(self) -> dict[str, BlockItem]:
-        return dict(self._items)
+        """Block name → item, in the graph's block order."""
+        if self._graph is None:
+            return dict(self._items)
+        return {n: self._items[n] for n in self._graph.blocks.names if n in self._items}
 
     def attach(self, graph: Graph | None) -> None:
         """Follow ``graph``'s blocks (None: none); the scene has made its node and edge items."""
