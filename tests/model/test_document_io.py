@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.resources
 import json
 import os
 import sys
@@ -27,6 +26,7 @@ from backprop_studio.model.document_io import (
     save_document,
 )
 from backprop_studio.model.document_schema import normalise_settings, normalise_view
+from backprop_studio.model.gallery import example_path
 from backprop_studio.model.graph import Graph, Node
 from backprop_studio.model.ops import LEAF_OPS, OPS
 
@@ -271,7 +271,7 @@ def test_arbitrary_bytes_give_document_error(raw):
 
 # ---- the seed example --------------------------------------------------------------------------
 def test_seed_example_is_the_seed_story():
-    path = importlib.resources.files("backprop_studio.resources") / "examples" / "seed.json"
+    path = example_path("seed")  # this checkout's file, whatever an editable install maps
     data = loads(path.read_bytes())
     g = data.graph
     assert g.names == ["x", "y", "w", "y_hat", "sub_1", "const_1", "loss"]
