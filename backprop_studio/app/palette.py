@@ -109,10 +109,22 @@ class Palette(QWidget):
                     ops.append(child.data(0, OP_ROLE))
         return ops
 
+    def visible_templates(self) -> list[str]:
+        keys = []
+        for i in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(i)
+            for j in range(group.childCount()):
+                child = group.child(j)
+                if not child.isHidden() and child.data(0, TEMPLATE_ROLE):
+                    keys.append(child.data(0, TEMPLATE_ROLE))
+        return keys
+
     def _activate_first(self) -> None:
         ops = self.visible_ops()
         if ops:
             self.op_activated.emit(ops[0])
+        elif templates := self.visible_templates():
+            self.template_activated.emit(templates[0])
 
     def _activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         op = item.data(0, OP_ROLE)

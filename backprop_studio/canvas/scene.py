@@ -280,10 +280,14 @@ class GraphScene(QGraphicsScene):
         return [i.edge for i in self.selectedItems() if isinstance(i, EdgeItem)]
 
     def select_names(self, names: list[str]) -> None:
+        """Select these nodes; one hidden in a collapsed block selects the block's card."""
         self.clearSelection()
         for name in names:
-            if name in self._nodes:
-                self._nodes[name].setSelected(True)
+            item = self._nodes.get(name)
+            if item is not None and not item.isVisible() and item.block_item is not None:
+                item.block_item.setSelected(True)
+            elif item is not None:
+                item.setSelected(True)
 
     # ---- intents ---------------------------------------------------------------------------
     def request_delete(self) -> None:

@@ -150,3 +150,22 @@ def test_the_template_dialog_reads_its_fields(qtbot):
     dialog.init.setCurrentText("normal")
     assert dialog.sizes() == TemplateSizes(4, 8, "normal")
     assert template_dialog.ask_sizes("mse", None) == TemplateSizes()  # nothing to ask
+
+
+def test_enter_in_the_palette_search_drops_the_only_template_found(qtbot, window, monkeypatch):
+    window.files.new()
+    monkeypatch.setattr(block_actions, "ask_sizes", lambda key, parent: TemplateSizes())
+    window.palette.search.setText("MSE loss")
+    assert window.palette.visible_templates() == ["mse"]
+    window.palette.search.returnPressed.emit()
+    assert window.graph.blocks.names == ["MSE loss 1"]
+
+
+def test_selecting_a_hidden_node_selects_its_collapsed_card(qtbot, window):
+    window.files.new()
+    window._open_seed()
+    window.scene.select_names(["y_hat", "sub_1"])
+    window.blocks.group("Model")
+    window.blocks.set_collapsed("Model", True)
+    window.scene.select_names(["y_hat"])
+    assert window.scene.selected_blocks() == ["Model"]
