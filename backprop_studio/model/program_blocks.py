@@ -12,8 +12,9 @@ block's nodes need not be neighbours in the text's order)::
 
     block("Linear 1", W1, b1, matmul_1, h1, collapsed=True)
 
-A name in a declaration is a program name, else the name of a node the text made without naming
-it (``matmul_1`` above, folded into ``h1``'s expression). The block's name is any short text in
+A name in a declaration is a node's name, as the canvas shows it: ``matmul_1`` above, made
+without a name inside ``h1``'s expression, and ``c_2`` for the second ``c`` of a text that
+assigns ``c`` twice. The block's name is any short text in
 quotes; ``collapsed`` is True or False. Blocks do not nest, and a node is in one block at most.
 """
 
@@ -71,11 +72,12 @@ class BlockStatements:
         return result
 
     def declared_block(self, call: ast.Call) -> None:
-        """``block("Linear 1", W1, b1, h1)``: each name a program name or a node's name."""
+        """``block("Linear 1", W1, b1, h1)``: each name a node's name (``c_2``, not ``c``,
+        for the second ``c``), as the canvas shows them."""
         found = read_call(call, self.error)
         members = []
         for arg in found.members:
-            member = self.env.get(arg.id, arg.id)
+            member = arg.id if arg.id in self.graph else self.env.get(arg.id, arg.id)
             if member not in self.graph:
                 raise self.error(arg, f"'{arg.id}' is not defined")
             members.append(member)

@@ -124,3 +124,10 @@ def test_random_blocks_round_trip(groups, collapsed):
             graph.blocks.add(Block(f"Block {k}", tuple(members), collapsed[k]))
             taken.update(members)
     assert_round_trip(graph)
+
+
+def test_a_declaration_names_nodes_as_the_canvas_shows_them():
+    graph = parse_program('c = 1.0\nc = c + 1\nc = c * 2\nblock("first two", c, c_2)\n')
+    assert {"c", "c_2", "c_3"} <= set(graph.names)  # `c` itself names the newest, c_3
+    assert graph.blocks.block("first two").members == ("c", "c_2")
+    assert_round_trip(graph)
