@@ -76,7 +76,7 @@ class ExportActions:
         from .export_dialog import ask_options
 
         if kind in ("png", "svg", "pdf", "gif", "py"):
-            has_selection = bool(self.window.scene.selected_names())
+            has_selection = bool(self.window.scene.selected_members())
             options = ask_options(self.window, kind, self.last_options, has_selection)
             if options is None:
                 return None
@@ -116,7 +116,7 @@ class ExportActions:
 
     def _write(self, kind: str, path: Path, options: ExportOptions) -> None:
         w = self.window
-        names = w.scene.selected_names() if options.selection else None
+        names = w.scene.selected_members() if options.selection else None
         theme = {"light": LIGHT, "dark": DARK}.get(options.theme)
         background = export.TRANSPARENT if options.transparent else export.THEMED
         settings = w.document.settings
@@ -195,7 +195,7 @@ class ExportActions:
         """The selection (or else the whole graph) as a picture at 2×, for crisp pasting; the
         PNG flavour carries the graph inside, like an exported file."""
         w = self.window
-        names = w.scene.selected_names() or None
+        names = w.scene.selected_members() or None
         try:
             image = export.render_image(w.scene, 2.0, export.THEMED, names)
             png = export.to_png(w.scene, scale=2.0, names=names, settings=w.document.settings)

@@ -293,7 +293,7 @@ class MainWindow(QMainWindow):
             self.push(commands.delete_items(self.graph, list(names), list(edges)))
 
     def delete_selection(self) -> None:
-        self.delete_items(self.scene.selected_names(), self.scene.selected_edges())
+        self.delete_items(self.scene.selected_members(), self.scene.selected_edges())
 
     def rename(self, old: str, new: str) -> None:
         if old != new:
@@ -358,7 +358,7 @@ class MainWindow(QMainWindow):
 
     # ---- clipboard -----------------------------------------------------------------------
     def copy_selection(self) -> bool:
-        names = self.scene.selected_names()
+        names = self.scene.selected_members()
         if not names:
             return False
         QGuiApplication.clipboard().setMimeData(
@@ -381,7 +381,7 @@ class MainWindow(QMainWindow):
         self._add_copies(nodes, edges, "Paste")
 
     def duplicate(self) -> None:
-        names = self.scene.selected_names()
+        names = self.scene.selected_members()
         if not names:
             return
         part = clipboard.fragment(self.graph, names)

@@ -95,6 +95,11 @@ class Minimap(QWidget):
             if item.isVisible():
                 pos = item.scenePos()
                 cards.append((pos.x(), pos.y(), item.card_height, theme.badge_for(item.op)))
+        blocks = getattr(scene, "block_items", None)
+        for block in blocks().values() if blocks is not None else ():
+            if block.collapsed and block.isVisible():  # one card for its hidden members
+                pos = block.scenePos()
+                cards.append((pos.x(), pos.y(), block.card_height(), theme.output_border))
         return cards
 
     def _rebuild(self) -> None:

@@ -282,6 +282,15 @@ class GraphScene(QGraphicsScene):
     def selected_names(self) -> list[str]:
         return [i.name for i in self.selectedItems() if isinstance(i, NodeItem)]
 
+    def selected_members(self) -> list[str]:
+        """The selected nodes, with the members of each selected collapsed block: the card
+        stands for its nodes, so copy, duplicate, delete and export act on them."""
+        names = self.selected_names()
+        for block in self.selectedItems():
+            if isinstance(block, BlockItem):
+                names += [m for m in block.members if m not in names]
+        return names
+
     def selected_edges(self) -> list[Edge]:
         return [i.edge for i in self.selectedItems() if isinstance(i, EdgeItem)]
 
@@ -298,10 +307,7 @@ class GraphScene(QGraphicsScene):
     # ---- intents ---------------------------------------------------------------------------
     def request_delete(self) -> None:
         """Emit ``delete_requested`` for the selection (edges of deleted nodes go with them)."""
-        names = self.selected_names()
-        for block in self.selectedItems():  # a collapsed card stands for its nodes
-            if isinstance(block, BlockItem):
-                names += [m for m in block.members if m not in names]
+        names = self.selected_members()
         gone = set(names)
         edges = [e for e in self.selected_edges() if e.src not in gone and e.dst not in gone]
         if names or edges:

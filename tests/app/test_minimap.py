@@ -62,10 +62,14 @@ def pixel_at_card(minimap, item) -> QColor:
 def test_the_minimap_draws_each_card_where_it_is(qtbot, window):
     minimap = open_at_100(qtbot, window, "moons_mlp")
     background = minimap.grab().toImage().pixelColor(1, 1)
-    for node in list(window.graph)[:5]:
+    shown = [n for n in window.graph if window.scene.node_item(n.name).isVisible()]
+    for node in shown[:5]:
         item = window.scene.node_item(node.name)
         assert pixel_at_card(minimap, item) != background, node.name
-    node = next(iter(window.graph))
+    for block in window.scene.block_items().values():  # a collapsed layer is one card
+        assert block.collapsed
+        assert pixel_at_card(minimap, block) != background, block.name
+    node = shown[0]
     item = window.scene.node_item(node.name)
     before = minimap.grab().toImage()
     x, y = node.position

@@ -18,6 +18,8 @@ RECIPES = ("W1", "b1", "W2", "b2", "W3", "b3")
 def train_moons(qtbot, window, steps: int = 3):
     assert window.files.open_example(example_path("moons_mlp"))
     settle(qtbot, window, timeout=60_000)
+    for name in list(window.graph.blocks.names):  # each weight's own card is shown
+        assert window.blocks.set_collapsed(name, False)
     training = window.training
     training.panel.steps.setValue(steps)
     qtbot.mouseClick(training.panel.run_button, LEFT)
@@ -42,7 +44,7 @@ def test_the_program_shows_each_trained_weight_as_its_recipe_and_a_mark(qtbot, w
     text = window.program.editor.toPlainText()
     assert f"{W1}  # trained\n" in text
     assert 'W3 = param(shape=(16, 2), init="xavier", seed=3)  # trained\n' in text
-    assert "[[" not in text and len(text.splitlines()) == 11
+    assert "[[" not in text and len(text.splitlines()) == 11 + 3  # and a line per block
     assert not untrained(window)
     assert all(window.graph.node(name).trained for name in RECIPES)
 

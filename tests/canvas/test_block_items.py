@@ -4,12 +4,16 @@ collapsed (members and inner edges hidden, crossing edges re-routed), following 
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QImage, QPainter
 
 from backprop_studio.canvas import GraphScene
 from backprop_studio.canvas.animation import GradientFlow
 from backprop_studio.canvas.export import to_svg
+from backprop_studio.canvas.style import LIGHT
 from backprop_studio.engine.autograd import evaluate
 from backprop_studio.model.blocks import Block, boundary
+from backprop_studio.model.document_io import loads
+from backprop_studio.model.gallery import example_path
 from backprop_studio.model.graph import Edge
 from backprop_studio.model.program import parse_program
 from tests.canvas.canvas_helpers import drag
@@ -169,3 +173,27 @@ def test_dragging_a_collapsed_card_moves_its_members_in_one_step(qtbot, view, sc
     (old, new) = moved["y_hat"]
     assert old == seed.node("y_hat").position
     assert new[0] - old[0] == moved["sub_1"][1][0] - moved["sub_1"][0][0] > 0
+
+
+def test_removing_expanded_blocks_node_by_node_leaves_a_scene_that_paints(qtbot):
+    """Each removal moves a frame, the last one removes it: the scene's index must not keep
+    the removed frame (it did when the frame asked the scene where its tab fits while its
+    geometry was changing, and the next paint crashed)."""
+    graph = loads(example_path("moons_mlp").read_text()).graph
+    scene = GraphScene(theme=LIGHT)
+    scene.set_graph(graph)
+    for name in list(graph.blocks.names):
+        graph.blocks.set_collapsed(name, False)
+
+    def paint() -> None:
+        image = QImage(800, 600, QImage.Format.Format_ARGB32)
+        painter = QPainter(image)
+        scene.render(painter)  # walks the index: a stale entry is a freed item
+        painter.end()
+
+    paint()
+    for name in [node.name for node in graph]:
+        graph.remove_node(name)
+    assert scene.block_items() == {} and scene.node_items() == {}
+    paint()
+    assert scene.items() == []

@@ -109,8 +109,7 @@ def test_written_document_has_every_key_and_defaults():
         "format": FORMAT,
         "version": 1,  # the oldest version that holds it: older readers open it
         "nodes": [],
-        "edges": [],
-        "blocks": [],
+        "edges": [],  # and no "blocks": a graph without them reads as version 1 did
         "output": None,
         "settings": DEFAULT_SETTINGS,
         "view": {"center": [0.0, 0.0], "zoom": 1.0},

@@ -176,12 +176,12 @@ class BlockItem(QGraphicsItem):
     def follow(self) -> None:
         """Re-place after a member moved or the block changed; its boundary edges follow."""
         around = self.members_rect()
-        self.prepareGeometryChange()
         if self._collapsed:
             h = self.card_height()
             anchor = self.anchor()
             spot = card_rect(anchor) if anchor is not None else around
             centre = spot.center() if not spot.isEmpty() else QPointF()
+            self.prepareGeometryChange()
             self.setPos(spot.left(), centre.y() - h / 2)
             self._rect = QRectF(0, 0, NODE_WIDTH, h)
         else:
@@ -192,8 +192,12 @@ class BlockItem(QGraphicsItem):
                 grown = rect.adjusted(-FRAME_PAD_X, -FRAME_PAD_Y, FRAME_PAD_X, FRAME_PAD_Y)
                 piece.addRoundedRect(grown, CORNER_RADIUS + 3, CORNER_RADIUS + 3)
                 hull = hull.united(piece)
+            # the scene is asked where the tab fits before this item's geometry starts to
+            # change: a query in between indexes the old rect, and the stale index entries
+            # outlive the item when it is removed (a crash on the next paint)
             tab = self._tab_place(cards)
             whole = hull.boundingRect().united(tab)
+            self.prepareGeometryChange()
             self.setPos(whole.topLeft())
             self._hull = hull.translated(-whole.topLeft())
             self._tab = tab.translated(-whole.topLeft())
