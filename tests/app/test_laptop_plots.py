@@ -9,7 +9,6 @@ import pytest
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QImage, QPainter
 
-from backprop_studio.app.main_window import MainWindow
 from backprop_studio.model.gallery import example_path
 from backprop_studio.plots.param_plot import ParamPlot
 from tests.app.conftest import settle
@@ -57,18 +56,6 @@ def _assert_readable(plot, legend: bool = True) -> None:
     assert plot.legend.items, "the legend is empty"
     assert not box.intersects(view), "the legend covers the data"
     assert whole.contains(box), "the legend is clipped"
-
-
-@pytest.fixture
-def laptop(qtbot):
-    """A window laid out at 1280×800 from a fresh settings folder: the default docks."""
-    window = MainWindow()
-    qtbot.addWidget(window, before_close_func=lambda w: w.document.undo_stack.setClean())
-    window.resize(1280, 800)
-    window.show()
-    qtbot.waitExposed(window)
-    yield window
-    window.runner.shutdown()
 
 
 @pytest.mark.parametrize("example", ["seed", "moons_mlp"])
