@@ -4,7 +4,7 @@ wraps on the card, and the tooltip, the status line on hover and the inspector h
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, QRect, Qt
 
 from backprop_studio.canvas import style
 from backprop_studio.canvas.items.node_body import PROBLEM_LINES
@@ -128,3 +128,22 @@ def test_a_hover_leaves_a_said_message_its_time(qtbot, laptop):
     assert "needs inputs" in window.statusBar().currentMessage()
     window.status_line.hover("")
     assert window.statusBar().currentMessage() == "cannot connect: it would make a cycle"
+
+
+def _fits(label) -> bool:
+    """The label's whole text, wrapped at its width, fits in its height."""
+    flags = int(Qt.TextFlag.TextWordWrap)
+    needed = label.fontMetrics().boundingRect(
+        QRect(0, 0, label.width(), 10_000), flags, label.text()
+    )
+    return needed.height() <= label.height() and label.text()
+
+
+def test_the_program_says_an_incomplete_node_in_full(qtbot, laptop):
+    window = laptop
+    drop_op(window, "mul", QPointF(window.view.viewport().rect().center()))
+    settle(qtbot, window)
+    qtbot.wait(20)
+    message = window.program.message
+    assert "Incomplete: mul_1" in message.text()
+    assert message.isVisible() and _fits(message), message.text()
