@@ -101,14 +101,19 @@ def format_table(trace: Trace, ops: dict[str, str]) -> str:
         lines += ["", "backward pass, in the order autograd computed it:"]
         for step, k in enumerate(trace.backward_order, 1):
             lines.append(f"{step:3}. {chain_rule_text(trace, k)}")
+    sums = fan_out_sums(trace)
+    if sums:
+        lines += ["", "a node used more than once adds up its edges' gradients:"]
+        lines += [f"     {text}" for text in sums]
     return "\n".join(lines)
 
 
 def chain_rule_text(trace: Trace, k: int) -> str:
-    """``∂L/∂u (via v) = ∂L/∂v · ∂v/∂u = (−2) · (1) = −2`` with the trace's own numbers."""
+    """``∂L/∂u (via v.a) = ∂L/∂v · ∂v/∂u = (−2) · (1) = −2`` with the trace's own numbers; the
+    port tells two edges into one node apart (``x * x``: ``via y.a`` and ``via y.b``)."""
     e = trace.edges[k]
     out = trace.output
-    head = f"∂{out}/∂{e.src} (via {e.dst})"
+    head = f"∂{out}/∂{e.src} (via {e.dst}.{e.port})"
     local = trace.local_grads[k] if k < len(trace.local_grads) else None
     if local is None:
         return f"{head} = ∂{out}/∂{e.dst} · ∂{e.dst}/∂{e.src} = {_short(trace.edge_grads[k])}"
@@ -117,6 +122,26 @@ def chain_rule_text(trace: Trace, k: int) -> str:
         f"{head} = ∂{out}/∂{e.dst} · ∂{e.dst}/∂{e.src} = ({fmt(upstream)}) · ({fmt(local)})"
         f" = {fmt(trace.edge_grads[k])}"
     )
+
+
+def fan_out_sums(trace: Trace) -> list[str]:
+    """``∂L/∂x = 3.0000 (y.a) + 3.0000 (y.b) + 2.0000 (z.b) = 8.0000`` for each scalar node
+    whose output feeds more than one input port, in the order of the node table."""
+    uses: dict[str, list[int]] = {}
+    for k, e in enumerate(trace.edges):  # scalars: a sum of tensors would not fit a line
+        if k < len(trace.edge_grads) and isinstance(trace.edge_grads[k], (int, float)):
+            uses.setdefault(e.src, []).append(k)
+    texts = []
+    for name in trace.values:
+        ks = uses.get(name, [])
+        if len(ks) < 2:
+            continue
+        terms = " + ".join(
+            f"{_short(trace.edge_grads[k])} ({trace.edges[k].dst}.{trace.edges[k].port})"
+            for k in ks
+        )
+        texts.append(f"∂{trace.output}/∂{name} = {terms} = {_short(trace.grads.get(name))}")
+    return texts
 
 
 # ---- train -----------------------------------------------------------------------------------

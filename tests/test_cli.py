@@ -39,7 +39,31 @@ def test_eval_seed_file_table_shows_chain_rule(capsys):
     code, out, _ = run(capsys, "eval", str(SEED_FILE))
     assert code == 0
     assert "output: loss = 1.0000" in out
-    assert "∂loss/∂w (via y_hat) = ∂loss/∂y_hat · ∂y_hat/∂w = (-2.0000) · (1.0000) = -2.0000" in out
+    assert (
+        "∂loss/∂w (via y_hat.a) = ∂loss/∂y_hat · ∂y_hat/∂w = (-2.0000) · (1.0000) = -2.0000" in out
+    )
+    assert "used more than once" not in out  # no node of the seed story fans out
+
+
+FAN_OUT = "x = 3.0\nw = 2.0\ny = x * x\nz = w * x\nloss = y + z"
+
+
+def test_each_edge_row_names_the_port_it_enters(capsys):
+    code, out, _ = run(capsys, "eval", "-e", FAN_OUT)
+    assert code == 0
+    rows = [line.split(". ", 1)[1] for line in out.splitlines() if line[:4].strip().endswith(".")]
+    heads = [row.split(" = ")[0] for row in rows]
+    # x enters y twice (both ports of x * x) and z once: three rows, none alike
+    assert sorted(h for h in heads if h.startswith("∂loss/∂x ")) == [
+        "∂loss/∂x (via y.a)",
+        "∂loss/∂x (via y.b)",
+        "∂loss/∂x (via z.b)",
+    ]
+    assert len(set(rows)) == len(rows) == 6
+    assert "∂loss/∂w (via z.a)" in heads
+    # and the node's gradient is their sum, said once
+    assert "∂loss/∂x = 3.0000 (y.a) + 3.0000 (y.b) + 2.0000 (z.b) = 8.0000" in out
+    assert "∂loss/∂w = " not in out  # w is used once
 
 
 def test_set_overrides_a_leaf(capsys):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import json
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -84,7 +84,9 @@ class Inspector(QWidget):
         self.computed.setReadOnly(True)
         self.computed.setMaximumHeight(160)
         self.problem = QLabel()
+        self.problem.setTextFormat(Qt.TextFormat.PlainText)
         self.problem.setWordWrap(True)
+        self.problem.hide()
         self.problem.setStyleSheet("color: #c0392b")
         form = QFormLayout()
         form.addRow("Name", self.name_edit)
@@ -103,11 +105,11 @@ class Inspector(QWidget):
         heat.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
+        layout.addWidget(self.problem)  # under the name, not below the fold of a short dock
         layout.addLayout(form)
         layout.addWidget(QLabel("Computed by torch"))
         layout.addWidget(self.computed)
         layout.addLayout(heat)
-        layout.addWidget(self.problem)
         layout.addStretch(1)
         self.name_edit.editingFinished.connect(self._rename)
         self.label_edit.editingFinished.connect(self._label)
@@ -139,6 +141,7 @@ class Inspector(QWidget):
             self._show_recipe(None)
             self.computed.clear()
             self.problem.clear()
+            self.problem.hide()
             self.value_error.clear()
             for widget in (self.table, self.heat_value, self.heat_grad):
                 widget.hide()
@@ -188,7 +191,9 @@ class Inspector(QWidget):
         self.heat_value.setToolTip(f"value of {node.name}: orange positive, blue negative")
         self.heat_grad.show_value(grads.get(node.name))
         self.heat_grad.setToolTip(f"gradient of {node.name}: orange positive, blue negative")
-        self.problem.setText(trace.problem_of(node.name) or "" if trace else "")
+        problem = (trace.problem_of(node.name) if trace else None) or ""
+        self.problem.setText(problem)
+        self.problem.setVisible(bool(problem))
 
     def _show_recipe(self, node) -> None:
         """The recipe a leaf's numbers come from, as the program writes it, and whether

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QUndoView, QWidget
 
 from .. import commands
 from ..canvas import style
+from ..canvas.items.node import new_card_rect
 from ..canvas.scene import GraphScene
 from ..canvas.view import CanvasView
 from ..document import Document
@@ -143,6 +144,7 @@ class MainWindow(QMainWindow):
         s.delete_requested.connect(self.delete_items)
         s.rename_requested.connect(self.rename)
         s.status_message.connect(self.say)
+        s.hover_status.connect(self.status_line.hover)
         s.selectionChanged.connect(self._update_inspector)
         self.palette.op_activated.connect(lambda op: self.add_node(op, self.view_center()))
         self.palette.template_activated.connect(
@@ -262,7 +264,9 @@ class MainWindow(QMainWindow):
         self.inspector.show_node(self.graph, names[0] if len(names) == 1 else None, self.trace)
 
     # ---- edits ---------------------------------------------------------------------------
-    def new_node(self, op: str, pos: QPointF) -> Node:
+    def new_node(self, op: str, pos: QPointF, in_sight: bool = False) -> Node:
+        """A node for ``op`` centred under ``pos`` (scene); ``in_sight``: moved, if need be, so
+        that its whole card is on the visible canvas (a drop beside the palette's edge)."""
         if op in LEAF_NAMES:
             names = LEAF_NAMES[op]
             free = [n for n in names if n not in self.graph]
@@ -272,10 +276,13 @@ class MainWindow(QMainWindow):
             name, node_value = auto_name(self.graph, op), None
         x = pos.x() - style.NODE_WIDTH / 2
         y = pos.y() - style.HEADER_HEIGHT / 2
+        if in_sight:
+            shift = self.view.keep_in_sight(new_card_rect(op).translated(x, y))
+            x, y = x + shift.x(), y + shift.y()
         return Node(name, op, position=(x, y), value=node_value)
 
     def add_node(self, op: str, pos: QPointF) -> str | None:
-        node = self.new_node(op, pos)
+        node = self.new_node(op, pos, in_sight=True)
         if self.push(commands.AddNode(self.graph, node)):
             self.scene.select_names([node.name])
             return node.name
@@ -416,7 +423,7 @@ class MainWindow(QMainWindow):
     def _quick_add_chosen(
         self, op: str, pos: QPointF, source: str | None, target: tuple[str, str] | None
     ) -> None:
-        node = self.new_node(op, pos)
+        node = self.new_node(op, pos, in_sight=True)
         edges = connections_for(node, source, target)
         if self.push(commands.add_items(self.graph, [node], edges, f"Add {node.name}")):
             self.scene.select_names([node.name])

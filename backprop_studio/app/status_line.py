@@ -22,6 +22,7 @@ class StatusLine(QObject):
         self._bar = bar
         self._text = ""
         self._until = 0.0
+        self._hovered = ""
         bar.messageChanged.connect(self._changed)
 
     def say(self, text: str, ms: int = READ_MS) -> None:
@@ -29,7 +30,20 @@ class StatusLine(QObject):
         self._text, self._until = text, time.monotonic() + ms / 1000
         self._bar.showMessage(text, ms)
 
+    def hover(self, text: str) -> None:
+        """While the mouse rests on something with a message (a card's problem): ``text``;
+        ``""`` when it leaves, which brings back a message said before if its time is not up."""
+        if text:
+            self._hovered = f"⚠ {text}"
+            self._bar.showMessage(self._hovered)
+        elif self._hovered:
+            if self._bar.currentMessage() == self._hovered:
+                self._bar.clearMessage()
+            self._hovered = ""
+
     def _changed(self, shown: str) -> None:
+        if shown and shown == self._hovered:  # passing over a card does not end a message
+            return
         if shown or not self._text:
             if shown != self._text:
                 self._text = ""  # something newer was said: it wins

@@ -48,6 +48,7 @@ class GraphScene(QGraphicsScene):
     delete_requested = Signal(list, list)  # node names, Edges (not touching those nodes)
     rename_requested = Signal(str, str)  # old, new
     status_message = Signal(str)  # why a gesture was refused
+    hover_status = Signal(str)  # the whole problem of the card under the mouse, "" off it
     display_reset = Signal()  # items are about to be refilled (new graph or trace): drop overlays
     cards_changed = Signal()  # cards were added, removed, moved or resized (not only recoloured)
     block_toggle_requested = Signal(str, bool)  # block name, collapse (True) or expand (False)
@@ -67,6 +68,7 @@ class GraphScene(QGraphicsScene):
         self._gesture: NewEdgeDrag | None = None
         self._drag: NodeDrag | None = None
         self._editor: TitleEditor | None = None
+        self._hover_text = ""
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(0)
@@ -356,6 +358,12 @@ class GraphScene(QGraphicsScene):
             self._drag = NodeDrag(nodes, cards)
 
     def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if event.buttons() == Qt.MouseButton.NoButton:
+            item = self.node_at(event.scenePos())
+            text = (item.problem or "") if item is not None else ""
+            if text != self._hover_text:  # a card's problem is elided: the status line has room
+                self._hover_text = text
+                self.hover_status.emit(text)
         if self._gesture is not None:
             self._gesture.move(event.scenePos())
             event.accept()

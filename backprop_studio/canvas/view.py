@@ -27,6 +27,7 @@ from .minimap import Minimap
 from .style import FIT_MARGIN, FIT_MAX_ZOOM, FIT_MIN_ZOOM, GRID_SPACING, MAX_ZOOM, MIN_ZOOM
 
 _WORLD = 1e6  # the view's scene rect: big enough that panning never hits a wall
+SIGHT_MARGIN = 8.0  # px between a card placed in sight and the edge of the canvas
 _Update = QGraphicsView.ViewportUpdateMode
 
 
@@ -137,6 +138,20 @@ class CanvasView(QGraphicsView):
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
         self.minimap.view_changed()
+
+    def visible_scene_rect(self) -> QRectF:
+        """The part of the scene the viewport shows now."""
+        return self.mapToScene(self.viewport().rect()).boundingRect()
+
+    def keep_in_sight(self, rect: QRectF, margin: float = SIGHT_MARGIN) -> QPointF:
+        """How far to move ``rect`` (scene) so that it lies in the visible part of the scene,
+        ``margin`` screen pixels from its edges: the least move, none if it is inside already.
+        A rect larger than the view keeps its top-left corner in sight."""
+        m = margin / self.zoom
+        room = self.visible_scene_rect().adjusted(m, m, -m, -m)
+        x = max(room.left(), min(rect.left(), room.right() - rect.width()))
+        y = max(room.top(), min(rect.top(), room.bottom() - rect.height()))
+        return QPointF(x - rect.left(), y - rect.top())
 
     def _keep_edge_widths(self) -> None:
         """Zoomed out, edges are drawn wider in the scene so that on screen they keep the width

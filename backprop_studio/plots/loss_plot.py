@@ -13,9 +13,12 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QWidget
 
+from .axes import TOP_MARGIN, CompactAxis, SideLegend
+
 ACCENT = QColor(31, 119, 208)
 MAX_FADED = 5  # earlier runs kept on the plot
 FADED_POINTS = 20_000  # an archived curve is thinned to at most this many points
+MINIMUM_SIZE = (160, 96)  # below this even two ticks and a label per axis do not fit
 
 
 def style_plot(plot: pg.PlotWidget) -> None:
@@ -28,8 +31,16 @@ def style_plot(plot: pg.PlotWidget) -> None:
         axis.setPen(pg.mkPen(text))
         axis.setTextPen(pg.mkPen(text))
     # No grid: it doubles the cost of every repaint, and a live plot repaints 20 times a second.
-    plot.getPlotItem().setMenuEnabled(False)
-    plot.getPlotItem().hideButtons()
+    item = plot.getPlotItem()
+    item.setMenuEnabled(False)
+    item.hideButtons()
+    item.layout.setContentsMargins(1, TOP_MARGIN, 1, 1)
+    plot.setMinimumSize(MINIMUM_SIZE[0], MINIMUM_SIZE[1])
+
+
+def compact_axes(left: pg.AxisItem | None = None) -> dict[str, pg.AxisItem]:
+    """The axes a small plot needs (see ``axes``): ``axisItems`` for a PlotWidget."""
+    return {"left": left or CompactAxis("left"), "bottom": CompactAxis("bottom")}
 
 
 def format_loss(value: float) -> str:
@@ -40,7 +51,7 @@ def format_loss(value: float) -> str:
     return f"{value:.3e}"
 
 
-class LossAxis(pg.AxisItem):
+class LossAxis(CompactAxis):
     """A log axis that labels only 1, 2 and 5 times a power of ten: pyqtgraph labels every minor
     tick when the loss spans less than two decades, and in a short plot they overlap."""
 
@@ -59,14 +70,14 @@ class LossPlot(pg.PlotWidget):
     iteration_picked = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, axisItems={"left": LossAxis("left")})
+        super().__init__(parent, axisItems=compact_axes(LossAxis("left")))
         style_plot(self)
         item = self.getPlotItem()
-        item.setLabel("bottom", "iteration")
-        item.setLabel("left", "loss")
+        item.getAxis("bottom").set_label_fitting("iteration")
+        item.getAxis("left").set_label_fitting("loss")
         item.setClipToView(True)
         item.setDownsampling(auto=True, mode="peak")
-        self.legend = item.addLegend(offset=(-8, 8), labelTextSize="8pt")
+        self.legend = SideLegend(item, self.palette().color(QPalette.ColorRole.Text))
         self._x = np.zeros(0)
         self._y = np.zeros(0)
         self._faded: list[pg.PlotDataItem] = []

@@ -9,10 +9,11 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QWidget
 
-from .loss_plot import ACCENT, style_plot
+from .axes import SideLegend
+from .loss_plot import ACCENT, compact_axes, style_plot
 
 COLOURS = [
     QColor(31, 119, 208),
@@ -25,20 +26,21 @@ COLOURS = [
     QColor(110, 110, 110),
 ]
 MAX_SERIES = len(COLOURS)
+AXIS_LABELS = ("parameters", "params")  # the first that fits the plot's height
 
 
 class ParamPlot(pg.PlotWidget):
     """One curve per series; ``set_data`` takes the iterations and one column per series."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, axisItems=compact_axes())
         style_plot(self)
         item = self.getPlotItem()
-        item.setLabel("bottom", "iteration")
-        item.setLabel("left", "parameters")
+        item.getAxis("bottom").set_label_fitting("iteration")
+        item.getAxis("left").set_label_fitting(*AXIS_LABELS)
         item.setClipToView(True)
         item.setDownsampling(auto=True, mode="peak")
-        self.legend = item.addLegend(offset=(-8, 8), labelTextSize="8pt")
+        self.legend = SideLegend(item, self.palette().color(QPalette.ColorRole.Text))
         self.curves: list[pg.PlotDataItem] = []
         self.names: list[str] = []
         self.current_line = pg.InfiniteLine(
@@ -60,7 +62,8 @@ class ParamPlot(pg.PlotWidget):
             item.plot(pen=pg.mkPen(COLOURS[i], width=1), name=name if several else None)
             for i, name in enumerate(self.names)
         ]
-        item.setLabel("left", self.names[0] if len(self.names) == 1 else "parameters")
+        left = item.getAxis("left")
+        left.set_label_fitting(*((self.names[0],) if len(self.names) == 1 else AXIS_LABELS))
         self.current_line.hide()
 
     def set_data(self, iterations: np.ndarray, columns: np.ndarray) -> None:

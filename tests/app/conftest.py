@@ -46,6 +46,18 @@ def window(qtbot):
     win.runner.shutdown()
 
 
+@pytest.fixture
+def laptop(qtbot):
+    """A window laid out at 1280×800 from a fresh settings folder: the default docks."""
+    win = MainWindow()
+    qtbot.addWidget(win, before_close_func=lambda w: w.document.undo_stack.setClean())
+    win.resize(1280, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.runner.shutdown()
+
+
 def settle(qtbot, window, timeout=10_000):
     """Wait until the newest evaluation has reached the canvas."""
     qtbot.waitUntil(

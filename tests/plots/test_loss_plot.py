@@ -56,6 +56,7 @@ def test_plots_import_no_project_module_and_the_app_no_torch():
         [
             "backprop_studio",
             "backprop_studio.plots",
+            "backprop_studio.plots.axes",
             "backprop_studio.plots.loss_plot",
             "backprop_studio.plots.param_plot",
             "backprop_studio.version",  # the root package's __init__: the version alone

@@ -39,7 +39,7 @@ from ..value_text import (
     stats_text,
 )
 from .editor import TitleEditor
-from .node_body import paint_body
+from .node_body import PROBLEM_LINES, paint_body, wrap_lines
 from .node_summary import Summary, key_number, paint_summary, richer_numbers, summarize
 from .port import PortItem
 
@@ -52,6 +52,19 @@ _Change = QGraphicsItem.GraphicsItemChange
 _ALIGN_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _ALIGN_CENTER = Qt.AlignmentFlag.AlignCenter
 _MARGIN = PORT_RADIUS + 3.0  # room around the card for port dots and the selection border
+
+
+def _card_height(rows: int) -> float:
+    return HEADER_HEIGHT + 2 * BODY_PADDING + rows * ROW_HEIGHT
+
+
+def new_card_rect(op: str) -> QRectF:
+    """The card of a new ``op`` node around its position, as it first shows: a leaf's value row,
+    or an op's input rows beside its value and the 'needs inputs' problem (drawn in
+    ``PROBLEM_LINES``), port dots included."""
+    inputs = len(op_spec(op).inputs)
+    rows = max(inputs, 1 + PROBLEM_LINES) if inputs else 1
+    return QRectF(-_MARGIN, -_MARGIN, NODE_WIDTH + 2 * _MARGIN, _card_height(rows) + 2 * _MARGIN)
 
 
 class NodeItem(QGraphicsItem):
@@ -208,7 +221,15 @@ class NodeItem(QGraphicsItem):
 
     def text_lines(self) -> list[str]:
         """Every piece of text the card draws, top to bottom (for tests and accessibility)."""
-        body = [(" | " if line[0] == "pair" else " ").join(line[1:]) for line in self._lines]
+        body: list[str] = []
+        previous = ""
+        for kind, *texts in self._lines:
+            text = (" | " if kind == "pair" else " ").join(texts)
+            if kind == previous == "problem":
+                body[-1] += " " + text  # one message over two lines
+            else:
+                body.append(text)
+            previous = kind
         return [self.title, self.badge_text(), *body]
 
     def tooltip_text(self) -> str:
@@ -240,8 +261,7 @@ class NodeItem(QGraphicsItem):
     # ---- geometry ------------------------------------------------------------------------
     def _relayout(self) -> None:
         self._lines = self._body_lines()
-        rows = max(len(self._lines), len(self._inputs), 1)
-        height = HEADER_HEIGHT + 2 * BODY_PADDING + rows * ROW_HEIGHT
+        height = _card_height(max(len(self._lines), len(self._inputs), 1))
         if height != self._height:
             self.prepareGeometryChange()
             self._height = height
@@ -270,7 +290,10 @@ class NodeItem(QGraphicsItem):
             lines.append(("stat", "data", stats_text(value)))
             lines.append(("stat", "grad", stats_text(grad) if grad is not None else NO_VALUE))
         if self._problem:
-            lines.append(("problem", self._problem))
+            width = NODE_WIDTH - TEXT_MARGIN - self._gutter
+            metrics = style.fonts().small_metrics
+            for line in wrap_lines(self._problem, metrics, width, PROBLEM_LINES):
+                lines.append(("problem", line))
         return lines
 
     def _badge_width(self) -> float:

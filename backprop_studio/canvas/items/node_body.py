@@ -7,7 +7,7 @@ the rows the card computed (``NodeItem._body_lines``).
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter
 
 from backprop_studio.model.shapes import Value
 
@@ -17,6 +17,28 @@ from ..value_text import NO_VALUE, signed
 
 _ALIGN_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _GAP = 8.0  # space around the separator of the data | grad row
+PROBLEM_LINES = 2  # "'mul_1' (×) needs inputs 'a', 'b' connected" fits in two
+
+
+def wrap_lines(text: str, metrics: QFontMetricsF, width: float, most: int) -> list[str]:
+    """``text`` broken at spaces into at most ``most`` lines no wider than ``width``; a line that
+    cannot hold what is left of the text ends in … (the card's tooltip has it whole)."""
+    words = text.split()
+    lines: list[str] = []
+    current = ""
+    for i, word in enumerate(words):
+        trial = f"{current} {word}" if current else word
+        if not current or metrics.horizontalAdvance(trial) <= width:
+            current = trial
+            continue
+        if len(lines) == most - 1:  # the last line: the rest of the text, elided
+            current = " ".join([current, *words[i:]])
+            break
+        lines.append(metrics.elidedText(current, Qt.TextElideMode.ElideRight, width))
+        current = word
+    if current:
+        lines.append(metrics.elidedText(current, Qt.TextElideMode.ElideRight, width))
+    return lines
 
 
 def paint_body(
