@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from backprop_studio.model.ops import op_spec
@@ -36,10 +36,12 @@ from ..value_text import (
     is_scalar,
     scalar_row,
     shape_of,
+    signed,
     stats_text,
 )
 from .editor import TitleEditor
-from .node_body import paint_body
+from .node_body import paint_body, paint_border
+from .node_heat import BAND_HEIGHT, HeatBand, has_band
 from .node_summary import Summary, key_number, paint_summary, richer_numbers, summarize
 from .port import PortItem
 
@@ -69,7 +71,9 @@ class NodeItem(QGraphicsItem):
         self._is_output = False
         self._edges: list[EdgeItem] = []
         self._lines: list[tuple[str, ...]] = []
+        self._band = HeatBand()
         self._height = 0.0
+        self._card = self._header = QPainterPath()
         self.setFlags(_Flag.ItemIsMovable | _Flag.ItemIsSelectable | _Flag.ItemSendsGeometryChanges)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.setZValue(Z_NODE)
@@ -96,10 +100,12 @@ class NodeItem(QGraphicsItem):
 
     def set_name(self, name: str) -> None:
         self._name = name
+        self._numbers = None
         self.update()
 
     def set_label(self, label: str) -> None:
         self._label = label
+        self._numbers = None
         self.update()
 
     def set_op(self, op: str) -> None:
@@ -121,6 +127,7 @@ class NodeItem(QGraphicsItem):
         if (value, grad, shape) == (self._value, self._grad, self._shape) and self._lines:
             return
         self._value, self._grad, self._shape = value, grad, shape
+        self._band.set_data(value, grad, shape)
         self._relayout()
 
     def set_problem(self, message: str | None) -> None:
@@ -211,12 +218,21 @@ class NodeItem(QGraphicsItem):
 
     # ---- geometry ------------------------------------------------------------------------
     def _relayout(self) -> None:
+        self._numbers: tuple[str, tuple[str, ...]] | None = None
+        self._grad_sign = signed(self._grad)
         self._lines = self._body_lines()
         rows = max(len(self._lines), len(self._inputs), 1)
         height = HEADER_HEIGHT + 2 * BODY_PADDING + rows * ROW_HEIGHT
+        self._rows_height = height
+        if has_band(self._value, self._shape):
+            height += BAND_HEIGHT
         if height != self._height:
             self.prepareGeometryChange()
             self._height = height
+            self._card = QPainterPath()
+            self._card.addRoundedRect(
+                QRectF(0, 0, NODE_WIDTH, height), CORNER_RADIUS, CORNER_RADIUS
+            )
             top = HEADER_HEIGHT + BODY_PADDING
             for i, port in enumerate(self._inputs.values()):
                 port.setPos(0.0, top + (i + 0.5) * ROW_HEIGHT)
@@ -257,9 +273,18 @@ class NodeItem(QGraphicsItem):
         return QRectF(-_MARGIN, -_MARGIN, NODE_WIDTH + 2 * _MARGIN, self._height + 2 * _MARGIN)
 
     def shape(self) -> QPainterPath:
-        path = QPainterPath()
-        path.addRoundedRect(QRectF(0, 0, NODE_WIDTH, self._height), CORNER_RADIUS, CORNER_RADIUS)
-        return path
+        return QPainterPath(self._card)
+
+    @property
+    def heat_band(self) -> HeatBand:
+        """The pictures of a tensor's value and gradient (for tests and exports)."""
+        return self._band
+
+    def band_rect(self) -> QRectF | None:
+        """The heat-map band in item coordinates; None for a card without one."""
+        if self._height == self._rows_height:
+            return None
+        return QRectF(0.0, self._rows_height - BODY_PADDING, NODE_WIDTH, BAND_HEIGHT)
 
     def itemChange(self, change: _Change, value: Any) -> Any:
         if change == _Change.ItemPositionHasChanged:
@@ -278,38 +303,54 @@ class NodeItem(QGraphicsItem):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         w, h = NODE_WIDTH, self._height
-        card = QPainterPath()
-        card.addRoundedRect(QRectF(0, 0, w, h), CORNER_RADIUS, CORNER_RADIUS)
+        card = self._card
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(theme.shadow)  # a soft offset shadow lifts the card off the canvas
         painter.drawRoundedRect(QRectF(0.5, 2.0, w, h), CORNER_RADIUS + 1, CORNER_RADIUS + 1)
         painter.fillPath(card, theme.problem_fill if self._problem else theme.card)
-        painter.save()
-        painter.setClipPath(card)
-        painter.fillRect(QRectF(0, 0, w, HEADER_HEIGHT), theme.header_for(self._op))
-        painter.setPen(QPen(theme.border, 0.8))
+        painter.fillPath(self._header, theme.header_for(self._op))
+        painter.setPen(style.pen(theme.border, 0.8))
         painter.drawLine(QPointF(0, HEADER_HEIGHT), QPointF(w, HEADER_HEIGHT))
-        painter.restore()
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         detail = lod >= style.DETAIL_ZOOM
+        band = self.band_rect()
+        pictures = band is not None and (detail or self._band.thumbnails_legible(lod))
         if detail:
             self._paint_header(painter, theme, f)
-            paint_body(painter, theme, f, self._lines, self._gutter, self._grad)
+            paint_body(painter, theme, f, self._lines, self._gutter, self._grad_sign)
         else:  # too small for the full text: name and one number, readable on screen
             summary = self.summary(lod)
-            paint_summary(
-                painter, summary, QRectF(0, 0, w, h), HEADER_HEIGHT, lod, theme.text, theme.muted
-            )
-        self._paint_border(painter, theme, card)
+            text = QRectF(0, 0, w, band.top() if pictures else h)  # type: ignore[union-attr]
+            paint_summary(painter, summary, text, HEADER_HEIGHT, lod, theme.text, theme.muted)
+        if pictures:
+            assert band is not None
+            right = NODE_WIDTH - style.TEXT_MARGIN
+            self._band.paint(painter, theme, band.top(), self._gutter, right, detail)
+        paint_border(
+            painter,
+            theme,
+            card,
+            self._op,
+            self._problem,
+            self.isSelected(),
+            self._is_output,
+            self._height,
+        )
         self._paint_ports(painter, theme, f, detail)
 
     def summary(self, lod: float) -> Summary:
         """What the card draws at ``lod`` screen pixels per scene unit, when below DETAIL_ZOOM."""
-        number = key_number(self._value, self._shape)
-        if number == self.title:  # a constant labelled with its value says it once
-            number = ""
-        richer = richer_numbers(self._value, self._grad)
-        return summarize(self.title, number, NODE_WIDTH, self._height, HEADER_HEIGHT, lod, richer)
+        if self._numbers is None:  # formatted once per value, not per paint
+            number = key_number(self._value, self._shape)
+            if number == self.title:  # a constant labelled with its value says it once
+                number = ""
+            self._numbers = (number, richer_numbers(self._value, self._grad))
+        number, richer = self._numbers
+        band = self.band_rect()
+        height = self._height
+        if band is not None and self._band.thumbnails_legible(lod):
+            height = band.top()  # the band keeps its thumbnails below the name
+        return summarize(self.title, number, NODE_WIDTH, height, HEADER_HEIGHT, lod, richer)
 
     def _paint_header(self, painter: QPainter, theme: Theme, f: style.Fonts) -> None:
         badge = self.badge_text()
@@ -332,37 +373,13 @@ class NodeItem(QGraphicsItem):
         )
         painter.drawText(title_rect, _ALIGN_LEFT, title)
 
-    def _paint_border(self, painter: QPainter, theme: Theme, card: QPainterPath) -> None:
-        if self._problem:
-            pen = QPen(theme.problem, 2.0)
-        elif self.isSelected():
-            pen = QPen(theme.selection, 2.2)
-        elif self._is_output:
-            pen = QPen(theme.output_border, 1.8)
-        else:
-            pen = QPen(theme.border, 1.0)
-            if self._op == "const":
-                pen.setStyle(Qt.PenStyle.DashLine)
-        painter.setPen(pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawPath(card)
-        if self.isSelected() and self._problem:
-            outer = QPainterPath()
-            outer.addRoundedRect(
-                QRectF(-2.5, -2.5, NODE_WIDTH + 5, self._height + 5),
-                CORNER_RADIUS + 2,
-                CORNER_RADIUS + 2,
-            )
-            painter.setPen(QPen(theme.selection, 1.5))
-            painter.drawPath(outer)
-
     def _paint_ports(self, painter: QPainter, theme: Theme, f: style.Fonts, labels: bool) -> None:
         connected = {e.edge.port for e in self._edges if e.dst_item is self}
         painter.setFont(f.small)
         for port, item in self._inputs.items():
             pos = item.pos()
             filled = port in connected
-            painter.setPen(QPen(theme.port, 1.4))
+            painter.setPen(style.pen(theme.port, 1.4))
             painter.setBrush(QBrush(theme.port if filled else theme.card))
             painter.drawEllipse(pos, PORT_RADIUS, PORT_RADIUS)
             if not labels:
@@ -370,6 +387,6 @@ class NodeItem(QGraphicsItem):
             painter.setPen(theme.muted)
             label = QRectF(PORT_RADIUS + 4.0, pos.y() - ROW_HEIGHT / 2, self._gutter, ROW_HEIGHT)
             painter.drawText(label, _ALIGN_LEFT, port)
-        painter.setPen(QPen(theme.port, 1.4))
+        painter.setPen(style.pen(theme.port, 1.4))
         painter.setBrush(QBrush(theme.port))
         painter.drawEllipse(self._output_port.pos(), PORT_RADIUS, PORT_RADIUS)

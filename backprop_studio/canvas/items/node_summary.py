@@ -107,6 +107,7 @@ def _readable_scale(lod: float) -> float:
     return scale
 
 
+@lru_cache(maxsize=8192)  # a repaint or a re-render of a card's cache asks the same again
 def summarize(
     title: str,
     number: str,
