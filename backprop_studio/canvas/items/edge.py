@@ -36,6 +36,9 @@ LABEL_CLEARANCE = 14.0  # free curve wanted on each side of a gradient label
 _Flag = QGraphicsItem.GraphicsItemFlag
 _Change = QGraphicsItem.GraphicsItemChange
 _NO_PEN = QPen(Qt.PenStyle.NoPen)
+_STROKER = QPainterPathStroker()  # the edges' outlines: flat ends, round joins, width per edge
+_STROKER.setCapStyle(Qt.PenCapStyle.FlatCap)
+_STROKER.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
 
 
 LOOP_REACH = 40.0  # how far a backward edge swings out past its ports before turning
@@ -114,6 +117,7 @@ class EdgeItem(QGraphicsItem):
         self._arrow = _part(QGraphicsPolygonItem(self))
         self._arrow.setPen(_NO_PEN)
         self._arrow_at: tuple[float, float, float] | None = None
+        self._arrow_rgba: int | None = None
         self._halo: QGraphicsPathItem | None = None  # made on first selection
         self._pill: QGraphicsPathItem | None = None  # made when a label first shows
         self._text: QGraphicsSimpleTextItem | None = None
@@ -271,13 +275,12 @@ class EdgeItem(QGraphicsItem):
 
     # ---- the drawing parts -----------------------------------------------------------------
     def _restyle(self, place: bool = True) -> None:
-        """Recolour and resize the parts after a change of gradient, theme or label.
-
-        A new pen re-strokes the curve for its bounds and re-indexes the item, the dearest part
-        of a recolour: it is set only when the colour changes or the width by more than 2 %,
-        which no one can see (the drawn width stays within 2 % of :attr:`width`)."""
+        """Recolour and resize the parts after a change of gradient, theme or label (a recolour
+        calls this for every edge: each part is set only when it changes)."""
         self._outline()
-        if self._arrow.brush().color() != self._color:
+        rgba = self._color.rgba()
+        if rgba != self._arrow_rgba:
+            self._arrow_rgba = rgba
             self._arrow.setBrush(QBrush(self._color))
         if self._halo is not None:
             self._style_halo()
@@ -304,12 +307,10 @@ class EdgeItem(QGraphicsItem):
                 self._line.setBrush(QBrush(self._color))
                 self._drawn = (rgba, drawn[1])
             return
-        stroker = QPainterPathStroker()
-        stroker.setWidth(width)
-        stroker.setCapStyle(Qt.PenCapStyle.FlatCap)
-        stroker.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-        self._line.setPath(stroker.createStroke(self._curve))
-        self._line.setBrush(QBrush(self._color))
+        _STROKER.setWidth(width)
+        self._line.setPath(_STROKER.createStroke(self._curve))
+        if drawn is None or drawn[0] != rgba:
+            self._line.setBrush(QBrush(self._color))
         self._drawn = (rgba, width)
 
     def _style_halo(self) -> None:
@@ -335,6 +336,8 @@ class EdgeItem(QGraphicsItem):
         return self._thumb.item
 
     def _place_thumb(self) -> None:
+        if not self._thumb.wanted:
+            return
         beside = None
         if self._backward:  # on the run between two cards: to the right of the label
             beside = 30.0

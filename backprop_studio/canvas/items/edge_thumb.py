@@ -40,6 +40,11 @@ class EdgeThumb:
         """The framed picture while it shows, else None."""
         return self._frame if self._frame is not None and self._frame.isVisible() else None
 
+    @property
+    def wanted(self) -> bool:
+        """Whether :meth:`place` has anything to do: a tensor gradient, or one to hide."""
+        return self._frame is not None or isinstance(self._grad, list)
+
     def set_grad(self, grad: Value | None) -> None:
         if grad is not self._grad and grad != self._grad:
             self._grad = grad
