@@ -299,6 +299,8 @@ class EdgeItem(QGraphicsItem):
         per change of width or geometry, not by every repaint (a fitted repaint of 1,500 edges
         spent most of its time stroking). A width within 2 % of the last one is kept: no one
         sees the difference, and a recolour then costs no stroke at all."""
+        if self._curve.isEmpty():
+            return  # not placed yet (the constructor styles before it follows the ports)
         width = self._width * self._width_scale
         rgba = self._color.rgba()
         drawn = self._drawn
