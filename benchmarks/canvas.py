@@ -18,6 +18,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
@@ -109,6 +110,22 @@ def fake_trace(graph: Graph, seed: int = 2) -> Trace:
 
 
 CLOCK = time.perf_counter  # --cpu: time.process_time, steadier on a machine others share
+
+
+def nudged(trace: Trace, factor: float) -> Trace:
+    """The trace with every number scaled by ``factor``: a training step's small change."""
+
+    def scale(value):
+        if isinstance(value, list):
+            return [scale(v) for v in value]
+        return None if value is None else value * factor
+
+    return replace(
+        trace,
+        values={n: scale(v) for n, v in trace.values.items()},
+        grads={n: scale(v) for n, v in trace.grads.items()},
+        edge_grads=tuple(scale(g) for g in trace.edge_grads),
+    )
 
 
 def ms(fn: Callable[[], object], repeat: int = 5) -> float:
@@ -204,6 +221,14 @@ def bench(app: QApplication, n_nodes: int, grid: bool = False) -> None:
 
     items_ms = ms(recolour_items, repeat=4)
     app.processEvents()
+    steps = [nudged(traces[0], 1.0001), nudged(traces[0], 1.0002)]
+
+    def step() -> None:  # numbers move by 0.01 %: most cards drawn small look the same
+        steps.reverse()
+        scene.show_trace(steps[0])
+        app.processEvents()
+
+    step_ms = ms(step, repeat=4)
 
     edges = len(graph.edges)
     print(f"\n{n_nodes} nodes, {edges} edges ({how} positions), view 1920×1080:")
@@ -216,6 +241,7 @@ def bench(app: QApplication, n_nodes: int, grid: bool = False) -> None:
     print(f"  zoom step at 100 % + paint         {zoom_ms:8.1f} ms")
     print(f"  show_trace recolour, fitted, paint {recolour_ms:8.1f} ms")
     print(f"    of which show_trace (no paint)   {items_ms:8.1f} ms")
+    print(f"  recolour by a training step, paint {step_ms:8.1f} ms")
     if layout_ms is None:
         print("  auto-layout                        (model.layout.layered_layout not available)")
     else:

@@ -190,3 +190,26 @@ def test_scalar_edges_have_no_thumbnail(shown):
         for e in scene.edge_items()
         if not isinstance(scene.edge_item(e).grad, list)
     )
+
+
+def test_a_card_drawn_small_is_not_redrawn_for_digits_it_does_not_show(qtbot):
+    from backprop_studio.canvas.items.node import NodeItem
+
+    item = NodeItem("w", "param", LIGHT)
+    item.set_data(1.23456, 0.5)
+    updates = []
+    item.update = lambda *args: updates.append(args)  # count the repaints it asks for
+    small = QImage(120, 60, QImage.Format.Format_RGB32)
+    painter = QPainter(small)
+    painter.scale(0.32, 0.32)  # a fitted network: name and a three-digit number
+    item.paint(painter, QStyleOptionGraphicsItem(), None)
+    painter.end()
+    item.set_data(1.23461, 0.5)  # shows as 1.23 either way
+    assert updates == [] and "data 1.2346 | grad 0.5000" in item.text_lines()
+    item.set_data(1.31, 0.5)
+    assert len(updates) == 1
+    painter = QPainter(small)  # now seen at full detail: every digit counts again
+    item.paint(painter, QStyleOptionGraphicsItem(), None)
+    painter.end()
+    item.set_data(1.3100001, 0.5)
+    assert len(updates) == 2

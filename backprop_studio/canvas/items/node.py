@@ -72,6 +72,8 @@ class NodeItem(QGraphicsItem):
         self._edges: list[EdgeItem] = []
         self._lines: list[tuple[str, ...]] = []
         self._band = HeatBand()
+        self._numbers: tuple[str, tuple[str, ...]] | None = None
+        self._shown_detail = True  # drawn at full detail since the last update (see _relayout)
         self._height = 0.0
         self._card = self._header = QPainterPath()
         self.setFlags(_Flag.ItemIsMovable | _Flag.ItemIsSelectable | _Flag.ItemSendsGeometryChanges)
@@ -127,8 +129,8 @@ class NodeItem(QGraphicsItem):
         if (value, grad, shape) == (self._value, self._grad, self._shape) and self._lines:
             return
         self._value, self._grad, self._shape = value, grad, shape
-        self._band.set_data(value, grad, shape)
-        self._relayout()
+        pictures = self._band.set_data(value, grad, shape)
+        self._relayout(pictures)
 
     def set_problem(self, message: str | None) -> None:
         if message != self._problem:
@@ -217,8 +219,16 @@ class NodeItem(QGraphicsItem):
         return editor
 
     # ---- geometry ------------------------------------------------------------------------
-    def _relayout(self) -> None:
-        self._numbers: tuple[str, tuple[str, ...]] | None = None
+    def _relayout(self, pictures: bool = True) -> None:
+        """Rows, height and ports from the data; repaint unless nothing drawn has changed.
+
+        A card last drawn small (its name and a three-digit number) and not since at full
+        detail keeps its cached image when a new trace moves its numbers by less than those
+        digits show and its heat maps (``pictures``) did not change: during training most
+        cards of a fitted network are then not redrawn at all. Zooming in redraws it anyway."""
+        drawn = (self._numbers, self._problem)
+        self._numbers = None
+        self._numbers = self._summary_numbers()
         self._grad_sign = signed(self._grad)
         self._lines = self._body_lines()
         rows = max(len(self._lines), len(self._inputs), 1)
@@ -239,6 +249,9 @@ class NodeItem(QGraphicsItem):
             self._output_port.setPos(NODE_WIDTH, top + max(len(self._inputs), 1) * ROW_HEIGHT / 2)
             for edge in self._edges:
                 edge.update_path()
+        elif not self._shown_detail and not pictures and drawn == (self._numbers, self._problem):
+            return
+        self._shown_detail = False
         self.update()
 
     def _body_lines(self) -> list[tuple[str, ...]]:
@@ -313,6 +326,7 @@ class NodeItem(QGraphicsItem):
         painter.drawLine(QPointF(0, HEADER_HEIGHT), QPointF(w, HEADER_HEIGHT))
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         detail = lod >= style.DETAIL_ZOOM
+        self._shown_detail = self._shown_detail or detail
         band = self.band_rect()
         pictures = band is not None and (detail or self._band.thumbnails_legible(lod))
         if detail:
@@ -340,17 +354,21 @@ class NodeItem(QGraphicsItem):
 
     def summary(self, lod: float) -> Summary:
         """What the card draws at ``lod`` screen pixels per scene unit, when below DETAIL_ZOOM."""
-        if self._numbers is None:  # formatted once per value, not per paint
-            number = key_number(self._value, self._shape)
-            if number == self.title:  # a constant labelled with its value says it once
-                number = ""
-            self._numbers = (number, richer_numbers(self._value, self._grad))
-        number, richer = self._numbers
+        number, richer = self._summary_numbers()
         band = self.band_rect()
         height = self._height
         if band is not None and self._band.thumbnails_legible(lod):
             height = band.top()  # the band keeps its thumbnails below the name
         return summarize(self.title, number, NODE_WIDTH, height, HEADER_HEIGHT, lod, richer)
+
+    def _summary_numbers(self) -> tuple[str, tuple[str, ...]]:
+        """The small card's number and richer texts, formatted once per value, not per paint."""
+        if self._numbers is None:
+            number = key_number(self._value, self._shape)
+            if number == self.title:  # a constant labelled with its value says it once
+                number = ""
+            self._numbers = (number, richer_numbers(self._value, self._grad))
+        return self._numbers
 
     def _paint_header(self, painter: QPainter, theme: Theme, f: style.Fonts) -> None:
         badge = self.badge_text()

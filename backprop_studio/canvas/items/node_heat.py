@@ -58,13 +58,18 @@ class HeatBand:
         self._shape: Shape | None = None
         self._pictures: dict[str, object] = {"data": _UNBUILT, "grad": _UNBUILT}
 
-    def set_data(self, value: Value | None, grad: Value | None, shape: Shape | None) -> None:
-        """Forget a picture only when its numbers changed (a new gradient keeps the value's)."""
+    def set_data(self, value: Value | None, grad: Value | None, shape: Shape | None) -> bool:
+        """Forget a picture only when its numbers changed (a new gradient keeps the value's);
+        True when one was forgotten (the card must be redrawn)."""
+        changed = False
         if value is not self._value and value != self._value:
             self._pictures["data"] = _UNBUILT
+            changed = isinstance(value, list) or isinstance(self._value, list)
         if grad is not self._grad and grad != self._grad:
             self._pictures["grad"] = _UNBUILT
+            changed = changed or isinstance(grad, list) or isinstance(self._grad, list)
         self._value, self._grad, self._shape = value, grad, shape
+        return changed
 
     def picture(self, which: str) -> HeatPicture | None:
         """The picture of "data" or "grad", built now if it was not yet."""
