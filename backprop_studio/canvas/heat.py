@@ -128,7 +128,9 @@ def cells_picture(rows: list[list[float]]) -> HeatPicture:
 
 def _histogram(numbers: list[float]) -> HeatPicture:
     """Bars of how many elements fall in each of BINS steps of [-scale, scale], coloured by the
-    step's value; the tallest bar is full height (a square root keeps the short ones visible)."""
+    step's value; the tallest bar is full height, on a log scale of counts: a trained network's
+    gradients crowd one bar at zero, and a linear scale left the outliers that set the scale
+    invisible (a thumbnail looked like an empty box)."""
     finite = [x for x in numbers if math.isfinite(x)]
     scale = max((abs(x) for x in finite), default=0.0)
     unit = scale or 1.0
@@ -136,7 +138,7 @@ def _histogram(numbers: list[float]) -> HeatPicture:
     for x in finite:
         counts[min(BINS - 1, int((x / unit + 1.0) / 2.0 * BINS))] += 1
     top = max(counts) or 1
-    heights = [math.ceil(HIST_LEVELS * math.sqrt(c / top)) if c else 0 for c in counts]
+    heights = [math.ceil(HIST_LEVELS * math.log1p(c) / math.log1p(top)) if c else 0 for c in counts]
     colours = []
     for i in range(BINS):
         t = ((i + 0.5) / BINS) * 2.0 - 1.0
