@@ -2,7 +2,9 @@
 
 Run offscreen:  QT_QPA_PLATFORM=offscreen python benchmarks/canvas.py [--nodes 1000 5000]
 
-Each figure is the median of a few runs, in milliseconds. "cold" repaints fill the item caches
+One card in ten shows a 6×6 tensor (heat maps of value and gradient, and thumbnails on its
+out-edges) once a trace is shown; the repaints are measured with a trace shown. Each figure is
+the median of a few runs, in milliseconds. "cold" repaints fill the item caches
 (DeviceCoordinateCache), "warm" ones reuse them. DESIGN.md's reference: 1,000 nodes / 1,500 edges,
 full repaint of the fitted scene ~8 ms on two cores.
 """
@@ -16,6 +18,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
@@ -79,24 +82,58 @@ def place(graph: Graph, grid: bool = False) -> str:
     return how
 
 
+TENSOR_EVERY = 10  # one card in ten holds a tensor: heat maps of its value and gradient
+TENSOR_SIDE = 6
+
+
 def fake_trace(graph: Graph, seed: int = 2) -> Trace:
+    """Random numbers for every node and edge; every TENSOR_EVERY-th node is a 6×6 tensor, and
+    so are the gradients on its out-edges (thumbnails on the edges)."""
     rng = random.Random(seed)
     edges = tuple(graph.edges)
+    tensors = set(graph.names[::TENSOR_EVERY])
+
+    def number(name: str):
+        if name in tensors:
+            side = range(TENSOR_SIDE)
+            return [[rng.uniform(-3, 3) for _ in side] for _ in side]
+        return rng.uniform(-3, 3)
+
     return Trace(
         output=graph.output,
-        values={n: rng.uniform(-3, 3) for n in graph.names},
-        grads={n: rng.uniform(-3, 3) for n in graph.names},
+        values={n: number(n) for n in graph.names},
+        grads={n: number(n) for n in graph.names},
+        shapes={n: (TENSOR_SIDE, TENSOR_SIDE) if n in tensors else () for n in graph.names},
         edges=edges,
-        edge_grads=tuple(rng.uniform(-3, 3) for _ in edges),
+        edge_grads=tuple(number(e.src) for e in edges),
+    )
+
+
+CLOCK = time.perf_counter  # --cpu: time.process_time, steadier on a machine others share
+
+
+def nudged(trace: Trace, factor: float) -> Trace:
+    """The trace with every number scaled by ``factor``: a training step's small change."""
+
+    def scale(value):
+        if isinstance(value, list):
+            return [scale(v) for v in value]
+        return None if value is None else value * factor
+
+    return replace(
+        trace,
+        values={n: scale(v) for n, v in trace.values.items()},
+        grads={n: scale(v) for n, v in trace.grads.items()},
+        edge_grads=tuple(scale(g) for g in trace.edge_grads),
     )
 
 
 def ms(fn: Callable[[], object], repeat: int = 5) -> float:
     times = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = CLOCK()
         fn()
-        times.append((time.perf_counter() - start) * 1000)
+        times.append((CLOCK() - start) * 1000)
     return statistics.median(times)
 
 
@@ -111,6 +148,7 @@ def bench(app: QApplication, n_nodes: int, grid: bool = False) -> None:
 
     scene = GraphScene(theme=LIGHT)
     build = ms(lambda: scene.set_graph(graph), repeat=3)
+    scene.show_trace(fake_trace(graph, seed=1))
     view = CanvasView(scene)
     view.resize(1920, 1080)
     view.show()
@@ -122,7 +160,15 @@ def bench(app: QApplication, n_nodes: int, grid: bool = False) -> None:
     def repaint() -> None:
         viewport.repaint()
 
-    cold = ms(lambda: (scene.update(), view.resetCachedContent(), repaint()), repeat=1)
+    cards = list(scene.node_items().values())
+
+    def cold_repaint() -> None:  # every card re-renders its cache (its numbers changed)
+        for card in cards:
+            card.update()
+        view.resetCachedContent()
+        repaint()
+
+    cold = ms(cold_repaint, repeat=3)
     warm = ms(repaint)
 
     whole = CanvasView(scene)  # the overview a fit showed before fits kept names readable
@@ -133,6 +179,7 @@ def bench(app: QApplication, n_nodes: int, grid: bool = False) -> None:
     app.processEvents()
     whole_warm = ms(whole.viewport().repaint)
     whole.hide()
+    whole.setScene(None)  # the recolour below is measured for the fitted view alone
 
     near = CanvasView(scene)
     near.resize(1920, 1080)
@@ -156,6 +203,8 @@ def bench(app: QApplication, n_nodes: int, grid: bool = False) -> None:
     pan_ms = ms(pan, repeat=8)
     zoom_ms = ms(zoom, repeat=8)
     near.close()
+    near.setScene(None)
+    view.fit_to_graph()  # the edges' width scale is the scene's: back to the fitted view's
     app.processEvents()
     traces = [fake_trace(graph, seed=2), fake_trace(graph, seed=3)]
 
@@ -166,16 +215,33 @@ def bench(app: QApplication, n_nodes: int, grid: bool = False) -> None:
 
     recolour_ms = ms(recolour, repeat=4)
 
+    def recolour_items() -> None:  # the same without painting: what the items' setters cost
+        traces.reverse()
+        scene.show_trace(traces[0])
+
+    items_ms = ms(recolour_items, repeat=4)
+    app.processEvents()
+    steps = [nudged(traces[0], 1.0001), nudged(traces[0], 1.0002)]
+
+    def step() -> None:  # numbers move by 0.01 %: most cards drawn small look the same
+        steps.reverse()
+        scene.show_trace(steps[0])
+        app.processEvents()
+
+    step_ms = ms(step, repeat=4)
+
     edges = len(graph.edges)
     print(f"\n{n_nodes} nodes, {edges} edges ({how} positions), view 1920×1080:")
     print(f"  scene construction (set_graph)     {build:8.1f} ms")
-    print(f"  full repaint, fitted, first        {cold:8.1f} ms   (zoom {view.zoom:.2f})")
+    print(f"  full repaint, fitted, cards redrawn {cold:7.1f} ms   (zoom {view.zoom:.2f})")
     print(f"  full repaint, fitted, cached       {warm:8.1f} ms")
     print(f"  full repaint at 10 %, cached       {whole_warm:8.1f} ms")
     print(f"  full repaint at 100 %, cached      {near_warm:8.1f} ms")
     print(f"  pan step at 100 % + paint          {pan_ms:8.1f} ms")
     print(f"  zoom step at 100 % + paint         {zoom_ms:8.1f} ms")
     print(f"  show_trace recolour, fitted, paint {recolour_ms:8.1f} ms")
+    print(f"    of which show_trace (no paint)   {items_ms:8.1f} ms")
+    print(f"  recolour by a training step, paint {step_ms:8.1f} ms")
     if layout_ms is None:
         print("  auto-layout                        (model.layout.layered_layout not available)")
     else:
@@ -188,7 +254,13 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, nargs="+", default=[1000, 5000])
     parser.add_argument("--grid", action="store_true", help="grid positions, not the layout")
+    parser.add_argument(
+        "--cpu", action="store_true", help="CPU time of this process instead of wall time"
+    )
     args = parser.parse_args(argv)
+    if args.cpu:
+        global CLOCK
+        CLOCK = time.process_time
     app = QApplication.instance() or QApplication(sys.argv[:1])
     for n in args.nodes:
         bench(app, n, args.grid)

@@ -9,24 +9,14 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QPixmap, QResizeEvent
+from PySide6.QtGui import QColor, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QLabel, QTableWidget, QTableWidgetItem, QWidget
 
+from ..canvas.heat import as_rows, cells_picture
 from ..model.shapes import Value
 
 MAX_CELLS = 20
 HEAT_SIZE = 160
-
-
-def as_rows(value: Value) -> list[list[float]] | None:
-    """A 1-D value as one row, a 2-D value as its rows; None for scalars and higher ranks."""
-    if not isinstance(value, list) or not value:
-        return None
-    if all(isinstance(v, (int, float)) for v in value):
-        return [list(map(float, value))]
-    if all(isinstance(r, list) and all(isinstance(v, (int, float)) for v in r) for r in value):
-        return [list(map(float, r)) for r in value]
-    return None
 
 
 class ValueTable(QTableWidget):
@@ -83,20 +73,13 @@ class ValueTable(QTableWidget):
 
 
 def heat_map(value: Value | None, size: int = HEAT_SIZE) -> QPixmap | None:
-    """Blue for negative, orange for positive, white for zero; None unless a matrix or vector."""
+    """The canvas's colour scale (canvas/heat.py), one block per cell; None unless a matrix or
+    vector."""
     rows = as_rows(value) if value is not None else None
     if rows is None:
         return None
     h, w = len(rows), len(rows[0])
-    scale = max((abs(x) for r in rows for x in r if math.isfinite(x)), default=1.0) or 1.0
-    image = QImage(w, h, QImage.Format.Format_RGB32)
-    for i, row in enumerate(rows):
-        for j, x in enumerate(row):
-            t = max(-1.0, min(1.0, x / scale)) if math.isfinite(x) else 0.0
-            target = (230, 85, 13) if t > 0 else (31, 119, 180)
-            mix = abs(t)
-            rgb = [round(255 + (c - 255) * mix) for c in target]
-            image.setPixelColor(j, i, QColor(*rgb))
+    image = cells_picture(rows).image
     return QPixmap.fromImage(
         image.scaled(
             size,

@@ -64,6 +64,7 @@ class GraphScene(QGraphicsScene):
         self._edge_width_scale = 1.0
         self._trace: Trace | None = None
         self._analysis = Analysis()
+        self._analysed_at: tuple[Graph, int] | None = None  # a new trace alone changes no shape
         self._edge_labels = True
         self._gesture: NewEdgeDrag | None = None
         self._drag: NodeDrag | None = None
@@ -215,7 +216,10 @@ class GraphScene(QGraphicsScene):
         """Re-read values, shapes, problems and the output from the graph and the shown trace."""
         self._refresh_timer.stop()
         graph, trace = self._graph, self._trace
-        self._analysis = graph.analyse() if graph is not None else Analysis()
+        last = self._analysed_at
+        if graph is None or last is None or last[0] is not graph or last[1] != graph.revision:
+            self._analysis = graph.analyse() if graph is not None else Analysis()
+            self._analysed_at = (graph, graph.revision) if graph is not None else None
         show_numbers(self._nodes, graph, trace, self._analysis)
         self.cards_changed.emit()
 

@@ -194,6 +194,19 @@ def grad_width(magnitude: float | None) -> float:
     return max(EDGE_MIN_WIDTH, min(EDGE_MAX_WIDTH, width))
 
 
+def pen(color: QColor, width: float, dashed: bool = False) -> QPen:
+    """A solid (or dashed) pen, made once per colour and width: cards paint the same few."""
+    return _pen(color.rgba(), width, dashed)
+
+
+@lru_cache(maxsize=256)
+def _pen(rgba: int, width: float, dashed: bool) -> QPen:
+    made = QPen(QColor.fromRgba(rgba), width)
+    if dashed:
+        made.setStyle(Qt.PenStyle.DashLine)
+    return made
+
+
 def edge_pen(color: QColor, width: float, dashed: bool = False) -> QPen:
     pen = QPen(color, width)
     pen.setCapStyle(Qt.PenCapStyle.RoundCap)

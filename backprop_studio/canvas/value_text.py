@@ -7,7 +7,7 @@ ones a compact scientific form; tensors get their shape, mean and norm, never th
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+import operator
 
 from backprop_studio.model.numbers import special_name, special_names
 from backprop_studio.model.shapes import Value, format_shape
@@ -48,12 +48,22 @@ def format_short(x: float) -> str:
     return _tidy_exponent(f"{x:.2e}")
 
 
-def _flat(value: Value) -> Iterator[float]:
-    if isinstance(value, list):
-        for item in value:
-            yield from _flat(item)
-    else:
-        yield float(value)
+def _flat(value: Value) -> list[float]:
+    """The numbers of a nested list in order (one comprehension for the usual one or two dims:
+    a recolour flattens every tensor a few times)."""
+    if not isinstance(value, list):
+        return [float(value)]
+    if not value:
+        return []
+    first = value[0]
+    if not isinstance(first, list):
+        return [float(x) for x in value]  # type: ignore[arg-type]
+    if first and not isinstance(first[0], list):
+        return [float(x) for row in value for x in row]  # type: ignore[union-attr]
+    out: list[float] = []
+    for item in value:
+        out.extend(_flat(item))
+    return out
 
 
 def shape_of(value: Value) -> tuple[int, ...]:
@@ -67,13 +77,10 @@ def shape_of(value: Value) -> tuple[int, ...]:
 
 def stats(value: Value) -> tuple[float, float]:
     """Mean and Euclidean norm of a number or nested list."""
-    total = squares = 0.0
-    count = 0
-    for x in _flat(value):
-        total += x
-        squares += x * x
-        count += 1
-    return (total / count if count else 0.0), math.sqrt(squares)
+    xs = _flat(value)
+    if not xs:
+        return 0.0, 0.0
+    return sum(xs) / len(xs), math.sqrt(sum(map(operator.mul, xs, xs)))
 
 
 def is_scalar(value: Value | None) -> bool:
@@ -111,10 +118,11 @@ def stats_text(value: Value) -> str:
     is not in it."""
     if not isinstance(value, list):
         return format_number(value)
-    specials = special_names(_flat(value))
-    if specials:
-        return f"holds {', '.join(specials)}"
     mean, norm = stats(value)
+    if not (math.isfinite(mean) and math.isfinite(norm)):  # a sum is finite when all are
+        specials = special_names(_flat(value))  # (or it overflowed: then none are named)
+        if specials:
+            return f"holds {', '.join(specials)}"
     return f"mean {format_short(mean)} · ‖·‖ {format_short(norm)}"
 
 

@@ -59,8 +59,9 @@ def attach_leaves(graph: Graph, dag: nx.DiGraph) -> dict[str, Block]:
 
 
 # The canvas's card geometry (canvas/style.py: header 28, padding 2 × 6, rows of 18): a scalar
-# card shows one row (data | grad), a tensor card three (shape, data stats, grad stats).
-_CARD_BASE, _CARD_ROW = 40.0, 18.0
+# card shows one row (data | grad), a tensor card three (shape, data stats, grad stats) and the
+# band of its heat maps (canvas/items/node_heat.py).
+_CARD_BASE, _CARD_ROW, _CARD_HEAT_BAND = 40.0, 18.0, 52.0
 
 
 def card_heights(graph: Graph) -> dict[str, float]:
@@ -73,5 +74,6 @@ def card_heights(graph: Graph) -> dict[str, float]:
         rows = 1 if shape == () else 3
         spec = OPS.get(node.op)
         rows = max(rows, len(spec.inputs) if spec is not None else 1)
-        heights[node.name] = _CARD_BASE + rows * _CARD_ROW
+        band = _CARD_HEAT_BAND if shape else 0.0
+        heights[node.name] = _CARD_BASE + rows * _CARD_ROW + band
     return heights

@@ -90,9 +90,9 @@ def test_edges_keep_their_width_on_screen_when_zoomed_out(qtbot, window):
     settle(qtbot, window, timeout=60_000)
     window.view.set_zoom(1.0)
     edge = next(iter(window.scene.edge_items().values()))
-    at_one = edge._line.pen().widthF()
+    at_one = edge.drawn_width
     window.view.set_zoom(0.4)
-    on_screen = edge._line.pen().widthF() * window.view.zoom
+    on_screen = edge.drawn_width * window.view.zoom
     assert at_one / 1.2 < on_screen < at_one * 1.2  # in steps of √2
     assert edge.width == pytest.approx(at_one)  # the gradient's width itself is unchanged
 

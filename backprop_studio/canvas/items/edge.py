@@ -27,7 +27,8 @@ from backprop_studio.model.shapes import Value
 from .. import style
 from ..flow_text import chain_rule_text
 from ..style import EDGE_HIT_WIDTH, EDGE_WIDTH, PORT_RADIUS, Z_EDGE, Theme
-from ..value_text import format_short, full_text, magnitude, signed
+from ..value_text import format_short, full_text, magnitude, signed, stats
+from .edge_thumb import EdgeThumb
 from .node import NodeItem
 
 if TYPE_CHECKING:
@@ -38,6 +39,9 @@ LABEL_CLEARANCE = 14.0  # free curve wanted on each side of a gradient label
 _Flag = QGraphicsItem.GraphicsItemFlag
 _Change = QGraphicsItem.GraphicsItemChange
 _NO_PEN = QPen(Qt.PenStyle.NoPen)
+_STROKER = QPainterPathStroker()  # the edges' outlines: flat ends, round joins, width per edge
+_STROKER.setCapStyle(Qt.PenCapStyle.FlatCap)
+_STROKER.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
 
 
 LOOP_REACH = 40.0  # how far a backward edge swings out past its ports before turning
@@ -106,17 +110,25 @@ class EdgeItem(QGraphicsItem):
         self._label = ""
         self._show_label = True
         self._color = self._theme.edge
+        self._sign: float | None = None  # what colours the gradient: a tensor's mean
         self._width = EDGE_WIDTH
         self._width_scale = 1.0
         self.setFlag(_Flag.ItemIsSelectable)
         self.setFlag(_Flag.ItemHasNoContents)
         self.setZValue(Z_EDGE)
-        self._line = _part(QGraphicsPathItem(self))
+        self._line = _part(QGraphicsPathItem(self))  # the curve's outline, filled (see _outline)
+        self._line.setPen(_NO_PEN)
+        self._curve = QPainterPath()
+        self._drawn: tuple[int, float] | None = None  # (colour, width) the outline was made for
         self._arrow = _part(QGraphicsPolygonItem(self))
         self._arrow.setPen(_NO_PEN)
+        self._arrow_at: tuple[float, float, float] | None = None
+        self._arrow_rgba: int | None = None
         self._halo: QGraphicsPathItem | None = None  # made on first selection
         self._pill: QGraphicsPathItem | None = None  # made when a label first shows
         self._text: QGraphicsSimpleTextItem | None = None
+        self._thumb = EdgeThumb(self)  # a tensor gradient's heat map, made when first shown
+        self._backward = False
         src.attach_edge(self)
         dst.attach_edge(self)
         self._restyle(place=False)
@@ -135,14 +147,17 @@ class EdgeItem(QGraphicsItem):
         if (grad, local, upstream) == (self._grad, self._local, self._upstream):
             return
         self._grad, self._local, self._upstream = grad, local, upstream
-        self._color = style.grad_color(self._theme, signed(grad))
-        self._width = style.grad_width(magnitude(grad))
-        if grad is None:
-            self._label = ""
-        elif isinstance(grad, list):
-            self._label = f"‖·‖ {format_short(magnitude(grad) or 0.0)}"
+        self._thumb.set_grad(grad)
+        if isinstance(grad, list):  # one pass over the tensor for its colour, width and label
+            mean, norm = stats(grad)
+            self._sign = mean
+            self._width = style.grad_width(norm)
+            self._label = f"‖·‖ {format_short(norm)}"
         else:
-            self._label = format_short(grad)
+            self._sign = signed(grad)
+            self._width = style.grad_width(magnitude(grad))
+            self._label = "" if grad is None else format_short(grad)
+        self._color = style.grad_color(self._theme, self._sign)
         self._restyle()
 
     @property
@@ -166,13 +181,12 @@ class EdgeItem(QGraphicsItem):
         gradient's width on screen (the width itself, :attr:`width`, does not change)."""
         if scale != self._width_scale:
             self._width_scale = scale
-            pen = self._line.pen()  # only the pen: a zoom step restyles every edge
-            pen.setWidthF(self._width * scale)
-            self._line.setPen(pen)
+            self._outline()  # only the line: a zoom step restyles every edge
             if self._pill is not None:  # a label too small to read is only clutter
                 self._pill.setVisible(scale == 1.0 and bool(self.label))
             if scale == 1.0:
-                self._place_label()
+                self._place_pill()
+            self._place_thumb()
             self._shape = None
 
     def set_show_label(self, show: bool) -> None:
@@ -182,7 +196,7 @@ class EdgeItem(QGraphicsItem):
 
     def set_theme(self, theme: Theme) -> None:
         self._theme = theme
-        self._color = style.grad_color(theme, signed(self._grad))
+        self._color = style.grad_color(theme, self._sign)
         self._restyle()
 
     def tooltip_text(self) -> str:
@@ -220,7 +234,10 @@ class EdgeItem(QGraphicsItem):
             (src or self.src_item).scenePos().y(), (dst or self.dst_item).scenePos().y()
         )
         stroke, self._mid = curve(start, base, lower_top - RUN_ABOVE_CARD)
-        self._line.setPath(stroke)
+        self._backward = base.x() < start.x()
+        self._curve = stroke
+        self._drawn = None
+        self._outline()
         path = QPainterPath(stroke)
         path.lineTo(tip)
         if self._halo is not None:
@@ -275,17 +292,45 @@ class EdgeItem(QGraphicsItem):
 
     # ---- the drawing parts -----------------------------------------------------------------
     def _restyle(self, place: bool = True) -> None:
-        """Recolour and resize the parts after a change of gradient, theme or label."""
-        pen = style.edge_pen(self._color, self._width * self._width_scale)
-        pen.setCapStyle(Qt.PenCapStyle.FlatCap)
-        self._line.setPen(pen)
-        self._arrow.setBrush(QBrush(self._color))
+        """Recolour and resize the parts after a change of gradient, theme or label (a recolour
+        calls this for every edge: each part is set only when it changes)."""
+        self._outline()
+        rgba = self._color.rgba()
+        if rgba != self._arrow_rgba:
+            self._arrow_rgba = rgba
+            self._arrow.setBrush(QBrush(self._color))
         if self._halo is not None:
             self._style_halo()
         if place:
             self._place_arrow()
             self._place_label()
         self._shape = None
+
+    @property
+    def drawn_width(self) -> float:
+        """The line's width in scene units as drawn (``width`` times the zoom's scale)."""
+        return self._drawn[1] if self._drawn is not None else self._width * self._width_scale
+
+    def _outline(self) -> None:
+        """Fill the curve's outline instead of stroking the curve: the stroke is made here, once
+        per change of width or geometry, not by every repaint (a fitted repaint of 1,500 edges
+        spent most of its time stroking). A width within 2 % of the last one is kept: no one
+        sees the difference, and a recolour then costs no stroke at all."""
+        if self._curve.isEmpty():
+            return  # not placed yet (the constructor styles before it follows the ports)
+        width = self._width * self._width_scale
+        rgba = self._color.rgba()
+        drawn = self._drawn
+        if drawn is not None and abs(drawn[1] - width) <= 0.02 * width:
+            if drawn[0] != rgba:
+                self._line.setBrush(QBrush(self._color))
+                self._drawn = (rgba, drawn[1])
+            return
+        _STROKER.setWidth(width)
+        self._line.setPath(_STROKER.createStroke(self._curve))
+        if drawn is None or drawn[0] != rgba:
+            self._line.setBrush(QBrush(self._color))
+        self._drawn = (rgba, width)
 
     def _style_halo(self) -> None:
         assert self._halo is not None
@@ -295,12 +340,37 @@ class EdgeItem(QGraphicsItem):
 
     def _place_arrow(self) -> None:
         tip, half = self._tip, max(ARROW_LENGTH * 0.5, self._width * 0.5 + 2.0)
+        key = (tip.x(), tip.y(), half)
+        if key == self._arrow_at:
+            return
+        self._arrow_at = key
         x = tip.x() - ARROW_LENGTH - 0.5
         self._arrow.setPolygon(
             QPolygonF([tip, QPointF(x, tip.y() - half), QPointF(x, tip.y() + half)])
         )
 
+    @property
+    def thumbnail(self) -> QGraphicsItem | None:
+        """The heat map of a tensor gradient shown on the edge, None while there is none."""
+        return self._thumb.item
+
+    def _place_thumb(self) -> None:
+        if not self._thumb.wanted:
+            return
+        beside = None
+        if self._backward:  # on the run between two cards: to the right of the label
+            beside = 30.0
+            if self._pill is not None and self._pill.isVisible():
+                beside = self._pill.path().boundingRect().width() / 2
+        self._thumb.place(
+            self._mid, beside, self._width_scale, self._color, self._theme, self._show_label
+        )
+
     def _place_label(self) -> None:
+        self._place_pill()
+        self._place_thumb()
+
+    def _place_pill(self) -> None:
         show = bool(self.label) and self._width_scale == 1.0
         if self._pill is not None:
             self._pill.setVisible(show)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from backprop_studio.model.ops import op_spec
@@ -36,10 +36,12 @@ from ..value_text import (
     is_scalar,
     scalar_row,
     shape_of,
+    signed,
     stats_text,
 )
 from .editor import TitleEditor
-from .node_body import PROBLEM_LINES, paint_body, wrap_lines
+from .node_body import PROBLEM_LINES, paint_body, paint_border, wrap_lines
+from .node_heat import BAND_HEIGHT, HeatBand, has_band
 from .node_summary import Summary, key_number, paint_summary, richer_numbers, summarize
 from .port import PortItem
 
@@ -85,8 +87,12 @@ class NodeItem(QGraphicsItem):
         self._trained = False
         self._edges: list[EdgeItem] = []
         self._lines: list[tuple[str, ...]] = []
+        self._band = HeatBand()
+        self._numbers: tuple[str, tuple[str, ...]] | None = None
+        self._shown_detail = True  # drawn at full detail since the last update (see _relayout)
         self._height = 0.0
         self.block_item: BlockItem | None = None  # the block drawn around it (the scene sets it)
+        self._card = self._header = QPainterPath()
         self.setFlags(_Flag.ItemIsMovable | _Flag.ItemIsSelectable | _Flag.ItemSendsGeometryChanges)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.setZValue(Z_NODE)
@@ -113,10 +119,12 @@ class NodeItem(QGraphicsItem):
 
     def set_name(self, name: str) -> None:
         self._name = name
+        self._numbers = None
         self.update()
 
     def set_label(self, label: str) -> None:
         self._label = label
+        self._numbers = None
         self.update()
 
     def set_op(self, op: str) -> None:
@@ -149,7 +157,8 @@ class NodeItem(QGraphicsItem):
         if (value, grad, shape) == (self._value, self._grad, self._shape) and self._lines:
             return
         self._value, self._grad, self._shape = value, grad, shape
-        self._relayout()
+        pictures = self._band.set_data(value, grad, shape)
+        self._relayout(pictures)
 
     def set_trained(self, trained: bool) -> None:
         """Mark a recipe leaf whose numbers training moved (its shape row says so)."""
@@ -259,18 +268,38 @@ class NodeItem(QGraphicsItem):
         return editor
 
     # ---- geometry ------------------------------------------------------------------------
-    def _relayout(self) -> None:
+    def _relayout(self, pictures: bool = True) -> None:
+        """Rows, height and ports from the data; repaint unless nothing drawn has changed.
+
+        A card last drawn small (its name and a three-digit number) and not since at full
+        detail keeps its cached image when a new trace moves its numbers by less than those
+        digits show and its heat maps (``pictures``) did not change: during training most
+        cards of a fitted network are then not redrawn at all. Zooming in redraws it anyway."""
+        drawn = (self._numbers, self._problem)
+        self._numbers = None
+        self._numbers = self._summary_numbers()
+        self._grad_sign = signed(self._grad)
         self._lines = self._body_lines()
         height = _card_height(max(len(self._lines), len(self._inputs), 1))
+        self._rows_height = height
+        if has_band(self._value, self._shape):
+            height += BAND_HEIGHT
         if height != self._height:
             self.prepareGeometryChange()
             self._height = height
+            self._card = QPainterPath()
+            self._card.addRoundedRect(
+                QRectF(0, 0, NODE_WIDTH, height), CORNER_RADIUS, CORNER_RADIUS
+            )
             top = HEADER_HEIGHT + BODY_PADDING
             for i, port in enumerate(self._inputs.values()):
                 port.setPos(0.0, top + (i + 0.5) * ROW_HEIGHT)
             self._output_port.setPos(NODE_WIDTH, top + max(len(self._inputs), 1) * ROW_HEIGHT / 2)
             for edge in self._edges:
                 edge.update_path()
+        elif not self._shown_detail and not pictures and drawn == (self._numbers, self._problem):
+            return
+        self._shown_detail = False
         self.update()
 
     def _body_lines(self) -> list[tuple[str, ...]]:
@@ -309,9 +338,18 @@ class NodeItem(QGraphicsItem):
         return QRectF(-_MARGIN, -_MARGIN, NODE_WIDTH + 2 * _MARGIN, self._height + 2 * _MARGIN)
 
     def shape(self) -> QPainterPath:
-        path = QPainterPath()
-        path.addRoundedRect(QRectF(0, 0, NODE_WIDTH, self._height), CORNER_RADIUS, CORNER_RADIUS)
-        return path
+        return QPainterPath(self._card)
+
+    @property
+    def heat_band(self) -> HeatBand:
+        """The pictures of a tensor's value and gradient (for tests and exports)."""
+        return self._band
+
+    def band_rect(self) -> QRectF | None:
+        """The heat-map band in item coordinates; None for a card without one."""
+        if self._height == self._rows_height:
+            return None
+        return QRectF(0.0, self._rows_height - BODY_PADDING, NODE_WIDTH, BAND_HEIGHT)
 
     def itemChange(self, change: _Change, value: Any) -> Any:
         if change == _Change.ItemPositionHasChanged:
@@ -332,38 +370,59 @@ class NodeItem(QGraphicsItem):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         w, h = NODE_WIDTH, self._height
-        card = QPainterPath()
-        card.addRoundedRect(QRectF(0, 0, w, h), CORNER_RADIUS, CORNER_RADIUS)
+        card = self._card
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(theme.shadow)  # a soft offset shadow lifts the card off the canvas
         painter.drawRoundedRect(QRectF(0.5, 2.0, w, h), CORNER_RADIUS + 1, CORNER_RADIUS + 1)
         painter.fillPath(card, theme.problem_fill if self._problem else theme.card)
-        painter.save()
-        painter.setClipPath(card)
-        painter.fillRect(QRectF(0, 0, w, HEADER_HEIGHT), theme.header_for(self._op))
-        painter.setPen(QPen(theme.border, 0.8))
+        painter.fillPath(self._header, theme.header_for(self._op))
+        painter.setPen(style.pen(theme.border, 0.8))
         painter.drawLine(QPointF(0, HEADER_HEIGHT), QPointF(w, HEADER_HEIGHT))
-        painter.restore()
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         detail = lod >= style.DETAIL_ZOOM
+        self._shown_detail = self._shown_detail or detail
+        band = self.band_rect()
+        pictures = band is not None and (detail or self._band.thumbnails_legible(lod))
         if detail:
             self._paint_header(painter, theme, f)
-            paint_body(painter, theme, f, self._lines, self._gutter, self._grad)
+            paint_body(painter, theme, f, self._lines, self._gutter, self._grad_sign)
         else:  # too small for the full text: name and one number, readable on screen
             summary = self.summary(lod)
-            paint_summary(
-                painter, summary, QRectF(0, 0, w, h), HEADER_HEIGHT, lod, theme.text, theme.muted
-            )
-        self._paint_border(painter, theme, card)
+            text = QRectF(0, 0, w, band.top() if pictures else h)  # type: ignore[union-attr]
+            paint_summary(painter, summary, text, HEADER_HEIGHT, lod, theme.text, theme.muted)
+        if pictures:
+            assert band is not None
+            right = NODE_WIDTH - style.TEXT_MARGIN
+            self._band.paint(painter, theme, band.top(), self._gutter, right, detail)
+        paint_border(
+            painter,
+            theme,
+            card,
+            self._op,
+            self._problem,
+            self.isSelected(),
+            self._is_output,
+            self._height,
+        )
         self._paint_ports(painter, theme, f, detail)
 
     def summary(self, lod: float) -> Summary:
         """What the card draws at ``lod`` screen pixels per scene unit, when below DETAIL_ZOOM."""
-        number = key_number(self._value, self._shape)
-        if number == self.title:  # a constant labelled with its value says it once
-            number = ""
-        richer = richer_numbers(self._value, self._grad)
-        return summarize(self.title, number, NODE_WIDTH, self._height, HEADER_HEIGHT, lod, richer)
+        number, richer = self._summary_numbers()
+        band = self.band_rect()
+        height = self._height
+        if band is not None and self._band.thumbnails_legible(lod):
+            height = band.top()  # the band keeps its thumbnails below the name
+        return summarize(self.title, number, NODE_WIDTH, height, HEADER_HEIGHT, lod, richer)
+
+    def _summary_numbers(self) -> tuple[str, tuple[str, ...]]:
+        """The small card's number and richer texts, formatted once per value, not per paint."""
+        if self._numbers is None:
+            number = key_number(self._value, self._shape)
+            if number == self.title:  # a constant labelled with its value says it once
+                number = ""
+            self._numbers = (number, richer_numbers(self._value, self._grad))
+        return self._numbers
 
     def _paint_header(self, painter: QPainter, theme: Theme, f: style.Fonts) -> None:
         badge = self.badge_text()
@@ -386,37 +445,13 @@ class NodeItem(QGraphicsItem):
         )
         painter.drawText(title_rect, _ALIGN_LEFT, title)
 
-    def _paint_border(self, painter: QPainter, theme: Theme, card: QPainterPath) -> None:
-        if self._problem:
-            pen = QPen(theme.problem, 2.0)
-        elif self.isSelected():
-            pen = QPen(theme.selection, 2.2)
-        elif self._is_output:
-            pen = QPen(theme.output_border, 1.8)
-        else:
-            pen = QPen(theme.border, 1.0)
-            if self._op == "const":
-                pen.setStyle(Qt.PenStyle.DashLine)
-        painter.setPen(pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawPath(card)
-        if self.isSelected() and self._problem:
-            outer = QPainterPath()
-            outer.addRoundedRect(
-                QRectF(-2.5, -2.5, NODE_WIDTH + 5, self._height + 5),
-                CORNER_RADIUS + 2,
-                CORNER_RADIUS + 2,
-            )
-            painter.setPen(QPen(theme.selection, 1.5))
-            painter.drawPath(outer)
-
     def _paint_ports(self, painter: QPainter, theme: Theme, f: style.Fonts, labels: bool) -> None:
         connected = {e.edge.port for e in self._edges if e.dst_item is self}
         painter.setFont(f.small)
         for port, item in self._inputs.items():
             pos = item.pos()
             filled = port in connected
-            painter.setPen(QPen(theme.port, 1.4))
+            painter.setPen(style.pen(theme.port, 1.4))
             painter.setBrush(QBrush(theme.port if filled else theme.card))
             painter.drawEllipse(pos, PORT_RADIUS, PORT_RADIUS)
             if not labels:
@@ -424,6 +459,6 @@ class NodeItem(QGraphicsItem):
             painter.setPen(theme.muted)
             label = QRectF(PORT_RADIUS + 4.0, pos.y() - ROW_HEIGHT / 2, self._gutter, ROW_HEIGHT)
             painter.drawText(label, _ALIGN_LEFT, port)
-        painter.setPen(QPen(theme.port, 1.4))
+        painter.setPen(style.pen(theme.port, 1.4))
         painter.setBrush(QBrush(theme.port))
         painter.drawEllipse(self._output_port.pos(), PORT_RADIUS, PORT_RADIUS)

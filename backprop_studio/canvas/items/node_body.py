@@ -7,13 +7,19 @@ the rows the card computed (``NodeItem._body_lines``).
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter
-
-from backprop_studio.model.shapes import Value
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath
 
 from .. import style
-from ..style import BODY_PADDING, HEADER_HEIGHT, NODE_WIDTH, ROW_HEIGHT, TEXT_MARGIN, Theme
-from ..value_text import NO_VALUE, signed
+from ..style import (
+    BODY_PADDING,
+    CORNER_RADIUS,
+    HEADER_HEIGHT,
+    NODE_WIDTH,
+    ROW_HEIGHT,
+    TEXT_MARGIN,
+    Theme,
+)
+from ..value_text import NO_VALUE
 
 _ALIGN_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _GAP = 8.0  # space around the separator of the data | grad row
@@ -47,11 +53,12 @@ def paint_body(
     f: style.Fonts,
     lines: list[tuple[str, ...]],
     left: float,
-    grad: Value | None,
+    grad_sign: float | None,
 ) -> None:
-    """Draw the rows ``(kind, texts…)`` below the header, text starting at ``left``."""
+    """Draw the rows ``(kind, texts…)`` below the header, text starting at ``left``;
+    ``grad_sign`` colours the gradient (a tensor's mean; None: no gradient)."""
     right = NODE_WIDTH - TEXT_MARGIN
-    grad_color = theme.muted if grad is None else style.grad_color(theme, signed(grad))
+    grad_color = theme.muted if grad_sign is None else style.grad_color(theme, grad_sign)
     for i, (kind, *texts) in enumerate(lines):
         top = HEADER_HEIGHT + BODY_PADDING + i * ROW_HEIGHT
         if kind == "problem":
@@ -95,3 +102,36 @@ def _draw_segments(
         painter.setPen(color)
         painter.drawText(QRectF(x, top, right - x, ROW_HEIGHT), _ALIGN_LEFT, shown)
         x += fm.horizontalAdvance(text) + gap_after
+
+
+def paint_border(
+    painter: QPainter,
+    theme: Theme,
+    card: QPainterPath,
+    op: str,
+    problem: str | None,
+    selected: bool,
+    is_output: bool,
+    height: float,
+) -> None:
+    """The card's outline: red for a problem, the accent when selected, bold for the output."""
+    if problem:
+        pen = style.pen(theme.problem, 2.0)
+    elif selected:
+        pen = style.pen(theme.selection, 2.2)
+    elif is_output:
+        pen = style.pen(theme.output_border, 1.8)
+    else:
+        pen = style.pen(theme.border, 1.0, dashed=op == "const")
+    painter.setPen(pen)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawPath(card)
+    if selected and problem:
+        outer = QPainterPath()
+        outer.addRoundedRect(
+            QRectF(-2.5, -2.5, NODE_WIDTH + 5, height + 5),
+            CORNER_RADIUS + 2,
+            CORNER_RADIUS + 2,
+        )
+        painter.setPen(style.pen(theme.selection, 1.5))
+        painter.drawPath(outer)

@@ -88,9 +88,36 @@ def _cap_height(kind: str, scale: float) -> float:
 def _fits(kind: str, scale: float, text: str, width: float) -> bool:
     """Whether ``text`` in the scaled font is at most ``width`` wide (its own metrics: fonts
     snap to whole pixel sizes, so the linear estimate can be a few per cent short)."""
-    return _metrics(kind, round(scale, 3)).horizontalAdvance(text) <= width
+    return advance(kind, round(scale, 3), text) <= width
 
 
+def advance(kind: str, scale: float, text: str) -> float:
+    """The width of ``text`` in the scaled font. Numbers are set in the monospaced body font,
+    whose width is the count of characters times one advance: a new trace brings new numbers
+    to every card, and measuring each of them was most of what a recolour cost."""
+    if kind == "body" and _monospaced(scale):
+        if text.isascii():
+            return len(text) * _measured("body", scale, "0")
+        return sum(_measured("body", scale, "0" if c.isascii() else c) for c in text)
+    return _measured(kind, scale, text)
+
+
+@lru_cache(maxsize=4096)
+def _measured(kind: str, scale: float, text: str) -> float:
+    return _metrics(kind, scale).horizontalAdvance(text)
+
+
+@lru_cache(maxsize=256)
+def _monospaced(scale: float) -> bool:
+    m = _metrics("body", scale)
+    return (
+        m.horizontalAdvance("0" * 10)
+        == 10 * m.horizontalAdvance("0")
+        == m.horizontalAdvance("-.e0123456")
+    )
+
+
+@lru_cache(maxsize=1024)
 def _readable_scale(lod: float) -> float:
     """The smallest scale of the title font whose cap height reaches READABLE_CAP_PX on screen.
 
@@ -107,6 +134,7 @@ def _readable_scale(lod: float) -> float:
     return scale
 
 
+@lru_cache(maxsize=8192)  # a repaint or a re-render of a card's cache asks the same again
 def summarize(
     title: str,
     number: str,
@@ -125,13 +153,13 @@ def summarize(
     pad = _PAD_PX / lod
     room_w, room_h = width - 2 * pad - _PORT_INSET, height - 2 * pad
     readable = _readable_scale(lod)
-    name_w, num_w = max(tm.horizontalAdvance(title), 1.0), max(bm.horizontalAdvance(number), 1.0)
+    name_w, num_w = max(advance("title", 1.0, title), 1.0), max(advance("body", 1.0, number), 1.0)
     gap = bm.horizontalAdvance(" ") if number else 0.0
     # the card's own arrangement: name in the header, number (or more) in the body
     in_header = min((header - pad) / tm.height(), room_w / name_w)
     for text in (*richer, number) if number else ():  # detail fades in: the richest that fits
         in_body = min(
-            (height - header - pad) / bm.height(), room_w / max(bm.horizontalAdvance(text), 1.0)
+            (height - header - pad) / bm.height(), room_w / max(advance("body", 1.0, text), 1.0)
         )
         a, b = min(in_header, readable * _GROW), min(in_body, readable * _GROW)
         if (
@@ -154,10 +182,10 @@ def summarize(
     one = min(room_h / line, room_w / (name_w + gap + num_w))
     scale = max(min(one, readable), readable * _SHRINK_FLOOR)  # one size for every such card
     scale = min(scale, room_h / line)
-    name_m, num_m = _metrics("title", round(scale, 3)), _metrics("body", round(scale, 3))
-    rest = (num_m.horizontalAdvance(" " + number)) if number else 0.0
+    name_m = _metrics("title", round(scale, 3))
+    rest = advance("body", round(scale, 3), " " + number) if number else 0.0
     shown = title
-    if name_m.horizontalAdvance(title) + rest > room_w:
+    if advance("title", round(scale, 3), title) + rest > room_w:
         shown = name_m.elidedText(title, Qt.TextElideMode.ElideRight, room_w - rest)
     return Summary(shown, number, scale, scale, "one", _cap_height("title", round(scale, 3)) * lod)
 

@@ -1,0 +1,152 @@
+"""Tensors as pictures: one cell per element, or a histogram when there are too many to show.
+
+One colour scale for the canvas and the inspector: white at zero, orange for positive, blue for
+negative, scaled to the tensor's largest finite |value| (so a picture shows the pattern inside
+one tensor; its scale is printed beside it). A picture is a small QImage, one pixel per cell or
+per histogram step, built once per value and drawn scaled without smoothing, so cells stay crisp
+blocks at any zoom. Non-finite cells are dark grey.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from PySide6.QtGui import QImage
+
+from backprop_studio.model.shapes import Value
+
+MAX_SIDE = 32  # more rows or columns than this, or more than two dims: a histogram
+BINS = 24  # histogram bars
+HIST_LEVELS = 24  # vertical resolution of a histogram picture
+POSITIVE = (230, 85, 13)
+NEGATIVE = (31, 119, 180)
+NON_FINITE = (70, 70, 70)
+_HIST_FLOOR = 0.35  # bars near zero keep this much colour, or they vanish on a white card
+
+_builds = 0
+
+
+def build_count() -> int:
+    """How many pictures have been built so far (tests check repaints build none)."""
+    return _builds
+
+
+def heat_rgb(t: float) -> tuple[int, int, int]:
+    """The colour of ``t`` in [-1, 1]: white at 0, orange towards 1, blue towards -1."""
+    t = max(-1.0, min(1.0, t))
+    target = POSITIVE if t > 0 else NEGATIVE
+    mix = abs(t)
+    r, g, b = (round(255 + (c - 255) * mix) for c in target)
+    return r, g, b
+
+
+def as_rows(value: Value) -> list[list[float]] | None:
+    """A 1-D value as one row, a 2-D value as its rows; None for scalars and higher ranks."""
+    if not isinstance(value, list) or not value:
+        return None
+    if all(isinstance(v, (int, float)) for v in value):
+        return [list(map(float, value))]
+    if all(isinstance(r, list) and all(isinstance(v, (int, float)) for v in r) for r in value):
+        if not value[0]:
+            return None
+        return [list(map(float, r)) for r in value]
+    return None
+
+
+def _flat(value: Value) -> list[float]:
+    out: list[float] = []
+    stack = [value]
+    while stack:
+        top = stack.pop()
+        if isinstance(top, list):
+            stack.extend(reversed(top))
+        else:
+            out.append(float(top))
+    return out
+
+
+def grid_of(shape: tuple[int, ...] | None) -> tuple[int, int] | None:
+    """(rows, cols) of a tensor shown cell by cell, None when it becomes a histogram."""
+    if not shape or len(shape) > 2:
+        return None
+    rows, cols = (1, shape[0]) if len(shape) == 1 else shape
+    if rows < 1 or cols < 1 or rows > MAX_SIDE or cols > MAX_SIDE:
+        return None
+    return rows, cols
+
+
+@dataclass(frozen=True)
+class HeatPicture:
+    """A tensor's picture: ``kind`` "cells" (``rows × cols`` pixels) or "histogram"."""
+
+    image: QImage
+    kind: str
+    scale: float  # the largest finite |x|, what full colour means (0: all zeros)
+    rows: int
+    cols: int
+
+
+def _pixel(rgb: tuple[int, int, int]) -> bytes:
+    r, g, b = rgb
+    return bytes((b, g, r, 255))  # Format_ARGB32 is B, G, R, A in memory (little endian)
+
+
+def _image(data: bytearray, width: int, height: int) -> QImage:
+    image = QImage(bytes(data), width, height, 4 * width, QImage.Format.Format_ARGB32)
+    return image.copy()  # own the pixels: the bytes above are a temporary
+
+
+def heat_picture(value: Value | None) -> HeatPicture | None:
+    """The picture of a vector, matrix or bigger tensor; None for a scalar or no value."""
+    global _builds
+    if not isinstance(value, list) or not value:
+        return None
+    rows = as_rows(value)
+    if rows is not None and len(rows) <= MAX_SIDE and len(rows[0]) <= MAX_SIDE:
+        _builds += 1
+        return cells_picture(rows)
+    numbers = _flat(value)
+    if not numbers:
+        return None
+    _builds += 1
+    return _histogram(numbers)
+
+
+def cells_picture(rows: list[list[float]]) -> HeatPicture:
+    """One pixel per element of ``rows`` (any size: the inspector shows big matrices too)."""
+    h, w = len(rows), len(rows[0])
+    scale = max((abs(x) for r in rows for x in r if math.isfinite(x)), default=0.0)
+    unit = scale or 1.0
+    data = bytearray()
+    for row in rows:
+        for x in row:
+            rgb = heat_rgb(x / unit) if math.isfinite(x) else NON_FINITE
+            data += _pixel(rgb)
+    return HeatPicture(_image(data, w, h), "cells", scale, h, w)
+
+
+def _histogram(numbers: list[float]) -> HeatPicture:
+    """Bars of how many elements fall in each of BINS steps of [-scale, scale], coloured by the
+    step's value; the tallest bar is full height, on a log scale of counts: a trained network's
+    gradients crowd one bar at zero, and a linear scale left the outliers that set the scale
+    invisible (a thumbnail looked like an empty box)."""
+    finite = [x for x in numbers if math.isfinite(x)]
+    scale = max((abs(x) for x in finite), default=0.0)
+    unit = scale or 1.0
+    counts = [0] * BINS
+    for x in finite:
+        counts[min(BINS - 1, int((x / unit + 1.0) / 2.0 * BINS))] += 1
+    top = max(counts) or 1
+    heights = [math.ceil(HIST_LEVELS * math.log1p(c) / math.log1p(top)) if c else 0 for c in counts]
+    colours = []
+    for i in range(BINS):
+        t = ((i + 0.5) / BINS) * 2.0 - 1.0
+        t = math.copysign(max(abs(t), _HIST_FLOOR), t)
+        colours.append(_pixel(heat_rgb(t)))
+    clear = bytes(4)
+    data = bytearray()
+    for level in range(HIST_LEVELS, 0, -1):  # top row first
+        for i in range(BINS):
+            data += colours[i] if heights[i] >= level else clear
+    return HeatPicture(_image(data, BINS, HIST_LEVELS), "histogram", scale, 0, 0)
