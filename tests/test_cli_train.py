@@ -8,7 +8,7 @@ import json
 import pytest
 import torch
 
-from backprop_studio import cli_commands
+from backprop_studio import cli_train
 from backprop_studio.cli import main
 from tests.test_cli import SEED, SEED_FILE, run
 
@@ -17,7 +17,8 @@ def test_train_seed_program_json_is_exact(capsys):
     code, out, err = run(capsys, "train", "-e", SEED, "--steps", "1", "--lr", "0.01", "--json")
     assert code == 0 and err == ""
     data = json.loads(out)
-    assert list(data) == ["losses", "params", "final_loss"]
+    assert list(data) == ["losses", "params", "final_loss", "steps", "warnings", "stopped"]
+    assert data["steps"] == 1 and data["warnings"] == [] and data["stopped"] is None
     assert data["losses"] == [1.0]
     assert data["params"] == {"w": 1.02}
     assert data["final_loss"] == pytest.approx(0.9604, rel=1e-12)
@@ -79,7 +80,6 @@ def test_summary_table(capsys):
 @pytest.mark.parametrize(
     "argv, fragment",
     [
-        (["train", str(SEED_FILE), "--lr", "10", "--steps", "1000"], "iteration 121: 'loss'"),
         (["train", "-e", "x = data(1.0); x * x"], "nothing to train"),
         (["train", "-e", "w = param([1.0, 2.0]); w * w"], "single number"),
         (["train", "missing.json"], "missing.json"),
@@ -104,13 +104,13 @@ def test_usage_errors_are_status_2(capsys, extra):
 
 def test_progress_bar_draws_only_for_long_runs(monkeypatch):
     err = io.StringIO()
-    monkeypatch.setattr(cli_commands.sys, "stderr", err)
-    bar = cli_commands.ProgressBar(1000, delay=0.0)
+    monkeypatch.setattr(cli_train.sys, "stderr", err)
+    bar = cli_train.ProgressBar(1000, delay=0.0)
     bar.update(500, 0.25)
     assert "[###############               ]  50% 500/1,000 steps · loss 0.2500" in err.getvalue()
     bar.close()
     assert err.getvalue().endswith("\r")
-    quiet = cli_commands.ProgressBar(1000, delay=60.0)
+    quiet = cli_train.ProgressBar(1000, delay=60.0)
     quiet.update(999, 0.1)
     quiet.close()
     assert not quiet.drawn
