@@ -222,6 +222,7 @@ def load_source(ns: argparse.Namespace) -> tuple[Graph, dict]:
             graph = parse_program(program)
         except ProgramError as exc:
             raise CliError(f"{where}{exc}") from None
+        _unmark_trained(graph, ns.command, where)
         settings = copy.deepcopy(document_io.DEFAULT_SETTINGS)
     else:
         try:
@@ -232,6 +233,22 @@ def load_source(ns: argparse.Namespace) -> tuple[Graph, dict]:
     for item in ns.set:
         apply_override(graph, item)
     return graph, settings
+
+
+def _unmark_trained(graph: Graph, command: str, where: str) -> None:
+    """A program marks trained recipe leaves (``# trained``) but cannot hold their numbers, so
+    they start from their recipe here; say so on stderr rather than let a user believe a run
+    goes on from trained numbers (a saved document keeps them)."""
+    marked = [node.name for node in graph if node.trained]
+    for name in marked:
+        graph.set_trained_value(name, graph.node(name).value or 0.0, trained=False)
+    if marked:
+        names = ", ".join(marked[:3]) + (f" and {len(marked) - 3} more" if len(marked) > 3 else "")
+        print(
+            f"backprop-studio {command}: {where}{names} marked '# trained' start from their "
+            "recipe: a program does not hold trained numbers, a saved document does",
+            file=sys.stderr,
+        )
 
 
 PROGRAM_SUFFIXES = (".bps", ".txt")  # text in the program language, not a JSON document

@@ -26,6 +26,7 @@ from .cli import (
 from .cli_commands import add_dtype_argument, add_number_arguments, number_format
 from .cli_format import NumberFormat, json_number
 from .model.document_schema import DEVICES, MAX_SEED, MAX_STEPS, OPTIMIZERS
+from .model.graph import Graph
 from .model.recipes import MAX_ROWS
 from .model.shapes import Value
 
@@ -80,6 +81,13 @@ def add_train(sub: argparse._SubParsersAction) -> None:
         help='print one JSON object ({"losses": [...], "params": {...}, "final_loss": ...}; '
         "see the README) instead of a summary",
     )
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="save the trained graph as a document: every digit of the trained numbers, and "
+        "recipe parameters keep their recipe, marked trained, as the editor saves them",
+    )
     add_number_arguments(p)
     p.set_defaults(handler=run_train)
 
@@ -126,9 +134,9 @@ def training_overrides(ns: argparse.Namespace, settings: dict) -> dict:
 
 
 class DivergenceWatch:
-    """Warns when the loss reaches ``GROWTH`` times its lowest magnitude so far, and again at
-    each squaring of that ratio (10³, 10⁶, 10¹², …), so a run that explodes says so a few times,
-    not every step."""
+    """Warns when the loss reaches ``GROWTH`` times its lowest magnitude so far and is above where
+    it started, and again at each squaring of that ratio (10³, 10⁶, 10¹², …), so a run that
+    explodes says so a few times, not every step."""
 
     def __init__(self, lr: float) -> None:
         self.lr = lr
@@ -136,15 +144,18 @@ class DivergenceWatch:
         self.lowest_at = 0
         self.next_ratio = GROWTH
         self.warnings: list[str] = []
+        self.first = math.inf
 
     def see(self, iteration: int, loss: float) -> str | None:
         size = abs(loss)
+        if iteration == 0:
+            self.first = size
         if size < self.lowest:
             self.lowest, self.lowest_at = size, iteration
             return None
         ratio = size / max(self.lowest, 1e-12)
-        if ratio < self.next_ratio:
-            return None
+        if ratio < self.next_ratio or size <= self.first:
+            return None  # e.g. rounding noise of a loss near 0 is not a divergence
         while self.next_ratio <= ratio:
             self.next_ratio *= self.next_ratio
         warning = (
@@ -162,8 +173,8 @@ def hint(lr: float) -> str:
 
 def run_train(ns: argparse.Namespace) -> int:
     graph, settings = load_source(ns)
-    from .engine.autograd import to_plain
     from .engine.training import Trainer, TrainingError, TrainSettings
+    from .engine.values import to_plain
 
     settings = training_overrides(ns, settings)
     steps = int(settings["training"].get("steps", 100))
@@ -201,9 +212,13 @@ def run_train(ns: argparse.Namespace) -> int:
     values = trainer.param_values().values() if stop is None else map(to_plain, before)
     params = dict(zip(trainer.param_names, values))
     last = len(losses) - 1
-    if stop is None and final is not None and watch.lowest and final >= GROWTH * watch.lowest:
+    if ns.output is not None and stop is None:
+        save_trained(ns.output, graph, params, settings)
+    ended_high = final is not None and abs(final) > watch.first
+    if stop is None and ended_high and abs(final) >= GROWTH * max(watch.lowest, 1e-12):
         watch.warnings.append(
-            f"the run ended with the loss at {final:.4g}, {final / watch.lowest:.2g}× its lowest "
+            f"the run ended with the loss at {final:.4g}, "
+            f"{abs(final) / max(watch.lowest, 1e-12):.2g}× its lowest "
             f"({watch.lowest:.4g}): it diverged ({hint(train_settings.lr)})"
         )
         print(f"backprop-studio train: warning: {watch.warnings[-1]}", file=sys.stderr)
@@ -220,6 +235,20 @@ def run_train(ns: argparse.Namespace) -> int:
         shown = "; ".join(f"{n} = {numbers.inline(v)}" for n, v in params.items())
         raise CliError(f"{stop}\n{done}, with {shown}\nhint: {hint(train_settings.lr)}")
     return 0
+
+
+def save_trained(path: str, graph: Graph, params: dict[str, Value], settings: dict) -> None:
+    """Write ``params`` into ``graph`` as training in the editor does (``set_trained_value``:
+    a recipe stays, marked trained) and save it; CliError if the file cannot be written."""
+    from .model.document_io import DocumentError, save_document
+
+    for name, value in params.items():
+        node = graph.node(name)
+        graph.set_trained_value(name, value, node.trained or value != node.value)
+    try:
+        save_document(path, graph, settings)
+    except DocumentError as exc:
+        raise CliError(str(exc)) from None
 
 
 def _stderr(bar: ProgressBar | None, line: str) -> None:

@@ -46,9 +46,14 @@ class Command(QUndoCommand):
         self.revert()
 
 
+def _called(graph: Graph, name: str) -> str:
+    """The node as the user sees it (``Node.called``: the constant 2, not const_1)."""
+    return graph.node(name).called if name in graph else name
+
+
 class AddNode(Command):
     def __init__(self, graph: Graph, node: Node) -> None:
-        super().__init__(f"Add {node.name}")
+        super().__init__(f"Add {node.called}")
         self.graph, self.node = graph, node
         self.index: int | None = None  # fixed at the first redo, so a batch keeps its order
 
@@ -65,7 +70,7 @@ class RemoveNode(Command):
     """Removes a node and the edges that touch it; undo restores all of them at their indices."""
 
     def __init__(self, graph: Graph, name: str) -> None:
-        super().__init__(f"Remove {name}")
+        super().__init__(f"Remove {_called(graph, name)}")
         self.graph, self.name = graph, name
         self.node: Node | None = None
         self.index = -1
@@ -90,7 +95,7 @@ class RemoveNode(Command):
 
 class AddEdge(Command):
     def __init__(self, graph: Graph, edge: Edge) -> None:
-        super().__init__(f"Connect {edge.src} → {edge.dst}.{edge.port}")
+        super().__init__(f"Connect {_called(graph, edge.src)} → {edge.dst}.{edge.port}")
         self.graph, self.edge = graph, edge
 
     def apply(self) -> None:
@@ -102,7 +107,7 @@ class AddEdge(Command):
 
 class RemoveEdge(Command):
     def __init__(self, graph: Graph, edge: Edge) -> None:
-        super().__init__(f"Disconnect {edge.src} → {edge.dst}.{edge.port}")
+        super().__init__(f"Disconnect {_called(graph, edge.src)} → {edge.dst}.{edge.port}")
         self.graph, self.edge, self.index = graph, edge, -1
 
     def apply(self) -> None:
@@ -196,10 +201,11 @@ class SetValue(Command):
         value: Value,
         session: int = 0,
     ):
-        super().__init__(f"Set {name}")
+        super().__init__(f"Set {_called(graph, name)}")
         self.graph, self.name, self.session = graph, name, session
         self.old = copy.deepcopy(graph.node(name).value)
         self.old_attrs = copy.deepcopy(graph.node(name).attrs)  # a recipe comes back on undo
+        self.old_trained = graph.node(name).trained  # and so do its trained numbers
         self.new = copy.deepcopy(value)
 
     def id(self) -> int:
@@ -221,13 +227,64 @@ class SetValue(Command):
         self.graph.set_value(self.name, self.old)
         if self.old_attrs:
             self.graph.set_attrs(self.name, self.old_attrs)
+        if self.old_trained:
+            self.graph.set_trained_value(self.name, self.old)
+
+
+class SetTrainedValue(Command):
+    """Training's numbers for a leaf (or their Reset): its recipe stays, with the trained mark
+    ``trained`` says; undo brings back the numbers and the mark it had."""
+
+    def __init__(self, graph: Graph, name: str, value: Value, trained: bool = True) -> None:
+        super().__init__(f"Train {name}")
+        node = graph.node(name)
+        self.graph, self.name, self.trained = graph, name, trained
+        self.old, self.old_trained = copy.deepcopy(node.value), node.trained
+        self.new = copy.deepcopy(value)
+
+    def apply(self) -> None:
+        self.graph.set_trained_value(self.name, self.new, self.trained)
+
+    def revert(self) -> None:
+        self.graph.set_trained_value(self.name, self.old, self.old_trained)
+
+
+MERGE_SET_ATTRS = 3
+
+
+class SetAttrs(Command):
+    """An op's attributes (a power's exponent): typing a number is one step, as for a value."""
+
+    def __init__(self, graph: Graph, name: str, attrs: dict, session: int = 0):
+        super().__init__(f"Set {name}")
+        self.graph, self.name, self.session = graph, name, session
+        self.old = copy.deepcopy(graph.node(name).attrs)
+        self.new = copy.deepcopy(attrs)
+
+    def id(self) -> int:
+        return MERGE_SET_ATTRS
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, SetAttrs) or (other.name, other.session) != (
+            self.name,
+            self.session,
+        ):
+            return False
+        self.new = other.new
+        return True
+
+    def apply(self) -> None:
+        self.graph.set_attrs(self.name, self.new)
+
+    def revert(self) -> None:
+        self.graph.set_attrs(self.name, self.old)
 
 
 class SetLeafKind(Command):
     """param ↔ data ↔ const: the trainable flag."""
 
     def __init__(self, graph: Graph, name: str, op: str):
-        super().__init__(f"Make {name} {op}")
+        super().__init__(f"Make {_called(graph, name)} {op}")
         self.graph, self.name, self.old, self.new = graph, name, graph.node(name).op, op
 
     def apply(self) -> None:
@@ -251,7 +308,7 @@ class Rename(Command):
 
 class SetLabel(Command):
     def __init__(self, graph: Graph, name: str, label: str):
-        super().__init__(f"Label {name}")
+        super().__init__(f"Label {_called(graph, name)}")
         self.graph, self.name, self.old, self.new = graph, name, graph.node(name).label, label
 
     def apply(self) -> None:

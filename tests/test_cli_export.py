@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -16,8 +15,9 @@ from PIL import Image
 
 from backprop_studio.canvas.style import LIGHT
 from backprop_studio.cli import main
+from backprop_studio.model.gallery import example_path
 
-SEED_FILE = Path(str(resources.files("backprop_studio.resources") / "examples" / "seed.json"))
+SEED_FILE = example_path("seed")  # the checkout's own, wherever the install maps resources
 PROGRAM = "w = 1.5; x = data(2.0); y = data(1.0); loss = (w * x - y) ** 2"
 
 

@@ -10,15 +10,14 @@ from tests.test_cli import SEED, SEED_FILE, run
 from tests.test_cli_usage import cli
 
 SEED_TABLE = """\
-node     op     shape  value    ∂loss/∂node
--------  -----  -----  -------  -----------
-x        data   ()     1        —
-y        data   ()     2        —
-w        param  ()     1.0000   -2.0000
-y_hat    mul    ()     1.0000   -2.0000
-sub_1    sub    ()     -1.0000  -2.0000
-const_1  const  ()     2.0000   —
-loss     pow    ()     1.0000   1.0000
+node   op     shape  value    ∂loss/∂node
+-----  -----  -----  -------  -----------
+x      data   ()     1        —
+y      data   ()     2        —
+w      param  ()     1.0000   -2.0000
+y_hat  mul    ()     1.0000   -2.0000
+sub_1  sub    ()     -1.0000  -2.0000
+loss   power  ()     1.0000   1.0000
 
 output: loss = 1.0000
 """
@@ -116,7 +115,6 @@ def test_json_schema(capsys):
         ("y_hat", 1.0),
         ("y", None),
         ("sub_1", -2.0),
-        ("const_1", None),
     }
 
 

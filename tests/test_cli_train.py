@@ -141,7 +141,7 @@ def test_a_non_finite_stop_names_the_last_finite_loss_parameters_and_a_hint(caps
     assert code == 1 and out == ""
     lines = [line for line in err.splitlines() if "warning" not in line]
     assert lines == [
-        "backprop-studio train: iteration 121: 'loss' (pow) has a non-finite value (inf) in the "
+        "backprop-studio train: iteration 121: 'loss' (power) has a non-finite value (inf) in the "
         "forward pass",
         "backprop-studio train: last finite loss: 7.9591e+306 at iteration 120, "
         "with w = -2.8212e+153",
@@ -158,7 +158,7 @@ def test_with_json_the_history_up_to_a_stop_is_printed(capsys):
     assert data["stopped"] == {
         "iteration": 121,
         "node": "loss",
-        "message": "iteration 121: 'loss' (pow) has a non-finite value (inf) in the forward pass",
+        "message": "iteration 121: 'loss' (power) has a non-finite value (inf) in the forward pass",
         "last_finite_iteration": 120,
     }
     # the parameters of the last finite loss, as torch's own loop gives them
@@ -317,3 +317,10 @@ def test_export_train_takes_the_training_options(capsys, tmp_path):
         main(["export", str(SEED_FILE), "-o", str(tmp_path / "s.png"), "--lr", "0.1"])
     assert info.value.code == 2
     assert "--lr sets the training loop: it needs --train" in capsys.readouterr().err
+
+
+def test_noise_of_a_converged_loss_is_not_called_a_divergence():
+    watch = cli_train.DivergenceWatch(lr=0.1)
+    for i, loss in enumerate([1.0, 1e-3, 1e-32, 4e-29, 1e-31, 3e-28]):
+        assert watch.see(i, loss) is None
+    assert watch.see(6, 2.0) is not None and watch.warnings

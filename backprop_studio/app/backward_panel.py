@@ -326,10 +326,7 @@ class BackwardPanel(QObject):
         edges = self.window.scene.selected_edges()
         if trace is not None and len(edges) == 1 and edges[0] in trace.edges:
             edge = edges[0]
-            items = self.window.scene.node_items()
-            labels = Labels(
-                {n: i.title for n, i in items.items()}, {n: i.op for n, i in items.items()}
-            )
+            labels = Labels.of(self.window.graph)
             formula = chain_rule(trace, trace.edges.index(edge), labels)
             self.explain.show_text(
                 f"Edge {labels.title(edge.src)} → {labels.title(edge.dst)}",

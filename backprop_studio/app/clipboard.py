@@ -69,6 +69,7 @@ def placed_copies(
                 (x + offset[0], y + offset[1]),
                 copy.deepcopy(node.value),
                 copy.deepcopy(node.attrs),
+                node.trained,
             )
         )
     edges = [Edge(renamed[e.src], renamed[e.dst], e.port) for e in part.edges]

@@ -151,7 +151,7 @@ class ExportActions:
         from .export_gif import write_gif
 
         trace = self.window.trace
-        if trace is None or 0 <= trace.revision != self.window.graph.revision:
+        if trace is None or trace.older_than(self.window.graph.revision):
             raise export.ExportError("evaluate the graph first (F5): the animation plays a run")
         frames = flow_frames(
             self.window.graph,

@@ -18,9 +18,12 @@ from PySide6.QtWidgets import (
 )
 
 from ..canvas.value_text import full_text as format_value
+from ..model.attrs import op_symbol
 from ..model.graph import Graph
+from ..model.program_writer import recipe_text
 from ..model.shapes import ShapeError, Value, format_shape, shape_of
 from ..model.trace import Trace
+from .attr_editor import AttrEditor
 from .value_table import HeatMap, ValueTable
 
 KINDS = (("param", "parameter (trainable)"), ("data", "data (fixed input)"), ("const", "constant"))
@@ -47,6 +50,7 @@ class Inspector(QWidget):
     label_edited = Signal(str, str)
     kind_changed = Signal(str, str)
     value_edited = Signal(str, object, int)  # name, value, edit session (merges typing)
+    attrs_edited = Signal(str, object, int)  # name, attributes, edit session (merges typing)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -69,6 +73,9 @@ class Inspector(QWidget):
         self.value_error = QLabel()
         self.value_error.setStyleSheet("color: #c0392b")
         self.value_error.setWordWrap(True)
+        self.recipe = QLabel()
+        self.recipe.setWordWrap(True)
+        self.attrs = AttrEditor()
         self.shape = QLabel()
         self.table = ValueTable()
         self.heat_value = HeatMap()
@@ -85,6 +92,8 @@ class Inspector(QWidget):
         form.addRow("Kind", self.kind)
         form.addRow("Value", self.value_edit)
         form.addRow("", self.value_error)
+        form.addRow("Recipe", self.recipe)
+        form.addRow(self.attrs)
         form.addRow("Shape", self.shape)
         form.addRow("", self.table)
         self.form = form
@@ -106,6 +115,7 @@ class Inspector(QWidget):
         self.value_edit.textEdited.connect(self._value)
         self.value_edit.editingFinished.connect(self._end_session)
         self.table.value_edited.connect(self._table_value)
+        self.attrs.edited.connect(self.attrs_edited)
         self.show_node(None, None, None)
 
     @property
@@ -118,6 +128,7 @@ class Inspector(QWidget):
         if node is None or self._name != name:
             self._end_session()
         self._name = node.name if node else None
+        self.attrs.show_node(node)
         for widget in (self.name_edit, self.label_edit, self.kind, self.value_edit):
             widget.setEnabled(node is not None)
         if node is None:
@@ -125,6 +136,7 @@ class Inspector(QWidget):
             for edit in (self.name_edit, self.label_edit, self.value_edit):
                 edit.clear()
             self.shape.clear()
+            self._show_recipe(None)
             self.computed.clear()
             self.problem.clear()
             self.value_error.clear()
@@ -132,8 +144,9 @@ class Inspector(QWidget):
                 widget.hide()
             return
         spec = node.spec
-        op = spec.name if node.is_leaf else f"{spec.symbol} {spec.name}"  # a leaf's symbol is
-        self.title.setText(  # a placeholder name (x, θ), which would contradict the node's own
+        # a leaf's symbol is a placeholder name (x, θ), which would contradict the node's own
+        op = spec.name if node.is_leaf else f"{op_symbol(spec, node.attrs)} {spec.name}"
+        self.title.setText(
             f"<b>{html.escape(node.title)}</b> — {op}: {spec.formula}"
             f"<br><small>{spec.derivative}</small>"
         )
@@ -144,7 +157,9 @@ class Inspector(QWidget):
         self.kind.setVisible(node.is_leaf)
         self.form.labelForField(self.kind).setVisible(node.is_leaf)
         self.value_edit.setVisible(node.is_leaf)
+        self.value_error.setVisible(node.is_leaf)
         self.form.labelForField(self.value_edit).setVisible(node.is_leaf)
+        self._show_recipe(node)
         if node.is_leaf:
             self.kind.setCurrentIndex([op for op, _ in KINDS].index(node.op))
             if not self.value_edit.hasFocus():
@@ -157,9 +172,11 @@ class Inspector(QWidget):
             lines.append(f"value = {format_value(trace.values[node.name])}")
             grad = trace.grads.get(node.name)
             out = trace.output or "output"
-            lines.append(
-                f"∂{out}/∂{node.name} = {'— (no gradient flows here)' if grad is None else format_value(grad)}"
-            )
+            if node.op == "const":  # ∂loss/∂const_1 would name what the card calls 2
+                lines.append("no gradient: a constant is never differentiated")
+            else:
+                shown = "— (no gradient flows here)" if grad is None else format_value(grad)
+                lines.append(f"∂{out}/∂{node.name} = {shown}")
         self.computed.setPlainText("\n".join(lines))
         if node.is_leaf and not self.table.hasFocus():
             self.table.show_value(node.value)
@@ -172,6 +189,20 @@ class Inspector(QWidget):
         self.heat_grad.show_value(grads.get(node.name))
         self.heat_grad.setToolTip(f"gradient of {node.name}: orange positive, blue negative")
         self.problem.setText(trace.problem_of(node.name) or "" if trace else "")
+
+    def _show_recipe(self, node) -> None:
+        """The recipe a leaf's numbers come from, as the program writes it, and whether
+        training moved them; the row hides for any other node."""
+        text = recipe_text(node) if node is not None else None
+        self.recipe.setVisible(text is not None)
+        self.form.labelForField(self.recipe).setVisible(text is not None)
+        self.recipe.setText(text or "")
+        self.recipe.setToolTip(
+            "trained: training moved these numbers away from the recipe; the document keeps "
+            "them. Typing a value replaces the recipe; Undo brings it back."
+            if node is not None and node.trained
+            else ""
+        )
 
     def _rename(self) -> None:
         new = self.name_edit.text().strip()
@@ -203,3 +234,4 @@ class Inspector(QWidget):
 
     def _end_session(self) -> None:
         self._session += 1
+        self.attrs.end_session()

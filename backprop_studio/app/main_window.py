@@ -147,6 +147,7 @@ class MainWindow(QMainWindow):
         self.inspector.label_edited.connect(self._set_label)
         self.inspector.kind_changed.connect(self._set_kind)
         self.inspector.value_edited.connect(self._set_value)
+        self.inspector.attrs_edited.connect(self._set_attrs)
         self.program.apply_requested.connect(
             lambda graph: self.push(commands.ReplaceGraph(self.graph, graph))
         )
@@ -297,6 +298,10 @@ class MainWindow(QMainWindow):
     def _set_value(self, name: str, value, session: int) -> None:
         if name in self.graph:
             self.push(commands.SetValue(self.graph, name, value, session))
+
+    def _set_attrs(self, name: str, attrs: dict, session: int) -> None:
+        if name in self.graph and self.graph.node(name).attrs != attrs:
+            self.push(commands.SetAttrs(self.graph, name, attrs, session))
 
     def auto_layout(self) -> None:
         viewport = self.view.viewport().size()

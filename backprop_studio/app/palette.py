@@ -6,6 +6,7 @@ from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtWidgets import QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from ..canvas.interactions import OP_MIME, make_op_mime
+from ..model.attrs import op_symbol
 from ..model.ops import CATEGORIES, ops_in
 
 OP_ROLE = Qt.ItemDataRole.UserRole
@@ -25,7 +26,7 @@ class OpTree(QTreeWidget):
             parent_item = QTreeWidgetItem(self, [category])
             parent_item.setFlags(Qt.ItemFlag.ItemIsEnabled)
             for spec in ops_in(category):
-                item = QTreeWidgetItem(parent_item, [f"{spec.symbol}   {spec.name}"])
+                item = QTreeWidgetItem(parent_item, [f"{op_symbol(spec, {})}   {spec.name}"])
                 item.setData(0, OP_ROLE, spec.name)
                 item.setToolTip(0, f"<b>{spec.name}</b>: {spec.formula}<br>{spec.derivative}")
                 item.setFlags(

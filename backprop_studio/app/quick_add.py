@@ -6,6 +6,7 @@ from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFrame, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
+from ..model.attrs import op_symbol
 from ..model.graph import Edge, Node
 from ..model.ops import OPS
 
@@ -29,7 +30,7 @@ class QuickAdd(QFrame):
         layout.addWidget(self.list)
         for name in ops or list(OPS):
             spec = OPS[name]
-            item = QListWidgetItem(f"{spec.symbol}   {name}")
+            item = QListWidgetItem(f"{op_symbol(spec, {})}   {name}")
             item.setData(Qt.ItemDataRole.UserRole, name)
             item.setToolTip(spec.tooltip)
             self.list.addItem(item)

@@ -2,7 +2,8 @@
 
 Training runs on a snapshot of the graph on the training thread; the graph itself changes only
 when a run pauses or finishes, as one undoable "Train N steps" command, so Undo returns to the
-values before training and trained values save with the document. A run lasts while the graph's
+values before training and trained values save with the document (a weight made by a recipe
+keeps it, marked trained: ``Graph.set_trained_value``). A run lasts while the graph's
 computation and the optimizer settings stay as they were: an edit (or an undo) ends it, a Step or
 Run with other settings starts the next one, and the previous loss curve stays, faded.
 """
@@ -51,6 +52,7 @@ class TrainingController(QObject):
         self.display = TrainingDisplay(window, self.view, self.panel.status, self.runner)
         self.run_settings: dict | None = None
         self.origin: dict[str, Value] | None = None  # parameters before training began
+        self.origin_trained: dict[str, bool] = {}  # which of them were trained already then
         self.alive = False  # the worker's trainer can go on from the history's latest iteration
         self.message = ""
         self._document = None
@@ -219,7 +221,7 @@ class TrainingController(QObject):
             return
         if self.origin is None:
             return
-        self._write(self.origin, "Reset parameters")
+        self._write(self.origin, "Reset parameters", self.origin_trained)
         self._end_run(archive=True)
         self._set_message("")
         self._update_panel()
@@ -231,6 +233,8 @@ class TrainingController(QObject):
         self._committed = 0
         if self.origin is None:
             self.origin = history.values_at(0)
+            graph = self.graph
+            self.origin_trained = {n: graph.node(n).trained for n in self.origin if n in graph}
         self.display.start(history, run_label(info.settings))
 
     def _on_failed(self, message: str, node) -> None:
@@ -283,16 +287,21 @@ class TrainingController(QObject):
         ok = np.isfinite(h.data[: h.count, 1 : 1 + h.n_params]).all(axis=1)
         h.truncate(int(np.nonzero(ok)[0][-1]) * h.stride if ok.any() else 0)
 
-    def _write(self, values: dict[str, Value], text: str) -> None:
-        """Write parameter values into the graph as one undoable command."""
+    def _write(
+        self, values: dict[str, Value], text: str, trained: dict[str, bool] | None = None
+    ) -> None:
+        """Write parameter values into the graph as one undoable command. Recipe leaves keep
+        their recipe, marked trained (``trained`` None) or as ``trained`` says (a Reset)."""
         graph = self.graph
         children = []
         for name, value in values.items():
             if name not in graph or not graph.node(name).is_leaf:
                 continue
-            old = graph.node(name).value
-            if old != value and shape_of(old) == shape_of(value):
-                children.append(commands.SetValue(graph, name, value))
+            node = graph.node(name)
+            mark = True if trained is None else trained.get(name, False)
+            moved = node.value != value or (node.recipe == "init" and node.trained != mark)
+            if moved and shape_of(node.value) == shape_of(value):
+                children.append(commands.SetTrainedValue(graph, name, value, mark))
         if not children:
             return
         self._committing = True

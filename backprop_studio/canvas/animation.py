@@ -121,9 +121,7 @@ class GradientFlow(QObject):
         self._nodes = {n: items[n] for n in trace.values if n in items}
         edge_items = self._scene.edge_items()
         self._edges = {i: edge_items[e] for i, e in enumerate(trace.edges) if e in edge_items}
-        self._labels = Labels(
-            {n: item.title for n, item in items.items()}, {n: item.op for n, item in items.items()}
-        )
+        self._labels = Labels.of(self._scene.graph)
         self._overlay = FlowOverlay(self._scene, plan, self._nodes, self._edges, self._labels)
         self._graph = self._scene.graph
         if self._graph is not None:

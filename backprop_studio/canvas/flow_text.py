@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from backprop_studio.model.attrs import op_symbol
+from backprop_studio.model.graph import Graph
 from backprop_studio.model.ops import OPS
 from backprop_studio.model.shapes import Value, format_shape
 from backprop_studio.model.trace import Trace
@@ -22,16 +24,35 @@ MAX_LISTED = 6  # a forward step names this many nodes, then "and n more"
 
 @dataclass(frozen=True)
 class Labels:
-    """What the text calls each node (its label, else its name) and which op it is."""
+    """What the text calls each node (its label, else its name), which op it is, and the symbol
+    its card shows when the node's attributes add to the op's (a power's ``**2``)."""
 
     titles: Mapping[str, str] = field(default_factory=dict)
     ops: Mapping[str, str] = field(default_factory=dict)
+    symbols: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, graph: Graph | None) -> Labels:
+        """Read from the graph itself (not from the cards that mirror it)."""
+        if graph is None:
+            return cls()
+        return cls(
+            {n.name: n.title for n in graph},
+            {n.name: n.op for n in graph},
+            {n.name: op_symbol(OPS[n.op], n.attrs) for n in graph if n.op in OPS},
+        )
 
     def title(self, name: str) -> str:
         return self.titles.get(name) or name
 
     def op(self, name: str) -> str | None:
         return self.ops.get(name)
+
+    def symbol(self, name: str) -> str | None:
+        """The card's symbol, or the catalogue's when not known (None for an unknown op)."""
+        op = self.ops.get(name)
+        spec = OPS.get(op) if op else None
+        return self.symbols.get(name) or (spec.symbol if spec else None)
 
 
 @dataclass(frozen=True)
@@ -106,14 +127,27 @@ def _expression(trace: Trace, name: str, labels: Labels) -> str:
     op = labels.op(name)
     spec = OPS.get(op) if op else None
     if spec is None or spec.is_leaf:
-        return f"{labels.title(name)} = {value}"
+        title = labels.title(name)
+        if op == "const" and title != name:  # titled with its number: not "2 = 2"
+            same = _number(title) == trace.values.get(name)
+            return f"the constant {title}" + ("" if same else f" = {value}")
+        return f"{title} = {value}"
     by_port = {e.port: e.src for e in trace.edges if e.dst == name}
     args = [labels.title(by_port[p]) for p in spec.inputs if p in by_port]
     if spec.infix and len(args) == 2:
         call = f"{args[0]} {spec.symbol} {args[1]}"
+    elif spec.shows and len(args) == 1:  # a power: `d**2`
+        call = f"{args[0]}{labels.symbol(name)}"
     else:
         call = f"{spec.name}({', '.join(args)})"
     return f"{labels.title(name)} = {call} = {value}"
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text.replace("−", "-"))
+    except ValueError:
+        return None
 
 
 def _listed(items: list[str]) -> str:
@@ -160,7 +194,10 @@ def narration(
     order = plan.edge_order.index(k) + 1
     op = labels.op(edge.dst)
     spec = OPS.get(op) if op else None
-    rule = f" ({spec.name}: {spec.derivative})" if spec is not None else ""
+    rule = ""
+    if spec is not None:
+        shown = f" {labels.symbol(edge.dst)}" if spec.shows else ""  # power **2: n is 2
+        rule = f" ({spec.name}{shown}: {spec.derivative})"
     text = (
         f"{v} sends its gradient back to {u} along input '{edge.port}'. ∂L/∂{v} is complete, "
         f"and the local derivative ∂{v}/∂{u}{rule} turns it into this edge's share."

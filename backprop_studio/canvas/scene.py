@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
     QToolTip,
 )
 
-from backprop_studio.model.graph import Analysis, Edge, Graph, GraphError, Node, check_name
+from backprop_studio.model.attrs import op_symbol
+from backprop_studio.model.graph import Analysis, Edge, Graph, Node
 from backprop_studio.model.trace import Trace
 
 from . import style
@@ -114,9 +115,11 @@ class GraphScene(QGraphicsScene):
     def _add_node_item(self, node: Node) -> NodeItem:
         item = NodeItem(node.name, node.op, self.theme)
         item.set_label(node.label)
+        item.set_symbol(op_symbol(node.spec, node.attrs))
         item.setPos(*node.position)
         if node.is_leaf:
             item.set_data(node.value)
+            item.set_trained(node.trained)
         self._nodes[node.name] = item
         self.addItem(item)
         return item
@@ -150,8 +153,12 @@ class GraphScene(QGraphicsScene):
             item.set_label(node.label)
         elif attr == "op":
             item.set_op(node.op)
+        elif attr == "attrs":
+            item.set_symbol(op_symbol(node.spec, node.attrs))
         elif attr == "value" and node.is_leaf:
             item.set_data(node.value, item.grad)
+        elif attr == "attrs" and node.is_leaf:
+            item.set_trained(node.trained)
 
     def _on_node_renamed(self, old: str, new: str) -> None:
         item = self._nodes.pop(old)
@@ -159,11 +166,7 @@ class GraphScene(QGraphicsScene):
         item.set_name(new)
         for edge, edge_item in list(self._edges.items()):
             if old in (edge.src, edge.dst):
-                renamed = Edge(
-                    new if edge.src == old else edge.src,
-                    new if edge.dst == old else edge.dst,
-                    edge.port,
-                )
+                renamed = edge.renamed(old, new)
                 del self._edges[edge]
                 edge_item.edge = renamed
                 self._edges[renamed] = edge_item
@@ -288,13 +291,9 @@ class GraphScene(QGraphicsScene):
         old = item.name
         if not new or new == old:
             return
-        try:
-            check_name(new)
-        except GraphError as exc:
-            self.status_message.emit(str(exc))
-            return
-        if self._graph is not None and new in self._graph:
-            self.status_message.emit(f"a node named '{new}' already exists")
+        problem = self._graph.rename_problem(old, new) if self._graph is not None else None
+        if problem:
+            self.status_message.emit(problem)
             return
         self.rename_requested.emit(old, new)
 

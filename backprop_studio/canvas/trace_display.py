@@ -33,7 +33,7 @@ def show_numbers(
     output = graph.output if graph is not None else (trace.output if trace else None)
     # A trace older than the graph still shows its numbers, but a leaf edited since then
     # shows the value the user just typed.
-    stale = trace is not None and graph is not None and 0 <= trace.revision != graph.revision
+    stale = trace is not None and graph is not None and trace.older_than(graph.revision)
     for name, item in nodes.items():
         node = graph.node(name) if graph is not None else None
         leaf_value = node.value if node is not None and node.is_leaf else None

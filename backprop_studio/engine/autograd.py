@@ -10,17 +10,14 @@ from __future__ import annotations
 
 import torch
 
+from ..model.attrs import attr_value, number_text
 from ..model.graph import Graph
 from ..model.numbers import INF, NAN, NEG_INF
+from ..model.ops import POWER, op_spec
 from ..model.shapes import Value
 from ..model.trace import Trace
 from .compile import Plan, compile_graph
-
-
-def to_plain(tensor: torch.Tensor) -> Value:
-    """A detached copy as a float or nested list (safe to keep after parameters change)."""
-    data = tensor.detach()
-    return float(data.item()) if data.dim() == 0 else data.tolist()
+from .values import to_plain
 
 
 def _finite(tensor: torch.Tensor) -> bool:
@@ -198,11 +195,24 @@ def _local_grads(
 
 
 def _first_non_finite_value(plan: Plan, slots: list[torch.Tensor]) -> tuple[str | None, str | None]:
-    for name, op, tensor in zip(plan.names, plan.ops, slots):
+    for slot, (name, op, tensor) in enumerate(zip(plan.names, plan.ops, slots)):
         if not _finite(tensor):
             kind = non_finite_kinds(tensor)
-            return f"'{name}' ({op}) has a non-finite value ({kind}) in the forward pass", name
+            why = _power_reason(plan, slots, slot) if op == POWER else ""
+            return f"'{name}' ({op}) has a non-finite value ({kind}) in the forward pass{why}", name
     return None, None
+
+
+def _power_reason(plan: Plan, slots: list[torch.Tensor], slot: int) -> str:
+    """Why a power is not finite, when its input and exponent tell ('' when they do not)."""
+    step = next(step for step in plan.steps if step.slot == slot)
+    base = slots[step.args[0]].detach()
+    n = float(attr_value(op_spec(POWER), plan.attrs[slot], "exponent"))
+    if not n.is_integer() and bool((base < 0).any()):
+        return f": a negative number to the power {number_text(n)} has no real value"
+    if n < 0 and bool((base == 0).any()):
+        return f": 0 to the power {number_text(n)} is infinite"
+    return ""
 
 
 def _first_non_finite_grad(

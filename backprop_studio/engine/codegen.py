@@ -17,6 +17,7 @@ from typing import Any
 
 import torch
 
+from ..model.attrs import attr_value
 from ..model.graph import Graph, Node
 from ..model.shapes import Shape, Value
 from ..version import __version__
@@ -55,6 +56,11 @@ def _softmax(fn: str) -> Callable[..., str]:
     return lambda args, node, shapes: f"{fn}({args[0]}, dim={node.attrs.get('axis', -1)})"
 
 
+def _power(args: list[str], node: Node, shapes: list[Shape]) -> str:
+    exponent = attr_value(node.spec, node.attrs, "exponent")
+    return f"torch.pow({args[0]}, {literal(exponent)})"
+
+
 def _transpose(args: list[str], node: Node, shapes: list[Shape]) -> str:
     if len(shapes[0]) >= 2:
         return f"{args[0]}.transpose(-2, -1)"
@@ -75,6 +81,7 @@ OP_CODE: dict[str, Callable[[list[str], Node, list[Shape]], str]] = {
     "sub": _binary("-"),
     "mul": _binary("*"),
     "div": _binary("/"),
+    "power": _power,
     "pow": _binary("**"),
     "matmul": _binary("@"),
     "neg": lambda args, node, shapes: f"-{args[0]}",
@@ -241,6 +248,8 @@ def _leaf_note(node: Node) -> str:
     if node.recipe == "init":
         init, seed = node.attrs.get("init"), node.attrs.get("seed", 0)
         note = f"{init} init, seed {seed}: the studio's values"
+        if node.trained:
+            note = f"{init} init, seed {seed}, trained: the studio's trained values"
     elif node.recipe == "dataset":
         source = node.attrs.get("dataset") or node.attrs.get("csv") or "data"
         note = f"{source} ({node.attrs.get('part', '')}): the studio's rows"

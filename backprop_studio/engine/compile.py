@@ -18,6 +18,7 @@ import torch.nn.functional as F
 from ..model.graph import Analysis, Edge, Graph, Node, Problem
 from ..model.shapes import Shape, Value
 from .leaves import recipe_tensor
+from .values import to_plain
 
 DTYPES: dict[str, torch.dtype] = {"float64": torch.float64, "float32": torch.float32}
 
@@ -83,6 +84,7 @@ TORCH_OPS: dict[str, Callable[..., torch.Tensor]] = {
     "sub": torch.sub,
     "mul": torch.mul,
     "div": torch.div,
+    "power": torch.pow,  # torch.pow(a, exponent=n): a number, bound from the node
     "pow": torch.pow,
     "neg": torch.neg,
     "exp": torch.exp,
@@ -117,14 +119,18 @@ class Step:
 
 
 def op_function(node: Node, checked: bool = True) -> Callable[..., torch.Tensor]:
-    """The torch function of an op node with its attributes bound (``sum`` over ``axis``)."""
+    """The torch function of an op node with its attributes bound (``sum`` over ``axis``),
+    an unset attribute by its catalogue default (a power's ``exponent`` 2)."""
     fn = TORCH_OPS[node.op] if checked else UNCHECKED_OPS.get(node.op, TORCH_OPS[node.op])
-    return partial(fn, **node.attrs) if node.attrs else fn
+    defaults = {a.name: a.default for a in node.spec.attrs if a.default is not None}
+    attrs = {**defaults, **node.attrs}
+    return partial(fn, **attrs) if attrs else fn
 
 
 def leaf_tensor(node: Node) -> torch.Tensor:
-    """A leaf's float64 CPU values: its recipe's when it has one, else its stored value."""
-    if node.recipe:
+    """A leaf's float64 CPU values: its recipe's when it has one (and training has not moved
+    them), else its stored value."""
+    if node.recipe and not node.trained:
         return recipe_tensor(node.attrs)
     return torch.tensor(node.value, dtype=torch.float64)
 
@@ -224,7 +230,7 @@ def compile_graph(graph: Graph, dtype: str = "float64", analysis: Analysis | Non
         ops=[node.op for node in nodes],
         leaf_slots=leaf_slots,
         leaf_values=[
-            _plain(t) if nodes[i].recipe else nodes[i].value or 0.0
+            to_plain(t) if nodes[i].recipe and not nodes[i].trained else nodes[i].value or 0.0
             for i, t in zip(leaf_slots, leaf_data)
         ],
         trainable=[nodes[i].trainable for i in leaf_slots],
@@ -239,7 +245,3 @@ def compile_graph(graph: Graph, dtype: str = "float64", analysis: Analysis | Non
         attrs=[dict(node.attrs) for node in nodes],
         leaf_data=leaf_data,
     )
-
-
-def _plain(tensor: torch.Tensor) -> Value:
-    return float(tensor.item()) if tensor.dim() == 0 else tensor.tolist()

@@ -3,7 +3,8 @@
 Importing this module installs :func:`leaf_value` as ``model.recipes``' materialiser, so that from
 then on every recipe leaf added to a Graph holds its real values (the engine package imports it,
 so any use of the engine does). :func:`recipe_tensor` is what ``compile_graph`` uses: it never
-trusts a leaf's stored value for a recipe leaf, which may be a placeholder made before torch loaded.
+trusts a leaf's stored value for a recipe leaf, which may be a placeholder made before torch loaded,
+unless the leaf is marked trained: then its stored value is the truth and the recipe its origin.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from ..model.graph import Graph
 from ..model.shapes import Value
 from .datasets import generate_from_attrs
 from .init import initialise
+from .values import to_plain
 
 
 def _key(attrs: Mapping[str, object]) -> tuple[tuple[str, object], ...]:
@@ -48,18 +50,18 @@ def recipe_tensor(attrs: Mapping[str, object]) -> torch.Tensor:
 
 def leaf_value(op: str, attrs: Mapping[str, object]) -> Value:
     """A recipe's values as plain numbers (what the Graph stores)."""
-    tensor = recipe_tensor(attrs)
-    return float(tensor.item()) if tensor.dim() == 0 else tensor.tolist()
+    return to_plain(recipe_tensor(attrs))
 
 
 def refresh_recipe_values(graph: Graph) -> list[str]:
     """Give recipe leaves made before the engine loaded their real values; returns their names.
 
-    Leaves already holding their recipe's values are left alone, so nothing is emitted for them.
+    Leaves already holding their recipe's values are left alone, so nothing is emitted for them,
+    and so are trained leaves, whose values are no longer the recipe's.
     """
     changed = []
     for node in graph:
-        if node.recipe and node.value != leaf_value(node.op, node.attrs):
+        if node.recipe and not node.trained and node.value != leaf_value(node.op, node.attrs):
             graph.set_attrs(node.name, dict(node.attrs))
             changed.append(node.name)
     return changed

@@ -21,10 +21,11 @@ from ..model.graph import Graph
 from ..model.numbers import special_name
 from ..model.shapes import Value
 from ..model.trace import Trace
-from .autograd import non_finite_kinds, run, to_plain
+from .autograd import non_finite_kinds, run
 from .batches import Batcher, BatchError
 from .compile import Plan, compile_graph
 from .devices import device_problem
+from .values import to_plain
 
 OPTIMIZERS = ("sgd", "momentum", "adam")
 

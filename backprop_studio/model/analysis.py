@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from . import limits, recipes, shapes
+from .attrs import op_symbol
 from .shapes import Shape, ShapeError
 
 if TYPE_CHECKING:
@@ -58,7 +59,8 @@ def analyse(graph: Graph) -> Analysis:
         cost = limits.graph_cost(shape, len(graph.edges_from(name)))
         reason = limits.node_problem(shape) or limits.total_problem(shape, total + cost)
         if reason:
-            result.problems.append(Problem(name, f"'{name}' ({node.spec.symbol}): {reason}"))
+            said = f"{node.spoken} ({op_symbol(node.spec, node.attrs)})"
+            result.problems.append(Problem(name, f"{said}: {reason}"))
             continue
         total += cost
         result.shapes[name] = shape
@@ -86,7 +88,9 @@ def _op_shape(graph: Graph, name: str, result: Analysis) -> Shape | None:
         ports = ", ".join(f"'{p}'" for p in missing)
         word = "input" if len(missing) == 1 else "inputs"
         result.problems.append(
-            Problem(name, f"'{name}' ({spec.symbol}) needs {word} {ports} connected")
+            Problem(
+                name, f"'{name}' ({op_symbol(spec, node.attrs)}) needs {word} {ports} connected"
+            )
         )
         return None
     upstream = [inputs[p].src for p in spec.inputs]
@@ -95,5 +99,5 @@ def _op_shape(graph: Graph, name: str, result: Analysis) -> Shape | None:
     try:
         return shapes.infer(spec, [result.shapes[s] for s in upstream], node.attrs)
     except ShapeError as exc:
-        result.problems.append(Problem(name, f"'{name}' ({spec.symbol}): {exc}"))
+        result.problems.append(Problem(name, f"'{name}' ({op_symbol(spec, node.attrs)}): {exc}"))
         return None

@@ -48,6 +48,11 @@ def check_attr(spec: AttrSpec, value: object) -> object:
             number = math.inf
         if not math.isfinite(number):
             raise AttrError(f"{name} must be a finite number, not {value!r:.40}", name)
+        if spec.bound is not None and abs(number) > spec.bound:
+            bound = number_text(spec.bound)
+            raise AttrError(
+                f"{name} must be from −{bound} to {bound}, not {number_text(number)}", name
+            )
         return number
     if spec.kind == STR:
         if not isinstance(value, str):
@@ -91,7 +96,16 @@ def _columns(name: str, value: object) -> tuple[str | int, ...]:
 
 
 def normalise_attrs(spec: OpSpec, attrs: Mapping[str, object] | None) -> Attrs:
-    """Check every attribute against ``spec``; unset (None) entries are dropped."""
+    """Check every attribute against ``spec``; unset (None) entries are dropped, except the one
+    the card shows, which takes its default (a power always has its exponent)."""
+    result = _normalised(spec, attrs)
+    shown = spec.attr(spec.shows) if spec.shows is not None else None
+    if shown is not None and shown.name not in result:
+        result[shown.name] = check_attr(shown, shown.default)
+    return result
+
+
+def _normalised(spec: OpSpec, attrs: Mapping[str, object] | None) -> Attrs:
     if not attrs:
         return {}
     if not isinstance(attrs, Mapping):
@@ -109,6 +123,29 @@ def normalise_attrs(spec: OpSpec, attrs: Mapping[str, object] | None) -> Attrs:
         if value is not None:
             result[key] = check_attr(known[key], value)
     return result
+
+
+def attr_value(spec: OpSpec, attrs: Mapping[str, object], name: str) -> Any:
+    """The attribute ``name`` of a node, or its catalogue default when unset."""
+    return attrs[name] if name in attrs else spec.attr(name).default
+
+
+def number_text(value: float) -> str:
+    """A number as a user types it: ``2`` for 2.0, ``0.5``, ``-1``; exact (repr) otherwise."""
+    number = float(value)
+    if number.is_integer() and abs(number) < 1e15:
+        return str(int(number))
+    return repr(number)
+
+
+def op_symbol(spec: OpSpec, attrs: Mapping[str, object]) -> str:
+    """The symbol a card shows: the catalogue's, followed by the attribute the op ``shows``
+    (a power's exponent: ``**2``, ``**0.5``, ``**-1``)."""
+    if spec.shows is None:
+        return spec.symbol
+    value = attr_value(spec, attrs, spec.shows)
+    shown = number_text(value) if isinstance(value, (int, float)) else str(value)
+    return f"{spec.symbol}{shown}"
 
 
 def plain_attrs(attrs: Mapping[str, object]) -> dict[str, object]:

@@ -37,6 +37,7 @@ from .document_schema import (
     read_graph,
     require_object,
     require_string,
+    version_for,
 )
 from .embedded import image_kind, unwrap
 from .graph import Graph
@@ -97,16 +98,18 @@ def document_to_dict(
         }
         if node.attrs:
             entry["attrs"] = plain_attrs(node.attrs)
-        if node.recipe:  # the recipe makes the value again: store only its shape
+        if node.recipe and not node.trained:  # the recipe makes the value again: its shape
             entry["shape"] = list(shapes.shape_of(node.value))
-        elif node.is_leaf:
+        elif node.is_leaf:  # a trained leaf keeps its recipe and stores every digit it learned
+            if node.trained:
+                entry["trained"] = True
             shape = check_value(node.value, f"{path}.value")
             entry["value"] = copy.deepcopy(node.value)
             entry["shape"] = list(shape)
         nodes.append(entry)
     return {
         "format": FORMAT,
-        "version": VERSION,
+        "version": version_for(graph),
         "nodes": nodes,
         "edges": [{"from": e.src, "to": e.dst, "port": e.port} for e in graph.edges],
         "output": graph.explicit_output,

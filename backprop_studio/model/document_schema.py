@@ -22,7 +22,8 @@ from .recipes import MAX_ROWS
 from .shapes import ShapeError
 
 FORMAT = "backprop-studio"
-VERSION = 1
+VERSION = 2  # the newest format this version reads
+TRAINED_VERSION = 2  # leaves that keep their recipe with trained values ("trained": true)
 
 MAX_BYTES = 50 * 1024 * 1024  # refused before parsing
 # Loading is near-linear in any edge order (one cycle check for all edges, model/cycles.py);
@@ -198,6 +199,13 @@ def check_header(data: Mapping[str, Any]) -> None:
         )
 
 
+def version_for(graph: Graph) -> int:
+    """The oldest format version that holds ``graph``: a file without trained recipe leaves
+    stays version 1, so an older Backprop Studio still opens it; one with them says 2, so an
+    older version says it needs a newer one instead of refusing a recipe that stores a value."""
+    return TRAINED_VERSION if any(node.trained for node in graph.nodes) else 1
+
+
 def normalise_settings(value: object, path: str = "settings") -> dict[str, Any]:
     """Defaults filled in, known keys checked, unknown keys kept (a newer version may use them)."""
     result = copy.deepcopy(DEFAULT_SETTINGS)
@@ -355,8 +363,11 @@ def _read_node(entry: object, path: str, graph: Graph) -> Node:
     label = require_string(obj.get("label", ""), f"{path}.label")
     position = check_point(require_key(obj, "position", path), f"{path}.position")
     attrs, recipe_shape = _read_attrs(obj, op, f"{path}.attrs")
+    trained = obj.get("trained", False)
+    if not isinstance(trained, bool):
+        raise DocumentError(f"must be true or false, not {kind(trained)}", f"{path}.trained")
     if op not in LEAF_OPS:
-        for key in ("value", "shape"):
+        for key in ("value", "shape", "trained"):
             if key in obj:
                 raise DocumentError(
                     f"only leaves ({', '.join(sorted(LEAF_OPS))}) have a {key}; "
@@ -364,17 +375,35 @@ def _read_node(entry: object, path: str, graph: Graph) -> Node:
                     f"{path}.{key}",
                 )
         return Node(name, op, label, position, attrs=attrs)
-    if recipe_shape is not None:
+    made = recipes.recipe_kind(attrs)
+    if trained and made != "init":
+        raise DocumentError(
+            f"only a leaf made by an init recipe (attrs with init=…) can be trained; '{name}' "
+            + ("is bound to a dataset" if made else "has no recipe"),
+            f"{path}.trained",
+        )
+    if recipe_shape is not None and not trained:
         if "value" in obj:
             raise DocumentError(
-                f"'{name}' is made by its {recipes.recipe_kind(attrs)} recipe (attrs), "
-                "so it stores no value; remove one of the two",
+                f"'{name}' is made by its {made} recipe (attrs), so it stores no value unless "
+                'it is marked "trained": true; remove one of the two',
                 f"{path}.value",
             )
         if "shape" in obj:
             _check_shape(obj["shape"], recipe_shape, f"{path}.shape", "the recipe (attrs)")
         return Node(name, op, label, position, attrs=attrs)
     value = require_key(obj, "value", path)
+    if recipe_shape is not None:  # trained: the value it learned, in the recipe's shape
+        shape = check_value(value, f"{path}.value")
+        if shape != recipe_shape:
+            raise DocumentError(
+                f"a trained value of shape {list(shape)} does not match the recipe (attrs), "
+                f"whose shape is {list(recipe_shape)}",
+                f"{path}.value",
+            )
+        if "shape" in obj:
+            _check_shape(obj["shape"], recipe_shape, f"{path}.shape", "the recipe (attrs)")
+        return Node(name, op, label, position, value, attrs, trained=True)
     shape = check_value(value, f"{path}.value")
     if "shape" in obj:
         _check_shape(obj["shape"], shape, f"{path}.shape")

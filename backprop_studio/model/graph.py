@@ -8,6 +8,7 @@ the CLI and the document use, and a rename is an explicit, undoable operation.
 from __future__ import annotations
 
 import keyword
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -26,6 +27,7 @@ from .shapes import Shape, ShapeError, Value
 from .signal import Signal
 
 MAX_NAME_LENGTH = 64
+_AUTO_CONST = re.compile(r"const_[1-9][0-9]*")  # the parser's name for a number in an expression
 
 
 class GraphError(ValueError):
@@ -42,6 +44,8 @@ class Node:
 
     ``attrs`` are the op's settings (``{"axis": 1}`` for a sum) or a leaf's recipe
     (``{"init": "xavier", "shape": (2, 16), "seed": 0}``, see ``model/recipes.py``).
+    ``trained`` marks an initialised leaf whose numbers training moved away from its recipe:
+    the recipe still describes where they came from, but the value is the truth.
     """
 
     name: str
@@ -50,6 +54,7 @@ class Node:
     position: tuple[float, float] = (0.0, 0.0)
     value: Value | None = None
     attrs: dict[str, Any] = field(default_factory=dict)
+    trained: bool = False
 
     @property
     def spec(self) -> OpSpec:
@@ -68,6 +73,20 @@ class Node:
         return self.label or self.name
 
     @property
+    def called(self) -> str:
+        """What a message calls the node, as its card shows it: its name, except a constant that
+        a number in a program made (auto-named ``const_1``, its card titled with the number),
+        which is ``the constant 2``; the auto-name is nowhere on the screen."""
+        if self.op == "const" and self.label and _AUTO_CONST.fullmatch(self.name):
+            return f"the constant {self.label}"
+        return self.name
+
+    @property
+    def spoken(self) -> str:
+        """:attr:`called` inside a sentence: ``'w'`` quoted, ``the constant 2`` as it is."""
+        return self.called if self.called != self.name else f"'{self.name}'"
+
+    @property
     def recipe(self) -> str | None:
         """ "init" or "dataset" when the leaf's value is derived from its attributes."""
         return recipes.recipe_kind(self.attrs) if self.is_leaf else None
@@ -80,6 +99,14 @@ class Edge:
     src: str
     dst: str
     port: str
+
+    def renamed(self, old: str, new: str) -> Edge:
+        """This edge after node ``old`` became ``new`` (itself when it touches neither)."""
+        if old not in (self.src, self.dst):
+            return self
+        return Edge(
+            new if self.src == old else self.src, new if self.dst == old else self.dst, self.port
+        )
 
 
 RESERVED_NAMES = frozenset(OPS) | {"param", "data", "dataset", "True", "False", "None"}
@@ -212,7 +239,7 @@ class Graph:
         spec = self._nodes[dst].spec
         if port not in spec.inputs:
             if not spec.inputs:
-                return f"'{dst}' is a leaf and takes no inputs"
+                return f"{self._nodes[dst].spoken} is a leaf and takes no inputs"
             return f"'{dst}' ({spec.name}) has no input '{port}' (its inputs: {', '.join(spec.inputs)})"
         if port in self._in.get(dst, {}):
             return ALREADY.format(port=port, dst=dst)
@@ -236,12 +263,15 @@ class Graph:
         node.attrs, recipe_shape = _checked_attrs(node.name, node.op, node.attrs)
         if recipe_shape is not None:
             self._check_recipe_budget(node.name, node.op, recipe_shape, 0)
-            node.value = _recipe_value(node, recipe_shape)
+            node.value, node.trained = _recipe_value(node, recipe_shape)
             self._recipe_elements += limits.elements(recipe_shape)
         elif node.is_leaf:
-            node.value = _checked_value(node.name, 0.0 if node.value is None else node.value)
+            value = 0.0 if node.value is None else node.value
+            node.value = _checked_value(node.spoken, node.name, value)
         else:
             node.value = None
+        if recipe_shape is None:
+            node.trained = False  # the mark belongs to a recipe: a plain leaf shows its numbers
         node.position = (float(node.position[0]), float(node.position[1]))
         if index >= len(self._nodes):
             self._nodes[node.name] = node
@@ -277,17 +307,51 @@ class Graph:
         return index
 
     def set_value(self, name: str, value: Value) -> None:
-        """A leaf's new value; a leaf made by a recipe or read from a CSV file becomes plain
-        (its attributes are dropped: they no longer describe the value)."""
+        """A leaf's new value, typed by its user; a leaf made by a recipe or read from a CSV
+        file becomes plain (its attributes, and a trained mark, are dropped).
+
+        Numbers a person typed are neither the recipe's nor training's: keeping the recipe, or
+        the mark that says an optimiser moved them, would describe numbers that are not there.
+        Plain, the program shows exactly what was typed, and Undo brings the recipe back.
+        Training writes with :meth:`set_trained_value`, which keeps the recipe."""
         node = self.node(name)
         if not node.is_leaf:
             raise GraphError(f"'{name}' is computed by {node.op}; only leaves have a value", name)
-        node.value = _checked_value(name, value)
+        node.value = _checked_value(node.spoken, name, value)
         self._recipe_elements -= _recipe_size(node)
-        dropped = bool(node.attrs)
+        dropped = bool(node.attrs) or node.trained
         node.attrs = {}
+        node.trained = False
         self._changed_attr(node, "value")
         if dropped:
+            self._changed_attr(node, "attrs")
+
+    def set_trained_value(self, name: str, value: Value, trained: bool = True) -> None:
+        """A leaf's value from training (``trained``) or from its Reset or Undo back to where
+        training began (``trained`` as it was then). An initialised leaf keeps its recipe: marked
+        trained it holds ``value``, which must keep the recipe's shape; unmarked it holds the
+        recipe's own numbers again, whatever ``value`` says, so an unmarked recipe never holds
+        numbers it does not make (a float32 run's origin, say). A plain leaf takes ``value``; a
+        leaf bound to a dataset is never trained."""
+        node = self.node(name)
+        if not node.is_leaf:
+            raise GraphError(f"'{name}' is computed by {node.op}; only leaves have a value", name)
+        if node.recipe == "dataset":
+            raise GraphError(
+                f"'{name}' is bound to a dataset: training never changes its rows", name
+            )
+        mark = bool(trained) and node.recipe == "init"
+        if node.recipe == "init" and not mark:
+            shape = recipes.check_leaf_attrs(node.op, node.attrs)
+            checked = recipes.materialise(node.op, node.attrs, shape or ())
+        else:
+            checked = _checked_value(name, value)
+            if mark and shapes.shape_of(checked) != shapes.shape_of(node.value):
+                raise GraphError(f"'{name}': a trained value must keep the recipe's shape", name)
+        marked = mark != node.trained
+        node.value, node.trained = checked, mark
+        self._changed_attr(node, "value")
+        if marked:
             self._changed_attr(node, "attrs")
 
     def set_attrs(self, name: str, attrs: dict[str, Any]) -> None:
@@ -299,6 +363,7 @@ class Graph:
             self._check_recipe_budget(name, node.op, recipe_shape, old_size)
             node.value = recipes.materialise(node.op, checked, recipe_shape)
         node.attrs = checked
+        node.trained = False  # a recipe set anew makes its own numbers
         self._recipe_elements += _recipe_size(node) - old_size
         self._changed_attr(node, "attrs")
         if recipe_shape is not None:
@@ -332,17 +397,28 @@ class Graph:
         node.op = op
         self._changed_attr(node, "op")
 
+    def rename_problem(self, old: str, new: str) -> str | None:
+        """Why ``old`` cannot be renamed to ``new`` (None: it can), for an editor to say before
+        it asks; ``rename_node`` refuses with the same words."""
+        try:
+            check_name(new)
+        except GraphError as exc:
+            return str(exc)
+        if new != old and new in self._nodes:
+            return f"a node named '{new}' already exists"
+        return None
+
     def rename_node(self, old: str, new: str) -> None:
         node = self.node(old)
         if new == old:
             return
-        check_name(new)
-        if new in self._nodes:
-            raise GraphError(f"a node named '{new}' already exists", old)
+        problem = self.rename_problem(old, new)
+        if problem:
+            raise GraphError(problem, old)
         self._nodes = {(new if k == old else k): v for k, v in self._nodes.items()}
         node.name = new
         nx.relabel_nodes(self._nx, {old: new}, copy=False)
-        self._edges = [_renamed(e, old, new) for e in self._edges]
+        self._edges = [e.renamed(old, new) for e in self._edges]
         self._reindex()
         self._free_from.clear()
         if self._output == old:
@@ -460,7 +536,15 @@ class Graph:
         """A comparable summary (nodes with all attributes, edges, output) for tests and diffs."""
         return (
             tuple(
-                (n.name, n.op, n.label, n.position, repr(n.value), tuple(sorted(n.attrs.items())))
+                (
+                    n.name,
+                    n.op,
+                    n.label,
+                    n.position,
+                    repr(n.value),
+                    tuple(sorted(n.attrs.items())),
+                    n.trained,
+                )
                 for n in self._nodes.values()
             ),
             tuple(self._edges),
@@ -496,12 +580,6 @@ class Graph:
         self.changed.emit()
 
 
-def _renamed(edge: Edge, old: str, new: str) -> Edge:
-    return Edge(
-        new if edge.src == old else edge.src, new if edge.dst == old else edge.dst, edge.port
-    )
-
-
 def _checked_attrs(name: str, op: str, attrs: object) -> tuple[Attrs, Shape | None]:
     """Normalised attributes and, for a recipe leaf, the recipe's shape; GraphError naming
     the node otherwise."""
@@ -521,28 +599,32 @@ def _recipe_size(node: Node) -> int:
     return 0 if shape is None else limits.elements(shape)
 
 
-def _recipe_value(node: Node, shape: Shape) -> Value:
-    """A copy's value is kept when it has the recipe's shape; otherwise the recipe makes it."""
+def _recipe_value(node: Node, shape: Shape) -> tuple[Value, bool]:
+    """A copy's value is kept when it has the recipe's shape, trained mark and all; otherwise
+    the recipe makes it, untrained. A trained value is the truth, so it must be finite."""
     if node.value is not None:
         try:
             if shapes.shape_of(node.value) == shape:
-                return shapes.copy_value(node.value)
+                if node.trained and node.recipe == "init":
+                    return _checked_value(node.name, node.value), True
+                return shapes.copy_value(node.value), False
         except ShapeError:
             pass
-    return recipes.materialise(node.op, node.attrs, shape)
+    return recipes.materialise(node.op, node.attrs, shape), False
 
 
-def _checked_value(name: str, value: Value) -> Value:
+def _checked_value(spoken: str, name: str, value: Value) -> Value:
     """A leaf's value must have a shape and be finite: NaN or infinity could be neither saved
-    nor recovered, so a graph holding one would lose the user's work at the next save."""
+    nor recovered, so a graph holding one would lose the user's work at the next save.
+    ``spoken`` is the node in the message (``Node.spoken``), ``name`` its id."""
     try:
         shape = shapes.shape_of(value)
     except ShapeError as exc:
-        raise GraphError(f"'{name}': {exc}", name) from None
+        raise GraphError(f"{spoken}: {exc}", name) from None
     bad = first_non_finite(value, shape)
     if bad is not None:
         kind = special_name(float(bad[1])) if isinstance(bad[1], float) else "a number too large"
-        raise GraphError(f"'{name}': a value must be finite, not {kind}", name)
+        raise GraphError(f"{spoken}: a value must be finite, not {kind}", name)
     if isinstance(value, int):
         return float(value)
     return shapes.copy_value(value)

@@ -34,6 +34,7 @@ class AttrSpec:
     kind: str
     default: object = None
     help: str = ""
+    bound: float | None = None  # a number's largest size: |value| ≤ bound
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class OpSpec:
     shape_rule: str = SAME
     infix: str | None = None  # program operator, e.g. "*"; None means a function call
     attrs: tuple[AttrSpec, ...] = ()
+    shows: str | None = None  # the attribute written after the symbol on the card (``**2``)
 
     @property
     def attr_names(self) -> tuple[str, ...]:
@@ -69,6 +71,15 @@ class OpSpec:
         return f"{self.name}: {self.formula}, {self.derivative}"
 
 
+POWER = "power"  # a ** n with the number n an attribute; "pow" takes its exponent from a node
+MAX_EXPONENT = 100.0
+_EXPONENT = AttrSpec(
+    "exponent",
+    FLOAT,
+    2.0,
+    f"the number n in a ** n, from −{MAX_EXPONENT:g} to {MAX_EXPONENT:g}",
+    MAX_EXPONENT,
+)
 _AXIS = AttrSpec("axis", INT, None, "the axis to reduce; unset reduces every axis")
 _LAST_AXIS = AttrSpec("axis", INT, -1, "the axis that sums to one (default: the last)")
 # A leaf is given by its value, or by a recipe the engine turns into one (model/recipes.py).
@@ -113,7 +124,18 @@ _CATALOGUE: tuple[OpSpec, ...] = (
     _binary("sub", "−", "-", "a − b", "∂/∂a = 1, ∂/∂b = −1"),
     _binary("mul", "×", "*", "a · b", "∂/∂a = b, ∂/∂b = a"),
     _binary("div", "÷", "/", "a / b", "∂/∂a = 1/b, ∂/∂b = −a/b²"),
-    _binary("pow", "**", "**", "a ** b", "∂/∂a = b·a^(b−1), ∂/∂b = a^b·ln a"),
+    OpSpec(
+        POWER,
+        ("a",),
+        "**",
+        "Arithmetic",
+        "a ** n (n a number on the node)",
+        "∂/∂a = n·a^(n−1)",
+        SAME,
+        attrs=(_EXPONENT,),
+        shows="exponent",
+    ),
+    _binary("pow", "**", "**", "a ** b (b from a node)", "∂/∂a = b·a^(b−1), ∂/∂b = a^b·ln a"),
     OpSpec("neg", ("a",), "−", "Arithmetic", "−a", "∂/∂a = −1", SAME, "-"),
     _unary("exp", "exp", "Functions", "eᵃ", "∂/∂a = eᵃ"),
     _unary("log", "log", "Functions", "ln a", "∂/∂a = 1/a"),

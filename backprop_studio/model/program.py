@@ -7,15 +7,21 @@ imported — so a program from a file, the clipboard or the command line is as s
     w = 1.0                # a trainable parameter (also: w = param([[1.0, 2.0]]))
     loss = (w * x - 2)**2  # every op of the catalogue by its operator or name; the last line is the output
 
-Attributes are keyword arguments: ``s = sum(h, axis=1)``. A leaf may be made by a recipe instead of
+Attributes are keyword arguments: ``s = sum(h, axis=1)``. A number exponent is the attribute of
+one power node, as micrograd's ``**`` takes a number: ``d ** 2``, ``d ** -1`` and ``d ** 0.5`` are
+``power(d, exponent=…)`` and print back as ``d**2``; ``d ** b`` with a node ``b`` is ``pow``. A leaf may be made by a recipe instead of
 a value (``model/recipes.py``): ``W = param(shape=(2, 16), init="xavier", seed=0)``, or bound to a
 built-in dataset, ``x = data(dataset="moons", part="x", n=200, noise=0.1, seed=0)``; the pair of a
 dataset's features and targets may be written in one line, ``x, y = dataset("moons", n=200)``.
 Rows read from a CSV file keep their origin: ``x = data([[1.0], [2.0]], csv="a.csv", columns=["a"])``.
+An initialised leaf that training moved keeps its recipe and says so at the end of its line,
+``W = param(shape=(2, 16), init="kaiming")  # trained``: the text does not hold the trained numbers
+(the document does), so parsing alone gives the recipe's numbers under the mark, and an editor
+applying the text takes the numbers the leaf had (``program_writer.keep_exact_values``).
 
 Names: a node assigned to a name takes it (``c_2``, ``c_3``… when a name is reassigned); unnamed
-intermediates take the first free ``{op}_k`` (see :func:`auto_name`), numbers become ``const``
-nodes labelled with their text. :func:`to_program` writes a graph back so that parsing the text
+intermediates take the first free ``{op}_k`` (see :func:`auto_name`), other numbers become
+``const`` nodes labelled with their text. :func:`to_program` writes a graph back so that parsing the text
 rebuilds the same nodes, names, labels, values, edges, node order and output.
 """
 

@@ -16,9 +16,15 @@ from . import recipes
 from .attrs import AttrError, normalise_attrs
 from .graph import Graph, GraphError, Node, check_name
 from .layout import complete_layout
-from .ops import INFIX_OPS, LEAF_OPS, OPS
+from .ops import INFIX_OPS, LEAF_OPS, OPS, POWER
 from .program_lists import Position, lift_long_lists
 from .shapes import ShapeError, Value, shape_of
+
+TRAINED_MARK = "# trained"
+"""Ends the line of an initialised leaf whose numbers training moved: the recipe says where they
+came from, the document holds them (the text would be pages of digits), and an editor that
+applies the text gives the leaf the numbers it had (``program_writer.keep_exact_values``)."""
+TRAINED = re.compile(r"trained\b")  # the comment's text after '#', e.g. 'trained' or 'trained …'
 
 
 class ProgramError(ValueError):
@@ -167,6 +173,8 @@ class _Parser:
         leaf = self.leaf(value)
         if leaf is not None:
             self.add(stmt, Node(name, leaf[0], leaf[2], value=leaf[1], attrs=leaf[3]))
+            if self.graph.node(name).recipe == "init" and TRAINED.match(self.comment_after(stmt)):
+                self.graph.set_trained_value(name, self.graph.node(name).value)
         else:
             size = len(self.graph)
             result = self.expr(value, name)
@@ -216,6 +224,16 @@ class _Parser:
             raise self.error(node.args[0], str(exc)) from None
         label = self.number(node.args[0])[1] if op == "const" and _is_number(node.args[0]) else ""
         return op, value, label, attrs
+
+    def comment_after(self, stmt: ast.stmt) -> str:
+        """The text of a comment that ends the line where ``stmt`` ends, without the ``#``."""
+        if stmt.end_lineno is None or stmt.end_col_offset is None:
+            return ""
+        line = self.encoded.get(stmt.end_lineno)
+        if line is None:
+            line = self.encoded[stmt.end_lineno] = self.lines[stmt.end_lineno - 1].encode()
+        rest = line[stmt.end_col_offset :].decode(errors="replace").strip()
+        return rest[1:].strip() if rest.startswith("#") else ""
 
     def keywords(self, node: ast.Call) -> dict[str, Any]:
         """Keyword arguments as attributes: numbers, texts, and tuples or lists of those."""
@@ -340,6 +358,8 @@ class _Parser:
             return self.expr(node.operand, name)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
             return self.op(node, _NEG, [node.operand], name)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow) and _is_number(node.right):
+            return self.power(node, name)
         if isinstance(node, (ast.UnaryOp, ast.BinOp)) and type(node.op) in _SYMBOLS:
             symbol = _SYMBOLS[type(node.op)]
             if not isinstance(node, ast.BinOp) or symbol not in INFIX_OPS:
@@ -356,6 +376,15 @@ class _Parser:
                 node, "write a list as its own line: `x = data([...])` or `w = param([...])`"
             )
         raise self.error(node, _unsupported(node))
+
+    def power(self, node: ast.BinOp, name: str | None) -> str:
+        """``a ** 2``, ``a ** -1``, ``a ** 0.5``: a number exponent is the power's attribute,
+        as micrograd's ``**`` takes a number; ``a ** b`` with a node ``b`` stays ``pow``."""
+        try:
+            attrs = normalise_attrs(OPS[POWER], {"exponent": self.number_value(node.right)})
+        except AttrError as exc:
+            raise self.error(node.right, str(exc)) from None
+        return self.op(node, POWER, [node.left], name, attrs)
 
     def call(self, node: ast.Call, name: str | None) -> str:
         if not isinstance(node.func, ast.Name):

@@ -12,9 +12,10 @@ from collections import Counter
 from collections.abc import Mapping
 
 from . import recipes
+from .attrs import attr_value, number_text
 from .graph import Graph, Node
-from .ops import INFIX_OPS, OPS
-from .program_parser import _NEG, _is_number, _Parser
+from .ops import INFIX_OPS, OPS, POWER
+from .program_parser import _NEG, TRAINED_MARK, _is_number, _Parser
 from .shapes import Value
 
 MAX_INLINE = 10  # nodes folded into one expression before to_program names an intermediate
@@ -53,7 +54,10 @@ def to_program(graph: Graph, digits: int | None = None) -> str:
 
     ``digits`` rounds leaf values to that many significant digits, for reading: a trained weight
     shows as ``1.87003`` rather than ``1.8700328352231417`` (the text then no longer rebuilds the
-    exact values; see :func:`keep_exact_values`).
+    exact values; see :func:`keep_exact_values`). A recipe leaf that training moved is written as
+    its recipe and a mark, ``W = param(shape=(2, 16), init="kaiming")  # trained``, whatever
+    ``digits``: its numbers stay in the graph and the document, and only
+    :func:`keep_exact_values` brings them back to a graph parsed from the text.
     """
     return _Writer(graph, digits).text()
 
@@ -61,11 +65,22 @@ def to_program(graph: Graph, digits: int | None = None) -> str:
 def keep_exact_values(old: Graph, new: Graph, digits: int) -> None:
     """Give ``new``'s leaves the exact values of ``old``'s where the text showed them rounded to
     ``digits`` and they were not edited, and ``old``'s labels where the text has no label, so
-    that applying a readable text loses neither precision nor ŷ."""
+    that applying a readable text loses neither precision nor ŷ.
+
+    A recipe line marked ``# trained`` gets the trained numbers of ``old``'s leaf of that name
+    when its recipe is unchanged; with a changed recipe, or nothing trained to take them from,
+    the leaf keeps the numbers its recipe makes and loses the mark. A recipe line whose mark
+    was deleted starts again from its recipe."""
     for node in new:
-        if node.name not in old:
+        before = old.node(node.name) if node.name in old else None
+        if before is None:
+            if node.trained:
+                new.set_trained_value(node.name, node.value or 0.0, trained=False)
             continue
-        before = old.node(node.name)
+        if node.trained:
+            keep = before.is_leaf and before.trained and before.attrs == node.attrs
+            source = before.value if keep else node.value
+            new.set_trained_value(node.name, source or 0.0, trained=keep)
         if before.op != node.op:
             continue
         if before.label and not node.label:
@@ -73,6 +88,15 @@ def keep_exact_values(old: Graph, new: Graph, digits: int) -> None:
         if node.is_leaf and before.value is not None and not node.attrs and not before.attrs:
             if _value(before.value, digits) == _value(node.value, digits):
                 new.set_value(node.name, before.value)
+
+
+def recipe_text(node: Node) -> str | None:
+    """A recipe leaf as the program writes it, ``param(shape=(2, 16), init="kaiming")``, with
+    ``  # trained`` when training moved its numbers; None for a leaf without a recipe."""
+    if not node.recipe:
+        return None
+    text = f"{node.op}({', '.join(_keywords(node.attrs))})"
+    return f"{text}  {TRAINED_MARK}" if node.trained else text
 
 
 def _inputs(graph: Graph) -> dict[str, dict[str, str]]:
@@ -223,7 +247,7 @@ class _Writer:
         if node.is_leaf:
             self._create(name)
             if node.recipe:
-                return f"{name} = {node.op}({', '.join(_keywords(node.attrs))})"
+                return f"{name} = {recipe_text(node)}"
             if node.attrs:
                 kws = ", ".join(_keywords(node.attrs))
                 return f"{name} = {node.op}({_value(node.value or 0.0, self.digits)}, {kws})"
@@ -278,6 +302,11 @@ class _Writer:
             args.append(("?", _ATOM) if src is None else self._expr(src, False, live))
         if live:
             self._create(name, auto=not top or bare)
+        if node.op == POWER:  # `a**2`: the parser reads a number exponent as a power
+            (text, prec), exponent = args[0], attr_value(node.spec, node.attrs, "exponent")
+            return f"{text if prec >= _ATOM else f'({text})'}**{number_text(exponent)}", _POW
+        if node.op == "pow" and self._number_operand(name, "b"):  # `a**2` would be a power
+            return f"pow({args[0][0]}, {args[1][0]})", _ATOM
         symbol = _INFIX.get(node.op)
         if symbol is not None:
             return self._infix(symbol, *args)
@@ -288,6 +317,11 @@ class _Writer:
             return "-" + (text if prec == _ATOM else f"({text})"), _UNARY
         texts = [text for text, _ in args] + _keywords(node.attrs)
         return f"{node.op}({', '.join(texts)})", _ATOM
+
+    def _number_operand(self, name: str, port: str) -> bool:
+        """Whether ``name``'s input ``port`` is written as a literal number (a folded constant)."""
+        src = self.feeds[name].get(port)
+        return src in self.inline and self.graph.node(src).op == "const"
 
     @staticmethod
     def _infix(symbol: str, left: tuple[str, int], right: tuple[str, int]) -> tuple[str, int]:

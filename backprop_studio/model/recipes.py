@@ -8,7 +8,10 @@ Python and asks a materialiser for the values: the engine registers one when it 
 (:func:`set_materialiser`); until then a leaf holds zeros of the right shape, which the engine
 never uses (``compile_graph`` always rebuilds a recipe leaf's value from its recipe).
 
-A leaf whose value is edited stops being a recipe (``Graph.set_value`` drops the recipe).
+A leaf whose value is edited stops being a recipe (``Graph.set_value`` drops the recipe). Training
+keeps it (``Graph.set_trained_value``): an initialised leaf whose numbers an optimiser moved stays
+``param(shape=(2, 16), init="kaiming")`` with a ``trained`` mark, and then its stored value, not
+the recipe, is the truth.
 """
 
 from __future__ import annotations

@@ -39,6 +39,11 @@ class Trace:
     def ok(self) -> bool:
         return self.error is None and not self.problems
 
+    def older_than(self, revision: int) -> bool:
+        """A run of an earlier state of the graph than ``revision`` (a trace made for no graph
+        in particular, revision -1, is never older)."""
+        return 0 <= self.revision != revision
+
     @property
     def output_value(self) -> Value | None:
         return self.values.get(self.output) if self.output else None

@@ -8,6 +8,7 @@ from PySide6.QtGui import QUndoStack
 
 from backprop_studio import commands
 from backprop_studio.model.graph import Edge, Node
+from backprop_studio.model.program import parse_program
 from tests.engine.helpers import seed_graph
 
 
@@ -176,3 +177,12 @@ def test_the_stack_keeps_python_commands_alive(qapp):
     while doc.undo_stack.canRedo():
         doc.undo_stack.redo()
     assert doc.graph.structure() == after
+
+
+def test_undo_texts_speak_of_a_program_constant_as_its_card_shows_it(qapp):
+    graph = parse_program("x = data(1.0)\ny = x * 2")
+    edge = graph.inputs_of("y")["b"]
+    assert commands.RemoveEdge(graph, edge).text() == "Disconnect the constant 2 → y.b"
+    assert commands.RemoveNode(graph, "const_1").text() == "Remove the constant 2"
+    assert commands.SetValue(graph, "const_1", 3.0).text() == "Set the constant 2"
+    assert commands.SetValue(graph, "x", 3.0).text() == "Set x"

@@ -8,7 +8,9 @@ import pytest
 from backprop_studio import commands
 from backprop_studio.model.gallery import example_path
 from backprop_studio.model.graph import MAX_NAME_LENGTH, check_name
+from backprop_studio.model.program import parse_program
 from tests.app.conftest import settle
+from tests.app.gestures import type_into
 
 
 def _choose_kind(window, name: str, op: str) -> None:
@@ -74,3 +76,19 @@ def test_a_refusal_stays_readable_when_a_status_tip_clears_the_bar(qtbot, window
     window.say("Saved story.json", 4000)  # something newer replaces it at once
     QApplication.sendEvent(window, QStatusTipEvent(""))
     assert window.statusBar().currentMessage() == "Saved story.json"
+
+
+def test_a_refused_value_of_a_program_constant_names_it_as_its_card_does(qtbot, window):
+    program = window.program.editor
+    program.setPlainText("x = data(1.0)\ny = x * 2")
+    window.program.apply_requested.emit(parse_program(program.toPlainText()))
+    settle(qtbot, window)
+    assert window.scene.node_item("const_1").title == "2"
+    window.scene.select_names(["const_1"])
+    computed = window.inspector.computed.toPlainText()
+    assert "const_1" not in computed and "a constant is never differentiated" in computed
+    count = window.document.undo_stack.count()
+    type_into(qtbot, window.inspector.value_edit, "NaN")
+    assert window.statusBar().currentMessage() == "the constant 2: a value must be finite, not nan"
+    assert window.document.undo_stack.count() == count
+    assert window.graph.node("const_1").value == 2.0

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import math
-from importlib import resources
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -12,9 +10,10 @@ from PySide6.QtCore import Qt
 from backprop_studio.canvas.value_text import format_number
 from backprop_studio.engine.training import Trainer, TrainSettings
 from backprop_studio.model import document_io
+from backprop_studio.model.gallery import example_path
 from tests.app.conftest import settle
 
-SEED_FILE = Path(str(resources.files("backprop_studio.resources") / "examples" / "seed.json"))
+SEED_FILE = example_path("seed")  # the checkout's own, wherever the install maps resources
 LEFT = Qt.MouseButton.LeftButton
 
 

@@ -25,6 +25,7 @@ from backprop_studio.model import document_io
 from backprop_studio.model.graph import MAX_NAME_LENGTH, Edge, GraphError, Node
 from backprop_studio.model.ops import OPS
 from backprop_studio.model.program import auto_name, parse_program, to_program
+from backprop_studio.model.program_writer import keep_exact_values
 from tests.engine.helpers import seed_graph
 
 # CI runs enough sequences to find the holes this machine was written for (they showed within
@@ -133,6 +134,37 @@ class UndoMachine(RuleBasedStateMachine):
         if name is not None:
             self.push(lambda: commands.SetValue(self.graph, name, value, session))
 
+    @rule(
+        name=st.sampled_from(["W", "W_2", "b"]),
+        init=st.sampled_from(["normal", "zeros", "kaiming"]),
+        shape=st.sampled_from([(2,), (2, 3)]),
+        seed=st.integers(0, 2),
+    )
+    def add_recipe(self, name, init, shape, seed) -> None:
+        attrs = {"init": init, "shape": (2, 3) if init == "kaiming" else shape, "seed": seed}
+        self.push(lambda: commands.AddNode(self.graph, Node(name, "param", attrs=attrs)))
+
+    @rule(data=st.data(), shift=st.floats(-1, 1), trained=st.booleans())
+    def train(self, data, shift, trained) -> None:
+        """Training's numbers (``trained``) or a Reset's: a recipe stays, marked or not."""
+        name = self.pick(data, [n.name for n in self.graph if n.is_leaf])
+        if name is not None:
+            value = _shifted(self.graph.node(name).value, shift)
+            self.push(lambda: commands.SetTrainedValue(self.graph, name, value, trained))
+
+    @rule(
+        data=st.data(),
+        exponent=st.one_of(st.floats(-150, 150), st.just(float("nan"))),
+        session=st.integers(0, 2),
+    )
+    def set_exponent(self, data, exponent, session) -> None:
+        """A power's exponent as the inspector sets it; on any other node, refused."""
+        powers = [n.name for n in self.graph if n.op == "power"]
+        name = self.pick(data, powers if powers and data.draw(st.booleans()) else self.graph.names)
+        if name is not None:
+            attrs = {**self.graph.node(name).attrs, "exponent": exponent}
+            self.push(lambda: commands.SetAttrs(self.graph, name, attrs, session))
+
     @rule(data=st.data(), op=st.sampled_from(["param", "data", "const"]))
     def set_kind(self, data, op) -> None:
         name = self.pick(data, self.graph.names)
@@ -174,13 +206,17 @@ class UndoMachine(RuleBasedStateMachine):
             assert all(len(n.name) <= MAX_NAME_LENGTH for n in nodes)
             self.push(lambda n=nodes, e=edges: commands.add_items(self.graph, n, e, "Paste"))
 
-    @rule(rewrite=st.booleans())
-    def apply_program(self, rewrite) -> None:
-        text = to_program(self.graph)
+    @rule(rewrite=st.booleans(), readable=st.booleans())
+    def apply_program(self, rewrite, readable) -> None:
+        """The program applied as the editor does when ``readable`` (6 digits, then the exact
+        and trained numbers kept), else the exact text as it is."""
+        text = to_program(self.graph, 6 if readable else None)
         if rewrite:
             text += "\nextra_node = 1.5\n"
         try:
             new = parse_program(text, {n.name: n.position for n in self.graph})
+            if readable:
+                keep_exact_values(self.graph, new, 6)
         except (GraphError, ValueError):
             return
         self.push(lambda: commands.ReplaceGraph(self.graph, new))
@@ -218,6 +254,8 @@ class UndoMachine(RuleBasedStateMachine):
             assert edge.src in self.graph and edge.dst in self.graph
             assert self.graph.inputs_of(edge.dst)[edge.port] == edge
         for node in self.graph:
+            assert self.scene.node_item(node.name).trained == node.trained
+            assert not node.trained or node.recipe == "init"
             assert len(node.name) <= MAX_NAME_LENGTH
             x, y = node.position
             assert math.isfinite(x) and math.isfinite(y)
@@ -234,6 +272,12 @@ class UndoMachine(RuleBasedStateMachine):
         assert self.snapshot() == newest
         self.scene.set_graph(None)
         self.doc.deleteLater()
+
+
+def _shifted(value, shift: float):
+    if isinstance(value, list):
+        return [_shifted(item, shift) for item in value]
+    return float(value or 0.0) + shift
 
 
 @pytest.mark.usefixtures("qapp")

@@ -6,6 +6,8 @@ from backprop_studio.canvas.flow_plan import FlowPlan, NodeState
 from backprop_studio.canvas.flow_text import Labels, chain_rule, narration, sum_text
 from backprop_studio.engine.autograd import evaluate
 from backprop_studio.model.builders import build, seed_graph
+from backprop_studio.model.graph import Node
+from backprop_studio.model.program import parse_program
 
 
 def test_scalar_chain_rule_has_the_real_numbers():
@@ -58,3 +60,33 @@ def test_narration_walks_forward_then_backward():
     assert last.heading == "Backward · edge 3 of 3"
     assert last.formula == "∂L/∂w (via ŷ) = ∂L/∂ŷ · ∂ŷ/∂w = (-2) · (1) = -2"
     assert last.text.endswith("Done: every node now shows the gradient torch computed.")
+
+
+def test_a_power_is_written_with_its_exponent():
+    graph = build({"d": ("param", -1.0)}, [])
+    graph.add_node(Node("loss", "power", attrs={"exponent": 3.0}))
+    graph.connect("d", "loss", "a")
+    trace = evaluate(graph)
+    labels = Labels({}, {"d": "param", "loss": "power"}, {"loss": "**3"})
+    plan = FlowPlan(trace)
+    told = [narration(plan, k, labels) for k in range(len(plan) + 1)]
+    assert "loss = d**3 = -1" in told[2].text
+    assert "(power **3: ∂/∂a = n·a^(n−1))" in told[-1].text
+    assert told[-1].formula == "∂L/∂d (via loss) = ∂L/∂loss · ∂loss/∂d = (1) · (3) = 3"
+    # without the card's symbol, the catalogue's
+    assert "loss = d** = -1" in narration(plan, 2, Labels({}, {"loss": "power"})).text
+
+
+def test_a_number_of_the_program_is_told_as_the_constant_it_is():
+    graph = parse_program("x = data(3.0)\nk = const(4.0)\ny = x * 2 + x * 1e-3 + k")
+    trace = evaluate(graph)
+    titles = {n.name: n.title for n in graph}
+    labels = Labels(titles, {n.name: n.op for n in graph})
+    leaves = narration(FlowPlan(trace), 1, labels).text
+    assert "the constant 2," in leaves and "the constant 1e-3." in leaves
+    assert "the constant 4.0," in leaves  # k = const(4.0): its card is titled 4.0 too
+    assert "x = 3" in leaves
+    assert "const_" not in leaves
+    graph.set_value("const_1", 5.0)  # edited since: the card still reads 2, so both are told
+    again = narration(FlowPlan(evaluate(graph)), 1, labels).text
+    assert "the constant 2 = 5," in again

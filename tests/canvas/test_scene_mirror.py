@@ -131,3 +131,18 @@ def test_seed_scene_can_be_rebuilt_many_times(qtbot):
     for _ in range(5):
         s.set_graph(seed_graph())
     assert len(_nodes_in_scene(s)) == 7 and len(_edges_in_scene(s)) == 6
+
+
+def test_a_power_card_shows_its_exponent_and_follows_an_edit(scene, seed):
+    seed.add_node(Node("sq", "power", position=(1200, 50)))
+    item = scene.node_item("sq")
+    assert item.symbol == "**2" and item.badge_text() == "**2  power"
+    assert "**2  power" in item.text_lines()
+    seed.set_attrs("sq", {"exponent": 0.5})
+    assert item.badge_text() == "**0.5  power"
+    seed.set_attrs("sq", {"exponent": -1})
+    assert item.badge_text() == "**-1  power"
+    assert "power: a ** n (n a number on the node), ∂/∂a = n·a^(n−1); here **-1" in (
+        item.tooltip_text()
+    )
+    assert scene.node_item("loss").badge_text() == "**  pow"  # a node exponent: no number

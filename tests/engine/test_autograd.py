@@ -52,6 +52,7 @@ UNARY_CASES = {
     "tanh": 0.6,
     "sigmoid": -0.3,
     "relu": 0.9,
+    "power": [1.5, -0.5, 2.0],  # the default exponent, 2
     "sum": [[1.0, -2.0], [0.5, 3.0]],
     "mean": [1.0, -2.0, 0.5],
     "transpose": [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]],
@@ -81,6 +82,7 @@ DIRECT = {
     "tanh": lambda a: a.tanh(),
     "sigmoid": lambda a: 1 / (1 + torch.exp(-a)),
     "relu": lambda a: a.clamp(min=0),
+    "power": lambda a: a * a,
     "sum": lambda a: a.sum(),
     "mean": lambda a: a.mean(),
     "transpose": lambda a: a.t(),

@@ -105,6 +105,10 @@ def test_binary_op_script_matches_the_studio_exactly(op):
         ("cross_entropy", {}, [[[1.0, -2.0, 0.5], [0.3, 3.0, -1.0]], [2.0, 0.0]]),
         ("cross_entropy", {}, [[[1.0, -2.0, 0.5], [0.3, 3.0, -1.0]], [[1.0], [0.0]]]),
         ("transpose", {}, [[1.0, 2.0, 3.0]]),
+        ("power", {"exponent": 3.0}, [[1.5, -0.5, 2.0]]),
+        ("power", {"exponent": -1.0}, [[1.5, -0.5, 2.0]]),
+        ("power", {"exponent": 0.5}, [[1.5, 0.25, 2.0]]),
+        ("power", {"exponent": 0.1}, [[1.5, 0.25, 2.0]]),
     ],
 )
 def test_attributes_and_shapes_are_written_out(op, attrs, inputs):

@@ -23,8 +23,8 @@ x = data(1.0)
 y = data(2.0)
 w = 1.0
 y_hat = w * x
-loss = (y_hat - y)**2
-"""
+loss = pow(y_hat - y, 2)
+"""  # the exponent as a node of its own (`**2` would be one power node): where leaves go
 
 
 def random_dag(n: int, seed: int = 7) -> Graph:

@@ -58,16 +58,15 @@ def test_seed_story_builds_the_expected_graph():
         ("w", "param", "", 1.0),
         ("y_hat", "mul", "", None),
         ("sub_1", "sub", "", None),
-        ("const_1", "const", "2", 2.0),
-        ("loss", "pow", "", None),
+        ("loss", "power", "", None),  # `**2`: a number exponent is the power's own
     ]
+    assert g.node("loss").attrs == {"exponent": 2.0}
     assert g.edges == [
         Edge("w", "y_hat", "a"),
         Edge("x", "y_hat", "b"),
         Edge("y_hat", "sub_1", "a"),
         Edge("y", "sub_1", "b"),
         Edge("sub_1", "loss", "a"),
-        Edge("const_1", "loss", "b"),
     ]
     assert g.output == g.explicit_output == "loss"
     assert g.analyse().ok
@@ -123,11 +122,11 @@ def test_unary_minus_is_neg_except_on_a_literal_and_unary_plus_is_nothing():
 
 
 def test_python_precedence_decides_the_tree():
-    g = parse_program("a = 1.0\nb = -a**2\nc = (-a)**2\nd = a - a - a\ne = a**a**a")
-    assert g.node("b").op == "neg" and g.inputs_of("b")["a"].src == "pow_1"
+    g = parse_program("a = 1.0\nb = -a**2\nc = (-a)**a\nd = a - a - a\ne = a**a**a")
+    assert g.node("b").op == "neg" and g.inputs_of("b")["a"].src == "power_1"
     assert g.node("c").op == "pow" and g.node(g.inputs_of("c")["a"].src).op == "neg"
     assert g.inputs_of("d")["a"].src == "sub_1"  # (a - a) - a
-    assert g.inputs_of("e")["b"].src == "pow_2"  # a ** (a ** a)
+    assert g.inputs_of("e")["b"].src == "pow_1"  # a ** (a ** a)
 
 
 @pytest.mark.parametrize("op", sorted(set(OPS) - LEAF_OPS))
@@ -278,7 +277,8 @@ def test_without_positions_the_layout_places_every_node():
     g = parse_program(SEED)
     spots = {n.position for n in g.nodes}
     assert len(spots) == len(g)
-    assert g.node("loss").position[0] == max(x for x, _ in spots)
+    loss, sub = g.node("loss").position, g.node("sub_1").position
+    assert loss[::-1] > sub[::-1]  # after the subtraction: to its right, or in a band below
 
 
 # ---- printing -----------------------------------------------------------------------------------

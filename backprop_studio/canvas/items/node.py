@@ -61,12 +61,14 @@ class NodeItem(QGraphicsItem):
         self._name = name
         self._label = ""
         self._op = op
+        self._symbol = op_spec(op).symbol
         self._theme = theme or style.current_theme()
         self._value: Value | None = None
         self._grad: Value | None = None
         self._shape: Shape | None = None
         self._problem: str | None = None
         self._is_output = False
+        self._trained = False
         self._edges: list[EdgeItem] = []
         self._lines: list[tuple[str, ...]] = []
         self._height = 0.0
@@ -105,7 +107,18 @@ class NodeItem(QGraphicsItem):
     def set_op(self, op: str) -> None:
         """Only leaves switch op (param ↔ data ↔ const); their ports do not change."""
         self._op = op
+        self._symbol = op_spec(op).symbol
         self.update()
+
+    @property
+    def symbol(self) -> str:
+        return self._symbol
+
+    def set_symbol(self, symbol: str) -> None:
+        """The op's symbol with what the node's attributes add to it (a power's ``**2``)."""
+        if symbol != self._symbol:
+            self._symbol = symbol
+            self.update()
 
     def set_theme(self, theme: Theme) -> None:
         self._theme = theme
@@ -122,6 +135,16 @@ class NodeItem(QGraphicsItem):
             return
         self._value, self._grad, self._shape = value, grad, shape
         self._relayout()
+
+    def set_trained(self, trained: bool) -> None:
+        """Mark a recipe leaf whose numbers training moved (its shape row says so)."""
+        if trained != self._trained:
+            self._trained = trained
+            self._relayout()
+
+    @property
+    def trained(self) -> bool:
+        return self._trained
 
     def set_problem(self, message: str | None) -> None:
         if message != self._problem:
@@ -177,9 +200,9 @@ class NodeItem(QGraphicsItem):
     # ---- text ----------------------------------------------------------------------------
     def badge_text(self) -> str:
         spec = op_spec(self._op)
-        if spec.is_leaf or spec.symbol.lower() == spec.name:
+        if spec.is_leaf or self._symbol.lower() == spec.name:
             return spec.name
-        return f"{spec.symbol}  {spec.name}"
+        return f"{self._symbol}  {spec.name}"
 
     def text_lines(self) -> list[str]:
         """Every piece of text the card draws, top to bottom (for tests and accessibility)."""
@@ -189,10 +212,13 @@ class NodeItem(QGraphicsItem):
     def tooltip_text(self) -> str:
         spec = op_spec(self._op)
         head = self.title if self.title == self._name else f"{self.title} ({self._name})"
-        lines = [head, spec.tooltip]
+        shown = "" if self._symbol == spec.symbol else f"; here {self._symbol}"  # a power's n
+        lines = [head, spec.tooltip + shown]
         if self._value is not None:
             lines.append(f"data: {full_text(self._value)}")
             lines.append(f"grad: {full_text(self._grad)}")
+        if self._trained:
+            lines.append("trained: training moved these numbers away from its recipe")
         if self._problem:
             lines.append(f"problem: {self._problem}")
         return "\n".join(lines)
@@ -237,7 +263,8 @@ class NodeItem(QGraphicsItem):
             data, g = scalar_row(value, grad)
             lines.append(("pair", f"data {data}", f"grad {g}"))
         else:
-            lines.append(("text", f"shape {format_shape(shape_of(value))}"))
+            mark = " · trained" if self._trained else ""
+            lines.append(("text", f"shape {format_shape(shape_of(value))}{mark}"))
             lines.append(("stat", "data", stats_text(value)))
             lines.append(("stat", "grad", stats_text(grad) if grad is not None else NO_VALUE))
         if self._problem:
