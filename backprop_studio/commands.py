@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from PySide6.QtGui import QUndoCommand
 
+from .model.blocks import Block
 from .model.graph import Edge, Graph, Node
 from .model.shapes import Value
 
@@ -76,10 +77,14 @@ class RemoveNode(Command):
         self.index = -1
         self.edges: list[tuple[Edge, int]] = []
         self.was_output = False
+        self.block: tuple[int, Block] | None = None  # the node's block as it was, and its index
 
     def apply(self) -> None:
         self.node = copy.deepcopy(self.graph.node(self.name))
         self.was_output = self.graph.explicit_output == self.name
+        owner = self.graph.blocks.owner(self.name)
+        if owner is not None:
+            self.block = (self.graph.blocks.index_of(owner), self.graph.blocks.block(owner))
         touching = sorted(self.graph.edges_of(self.name), key=self.graph.edges.index, reverse=True)
         self.edges = [(edge, self.graph.remove_edge(edge)) for edge in touching]
         self.index = self.graph.remove_node(self.name)
@@ -91,6 +96,8 @@ class RemoveNode(Command):
             self.graph.insert_edge(index, edge)
         if self.was_output:
             self.graph.set_output(self.name)
+        if self.block is not None:
+            self.graph.blocks.put(*self.block)
 
 
 class AddEdge(Command):
@@ -366,6 +373,7 @@ def _load_contents(graph: Graph, source: Graph) -> None:
     for edge in source.edges:
         graph.insert_edge(len(graph.edges), edge)
     graph.set_output(source.explicit_output)
+    graph.blocks.load(source.blocks.snapshot())
 
 
 MERGE_TRAINING_OPTION = 2

@@ -32,6 +32,7 @@ from ..model.program import auto_name
 from ..model.trace import Trace
 from . import clipboard
 from .backward_panel import BackwardPanel
+from .block_actions import BlockActions
 from .docks import ElidedLabel, scrolling
 from .files import FileActions
 from .fit_panel import FitPanel
@@ -106,6 +107,7 @@ class MainWindow(QMainWindow):
         self.status_line = StatusLine(self.statusBar())
         self.say = self.status_line.say
         self.files = FileActions(self)
+        self.blocks = BlockActions(self.scene, lambda: self.graph, self.push, self.say, self)
         self._refresh = QTimer(self)
         self._refresh.setSingleShot(True)
         self._refresh.setInterval(0)
@@ -143,6 +145,9 @@ class MainWindow(QMainWindow):
         s.status_message.connect(self.say)
         s.selectionChanged.connect(self._update_inspector)
         self.palette.op_activated.connect(lambda op: self.add_node(op, self.view_center()))
+        self.palette.template_activated.connect(
+            lambda key: self.blocks.add_template(key, self.view_center())
+        )
         self.inspector.rename_requested.connect(self.rename)
         self.inspector.label_edited.connect(self._set_label)
         self.inspector.kind_changed.connect(self._set_kind)
@@ -163,6 +168,8 @@ class MainWindow(QMainWindow):
         old = self.document
         if old is not document:
             old.graph.changed.disconnect(self._refresh.start)
+            for signal in _block_signals(old.graph):
+                signal.disconnect(self._after_blocks_change)
             old.discard_recovery()
             self.undo_group.removeStack(old.undo_stack)
             old.deleteLater()
@@ -171,6 +178,8 @@ class MainWindow(QMainWindow):
         self.undo_group.addStack(document.undo_stack)
         self.undo_group.setActiveStack(document.undo_stack)
         document.graph.changed.connect(self._refresh.start)
+        for signal in _block_signals(document.graph):
+            signal.connect(self._after_blocks_change)
         document.dirty_changed.connect(self._update_title)
         document.path_changed.connect(self._update_title)
         document.recovery_failed.connect(self.say)
@@ -208,6 +217,9 @@ class MainWindow(QMainWindow):
         self.runner.schedule(self.graph, self.dtype)
         self.program.refresh()
         self._update_inspector()
+
+    def _after_blocks_change(self, *_args) -> None:
+        self.program.refresh()  # blocks are in the text; they change no number to re-evaluate
 
     def _update_title(self, *_args) -> None:
         marker = "*" if self.document.dirty else ""
@@ -436,6 +448,10 @@ class MainWindow(QMainWindow):
         self.runner.shutdown()
         self.training.shutdown()
         event.accept()
+
+
+def _block_signals(graph) -> list:
+    return [graph.blocks.added, graph.blocks.removed, graph.blocks.changed]
 
 
 def _same_numbers(a: Trace, b: Trace) -> bool:

@@ -75,6 +75,8 @@ def build_menus(window) -> dict[str, QAction]:
         window, m, "Use as &Output", window.set_output_to_selection, tip="Differentiate this node"
     )
     m.addSeparator()
+    acts.update(window.blocks.fill_menu(m.addMenu("&Block")))
+    m.addSeparator()
     m.addAction(window.history_dock.toggleViewAction())
 
     m = bar.addMenu("&View")

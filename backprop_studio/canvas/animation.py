@@ -11,7 +11,9 @@ exact, and an exporter can render frames without timers. One QVariantAnimation d
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QVariantAnimation, Signal
+from PySide6.QtWidgets import QGraphicsItem
 
+from backprop_studio.model.graph import Graph
 from backprop_studio.model.trace import Trace
 
 from .flow_overlay import FlowOverlay
@@ -113,19 +115,31 @@ class GradientFlow(QObject):
         trace = trace if trace is not None else self._scene.trace
         if trace is None or not trace.values:
             return False
-        plan = FlowPlan(trace, forward)
+        graph = self._scene.graph
+        blocks = graph.blocks.snapshot() if graph is not None else ()
+        plan = FlowPlan(trace, forward, blocks)
         if not len(plan):
             return False
         self._plan = plan
         items = self._scene.node_items()
         self._nodes = {n: items[n] for n in trace.values if n in items}
         edge_items = self._scene.edge_items()
-        self._edges = {i: edge_items[e] for i, e in enumerate(trace.edges) if e in edge_items}
-        self._labels = Labels.of(self._scene.graph)
-        self._overlay = FlowOverlay(self._scene, plan, self._nodes, self._edges, self._labels)
-        self._graph = self._scene.graph
-        if self._graph is not None:
-            self._graph.changed.connect(self._on_graph_changed)
+        self._edges = {
+            i: edge_items[e]
+            for i, e in enumerate(trace.edges)
+            if e in edge_items and edge_items[e].isVisible()
+        }
+        self._labels = Labels.of(graph)
+        cards: dict[str, QGraphicsItem] = dict(self._nodes)
+        for card in self._scene.block_items().values():  # a collapsed card stands for its nodes
+            if card.collapsed:
+                cards.update((m, card) for m in card.members if m in cards)
+        self._overlay = FlowOverlay(self._scene, plan, cards, self._edges, self._labels)
+        self._graph = graph
+        if graph is not None:
+            graph.changed.connect(self._on_graph_changed)
+            for signal in self._block_signals(graph):
+                signal.connect(self._on_blocks_changed)
         self.apply(0, 0.0)
         return True
 
@@ -138,6 +152,8 @@ class GradientFlow(QObject):
         self._set_playing(False)
         if self._graph is not None:
             self._graph.changed.disconnect(self._on_graph_changed)
+            for signal in self._block_signals(self._graph):
+                signal.disconnect(self._on_blocks_changed)
             self._graph = None
         if self._overlay is not None:
             self._overlay.clear()
@@ -150,6 +166,13 @@ class GradientFlow(QObject):
 
     def _on_graph_changed(self) -> None:
         self.stop(restore=True)  # an edit: the app re-evaluates and shows the new trace
+
+    def _on_blocks_changed(self, *args: object) -> None:
+        self.stop(restore=True)  # what the canvas shows changed: the plan no longer fits
+
+    @staticmethod
+    def _block_signals(graph: Graph) -> list:
+        return [graph.blocks.added, graph.blocks.removed, graph.blocks.changed]
 
     # ---- playback ------------------------------------------------------------------------
     def play(self) -> None:

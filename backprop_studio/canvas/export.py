@@ -33,6 +33,7 @@ from backprop_studio.model.builders import subgraph
 from backprop_studio.model.graph import Graph
 from backprop_studio.version import __version__
 
+from .items.block import BlockItem
 from .items.edge import EdgeItem
 from .items.editor import TitleEditor
 from .items.node import NodeItem
@@ -141,6 +142,8 @@ def _hidden_in_export(item: QGraphicsItem, keep: set[str] | None) -> bool:
         return item.name not in keep
     if isinstance(item, EdgeItem):
         return item.edge.src not in keep or item.edge.dst not in keep
+    if isinstance(item, BlockItem):
+        return not set(item.members) <= keep
     return True  # flow marks belong to the whole graph's animation
 
 

@@ -7,6 +7,8 @@ rebuilt exactly. The marks are pooled scene items: a frame moves them, it does n
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import QEasingCurve, QPointF, QRectF
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsItem
@@ -33,7 +35,7 @@ def _travel(phase: float) -> float:
     return _EASE.valueForProgress(max(0.0, min(1.0, (phase - LEAD) / TRAVEL)))
 
 
-def card_rect(item: NodeItem) -> QRectF:
+def card_rect(item: QGraphicsItem) -> QRectF:
     """The card of a node in scene coordinates (without its port margin)."""
     return item.mapRectToScene(item.shape().boundingRect())
 
@@ -45,7 +47,7 @@ class FlowOverlay:
         self,
         scene: GraphScene,
         plan: FlowPlan,
-        nodes: dict[str, NodeItem],
+        nodes: Mapping[str, QGraphicsItem],
         edges: dict[int, EdgeItem],
         labels: Labels,
     ) -> None:
@@ -87,7 +89,7 @@ class FlowOverlay:
         """The running sum under a card that receives several gradients (hidden otherwise)."""
         mark = self._sums.get(name)
         item = self._nodes.get(name)
-        if not state.terms or item is None:
+        if not state.terms or not isinstance(item, NodeItem):  # a block card sums nothing
             if mark is not None:
                 mark.setVisible(False)
             return

@@ -9,9 +9,10 @@ in, the Trace's own gradient is shown, not our sum.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from backprop_studio.model.blocks import Block, visible_backward_order
 from backprop_studio.model.shapes import Value
 from backprop_studio.model.trace import Trace
 
@@ -90,9 +91,12 @@ def generations(trace: Trace) -> list[tuple[str, ...]]:
 
 class FlowPlan:
     """The steps of one Trace: forward generations (optional), the seed, then edges in autograd's
-    own ``backward_order``; ``state(k)`` is what the canvas shows after ``k`` of them."""
+    own ``backward_order``; ``state(k)`` is what the canvas shows after ``k`` of them.
 
-    def __init__(self, trace: Trace, forward: bool = True) -> None:
+    Through a collapsed block (``blocks``) the backward pass is one step per boundary edge, in
+    that same order: the edges hidden inside the card are left out."""
+
+    def __init__(self, trace: Trace, forward: bool = True, blocks: Iterable[Block] = ()) -> None:
         self.trace = trace
         self.forward = forward
         steps: list[FlowStep] = []
@@ -102,7 +106,7 @@ class FlowPlan:
         out = trace.output
         if out is not None and trace.grads.get(out) is not None:
             steps.append(FlowStep(SEED, (out,)))
-        for k in trace.backward_order:
+        for k in visible_backward_order(trace.edges, trace.backward_order, blocks):
             steps.append(FlowStep(EDGE, (trace.edges[k].src,), k))
         self.steps: tuple[FlowStep, ...] = tuple(steps)
         self._lit: dict[str, int] = {}  # node → the step after which its value shows
@@ -120,7 +124,8 @@ class FlowPlan:
 
     @property
     def edge_order(self) -> list[int]:
-        """The edges in the order the animation visits them (= ``trace.backward_order``)."""
+        """The edges in the order the animation visits them: ``trace.backward_order``, without
+        the edges inside collapsed blocks."""
         return [s.edge for s in self.steps if s.kind == EDGE and s.edge is not None]
 
     def step(self, number: int) -> FlowStep | None:

@@ -7,6 +7,7 @@ a test carries exactly the payload of a real drag.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMimeData, QPointF
@@ -14,8 +15,10 @@ from PySide6.QtGui import QColor, QPainterPath
 from PySide6.QtWidgets import QGraphicsPathItem
 
 from backprop_studio.model.ops import OPS
+from backprop_studio.model.templates import TEMPLATES
 
 from . import style
+from .items.block import BlockItem
 from .items.edge import bezier
 from .items.node import NodeItem
 from .items.port import PortItem, PortState
@@ -33,6 +36,24 @@ def make_op_mime(op: str) -> QMimeData:
     return mime
 
 
+TEMPLATE_MIME = "application/x-backprop-studio-template"
+
+
+def make_template_mime(key: str) -> QMimeData:
+    """The payload of a block template's drag: its key under ``TEMPLATE_MIME``."""
+    mime = QMimeData()
+    mime.setData(TEMPLATE_MIME, key.encode("utf-8"))
+    return mime
+
+
+def template_from_mime(mime: QMimeData | None) -> str | None:
+    """The block template a drag carries, or None."""
+    if mime is None or not mime.hasFormat(TEMPLATE_MIME):
+        return None
+    key = bytes(mime.data(TEMPLATE_MIME).data()).decode("utf-8", errors="replace").strip()
+    return key if key in TEMPLATES else None
+
+
 def op_from_mime(mime: QMimeData | None) -> str | None:
     """The op a drag carries, or None when it is not ours or names no known op."""
     if mime is None or not mime.hasFormat(OP_MIME):
@@ -42,10 +63,14 @@ def op_from_mime(mime: QMimeData | None) -> str | None:
 
 
 class NodeDrag:
-    """Moving one or many selected nodes: remembers where they started, reports once at the end."""
+    """Moving one or many selected nodes: remembers where they started, reports once at the end.
 
-    def __init__(self, items: list[NodeItem]) -> None:
+    A collapsed block's card (``cards``) moves its hidden members by as much as it moved."""
+
+    def __init__(self, items: list[NodeItem], cards: Sequence[BlockItem] = ()) -> None:
         self._start = {item: (item.pos().x(), item.pos().y()) for item in items}
+        self._cards = {card: (card.pos().x(), card.pos().y()) for card in cards}
+        self._inside = {card: card.member_items() for card in cards}
         self.started = False  # set once the mouse has moved past the drag distance
 
     def finish(self) -> dict[str, tuple[tuple[float, float], tuple[float, float]]]:
@@ -55,6 +80,12 @@ class NodeDrag:
             new = (item.pos().x(), item.pos().y())
             if new != old:
                 moved[item.name] = (old, new)
+        for card, (x0, y0) in self._cards.items():
+            dx, dy = card.pos().x() - x0, card.pos().y() - y0
+            if dx or dy:
+                for item in self._inside[card]:
+                    old = (item.pos().x(), item.pos().y())
+                    moved[item.name] = (old, (old[0] + dx, old[1] + dy))
         return moved
 
 

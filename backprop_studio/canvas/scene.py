@@ -24,7 +24,9 @@ from backprop_studio.model.graph import Analysis, Edge, Graph, Node
 from backprop_studio.model.trace import Trace
 
 from . import style
-from .interactions import NewEdgeDrag, NodeDrag, op_from_mime
+from .block_mirror import BlockMirror
+from .interactions import NewEdgeDrag, NodeDrag, op_from_mime, template_from_mime
+from .items.block import BlockItem
 from .items.edge import EdgeItem
 from .items.editor import TitleEditor
 from .items.node import NodeItem
@@ -48,6 +50,8 @@ class GraphScene(QGraphicsScene):
     status_message = Signal(str)  # why a gesture was refused
     display_reset = Signal()  # items are about to be refilled (new graph or trace): drop overlays
     cards_changed = Signal()  # cards were added, removed, moved or resized (not only recoloured)
+    block_toggle_requested = Signal(str, bool)  # block name, collapse (True) or expand (False)
+    template_drop_requested = Signal(str, QPointF)  # block template key, scene position
 
     def __init__(self, parent: object | None = None, theme: Theme | None = None) -> None:
         super().__init__(parent)
@@ -67,6 +71,8 @@ class GraphScene(QGraphicsScene):
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(0)
         self._refresh_timer.timeout.connect(self.refresh)
+        self._blocks = BlockMirror(self, self._nodes, self._edges, self.block_toggle_requested.emit)
+        self._blocks.theme = self.theme
 
     # ---- the graph -----------------------------------------------------------------------
     @property
@@ -81,6 +87,7 @@ class GraphScene(QGraphicsScene):
             for signal, slot in self._slots(self._graph):
                 signal.disconnect(slot)
         self._cancel_gestures()
+        self._blocks.attach(None)
         for item in self._edges.values():
             item.detach()
             self.removeItem(item)
@@ -99,6 +106,7 @@ class GraphScene(QGraphicsScene):
             self._add_edge_item(edge)
         for signal, slot in self._slots(graph):
             signal.connect(slot)
+        self._blocks.attach(graph)
         self.refresh()
 
     def _slots(self, graph: Graph) -> list:
@@ -155,10 +163,10 @@ class GraphScene(QGraphicsScene):
             item.set_op(node.op)
         elif attr == "attrs":
             item.set_symbol(op_symbol(node.spec, node.attrs))
+            if node.is_leaf:
+                item.set_trained(node.trained)
         elif attr == "value" and node.is_leaf:
             item.set_data(node.value, item.grad)
-        elif attr == "attrs" and node.is_leaf:
-            item.set_trained(node.trained)
 
     def _on_node_renamed(self, old: str, new: str) -> None:
         item = self._nodes.pop(old)
@@ -170,15 +178,18 @@ class GraphScene(QGraphicsScene):
                 del self._edges[edge]
                 edge_item.edge = renamed
                 self._edges[renamed] = edge_item
+        self._blocks.sync_nodes(new)
 
     def _on_edge_added(self, edge: Edge, index: int) -> None:
         self._add_edge_item(edge)
+        self._blocks.sync_nodes(edge.src, edge.dst)
 
     def _on_edge_removed(self, edge: Edge, index: int) -> None:
         item = self._edges.pop(edge, None)
         if item is not None:
             item.detach()
             self.removeItem(item)
+        self._blocks.sync_nodes(edge.src, edge.dst)
 
     # ---- what the items show ---------------------------------------------------------------
     def show_trace(self, trace: Trace | None) -> None:
@@ -213,6 +224,9 @@ class GraphScene(QGraphicsScene):
             item.set_theme(theme)
         for edge in self._edges.values():
             edge.set_theme(theme)
+        self._blocks.theme = theme
+        for block in self._blocks.items().values():
+            block.set_theme(theme)
         for view in self.views():
             view.resetCachedContent()  # the cached grid background has the old colours
 
@@ -246,6 +260,13 @@ class GraphScene(QGraphicsScene):
     def edge_items(self) -> dict[Edge, EdgeItem]:
         return dict(self._edges)
 
+    def block_items(self) -> dict[str, BlockItem]:
+        return self._blocks.items()
+
+    def selected_blocks(self) -> list[str]:
+        """Collapsed block cards in the selection (an expanded frame is not selectable)."""
+        return [i.name for i in self.selectedItems() if isinstance(i, BlockItem)]
+
     def node_at(self, pos: QPointF) -> NodeItem | None:
         for item in self.items(pos):
             if isinstance(item, NodeItem):
@@ -265,15 +286,22 @@ class GraphScene(QGraphicsScene):
         return [i.edge for i in self.selectedItems() if isinstance(i, EdgeItem)]
 
     def select_names(self, names: list[str]) -> None:
+        """Select these nodes; one hidden in a collapsed block selects the block's card."""
         self.clearSelection()
         for name in names:
-            if name in self._nodes:
-                self._nodes[name].setSelected(True)
+            item = self._nodes.get(name)
+            if item is not None and not item.isVisible() and item.block_item is not None:
+                item.block_item.setSelected(True)
+            elif item is not None:
+                item.setSelected(True)
 
     # ---- intents ---------------------------------------------------------------------------
     def request_delete(self) -> None:
         """Emit ``delete_requested`` for the selection (edges of deleted nodes go with them)."""
         names = self.selected_names()
+        for block in self.selectedItems():  # a collapsed card stands for its nodes
+            if isinstance(block, BlockItem):
+                names += [m for m in block.members if m not in names]
         gone = set(names)
         edges = [e for e in self.selected_edges() if e.src not in gone and e.dst not in gone]
         if names or edges:
@@ -316,9 +344,10 @@ class GraphScene(QGraphicsScene):
                 event.accept()
                 return
         super().mousePressEvent(event)
-        if left and isinstance(self.mouseGrabberItem(), NodeItem):
+        if left and isinstance(self.mouseGrabberItem(), (NodeItem, BlockItem)):
             nodes = [i for i in self.selectedItems() if isinstance(i, NodeItem)]
-            self._drag = NodeDrag(nodes)
+            cards = [i for i in self.selectedItems() if isinstance(i, BlockItem)]
+            self._drag = NodeDrag(nodes, cards)
 
     def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         if self._gesture is not None:
@@ -372,14 +401,14 @@ class GraphScene(QGraphicsScene):
             return
         super().helpEvent(event)
 
-    def hovered_item(self, pos: QPointF) -> NodeItem | EdgeItem | None:
+    def hovered_item(self, pos: QPointF) -> NodeItem | EdgeItem | BlockItem | None:
         """The node under ``pos``, else the edge whose curve is nearest it (not merely the
         topmost of the edges that cross there); None over a port or empty canvas."""
         edges = []
         for item in self.items(pos):
             if isinstance(item, PortItem):
                 return None
-            if isinstance(item, NodeItem):
+            if isinstance(item, (NodeItem, BlockItem)):
                 return item if not edges else min(edges, key=lambda e: e.distance_to(pos))
             if isinstance(item, EdgeItem):
                 edges.append(item)
@@ -392,16 +421,21 @@ class GraphScene(QGraphicsScene):
         self._accept_op_drag(event)
 
     def dropEvent(self, event: QGraphicsSceneDragDropEvent) -> None:
-        op = op_from_mime(event.mimeData())
-        if op is None:
+        op, template = op_from_mime(event.mimeData()), template_from_mime(event.mimeData())
+        if op is None and template is None:
             event.ignore()
             return
         event.acceptProposedAction()
-        self.node_drop_requested.emit(op, event.scenePos())
+        if template is not None:
+            self.template_drop_requested.emit(template, event.scenePos())
+        else:
+            assert op is not None
+            self.node_drop_requested.emit(op, event.scenePos())
 
     @staticmethod
     def _accept_op_drag(event: QGraphicsSceneDragDropEvent) -> None:
-        if op_from_mime(event.mimeData()) is None:
+        mime = event.mimeData()
+        if op_from_mime(mime) is None and template_from_mime(mime) is None:
             event.ignore()
         else:
             event.acceptProposedAction()

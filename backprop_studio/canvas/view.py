@@ -103,7 +103,7 @@ class CanvasView(QGraphicsView):
         the top-left of the graph, where its data path starts; the rest is a pan away.
         """
         scene = self.scene()
-        rect = scene.itemsBoundingRect() if scene is not None else QRectF()
+        rect = _shown_rect(scene) if scene is not None else QRectF()
         if rect.isEmpty():
             self.resetTransform()
             self.centerOn(0.0, 0.0)
@@ -261,3 +261,13 @@ class CanvasView(QGraphicsView):
         painter.setPen(pen)
         painter.drawPoints(points)
         painter.restore()
+
+
+def _shown_rect(scene: QGraphicsScene) -> QRectF:
+    """What is shown: every visible top-level item (a collapsed block hides its cards)."""
+    rect = QRectF()
+    for item in scene.items():
+        if item.parentItem() is None and item.isVisible():
+            rect = rect.united(item.sceneBoundingRect())
+            rect = rect.united(item.mapRectToScene(item.childrenBoundingRect()))
+    return rect

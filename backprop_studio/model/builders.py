@@ -36,7 +36,8 @@ def seed_graph() -> Graph:
 
 def subgraph(graph: Graph, names: Collection[str]) -> Graph:
     """``names`` and the edges between them, as a graph of their own (copy, export a selection);
-    the output stays the output when it is among them."""
+    the output stays the output when it is among them, and so do the blocks all of whose nodes
+    are."""
     keep = set(names)
     part = Graph()
     for node in graph:
@@ -47,4 +48,5 @@ def subgraph(graph: Graph, names: Collection[str]) -> Graph:
             part.connect(edge.src, edge.dst, edge.port)
     if graph.explicit_output in keep:
         part.set_output(graph.explicit_output)
+    part.blocks.load(b for b in graph.blocks if set(b.members) <= keep)
     return part

@@ -20,6 +20,7 @@ from typing import Any
 from . import shapes
 from .atomic_file import write_atomically
 from .attrs import plain_attrs
+from .document_blocks import blocks_to_list, read_blocks
 from .document_schema import (
     DEFAULT_SETTINGS,
     DEFAULT_VIEW,
@@ -107,15 +108,20 @@ def document_to_dict(
             entry["value"] = copy.deepcopy(node.value)
             entry["shape"] = list(shape)
         nodes.append(entry)
-    return {
+    doc: dict[str, Any] = {
         "format": FORMAT,
         "version": version_for(graph),
         "nodes": nodes,
         "edges": [{"from": e.src, "to": e.dst, "port": e.port} for e in graph.edges],
-        "output": graph.explicit_output,
-        "settings": settings,
-        "view": {**view, "center": list(view["center"])},
     }
+    if graph.blocks:  # a file without blocks stays one an older version reads
+        doc["blocks"] = blocks_to_list(graph)
+    doc.update(
+        output=graph.explicit_output,
+        settings=settings,
+        view={**view, "center": list(view["center"])},
+    )
+    return doc
 
 
 def document_from_dict(data: object) -> DocumentData:
@@ -127,6 +133,7 @@ def document_from_dict(data: object) -> DocumentData:
     doc = require_object(data, "")
     check_header(doc)
     graph = read_graph(doc)
+    read_blocks(doc, graph)
     return DocumentData(
         graph, normalise_settings(doc.get("settings")), normalise_view(doc.get("view"))
     )
@@ -136,12 +143,12 @@ def document_from_dict(data: object) -> DocumentData:
 def dumps(
     graph: Graph, settings: dict[str, Any] | None = None, view: dict[str, Any] | None = None
 ) -> str:
-    """Indented JSON with one node and one edge per line, in graph order, so diffs stay readable."""
+    """Indented JSON with one node, edge and block per line, in graph order, so diffs stay readable."""
     doc = document_to_dict(graph, settings, view)
     lines = []
     for i, (key, value) in enumerate(doc.items()):
         comma = "," if i < len(doc) - 1 else ""
-        if key in ("nodes", "edges") and value:
+        if key in ("nodes", "edges", "blocks") and value:
             items = ",\n".join(f"    {_compact(item)}" for item in value)
             text = f"[\n{items}\n  ]"
         else:

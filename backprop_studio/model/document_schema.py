@@ -22,8 +22,9 @@ from .recipes import MAX_ROWS
 from .shapes import ShapeError
 
 FORMAT = "backprop-studio"
-VERSION = 2  # the newest format this version reads
+VERSION = 3  # the newest format this version reads
 TRAINED_VERSION = 2  # leaves that keep their recipe with trained values ("trained": true)
+BLOCKS_VERSION = 3  # "blocks" (model/document_blocks.py); older files open as before
 
 MAX_BYTES = 50 * 1024 * 1024  # refused before parsing
 # Loading is near-linear in any edge order (one cycle check for all edges, model/cycles.py);
@@ -200,9 +201,12 @@ def check_header(data: Mapping[str, Any]) -> None:
 
 
 def version_for(graph: Graph) -> int:
-    """The oldest format version that holds ``graph``: a file without trained recipe leaves
-    stays version 1, so an older Backprop Studio still opens it; one with them says 2, so an
-    older version says it needs a newer one instead of refusing a recipe that stores a value."""
+    """The oldest format version that holds ``graph``: a file without trained recipe leaves or
+    blocks stays version 1, so an older Backprop Studio still opens it; one with trained leaves
+    says 2 and one with blocks 3, so an older version says it needs a newer one instead of
+    refusing (or silently dropping) what it does not know."""
+    if graph.blocks:
+        return BLOCKS_VERSION
     return TRAINED_VERSION if any(node.trained for node in graph.nodes) else 1
 
 

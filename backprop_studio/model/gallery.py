@@ -60,6 +60,7 @@ n = x1 * w1 + x2 * w2 + b
 o = tanh(n)
 y = data(-0.5)
 loss = (o - y)**2
+block("Neuron", w1, w2, b, mul_1, mul_2, add_1, n, o)
 """,
         {"optimizer": "sgd", "lr": 0.05, "steps": 50, "expect_loss_below": 0.001},
     ),
@@ -104,6 +105,8 @@ W2 = param(shape=(8, 1), init="xavier", seed=1)
 b2 = param(shape=(1,), init="zeros")
 logits = h @ W2 + b2
 loss = bce_logits(logits, y)
+block("Linear 1", W1, b1, matmul_1, add_1, collapsed=True)
+block("Linear 2", W2, b2, matmul_2, logits, collapsed=True)
 """,
         {"optimizer": "adam", "lr": 0.05, "steps": 200, "expect_loss_below": 0.01},
     ),
@@ -123,6 +126,9 @@ W3 = param(shape=(16, 2), init="xavier", seed=3)
 b3 = param(shape=(2,), init="zeros")
 logits = h2 @ W3 + b3
 loss = cross_entropy(logits, y)
+block("Linear 1", W1, b1, matmul_1, add_1, collapsed=True)
+block("Linear 2", W2, b2, matmul_2, add_2, collapsed=True)
+block("Linear 3", W3, b3, matmul_3, logits, collapsed=True)
 """,
         {
             "optimizer": "adam",

@@ -20,7 +20,9 @@ from .analysis import Analysis as Analysis  # re-exported: the engine imports th
 from .analysis import Problem as Problem
 from .analysis import analyse
 from .attrs import AttrError, Attrs, normalise_attrs
+from .blocks import Blocks
 from .cycles import ALREADY, CYCLE, first_edge_problem
+from .errors import GraphError as GraphError  # re-exported: raised by every model part
 from .numbers import first_non_finite, special_name
 from .ops import LEAF_OPS, OPS, OpSpec, op_spec
 from .shapes import Shape, ShapeError, Value
@@ -28,14 +30,6 @@ from .signal import Signal
 
 MAX_NAME_LENGTH = 64
 _AUTO_CONST = re.compile(r"const_[1-9][0-9]*")  # the parser's name for a number in an expression
-
-
-class GraphError(ValueError):
-    """An edit or a graph that cannot work; the message names the node and says why."""
-
-    def __init__(self, message: str, node: str | None = None) -> None:
-        super().__init__(message)
-        self.node = node
 
 
 @dataclass
@@ -146,6 +140,9 @@ class Graph:
         self.edge_removed = Signal()  # (edge, index)
         self.output_changed = Signal()  # (name or None)
         self.changed = Signal()  # () after any change
+        # Named groups of nodes for the canvas; they never change evaluation (model/blocks.py).
+        # Made last, so that it hears a removal or rename before any other observer does.
+        self.blocks = Blocks(self)
 
     # ---- reading -------------------------------------------------------------------------
     @property
@@ -345,7 +342,7 @@ class Graph:
             shape = recipes.check_leaf_attrs(node.op, node.attrs)
             checked = recipes.materialise(node.op, node.attrs, shape or ())
         else:
-            checked = _checked_value(name, value)
+            checked = _checked_value(node.spoken, name, value)
             if mark and shapes.shape_of(checked) != shapes.shape_of(node.value):
                 raise GraphError(f"'{name}': a trained value must keep the recipe's shape", name)
         marked = mark != node.trained
@@ -528,6 +525,7 @@ class Graph:
             other.add_node(replace(node, value=node.value, attrs=dict(node.attrs)))
         other.add_edges(self._edges)
         other._output = self._output
+        other.blocks.load(self.blocks.snapshot())
         other.revision = self.revision
         other._analysis = self._analysis  # the same contents: an analysis made here holds there
         return other
@@ -606,7 +604,7 @@ def _recipe_value(node: Node, shape: Shape) -> tuple[Value, bool]:
         try:
             if shapes.shape_of(node.value) == shape:
                 if node.trained and node.recipe == "init":
-                    return _checked_value(node.name, node.value), True
+                    return _checked_value(node.spoken, node.name, node.value), True
                 return shapes.copy_value(node.value), False
         except ShapeError:
             pass

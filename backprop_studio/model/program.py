@@ -19,6 +19,10 @@ An initialised leaf that training moved keeps its recipe and says so at the end 
 (the document does), so parsing alone gives the recipe's numbers under the mark, and an editor
 applying the text takes the numbers the leaf had (``program_writer.keep_exact_values``).
 
+Blocks (``model/program_blocks.py``) group the lines that build a layer, ``with block("Linear 1"):``,
+or name their nodes after them, ``block("Linear 1", W1, b1, h1, collapsed=True)``; they change nothing
+the text computes.
+
 Names: a node assigned to a name takes it (``c_2``, ``c_3``… when a name is reassigned); unnamed
 intermediates take the first free ``{op}_k`` (see :func:`auto_name`), other numbers become
 ``const`` nodes labelled with their text. :func:`to_program` writes a graph back so that parsing the text

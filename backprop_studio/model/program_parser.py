@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from . import recipes
+from . import program_blocks, recipes
 from .attrs import AttrError, normalise_attrs
 from .graph import Graph, GraphError, Node, check_name
 from .layout import complete_layout
@@ -111,7 +111,7 @@ def _is_number(node: ast.AST) -> bool:
     )
 
 
-class _Parser:
+class _Parser(program_blocks.BlockStatements):
     def __init__(self, text: str, lists: Mapping[Position, Value] | None = None) -> None:
         self.lists = lists or {}  # long number lists read before ast, by position
         self.lines = re.split(r"\r\n|\r|\n", text)  # the line breaks ast counts
@@ -131,14 +131,26 @@ class _Parser:
         if not tree.body:
             raise ProgramError("the program is empty: write a line such as `x = data(1.0)`")
         result = ""
+        last = max(
+            (i for i, s in enumerate(tree.body) if program_blocks.declaration(s) is None),
+            default=-1,
+        )
         try:
             for i, stmt in enumerate(tree.body):
                 self.line = stmt.lineno
-                result = self.statement(stmt, last=i == len(tree.body) - 1)
+                call = program_blocks.declaration(stmt)
+                if call is not None:
+                    self.declared_block(call)
+                elif isinstance(stmt, ast.With):
+                    result = self.with_block(stmt, last=i == last)
+                else:
+                    result = self.statement(stmt, last=i == last)
         except RecursionError:
             raise ProgramError(
                 "the expression is nested too deeply; split it over several lines", self.line
             ) from None
+        if not result:
+            raise ProgramError("the program builds no node: write a line such as `x = data(1.0)`")
         self.graph.set_output(result)
         return self.graph
 
@@ -393,6 +405,10 @@ class _Parser:
         if fn in LEAF_OPS:
             raise self.error(
                 node, f"{fn}(...) declares a leaf: give it its own line, `name = {fn}(...)`"
+            )
+        if fn == program_blocks.BLOCK:
+            raise self.error(
+                node, f"block(...) groups nodes on its own line: {program_blocks.USAGE}"
             )
         if fn == "dataset":
             raise self.error(

@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 
-from . import recipes
+from . import program_blocks, recipes
 from .attrs import attr_value, number_text
 from .graph import Graph, Node
 from .ops import INFIX_OPS, OPS, POWER
@@ -229,6 +229,7 @@ class _Writer:
         output_written = self.output is not None and self.output not in self.broken
         if output_written and written and written[-1] != self.output:
             lines.append(str(self.output))  # a bare name on the last line selects the output
+        lines += program_blocks.block_lines(self.graph, set(self.order) - self.broken)
         created = set(self.created)
         expected = {name: i for i, name in enumerate(n for n in self.order if n in created)}
         for i, name in enumerate(self.created):

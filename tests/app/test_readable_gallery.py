@@ -16,6 +16,17 @@ from backprop_studio.model.gallery import EXAMPLES, example_path
 from tests.app.conftest import settle
 
 
+def shown_cards(window) -> dict[str, object]:
+    """The cards on the canvas: every node not hidden in a collapsed block, and each collapsed
+    block's own card."""
+    hidden = window.graph.blocks.hidden()
+    cards = {n.name: window.scene.node_item(n.name) for n in window.graph if n.name not in hidden}
+    for name, item in window.scene.block_items().items():
+        if item.collapsed:
+            cards[f"block {name}"] = item
+    return cards
+
+
 def drawn_name(item, lod: float) -> tuple[str, float]:
     """(the name as drawn, its cap height on screen) for a card seen at ``lod``."""
     if lod >= style.DETAIL_ZOOM:
@@ -36,18 +47,17 @@ def test_a_fitted_example_shows_every_name_readably(qtbot, window, name, size):
     lod = window.view.transform().m11()
     shown = window.view.mapToScene(window.view.viewport().rect()).boundingRect()
     cards = []
-    for node in window.graph:
-        item = window.scene.node_item(node.name)
+    for name, item in shown_cards(window).items():
         rect = item.mapRectToScene(item.shape().boundingRect())
-        assert shown.contains(rect), f"{node.name} is off screen"
+        assert shown.contains(rect), f"{name} is off screen"
         text, cap = drawn_name(item, lod)
-        assert text == item.title, f"{node.name}'s name is cut to {text!r}"
-        assert cap >= style.READABLE_CAP_PX, f"{node.name} is {cap:.1f} px high on screen"
+        assert text == item.title, f"{name}'s name is cut to {text!r}"
+        assert cap >= style.READABLE_CAP_PX, f"{name} is {cap:.1f} px high on screen"
         if lod < style.DETAIL_ZOOM:  # and the number is drawn whole inside the card
             summary = item.summary(lod)
             wide = QFontMetricsF(summary.number_font()).horizontalAdvance(summary.number)
-            assert wide < style.NODE_WIDTH, f"{node.name}: {summary.number!r} overflows"
-        cards.append((node.name, rect))
+            assert wide < style.NODE_WIDTH, f"{name}: {summary.number!r} overflows"
+        cards.append((name, rect))
     for i, (a, ra) in enumerate(cards):
         for b, rb in cards[i + 1 :]:
             assert not ra.intersects(rb), f"{a} and {b} overlap"
@@ -112,9 +122,8 @@ def test_auto_layout_arranges_a_scattered_graph_to_fit_readably(qtbot, window):
     assert window.document.undo_stack.undoText() == "Auto-layout"
     lod = window.view.zoom
     shown = window.view.mapToScene(window.view.viewport().rect()).boundingRect()
-    for node in window.graph:
-        item = window.scene.node_item(node.name)
-        assert shown.contains(item.sceneBoundingRect()), f"{node.name} is off screen"
+    for name, item in shown_cards(window).items():
+        assert shown.contains(item.sceneBoundingRect()), f"{name} is off screen"
         text, cap = drawn_name(item, lod)
         assert text == item.title and cap >= style.READABLE_CAP_PX
     pos = {n.name: n.position for n in window.graph}

@@ -26,6 +26,7 @@ def _choose_kind(window, name: str, op: str) -> None:
 def test_a_refused_kind_switch_records_nothing(qtbot, window, name, op, why):
     window.files.open_example(example_path("moons_mlp"))
     settle(qtbot, window, timeout=60_000)
+    window.graph.blocks.set_collapsed("Linear 1", False)  # W1 is inside: show it to select it
     stack = window.document.undo_stack
     before, count = window.graph.structure(), stack.count()
     was = window.graph.node(name).op

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from backprop_studio import commands
+from backprop_studio import block_commands, commands
 from backprop_studio.app import clipboard
 from backprop_studio.canvas.scene import GraphScene
 from backprop_studio.document import Document
@@ -47,6 +47,10 @@ values = st.one_of(
     st.just(float("nan")),
     st.lists(st.floats(-5, 5, allow_nan=False), min_size=1, max_size=3),
 )
+block_names = st.one_of(
+    st.sampled_from(["Linear 1", "Linear 2", "MSE loss", "", " pad", "L" * 64, "L" * 65]),
+    st.text("ab 1", min_size=1, max_size=4),
+)
 TRAINING = {"lr": st.floats(1e-4, 1.0), "steps": st.integers(1, 500), "optimizer": st.just("adam")}
 
 
@@ -68,7 +72,8 @@ class UndoMachine(RuleBasedStateMachine):
         return self.doc.undo_stack
 
     def snapshot(self) -> tuple:
-        return self.graph.structure(), repr(sorted(self.doc.settings.get("training", {}).items()))
+        training = repr(sorted(self.doc.settings.get("training", {}).items()))
+        return self.graph.structure(), self.graph.blocks.snapshot(), training
 
     def pick(self, data, items):
         return data.draw(st.sampled_from(items)) if items else None
@@ -221,6 +226,38 @@ class UndoMachine(RuleBasedStateMachine):
             return
         self.push(lambda: commands.ReplaceGraph(self.graph, new))
 
+    @rule(data=st.data(), name=block_names, collapsed=st.booleans())
+    def group(self, data, name, collapsed) -> None:
+        """Group a random selection, free or not (a node in a block already is refused)."""
+        members = (
+            data.draw(st.lists(st.sampled_from(self.graph.names), unique=True, max_size=4))
+            if len(self.graph)
+            else []
+        )
+        self.push(lambda: block_commands.Group(self.graph, name, members, collapsed))
+
+    @rule(data=st.data())
+    def ungroup(self, data) -> None:
+        names = self.graph.blocks.names
+        chosen = (
+            data.draw(st.lists(st.sampled_from(names), unique=True, min_size=1)) if names else []
+        )
+        if chosen:
+            self.push(lambda: block_commands.ungroup_all(self.graph, chosen))
+
+    @rule(data=st.data())
+    def toggle_block(self, data) -> None:
+        name = self.pick(data, self.graph.blocks.names)
+        if name is not None:
+            flag = not self.graph.blocks.block(name).collapsed
+            self.push(lambda: block_commands.SetCollapsed(self.graph, name, flag))
+
+    @rule(data=st.data(), new=block_names)
+    def rename_block(self, data, new) -> None:
+        old = self.pick(data, self.graph.blocks.names)
+        if old is not None:
+            self.push(lambda: block_commands.RenameBlock(self.graph, old, new))
+
     @rule(data=st.data(), key=st.sampled_from(sorted(TRAINING)))
     def training_option(self, data, key) -> None:
         value = data.draw(TRAINING[key])
@@ -253,6 +290,14 @@ class UndoMachine(RuleBasedStateMachine):
         for edge in self.graph.edges:
             assert edge.src in self.graph and edge.dst in self.graph
             assert self.graph.inputs_of(edge.dst)[edge.port] == edge
+        blocks = self.scene.block_items()
+        assert list(blocks) == self.graph.blocks.names
+        hidden = self.graph.blocks.hidden()
+        for block in self.graph.blocks:
+            assert blocks[block.name].members == list(block.members)
+            assert blocks[block.name].collapsed == block.collapsed
+        for name, item in self.scene.node_items().items():
+            assert item.isVisible() == (name not in hidden)
         for node in self.graph:
             assert self.scene.node_item(node.name).trained == node.trained
             assert not node.trained or node.recipe == "init"

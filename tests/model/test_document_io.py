@@ -110,6 +110,7 @@ def test_written_document_has_every_key_and_defaults():
         "version": 1,  # the oldest version that holds it: older readers open it
         "nodes": [],
         "edges": [],
+        "blocks": [],
         "output": None,
         "settings": DEFAULT_SETTINGS,
         "view": {"center": [0.0, 0.0], "zoom": 1.0},

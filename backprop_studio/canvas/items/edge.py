@@ -10,7 +10,7 @@ stroked hit shape for easy clicking, colour by sign and width by log-magnitude o
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainterPath, QPainterPathStroker, QPen, QPolygonF
@@ -29,6 +29,9 @@ from ..flow_text import chain_rule_text
 from ..style import EDGE_HIT_WIDTH, EDGE_WIDTH, PORT_RADIUS, Z_EDGE, Theme
 from ..value_text import format_short, full_text, magnitude, signed
 from .node import NodeItem
+
+if TYPE_CHECKING:
+    from .block import BlockItem
 
 ARROW_LENGTH = 9.0
 LABEL_CLEARANCE = 14.0  # free curve wanted on each side of a gradient label
@@ -89,6 +92,9 @@ class EdgeItem(QGraphicsItem):
         self.edge = edge
         self.src_item = src
         self.dst_item = dst
+        # A collapsed block card that this edge leaves from or enters instead of a hidden card.
+        self.src_via: BlockItem | None = None
+        self.dst_via: BlockItem | None = None
         self._theme = theme or style.current_theme()
         self._path = QPainterPath()
         self._tip = self._mid = QPointF()
@@ -195,13 +201,24 @@ class EdgeItem(QGraphicsItem):
         return "\n".join(lines)
 
     # ---- geometry ------------------------------------------------------------------------
+    def set_via(self, src: BlockItem | None, dst: BlockItem | None) -> None:
+        """Start at block card ``src`` and end at ``dst`` (None: at the node's own card)."""
+        if (src, dst) != (self.src_via, self.dst_via):
+            self.src_via, self.dst_via = src, dst
+            self.update_path()
+
     def update_path(self) -> None:
         """Follow the ports (called when either node moves or changes height)."""
-        start = self.src_item.output_anchor()
-        tip = self.dst_item.input_anchor(self.edge.port) - QPointF(PORT_RADIUS + 1.5, 0.0)
+        e = self.edge
+        src, dst = self.src_via, self.dst_via
+        start = src.output_anchor_of(e) if src is not None else self.src_item.output_anchor()
+        end = dst.input_anchor_of(e) if dst is not None else self.dst_item.input_anchor(e.port)
+        tip = end - QPointF(PORT_RADIUS + 1.5, 0.0)
         base = tip - QPointF(ARROW_LENGTH, 0.0)
         # a backward edge runs in the free row above the lower of its two cards
-        lower_top = max(self.src_item.scenePos().y(), self.dst_item.scenePos().y())
+        lower_top = max(
+            (src or self.src_item).scenePos().y(), (dst or self.dst_item).scenePos().y()
+        )
         stroke, self._mid = curve(start, base, lower_top - RUN_ABOVE_CARD)
         self._line.setPath(stroke)
         path = QPainterPath(stroke)

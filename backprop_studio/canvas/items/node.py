@@ -44,6 +44,7 @@ from .node_summary import Summary, key_number, paint_summary, richer_numbers, su
 from .port import PortItem
 
 if TYPE_CHECKING:
+    from .block import BlockItem
     from .edge import EdgeItem
 
 _Flag = QGraphicsItem.GraphicsItemFlag
@@ -72,6 +73,7 @@ class NodeItem(QGraphicsItem):
         self._edges: list[EdgeItem] = []
         self._lines: list[tuple[str, ...]] = []
         self._height = 0.0
+        self.block_item: BlockItem | None = None  # the block drawn around it (the scene sets it)
         self.setFlags(_Flag.ItemIsMovable | _Flag.ItemIsSelectable | _Flag.ItemSendsGeometryChanges)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.setZValue(Z_NODE)
@@ -292,6 +294,8 @@ class NodeItem(QGraphicsItem):
         if change == _Change.ItemPositionHasChanged:
             for edge in self._edges:
                 edge.update_path()
+            if self.block_item is not None:
+                self.block_item.follow()
         return super().itemChange(change, value)
 
     # ---- painting ------------------------------------------------------------------------

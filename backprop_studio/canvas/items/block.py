@@ -1,0 +1,406 @@
+"""BlockItem: a block drawn as a labelled frame around its cards, or, collapsed, as one card.
+
+Expanded, the frame sits behind the member cards and takes the mouse only on its title tab, so a
+rubber band can still start inside it. Collapsed, it is a card of its own in the place of the
+member that gives the block's result (the members are hidden), so edges into it still run left
+to right, with one port per boundary edge: inputs on the left, outputs
+on the right, and the scene re-routes those edges to them. Either way a small button on the tab
+or the header toggles it; the item only reports the click (``on_toggle``), the app decides.
+The item knows nothing of the Graph: the scene gives it the member cards and boundary edges.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsSceneMouseEvent,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
+
+from backprop_studio.model.graph import Edge
+
+from .. import style
+from ..style import (
+    BODY_PADDING,
+    CORNER_RADIUS,
+    HEADER_HEIGHT,
+    NODE_WIDTH,
+    PORT_RADIUS,
+    ROW_HEIGHT,
+    TEXT_MARGIN,
+    Z_EDGE,
+    Z_NODE,
+    Theme,
+)
+from .node import NodeItem
+from .node_summary import Summary, paint_summary, summarize
+
+# The frame is the union of its cards, each grown by this much: wide enough across a column gap
+# (100) and a row gap (34) of the layout to join neighbours, short of a card that is not a member.
+FRAME_PAD_X = 56.0
+FRAME_PAD_Y = 24.0
+TAB_HEIGHT = 34.0  # the frame's title band, above the cards
+TAB_FONT_SCALE = 1.6  # the frame's name stays readable when a fitted network is zoomed out
+BUTTON = 16.0  # the collapse / expand button
+Z_FRAME = Z_EDGE - 2.0  # behind the edges and the cards
+_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_CENTER = Qt.AlignmentFlag.AlignCenter
+_Flag = QGraphicsItem.GraphicsItemFlag
+
+
+def card_rect(item: QGraphicsItem) -> QRectF:
+    """A node's card in scene coordinates, without the margin its ports take."""
+    return item.mapRectToScene(item.shape().boundingRect())
+
+
+class BlockItem(QGraphicsItem):
+    """One block of the graph; ``name`` is the block's name."""
+
+    def __init__(self, name: str, theme: Theme | None = None) -> None:
+        super().__init__()
+        self._name = name
+        self._theme = theme or style.current_theme()
+        self._collapsed = False
+        self._members: list[NodeItem] = []
+        self._inputs: list[Edge] = []
+        self._outputs: list[Edge] = []
+        self._labels: dict[Edge, str] = {}
+        self._rect = QRectF()
+        self._hull = QPainterPath()  # expanded: the frame's outline, in item coordinates
+        self._tab = QRectF()  # expanded: the title tab
+        self.on_toggle: Callable[[str, bool], None] | None = None  # (name, collapse?)
+        self.setFlag(_Flag.ItemIsSelectable)
+        self.setFlag(_Flag.ItemSendsGeometryChanges)
+        self.setAcceptHoverEvents(False)
+
+    # ---- data ----------------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def title(self) -> str:
+        return self._name
+
+    @property
+    def collapsed(self) -> bool:
+        return self._collapsed
+
+    @property
+    def members(self) -> list[str]:
+        return [item.name for item in self._members]
+
+    def member_items(self) -> list[NodeItem]:
+        return list(self._members)
+
+    @property
+    def inputs(self) -> list[Edge]:
+        return list(self._inputs)
+
+    @property
+    def outputs(self) -> list[Edge]:
+        return list(self._outputs)
+
+    def set_state(
+        self,
+        name: str,
+        members: list[NodeItem],
+        collapsed: bool,
+        inputs: list[Edge],
+        outputs: list[Edge],
+        labels: dict[Edge, str],
+    ) -> None:
+        """What the block is now: its name, cards, flag and boundary edges (with port labels)."""
+        self._name, self._members, self._collapsed = name, list(members), collapsed
+        self._inputs, self._outputs, self._labels = list(inputs), list(outputs), dict(labels)
+        self.setZValue(Z_NODE if collapsed else Z_FRAME)
+        self.setFlag(_Flag.ItemIsSelectable, collapsed)
+        self.setFlag(_Flag.ItemIsMovable, collapsed)  # a drag moves its hidden members
+        if not collapsed and self.isSelected():
+            self.setSelected(False)
+        self.follow()
+
+    def set_theme(self, theme: Theme) -> None:
+        self._theme = theme
+        self.update()
+
+    def count_text(self) -> str:
+        n = len(self._members)
+        return f"{n} node{'s' if n != 1 else ''}"
+
+    def text_lines(self) -> list[str]:
+        """Every piece of text the item draws (for tests): name, count, port labels."""
+        if not self._collapsed:
+            return [self._name]
+        ports = [self._labels.get(e, e.src) for e in (*self._inputs, *self._outputs)]
+        return [self._name, self.count_text(), *ports]
+
+    def tooltip_text(self) -> str:
+        state = "collapsed" if self._collapsed else "expanded"
+        lines = [f"block {self._name} ({state}, {self.count_text()})"]
+        lines += [f"in: {e.src} → {e.dst}.{e.port}" for e in self._inputs]
+        lines += [f"out: {e.src} → {e.dst}.{e.port}" for e in self._outputs]
+        lines.append(
+            "double-click or the button to " + ("expand" if self._collapsed else "collapse")
+        )
+        return "\n".join(lines)
+
+    # ---- geometry ------------------------------------------------------------------------
+    def members_rect(self) -> QRectF:
+        """The member cards' union in scene coordinates (where they are, shown or not)."""
+        rect = QRectF()
+        for item in self._members:
+            rect = rect.united(card_rect(item))
+        return rect
+
+    def anchor(self) -> NodeItem | None:
+        """The member whose place the collapsed card takes: the one the block's first output
+        leaves from (where the layer's result sits), else the last member."""
+        by_name = {item.name: item for item in self._members}
+        if self._outputs and self._outputs[0].src in by_name:
+            return by_name[self._outputs[0].src]
+        return self._members[-1] if self._members else None
+
+    def card_height(self) -> float:
+        rows = max(len(self._inputs), len(self._outputs), 1)
+        return HEADER_HEIGHT + ROW_HEIGHT + rows * ROW_HEIGHT + 2 * BODY_PADDING
+
+    def follow(self) -> None:
+        """Re-place after a member moved or the block changed; its boundary edges follow."""
+        around = self.members_rect()
+        self.prepareGeometryChange()
+        if self._collapsed:
+            h = self.card_height()
+            anchor = self.anchor()
+            spot = card_rect(anchor) if anchor is not None else around
+            centre = spot.center() if not spot.isEmpty() else QPointF()
+            self.setPos(spot.left(), centre.y() - h / 2)
+            self._rect = QRectF(0, 0, NODE_WIDTH, h)
+        else:
+            cards = [card_rect(item) for item in self._members]
+            hull = QPainterPath()
+            for rect in cards:
+                piece = QPainterPath()
+                grown = rect.adjusted(-FRAME_PAD_X, -FRAME_PAD_Y, FRAME_PAD_X, FRAME_PAD_Y)
+                piece.addRoundedRect(grown, CORNER_RADIUS + 3, CORNER_RADIUS + 3)
+                hull = hull.united(piece)
+            tab = self._tab_place(cards)
+            whole = hull.boundingRect().united(tab)
+            self.setPos(whole.topLeft())
+            self._hull = hull.translated(-whole.topLeft())
+            self._tab = tab.translated(-whole.topLeft())
+            self._rect = QRectF(0, 0, whole.width(), whole.height())
+        self.update()
+        self._update_edges()
+
+    def _tab_place(self, cards: list[QRectF]) -> QRectF:
+        """The title tab, above the highest member card with no card over the tab (it is drawn
+        behind the cards, so a card there would hide the name)."""
+        scene = self.scene()
+        tabs = [
+            QRectF(r.left() - FRAME_PAD_X, r.top() - FRAME_PAD_Y - TAB_HEIGHT,
+                   r.width() + 2 * FRAME_PAD_X, TAB_HEIGHT + FRAME_PAD_Y)
+            for r in sorted(cards, key=lambda r: (r.top(), r.left()))
+        ]  # fmt: skip
+        if scene is None or not tabs:
+            return tabs[0] if tabs else QRectF()
+        for tab in tabs:
+            hidden_by = [
+                i
+                for i in scene.items(tab.adjusted(0, 0, 0, -FRAME_PAD_Y))  # not its own card
+                if isinstance(i, NodeItem) and i.isVisible()
+            ]  # fmt: skip
+            if not hidden_by:
+                return tab
+        return tabs[0]
+
+    def _update_edges(self) -> None:
+        for item in self._members:
+            for edge in item.edge_items():
+                if edge.src_via is self or edge.dst_via is self:
+                    edge.update_path()
+
+    def _port_y(self, row: int) -> float:
+        return HEADER_HEIGHT + ROW_HEIGHT + BODY_PADDING + (row + 0.5) * ROW_HEIGHT
+
+    def input_anchor_of(self, edge: Edge) -> QPointF:
+        row = self._inputs.index(edge) if edge in self._inputs else 0
+        return self.mapToScene(QPointF(0.0, self._port_y(row)))
+
+    def output_anchor_of(self, edge: Edge) -> QPointF:
+        row = self._outputs.index(edge) if edge in self._outputs else 0
+        return self.mapToScene(QPointF(NODE_WIDTH, self._port_y(row)))
+
+    def button_rect(self) -> QRectF:
+        band = self.title_rect()
+        x = band.right() - BUTTON - 6.0
+        return QRectF(x, band.top() + (band.height() - BUTTON) / 2, BUTTON, BUTTON)
+
+    def title_rect(self) -> QRectF:
+        if self._collapsed:
+            return QRectF(0, 0, self._rect.width(), HEADER_HEIGHT)
+        return QRectF(self._tab.left(), self._tab.top(), self._tab.width(), TAB_HEIGHT)
+
+    def boundingRect(self) -> QRectF:
+        m = PORT_RADIUS + 3.0
+        return self._rect.adjusted(-m, -m, m, m)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        if self._collapsed:
+            path.addRoundedRect(self._rect, CORNER_RADIUS, CORNER_RADIUS)
+        else:  # only the tab: a click inside the frame reaches the canvas and the cards
+            path.addRect(self.title_rect())
+        return path
+
+    def summary(self, lod: float) -> Summary:
+        """What the collapsed card draws when it is small on screen (as a node card does)."""
+        h = self.card_height()
+        return summarize(self._name, self.count_text(), NODE_WIDTH, h, HEADER_HEIGHT, lod)
+
+    # ---- the mouse -------------------------------------------------------------------------
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.button_rect().contains(event.pos()):
+            self._toggle()
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._toggle()
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
+
+    def _toggle(self) -> None:
+        if self.on_toggle is not None:
+            self.on_toggle(self._name, not self._collapsed)
+
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
+        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
+            self.update()
+        elif change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            self._update_edges()  # dragged: the boundary edges follow the card
+        return super().itemChange(change, value)
+
+    # ---- painting ------------------------------------------------------------------------
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionGraphicsItem,
+        widget: QWidget | None = None,
+    ) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        if self._collapsed:
+            self._paint_card(painter)
+        else:
+            self._paint_frame(painter)
+
+    def _paint_frame(self, painter: QPainter) -> None:
+        theme = self._theme
+        fill = QColor(theme.output_border)
+        fill.setAlphaF(0.05)
+        pen = QPen(theme.muted, 1.2, Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.setBrush(QBrush(fill))
+        outline = QPainterPath(self._hull)
+        tab = QPainterPath()
+        tab.addRoundedRect(self._tab, CORNER_RADIUS + 3, CORNER_RADIUS + 3)
+        painter.drawPath(outline.united(tab))
+        painter.setFont(_tab_font())
+        painter.setPen(theme.text)
+        title = self.title_rect().adjusted(TEXT_MARGIN, 0, -BUTTON - 12.0, 0)
+        painter.drawText(title, _LEFT, self._name)
+        self._paint_button(painter, "−")
+
+    def _paint_card(self, painter: QPainter) -> None:
+        theme, f = self._theme, style.fonts()
+        w, h = NODE_WIDTH, self._rect.height()
+        card = QPainterPath()
+        card.addRoundedRect(QRectF(0, 0, w, h), CORNER_RADIUS, CORNER_RADIUS)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(theme.card)
+        painter.drawPath(card)
+        header = QPainterPath()
+        header.addRoundedRect(QRectF(0, 0, w, HEADER_HEIGHT), CORNER_RADIUS, CORNER_RADIUS)
+        header.addRect(QRectF(0, HEADER_HEIGHT / 2, w, HEADER_HEIGHT / 2))
+        tint = QColor(theme.output_border)
+        tint.setAlphaF(0.14)
+        painter.setBrush(tint)
+        painter.drawPath(header.simplified())
+        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        if lod < style.DETAIL_ZOOM:
+            summary = self.summary(lod)
+            paint_summary(
+                painter, summary, QRectF(0, 0, w, h), HEADER_HEIGHT, lod, theme.text, theme.muted
+            )
+        else:
+            painter.setFont(f.title)
+            painter.setPen(theme.text)
+            title = QRectF(TEXT_MARGIN, 0, w - 2 * TEXT_MARGIN - BUTTON - 6.0, HEADER_HEIGHT)
+            painter.drawText(
+                title,
+                _LEFT,
+                f.title_metrics.elidedText(self._name, Qt.TextElideMode.ElideRight, title.width()),
+            )
+            painter.setFont(f.small)
+            painter.setPen(theme.muted)
+            count = QRectF(0, HEADER_HEIGHT + BODY_PADDING / 2, w, ROW_HEIGHT)
+            painter.drawText(count, _CENTER, f"block · {self.count_text()}")
+            self._paint_port_labels(painter)
+        self._paint_ports(painter)
+        border = QPen(theme.selection, 2.2) if self.isSelected() else QPen(theme.output_border, 1.4)
+        painter.setPen(border)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(card)
+        inner = QPen(theme.output_border, 1.0, Qt.PenStyle.DashLine)
+        painter.setPen(inner)
+        painter.drawRoundedRect(QRectF(3, 3, w - 6, h - 6), CORNER_RADIUS - 2, CORNER_RADIUS - 2)
+        self._paint_button(painter, "+")
+
+    def _paint_port_labels(self, painter: QPainter) -> None:
+        half = NODE_WIDTH / 2 - PORT_RADIUS - 8.0
+        for side, edges in ((_LEFT, self._inputs), (_RIGHT, self._outputs)):
+            for row, edge in enumerate(edges):
+                y = self._port_y(row) - ROW_HEIGHT / 2
+                x = PORT_RADIUS + 4.0 if side == _LEFT else NODE_WIDTH / 2 + 4.0
+                label = self._labels.get(edge, edge.src)
+                text = style.fonts().small_metrics.elidedText(
+                    label, Qt.TextElideMode.ElideMiddle, half
+                )
+                painter.drawText(QRectF(x, y, half, ROW_HEIGHT), side, text)
+
+    def _paint_ports(self, painter: QPainter) -> None:
+        theme = self._theme
+        painter.setPen(QPen(theme.port, 1.4))
+        painter.setBrush(QBrush(theme.port))
+        for row in range(len(self._inputs)):
+            painter.drawEllipse(QPointF(0.0, self._port_y(row)), PORT_RADIUS, PORT_RADIUS)
+        for row in range(len(self._outputs)):
+            painter.drawEllipse(QPointF(NODE_WIDTH, self._port_y(row)), PORT_RADIUS, PORT_RADIUS)
+
+    def _paint_button(self, painter: QPainter, sign: str) -> None:
+        theme, rect = self._theme, self.button_rect()
+        painter.setPen(QPen(theme.muted, 1.0))
+        painter.setBrush(theme.card)
+        painter.drawRoundedRect(rect, 3.0, 3.0)
+        painter.setFont(style.fonts().title)
+        painter.setPen(theme.text)
+        painter.drawText(rect, _CENTER, sign)
+
+
+@lru_cache(maxsize=1)
+def _tab_font() -> QFont:
+    font = QFont(style.fonts().title)
+    font.setPointSizeF(font.pointSizeF() * TAB_FONT_SCALE)
+    return font
