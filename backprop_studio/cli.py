@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import difflib
 import json
 import logging
 import math
@@ -21,12 +22,17 @@ from pathlib import Path
 from .model.graph import Graph, GraphError
 from .model.trace import Trace
 
-COMMANDS = ("eval", "train", "export")
+COMMANDS = ("eval", "train", "export", "help")
+DOCUMENT_SUFFIXES = (".json", ".png", ".svg", ".bps")  # what the editor opens
 log = logging.getLogger(__name__)
 EXIT_STATUS = (
     "exit status: 0 done; 1 bad input, named in one line on stderr (an unreadable file, a "
     "graph with a problem such as an unconnected input, a shape mismatch or a size over the "
     "limits, or a NaN or infinity in the result); 2 bad usage."
+)
+USAGE = (
+    "backprop-studio [-h] [--version] {eval,train,export,help} ...\n"
+    "       backprop-studio [FILE]            (no command: open FILE, or nothing, in the editor)"
 )
 
 
@@ -34,32 +40,91 @@ class CliError(Exception):
     """A user-facing failure: printed as one line, exit status 1."""
 
 
+class Parser(argparse.ArgumentParser):
+    """An argparse parser whose usage errors are one line naming the option, exit status 2."""
+
+    def error(self, message: str):  # type: ignore[override]
+        usage_error(f"{self.prog}: {message} (see '{self.prog} --help')")
+
+
+def usage_error(line: str):
+    print(line, file=sys.stderr)
+    raise SystemExit(2)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command, or open the editor for a file argument or none; torch is imported only
+    once a command needs to evaluate, so usage errors and unreadable files come back at once."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if args and args[0] in COMMANDS:
+    if not args:
+        return _editor(None)
+    first = args[0]
+    if first in COMMANDS[:-1]:
         return _run_command(args)
-    parser = argparse.ArgumentParser(
-        prog="backprop-studio",
-        description="Make backpropagation visible. Without a command, opens the editor.",
-        epilog="commands: " + ", ".join(COMMANDS) + " (e.g. 'backprop-studio eval --help').",
+    if first == "help":
+        return _help(args[1:])
+    if first in ("-h", "--help", "--version"):
+        command_parser().parse_args(args[:1])  # prints, then exits with status 0
+    if first.startswith("-") and first != "-":
+        usage_error(f"backprop-studio: {_unexpected(first, command_parser())}")
+    if _is_document(first):
+        if len(args) > 1:
+            usage_error(f"backprop-studio: the editor opens one FILE; unexpected '{args[1]}'")
+        return _editor(first)
+    usage_error(f"backprop-studio: {_unknown_command(first)}")
+    return 2
+
+
+def _is_document(arg: str) -> bool:
+    return Path(arg).suffix.lower() in DOCUMENT_SUFFIXES or Path(arg).is_file()
+
+
+def _unknown_command(word: str) -> str:
+    close = difflib.get_close_matches(word, COMMANDS, n=1, cutoff=0.6)
+    if close:
+        return f"unknown command '{word}' (did you mean '{close[0]}'?)"
+    return (
+        f"unknown command '{word}' (commands: {', '.join(COMMANDS)}; a FILE to open ends "
+        f"in {', '.join(DOCUMENT_SUFFIXES)} or exists)"
     )
-    parser.add_argument("file", nargs="?", help="a graph (.json, or an exported .png/.svg) to open")
-    ns = parser.parse_args(args)
+
+
+def _editor(path: str | None) -> int:
     from .app.main import run_app
 
-    return run_app(ns.file)
+    return run_app(path)
+
+
+def _help(args: list[str]) -> int:
+    parser = command_parser()
+    if not args:
+        parser.print_help()
+        return 0
+    if args[0] not in parser.commands:
+        usage_error(f"backprop-studio help: {_unknown_command(args[0])}")
+    parser.commands[args[0]].print_help()
+    return 0
 
 
 def _run_command(args: list[str]) -> int:
     from .log_file import configure_logging
 
-    parser = _command_parser()
-    ns = parser.parse_args(args)
+    parser = command_parser()
+    ns, extra = parser.parse_known_args(args)
+    sub = parser.commands[ns.command]
+    if extra:
+        sub.error(_unexpected(extra[0], sub))
+    if getattr(ns, "needs_source", False):
+        if ns.file is None and ns.program is None:
+            sub.error("give a FILE or -e PROGRAM")
+        if ns.file is not None and ns.program is not None:
+            sub.error(f"give a FILE or -e PROGRAM, not both (FILE '{ns.file}')")
     configure_logging(stderr=False)  # stderr keeps the one-line messages; tracebacks go to the file
     try:
         return ns.handler(ns)
-    except CliError as exc:
-        print(f"backprop-studio {ns.command}: {exc}", file=sys.stderr)
+    except CliError as exc:  # one line, or a line and its details (e.g. a run that diverged)
+        for line in str(exc).splitlines():
+            print(f"backprop-studio {ns.command}: {line}", file=sys.stderr)
         return 1
     except MemoryError:
         print(f"backprop-studio {ns.command}: there is not enough memory", file=sys.stderr)
@@ -83,27 +148,51 @@ def _run_command(args: list[str]) -> int:
         return 1
 
 
-def _command_parser() -> argparse.ArgumentParser:
-    from . import cli_commands
+def _unexpected(arg: str, sub: argparse.ArgumentParser) -> str:
+    if arg.startswith("-") and arg != "-":
+        option = arg.split("=", 1)[0]
+        known = [o for o in sub._option_string_actions if o.startswith("--")]
+        close = difflib.get_close_matches(option, known, n=1, cutoff=0.6)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        return f"unknown option '{option}'{hint}"
+    return f"unexpected argument '{arg}'"
 
-    parser = argparse.ArgumentParser(prog="backprop-studio")
-    sub = parser.add_subparsers(dest="command", required=True)
-    cli_commands.add_eval(sub)
-    cli_commands.add_train(sub)
+
+def command_parser() -> argparse.ArgumentParser:
+    """The whole command line: one subparser per command (``.commands`` maps names to them)."""
+    from . import cli_commands, cli_train
     from .cli_export import add_export
+    from .version import __version__
 
+    parser = Parser(
+        prog="backprop-studio",
+        usage=USAGE,
+        description="Make backpropagation visible with real torch autograd. With no command, "
+        "opens FILE (.json, or an exported .png/.svg, or a .bps program) in the editor.",
+        epilog="'backprop-studio COMMAND --help' tells more about each command.",
+    )
+    parser.add_argument("--version", action="version", version=f"backprop-studio {__version__}")
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=Parser, prog="backprop-studio"
+    )
+    cli_commands.add_eval(sub)
+    cli_train.add_train(sub)
     add_export(sub)
+    sub.add_parser("help", help="this help, or a command's: 'backprop-studio help eval'")
+    parser.commands = dict(sub.choices)  # type: ignore[attr-defined]
     return parser
 
 
 def add_source_arguments(parser: argparse.ArgumentParser) -> None:
-    source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument(
+    # checked after parsing (one FILE or -e), so that an unknown option is named as such
+    # rather than taken for FILE and reported as a conflict with -e
+    parser.set_defaults(needs_source=True)
+    parser.add_argument(
         "file",
         nargs="?",
         help="a graph document (.json, or an exported image), or a program file (.bps)",
     )
-    source.add_argument(
+    parser.add_argument(
         "-e",
         "--program",
         help='a program, e.g. "w = 1.0; x = data(2.0); w * x"; - reads it from standard input',

@@ -18,8 +18,11 @@ from .cli import (
     load_source,
     positive_number,
     refuse_problems,
+    usage_error,
     whole_number,
 )
+from .cli_train import add_optimizer_arguments, training_overrides
+from .model.document_schema import MAX_STEPS
 
 FORMATS = ("png", "svg", "pdf", "gif", "py")
 _APP = None  # the QApplication made for drawing, kept alive for the rest of the process
@@ -63,6 +66,11 @@ def add_export(sub: argparse._SubParsersAction) -> None:
         "--backward-only", action="store_true", help="GIF: skip the forward pass, start at the loss"
     )
     p.add_argument("--train", action="store_true", help=".py: add the training loop")
+    train = p.add_argument_group(
+        "with --train", "the training loop's settings (default: the file's, as train uses them)"
+    )
+    train.add_argument("--steps", type=whole_number(1, MAX_STEPS), help="how many updates")
+    add_optimizer_arguments(train)
     p.add_argument(
         "--dtype", choices=("float64", "float32"), default=None, help="default: the file's"
     )
@@ -79,10 +87,18 @@ def _output(text: str) -> Path:
     return path
 
 
+TRAINING_OPTIONS = ("steps", "optimizer", "lr", "momentum", "clip")
+
+
 def run_export(ns: argparse.Namespace) -> int:
+    given = [f"--{key}" for key in TRAINING_OPTIONS if getattr(ns, key) is not None]
+    if given and not (ns.train and ns.output.suffix.lower() == ".py"):
+        usage_error(
+            f"backprop-studio export: {given[0]} sets the training loop: it needs --train "
+            "and an OUT.py (see 'backprop-studio export --help')"
+        )
     graph, settings = load_source(ns)
-    if ns.dtype:
-        settings = {**settings, "dtype": ns.dtype}
+    settings = training_overrides(ns, settings)
     out: Path = ns.output
     kind = out.suffix.lower().lstrip(".")
     if kind == "py":

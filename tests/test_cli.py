@@ -25,12 +25,25 @@ def test_eval_seed_program_json(capsys):
     code, out, err = run(capsys, "eval", "-e", SEED, "--json")
     assert code == 0 and err == ""
     data = json.loads(out)
-    assert set(data) == {"output", "nodes", "edges", "backward_order"}
-    assert data["output"] == 1.0
-    assert data["nodes"]["w"] == {"op": "param", "value": 1.0, "grad": -2.0}
+    assert list(data) == ["output", "output_node", "dtype", "nodes", "edges", "backward_order"]
+    assert data["output"] == 1.0 and data["output_node"] == "loss"
+    assert data["nodes"]["w"] == {
+        "op": "param",
+        "shape": [],
+        "dtype": "float64",
+        "value": 1.0,
+        "grad": -2.0,
+    }
     assert data["nodes"]["x"]["grad"] is None and data["nodes"]["y"]["grad"] is None
     edges = data["edges"]
-    assert {"from": "w", "to": "y_hat", "port": "a", "grad": -2.0} in edges
+    assert {
+        "from": "w",
+        "to": "y_hat",
+        "port": "a",
+        "shape": [],
+        "grad": -2.0,
+        "local_grad": 1.0,
+    } in edges
     order = [(edges[k]["from"], edges[k]["to"]) for k in data["backward_order"]]
     assert order == [("sub_1", "loss"), ("y_hat", "sub_1"), ("w", "y_hat")]
 
@@ -82,7 +95,6 @@ def test_set_overrides_a_leaf(capsys):
         (["eval", "-e", SEED, "--set", "q=1"], "no node named 'q'"),
         (["eval", "-e", SEED, "--set", "w=abc"], "not a number"),
         (["eval", "-e", SEED, "--set", "w"], "NAME=VALUE"),
-        (["eval", "-e", "w = -1.0\nlog(w)"], "non-finite"),
         (
             ["eval", "-e", "w = param([1.0, 2.0])\nv = param([1.0, 2.0, 3.0])\nw + v"],
             "do not broadcast",

@@ -15,10 +15,14 @@ MOONS = str(example_path("moons_mlp"))
 
 def test_train_uses_the_files_batches_and_the_command_line_overrides(capsys):
     code, out, _ = run(capsys, "train", MOONS, "--steps", "3", "--json")
-    batched = json.loads(out)["losses"]
+    data = json.loads(out)
+    assert "losses" not in data  # a batch's loss is not a loss on all the data
+    batched = data["batch_losses"]
+    assert data["batches"]["size"] == 32 and data["batches"]["groups"][0]["rows"] == 200
     code, out, _ = run(capsys, "train", MOONS, "--steps", "3", "--batch-size", "full", "--json")
     assert code == 0
     full = json.loads(out)["losses"]
+    assert "batch_losses" not in json.loads(out)
     assert batched[0] != full[0]  # a batch of 32 rows, then all 200
     code, out, _ = run(capsys, "train", MOONS, "--steps", "3", "--batch-size", "200", "--json")
     assert json.loads(out)["losses"] == full
@@ -28,7 +32,7 @@ def test_train_uses_the_files_batches_and_the_command_line_overrides(capsys):
 def test_train_on_a_device(capsys, device):
     code, out, err = run(capsys, "train", MOONS, "--steps", "2", "--device", device, "--json")
     if device in available_devices():
-        assert code == 0 and len(json.loads(out)["losses"]) == 2
+        assert code == 0 and len(json.loads(out)["batch_losses"]) == 2
     else:
         assert code == 1
         assert "is not available on this machine" in err

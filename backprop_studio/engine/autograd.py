@@ -116,7 +116,8 @@ def _run(plan: Plan, leaves: list[torch.Tensor | None] | None) -> Trace:
         for k, alias in enumerate(aliases):
             if alias is not None:
                 alias.register_hook(_recorder(k, edge_grads, order))
-        out.backward(torch.ones_like(out))
+        # A scalar seeds itself: an explicit seed tensor makes torch import sympy (~1 s).
+        out.backward(None if out.numel() == 1 else torch.ones_like(out))
 
     grads: dict[str, Value | None] = dict.fromkeys(plan.names)
     if backward:
@@ -185,8 +186,9 @@ def _local_grads(
                     edges.append(k)
     if not outputs:
         return local
-    seeds = [torch.ones_like(out) for out in outputs]
-    derivs = torch.autograd.grad(outputs, inputs, seeds, allow_unused=True)
+    # every output here has one element, so torch seeds each with 1 itself (no seed tensors,
+    # which would make torch import sympy at the first call: ~1 s of start-up)
+    derivs = torch.autograd.grad(outputs, inputs, allow_unused=True)
     for k, d in zip(edges, derivs):
         local[k] = 0.0 if d is None else float(d.item())
     return local

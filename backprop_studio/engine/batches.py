@@ -2,7 +2,9 @@
 
 Data leaves are grouped by their binding (``model.recipes.dataset_key``: a built-in dataset with
 its parameters, or a CSV file), so the features ``x`` and the targets ``y`` of a dataset always
-get matching rows. Within an epoch every row is used once; with ``shuffle`` each epoch takes a
+get matching rows. Plain data leaves (``data([[…], …])``, no binding) with at least one dimension
+are batched too, as one more group, or together with the one bound dataset of their row count;
+plain leaves of different row counts cannot share batches and are refused. Within an epoch every row is used once; with ``shuffle`` each epoch takes a
 new permutation from a seeded generator, so a run is reproducible.
 """
 
@@ -23,6 +25,8 @@ class BatchError(ValueError):
 
 
 class _Group:
+    """Leaves whose rows are batched together (``slots`` into the plan), ``rows`` each."""
+
     def __init__(self, slots: list[int], rows: int) -> None:
         self.slots = slots
         self.rows = rows
@@ -45,11 +49,19 @@ class Batcher:
         self.shuffle = shuffle
         self.generator = torch.Generator().manual_seed(seed)
         self.groups: list[_Group] = []
+        self._names = plan.names
         bound: dict[tuple[object, ...], list[int]] = {}
+        plain: list[int] = []
         for slot, train in zip(plan.leaf_slots, plan.trainable):
-            key = None if train else dataset_key(plan.attrs[slot]) if plan.attrs else None
+            if train:
+                continue
+            key = dataset_key(plan.attrs[slot]) if plan.attrs else None
             if key is not None:
                 bound.setdefault(key, []).append(slot)
+            elif _rows(slots[slot]) != "a scalar":
+                plain.append(slot)
+        if plain and batch_size is not None:
+            self._add_plain(bound, plain, slots, batch_size)
         for members in bound.values():
             rows = {plan.names[s]: _rows(slots[s]) for s in members}
             if len(set(rows.values())) != 1:
@@ -61,6 +73,35 @@ class Batcher:
             count = next(iter(rows.values()))
             if batch_size is not None and isinstance(count, int) and count > batch_size:
                 self.groups.append(_Group(members, count))
+
+    def _add_plain(
+        self,
+        bound: dict[tuple[object, ...], list[int]],
+        plain: list[int],
+        slots: list[torch.Tensor | None],
+        batch_size: int,
+    ) -> None:
+        rows = {slot: _rows(slots[slot]) for slot in plain}
+        counts = sorted(set(rows.values()))  # type: ignore[type-var]
+        if len(counts) > 1:
+            if batch_size >= max(counts):  # type: ignore[type-var]
+                return  # every step sees all rows anyway
+            listing = ", ".join(f"'{self._names[s]}' {r}" for s, r in rows.items())
+            raise BatchError(
+                "data leaves must have the same number of rows to be split into mini-batches "
+                f"({listing}); make them one dataset, or train on the full batch",
+                self._names[plain[0]],
+            )
+        count = counts[0]
+        same = [k for k, members in bound.items() if _rows(slots[members[0]]) == count]
+        if len(same) > 1:
+            raise BatchError(
+                f"plain data leaves of {count} rows cannot be batched: {len(same)} datasets "
+                "have that many rows, and it is not clear whose batches they follow",
+                self._names[plain[0]],
+            )
+        key = same[0] if same else ("plain", count)
+        bound.setdefault(key, []).extend(plain)
 
     @property
     def active(self) -> bool:

@@ -135,3 +135,25 @@ def test_training_on_a_device_gives_the_cpu_numbers(device):
     assert trainer.trace_at(trainer.flat_params()).value("loss") == pytest.approx(
         trace.value("loss"), rel=1e-5
     )
+
+
+def test_plain_data_leaves_of_one_row_count_are_batched_together():
+    program = (
+        "x = data([[1.0], [2.0], [3.0], [4.0]])\ny = data([[2.0], [4.0], [6.0], [8.0]])\n"
+        "w = param([[0.5]])\nloss = mse(matmul(x, w), y)"
+    )
+    trainer = Trainer(parse_program(program), TrainSettings(batch_size=2, shuffle=False))
+    assert [[trainer.plan.names[s] for s in g.slots] for g in trainer.batcher.groups] == [
+        ["x", "y"]
+    ]
+    x = torch.tensor([[1.0], [2.0], [3.0], [4.0]], dtype=torch.float64)
+    assert trainer.step() == F.mse_loss(x[:2] * 0.5, 2 * x[:2]).item()  # rows 0 and 1
+    assert trainer.trace().shapes["x"] == (4, 1)  # the trace still sees all rows
+
+
+def test_plain_data_leaves_of_different_row_counts_are_refused_only_when_split():
+    program = "x = data([[1.0], [2.0], [3.0]])\nb = data([1.0, 2.0])\nw = 1.0\n"
+    program += "loss = sum(x * w) + sum(b)"
+    with pytest.raises(TrainingError, match="same number of rows to be split"):
+        Trainer(parse_program(program), TrainSettings(batch_size=2))
+    assert not Trainer(parse_program(program), TrainSettings(batch_size=3)).batcher.active
