@@ -79,6 +79,9 @@ class FileActions:
         if picture:
             document.path = None  # the graph of an exported picture: Save must not overwrite it
             document.untitled_name = f"graph from {path.name}"
+        elif _is_shipped_example(path):  # named on the command line: still an untitled copy
+            document.path = None
+            document.untitled_name = f"{example_title(path)} (example)"
         self.window.set_document(document)
         if picture:
             self.window.say(f"Opened the graph inside {path.name}", 6000)
@@ -213,6 +216,14 @@ class FileActions:
         for path in found:
             path.unlink(missing_ok=True)
         return restored
+
+
+def _is_shipped_example(path: Path) -> bool:
+    """A file of the gallery that ships with the studio, which Save must never overwrite."""
+    try:
+        return Path(path).resolve().parent == examples_dir().resolve()
+    except OSError:
+        return False
 
 
 def example_title(path: Path) -> str:

@@ -202,7 +202,7 @@ class Minimap(QWidget):
         theme = getattr(scene, "theme", None) or style.current_theme()
         painter = QPainter(self)
         background = QColor(theme.card)
-        background.setAlpha(225)
+        background.setAlpha(250)  # opaque enough that a card's text beneath does not bleed in
         painter.fillRect(self.rect(), background)
         if self._picture is not None:
             painter.drawPixmap(0, 0, self._picture)

@@ -80,3 +80,19 @@ def test_a_failed_apply_keeps_the_cursor_where_the_user_types(qtbot, window):
     assert editor.textCursor().position() == end
     qtbot.keyClicks(editor, ")**2")
     assert editor.toPlainText().endswith("loss = (w - 1)**2")
+
+
+def test_a_shipped_example_named_as_a_file_opens_as_an_untitled_copy(qtbot, window, monkeypatch):
+    """`backprop-studio resources/examples/seed.json`: Save must not overwrite the gallery."""
+    path = example_path("seed")
+    before = path.read_bytes()
+    assert window.files.open_path(path, ask=False)
+    assert window.document.path is None
+    assert window.windowTitle().startswith("The seed story (example)")
+    assert window.push(commands.SetValue(window.graph, "w", 3.0))
+    asked = []
+    monkeypatch.setattr(
+        files_module.QFileDialog, "getSaveFileName", lambda *a, **k: asked.append(a) or ("", "")
+    )
+    assert not window.files.save()  # Save asks where, and the user cancels
+    assert len(asked) == 1 and path.read_bytes() == before
