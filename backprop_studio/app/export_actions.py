@@ -69,6 +69,7 @@ class ExportActions:
     def __init__(self, window) -> None:
         self.window = window
         self.last_options = ExportOptions()
+        self.last_folder: Path | None = None  # where the last export went
 
     # ---- interactive ---------------------------------------------------------------------
     def ask(self, kind: str) -> Path | None:
@@ -91,11 +92,19 @@ class ExportActions:
         target = Path(path)
         if not target.suffix:
             target = target.with_suffix(".svg" if "SVG" in chosen else suffix)
-        return target if self.write(kind, target, options, report=True) else None
+        if not self.write(kind, target, options, report=True):
+            return None
+        self.last_folder = target.parent
+        return target
 
     def _default_path(self, suffix: str) -> Path:
+        """Beside the document, named after it; an untitled one (an example, a picture's graph)
+        goes where the last export went, else the home folder — not the process's working
+        folder, which for a desktop launch is anywhere."""
         doc = self.window.document
-        return doc.path.with_suffix(suffix) if doc.path else Path("graph").with_suffix(suffix)
+        stem = doc.path.stem if doc.path else _file_stem(doc.title)
+        folder = self.last_folder or (doc.path.parent if doc.path else Path.home())
+        return (folder / stem).with_suffix(suffix)
 
     # ---- the work ------------------------------------------------------------------------
     def write(
@@ -220,3 +229,9 @@ def loss_csv(history: TrainingHistory) -> str:
     for it, loss in zip(iterations, losses):
         writer.writerow([int(it), repr(float(loss))])
     return out.getvalue()
+
+
+def _file_stem(title: str) -> str:
+    """'The seed story (example)' → 'the-seed-story'; 'graph' when nothing usable is left."""
+    words = "".join(c if c.isalnum() else " " for c in title.split("(")[0].lower()).split()
+    return "-".join(words)[:60] or "graph"

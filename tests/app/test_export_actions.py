@@ -15,6 +15,7 @@ from backprop_studio.app.export_actions import KINDS, ExportOptions
 from backprop_studio.canvas.export import ExportError
 from backprop_studio.model.document_io import loads
 from backprop_studio.model.embedded import unwrap
+from backprop_studio.model.gallery import example_path
 from tests.app.conftest import settle
 from tests.app.test_training import SEED_FILE, open_seed, run_to_end
 
@@ -118,3 +119,26 @@ def test_a_failed_export_is_a_dialog_not_a_crash(qtbot, window, tmp_path, dialog
     assert dialogs.shown and dialogs.shown[-1][1] == "Cannot export"
     assert not Path(tmp_path / "empty.png").exists()
     assert SEED_FILE.exists()
+
+
+def test_an_untitled_example_exports_to_home_under_its_name_then_where_the_last_went(
+    qtbot, window, monkeypatch, tmp_path
+):
+    monkeypatch.setattr(Path, "home", staticmethod(lambda: tmp_path / "home"))
+    assert window.files.open_example(example_path("seed"))
+    settle(qtbot, window)
+    starts = []
+
+    def save_name(_parent, _title, start, _filters):
+        starts.append(start)
+        return str(tmp_path / "out" / "story.svg"), "SVG image (*.svg)"
+
+    (tmp_path / "out").mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_name))
+    monkeypatch.setattr(export_dialog, "ask_options", lambda parent, kind, last, sel: last)
+    assert window.exports.ask("svg") == tmp_path / "out" / "story.svg"
+    assert window.exports.ask("png") is not None
+    assert starts == [
+        str(tmp_path / "home" / "the-seed-story.svg"),  # not the process's working folder
+        str(tmp_path / "out" / "the-seed-story.png"),  # where the last export went
+    ]
