@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 __all__ = ["DTYPES", "Ops", "Trace", "evaluate", "graph_svg", "load_graph", "ops"]
 
 DTYPES = ("float64", "float32")
+NOTEBOOK_ASPECT = 2.4  # width / height a graph built in code is laid out for
 _APP: Any = None  # the QApplication made for drawing, kept alive for the rest of the process
 
 
@@ -168,11 +169,15 @@ def _placed(graph: Graph) -> Graph:
     at_origin = [node.name for node in graph if node.position == (0.0, 0.0)]
     if len(at_origin) < 2:
         return graph
-    from .model.layout import complete_layout
+    from .model.layout import complete_layout, layered_layout
 
     copy = graph.copy()
     known = {node.name: node.position for node in graph if node.position != (0.0, 0.0)}
-    for name, position in complete_layout(copy, known).items():
+    if known:
+        placed = complete_layout(copy, known)
+    else:  # a notebook cell is wider than the app's canvas
+        placed = layered_layout(copy, aspect=NOTEBOOK_ASPECT)
+    for name, position in placed.items():
         copy.set_position(name, position)
     return copy
 

@@ -211,3 +211,14 @@ def test_drawing_makes_an_offscreen_app_when_the_process_has_none(tmp_path):
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path
     )
     assert out.stdout.split() == ["True", "offscreen"]
+
+
+def test_drawing_uses_the_app_already_running_and_leaves_the_graph_as_it_was(qapp):
+    from PySide6.QtWidgets import QApplication
+
+    graph = seed_story()
+    before = graph.structure()
+    assert "loss" in graph_svg(graph)
+    assert QApplication.instance() is qapp
+    assert graph.structure() == before  # laid out for the picture on a copy
+    assert all(node.position == (0.0, 0.0) for node in graph)
