@@ -61,7 +61,11 @@ class Trace(model_trace.Trace):
         return None if grad is None else torch.tensor(grad, dtype=getattr(torch, self.dtype))
 
     def _repr_svg_(self) -> str | None:
-        return None if self.graph is None else graph_svg(self.graph, self)
+        # drawn once: a notebook asks for the SVG and the HTML of one cell in a row
+        if "_svg" not in self.__dict__:
+            svg = None if self.graph is None else graph_svg(self.graph, self)
+            object.__setattr__(self, "_svg", svg)  # a cache, not a field: frozen stays frozen
+        return self.__dict__["_svg"]
 
     def _repr_html_(self) -> str | None:
         return _html(self._repr_svg_())

@@ -222,3 +222,19 @@ def test_drawing_uses_the_app_already_running_and_leaves_the_graph_as_it_was(qap
     assert QApplication.instance() is qapp
     assert graph.structure() == before  # laid out for the picture on a copy
     assert all(node.position == (0.0, 0.0) for node in graph)
+
+
+def test_a_notebook_cell_draws_once_until_the_graph_changes(monkeypatch):
+    from backprop_studio import api
+
+    drawn = []
+    real = api.graph_svg
+    monkeypatch.setattr(api, "graph_svg", lambda *a: drawn.append(a) or real(*a))
+    trace = evaluate(seed_story())
+    trace._repr_svg_(), trace._repr_html_()
+    assert len(drawn) == 1
+    graph = seed_story()
+    first = graph._repr_svg_()
+    assert graph._repr_html_() == f"<div>{first[first.find('<svg') :]}</div>"
+    graph.set_value("w", 3.0)
+    assert graph._repr_svg_() != first  # the new numbers, drawn anew
