@@ -272,7 +272,9 @@ def save_document(
 
 
 def load_document(path: PathLike) -> DocumentData:
-    """Read and check a file; DocumentError for anything wrong, from a missing file to a cycle."""
+    """Read and check a file into a DocumentData: ``.graph``, ``.settings`` (training and
+    dtype, defaults filled) and ``.view``. DocumentError for anything wrong, from a missing file
+    to a cycle. The file may be a PNG or SVG exported with the graph inside."""
     shown = os.fspath(path)
     try:
         info = os.stat(shown)

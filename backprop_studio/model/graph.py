@@ -15,7 +15,7 @@ from typing import Any
 
 import networkx as nx
 
-from . import limits, recipes, shapes
+from . import display, limits, recipes, shapes
 from .analysis import Analysis as Analysis  # re-exported: the engine imports them from here
 from .analysis import Problem as Problem
 from .analysis import analyse
@@ -29,6 +29,7 @@ from .shapes import Shape, ShapeError, Value
 from .signal import Signal
 
 MAX_NAME_LENGTH = 64
+_REPR_NODES = 12  # nodes a repr lists before it says how many more
 _AUTO_CONST = re.compile(r"const_[1-9][0-9]*")  # the parser's name for a number in an expression
 
 
@@ -119,7 +120,21 @@ def check_name(name: str) -> None:
 
 
 class Graph:
-    """Nodes and edges on a networkx MultiDiGraph (one node may feed two ports of another)."""
+    """Nodes and edges on a networkx MultiDiGraph (one node may feed two ports of another).
+
+    Built in code with :meth:`add_node` and :meth:`connect`::
+
+        g = Graph()
+        g.add_node(Node("w", "param", value=1.0))
+        g.add_node(Node("x", "data", value=2.0))
+        g.add_node(Node("y", "mul"))
+        g.connect("w", "y", "a")  # ports: backprop_studio.ops["mul"].inputs == ("a", "b")
+        g.connect("x", "y", "b")
+
+    or from program text with ``parse_program``. Every change is checked first (GraphError
+    says why in the canvas's words), so the graph is always well formed; shapes and missing
+    inputs are reported by :meth:`analyse`, and by evaluation as problems on a Trace.
+    """
 
     def __init__(self) -> None:
         self._nx = nx.MultiDiGraph()
@@ -147,14 +162,17 @@ class Graph:
     # ---- reading -------------------------------------------------------------------------
     @property
     def nodes(self) -> list[Node]:
+        """The nodes in insertion order (a new list; change them through Graph methods)."""
         return list(self._nodes.values())
 
     @property
     def names(self) -> list[str]:
+        """The node names in insertion order."""
         return list(self._nodes)
 
     @property
     def edges(self) -> list[Edge]:
+        """Every edge in the order they were connected (a Trace's ``edge_grads`` follow it)."""
         return list(self._edges)
 
     def __len__(self) -> int:
@@ -167,6 +185,7 @@ class Graph:
         return iter(list(self._nodes.values()))
 
     def node(self, name: str) -> Node:
+        """The node called ``name``; GraphError when there is none."""
         try:
             return self._nodes[name]
         except KeyError:
@@ -249,6 +268,13 @@ class Graph:
 
     # ---- nodes ---------------------------------------------------------------------------
     def add_node(self, node: Node) -> Node:
+        """Add ``node`` at the end and return it; GraphError for a taken or invalid name, an
+        unknown op or a bad value or attribute.
+
+        A leaf (``param``, ``data``, ``const``) brings its ``value`` (a number or nested lists)
+        or a recipe in ``attrs``; any other op computes its value from the edges into its
+        input ports, which :meth:`connect` adds (``ops["mul"].inputs`` lists them).
+        """
         return self.insert_node(len(self._nodes), node)
 
     def insert_node(self, index: int, node: Node) -> Node:
@@ -425,6 +451,7 @@ class Graph:
         self.changed.emit()
 
     def set_output(self, name: str | None) -> None:
+        """Make ``name`` the node that evaluation differentiates (None: the last sink)."""
         if name is not None:
             self.node(name)
         self._output = name
@@ -434,6 +461,12 @@ class Graph:
 
     # ---- edges ---------------------------------------------------------------------------
     def connect(self, src: str, dst: str, port: str) -> Edge:
+        """Feed ``src``'s output into input ``port`` of ``dst`` and return the new Edge.
+
+        Ports are the names in ``ops[dst's op].inputs`` (``a``, ``b`` for ``mul``; ``pred``,
+        ``target`` for ``mse``). GraphError, in the words the canvas shows, for an unknown node
+        or port, a port already fed, a leaf as ``dst``, or an edge that would close a cycle.
+        """
         return self.insert_edge(len(self._edges), Edge(src, dst, port))
 
     def insert_edge(self, index: int, edge: Edge) -> Edge:
@@ -469,6 +502,7 @@ class Graph:
         return edge
 
     def remove_edge(self, edge: Edge) -> int:
+        """Disconnect ``edge`` and return the index it had; GraphError when it is not there."""
         try:
             index = self._edges.index(edge)
         except ValueError:
@@ -529,6 +563,32 @@ class Graph:
         other.revision = self.revision
         other._analysis = self._analysis  # the same contents: an analysis made here holds there
         return other
+
+    def __repr__(self) -> str:
+        """One line per node as the program reads it (``y_hat = mul(a=w, b=x)``), up to 12."""
+        head = f"Graph({len(self)} nodes, {len(self._edges)} edges, output {self.output!r})"
+        lines = [head]
+        for node in list(self._nodes.values())[:_REPR_NODES]:
+            if node.is_leaf:
+                args = _short_value(node.value)
+            else:
+                feeds = self._in.get(node.name, {})
+                args = ", ".join(
+                    f"{port}={feeds[port].src if port in feeds else '?'}"
+                    for port in node.spec.inputs
+                )
+            attrs = "".join(f", {k}={v!r}" for k, v in node.attrs.items())
+            lines.append(f"  {node.name} = {node.op}({args}{attrs})")
+        if len(self) > _REPR_NODES:
+            lines.append(f"  … and {len(self) - _REPR_NODES} more")
+        return "\n".join(lines)
+
+    def _repr_svg_(self) -> str | None:
+        """The drawn graph with its values, for a notebook (see ``model/display.py``)."""
+        return display.svg(self)
+
+    def _repr_html_(self) -> str | None:
+        return display.html(self)
 
     def structure(self) -> tuple:
         """A comparable summary (nodes with all attributes, edges, output) for tests and diffs."""
@@ -626,6 +686,16 @@ def _checked_value(spoken: str, name: str, value: Value) -> Value:
     if isinstance(value, int):
         return float(value)
     return shapes.copy_value(value)
+
+
+def _short_value(value: Value | None) -> str:
+    """A leaf's value in a repr: the number, or the shape of a tensor."""
+    if value is None or isinstance(value, (int, float)):
+        return f"{value:g}" if isinstance(value, (int, float)) else "None"
+    try:
+        return "tensor " + "×".join(str(n) for n in shapes.shape_of(value))
+    except ShapeError:
+        return "?"
 
 
 def _suffixed(base: str, k: int) -> str:

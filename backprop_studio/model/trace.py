@@ -10,10 +10,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .graph import Edge, Problem
-from .shapes import Shape, Value
+from .shapes import Shape, ShapeError, Value, shape_of
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Trace:
     """Values and gradients by node name; per-edge gradients in ``edges`` order.
 
@@ -49,6 +49,8 @@ class Trace:
         return self.values.get(self.output) if self.output else None
 
     def value(self, name: str) -> Value:
+        """The forward value of node ``name``: a float, or nested lists for a tensor (see
+        ``backprop_studio.Trace.tensor`` for a torch tensor); KeyError for a node not run."""
         try:
             return self.values[name]
         except KeyError:
@@ -60,6 +62,30 @@ class Trace:
             raise KeyError(f"no value for '{name}'")
         return self.grads.get(name)
 
+    def __repr__(self) -> str:
+        """The output and a row per node (value and gradient), up to 12 rows."""
+        kind = type(self).__name__
+        if self.output is not None and self.output in self.values:
+            head = f"{kind} of {self.output!r} = {_short(self.values[self.output])}"
+        else:
+            head = f"{kind} of {self.output!r}"
+        head += f": {len(self.values)} nodes, {len(self.edges)} edges"
+        lines = [head]
+        if self.error:
+            lines.append(f"  error: {self.error}")
+        for problem in self.problems[:3]:
+            lines.append(f"  problem: {problem.message}")
+        rows = [(name, _short(v), _short(self.grads.get(name))) for name, v in self.values.items()]
+        if rows:
+            width = max(len(r[0]) for r in rows[:_REPR_ROWS])
+            value_width = max(5, *(len(r[1]) for r in rows[:_REPR_ROWS]))
+            lines.append(f"  {'node':<{width}}  {'value':<{value_width}}  grad")
+            for name, value, grad in rows[:_REPR_ROWS]:
+                lines.append(f"  {name:<{width}}  {value:<{value_width}}  {grad}")
+            if len(rows) > _REPR_ROWS:
+                lines.append(f"  … and {len(rows) - _REPR_ROWS} more")
+        return "\n".join(lines)
+
     def edge_index(self, edge: Edge) -> int:
         return self.edges.index(edge)
 
@@ -68,3 +94,18 @@ class Trace:
             if problem.node == name:
                 return problem.message
         return self.error if self.error_node == name else None
+
+
+_REPR_ROWS = 12
+
+
+def _short(value: Value | None) -> str:
+    """A number as ``%g``, a tensor as its shape, no gradient as ``—``."""
+    if value is None:
+        return "—"
+    if isinstance(value, (int, float)):
+        return f"{value:.6g}"
+    try:
+        return "tensor " + "×".join(str(n) for n in shape_of(value))
+    except ShapeError:
+        return "?"
