@@ -87,7 +87,7 @@ def test_tensors_keep_their_shape_and_the_run_dtype():
 def test_ops_lists_every_op_with_its_ports():
     assert ops["mul"].inputs == ("a", "b")
     assert ops["mse"].inputs == ("pred", "target")
-    assert ops["sum"].attr_names == ("axis",)
+    assert ops["sum"].attr_names == ("axis", "keepdim")
     assert "power" in ops and len(ops) == len(list(ops))
     listing = repr(ops)
     assert "mul(a, b)" in listing and "cross_entropy(logits, target)" in listing

@@ -1,18 +1,18 @@
 """The attributes of an op node in the inspector: a power's exponent, the axis of a sum.
 
-One line per attribute of the catalogue, typed as a number; an empty line means unset (the
-catalogue's default). A number the catalogue refuses is explained under the lines and never
+One line per attribute of the catalogue, typed as a number or a shape (``2, 3``); a check box for
+a yes/no one (a sum's ``keepdim``); an empty line means unset (the catalogue's default). A number the catalogue refuses is explained under the lines and never
 sent; an accepted one goes out as the node's whole new attribute set, for one undoable command.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ..model.attrs import AttrError, Attrs, normalise_attrs, number_text
 from ..model.graph import Node
-from ..model.ops import FLOAT, INT, AttrSpec, OpSpec
+from ..model.ops import BOOL, FLOAT, INT, NEW_SHAPE, AttrSpec, OpSpec
 
 
 def attr_text(spec: AttrSpec, value: object) -> str:
@@ -21,6 +21,8 @@ def attr_text(spec: AttrSpec, value: object) -> str:
         return ""
     if spec.kind == FLOAT and isinstance(value, (int, float)):
         return number_text(value)
+    if spec.kind == NEW_SHAPE and isinstance(value, tuple):
+        return ", ".join(str(n) for n in value)
     return str(value)
 
 
@@ -34,7 +36,14 @@ def parse_attr(spec: AttrSpec, text: str) -> object:
             return int(text)
         if spec.kind == FLOAT:
             return float(text)
+        if spec.kind == NEW_SHAPE:
+            inner = text.removeprefix("(").removesuffix(")").strip().rstrip(",")
+            return tuple(int(part) for part in inner.split(",")) if inner else ()
     except ValueError:
+        if spec.kind == NEW_SHAPE:
+            raise ValueError(
+                f"{spec.name}: type whole numbers separated by commas, like 2, 3 or -1, 3"
+            ) from None
         example = "1 or -1" if spec.kind == INT else "2, 0.5 or -1"
         kind = "a whole number" if spec.kind == INT else "a number"
         raise ValueError(f"{spec.name}: type {kind}, like {example}") from None
@@ -53,6 +62,7 @@ class AttrEditor(QWidget):
         self._attrs: Attrs = {}
         self._session = 0
         self.edits: dict[str, QLineEdit] = {}
+        self.checks: dict[str, QCheckBox] = {}  # the yes/no attributes (keepdim)
         self.form = QFormLayout()
         self.form.setContentsMargins(0, 0, 0, 0)
         self.error = QLabel()
@@ -78,6 +88,12 @@ class AttrEditor(QWidget):
         changed = node.attrs != self._attrs  # by another edit (undo): the lines must follow
         self._attrs = dict(node.attrs)
         for attr in spec.attrs:
+            if attr.kind == BOOL:
+                check = self.checks[attr.name]
+                check.blockSignals(True)
+                check.setChecked(bool(node.attrs.get(attr.name, attr.default)))
+                check.blockSignals(False)
+                continue
             edit = self.edits[attr.name]
             if changed or not edit.hasFocus():
                 edit.setText(attr_text(attr, node.attrs.get(attr.name)))
@@ -92,10 +108,17 @@ class AttrEditor(QWidget):
         self.end_session()
         while self.form.rowCount():
             self.form.removeRow(0)
-        self.edits = {}
+        self.edits, self.checks = {}, {}
         self._explain("")
         self._name, self._spec, self._attrs = name, spec, {}
         for attr in spec.attrs if spec is not None else ():
+            if attr.kind == BOOL:
+                check = QCheckBox()
+                check.setToolTip(attr.help)
+                check.toggled.connect(lambda on, a=attr: self._toggled(a, on))
+                self.form.addRow(attr.name.capitalize(), check)
+                self.checks[attr.name] = check
+                continue
             edit = QLineEdit()
             default = attr_text(attr, attr.default)
             edit.setPlaceholderText(f"default {default}" if default else "unset")
@@ -110,11 +133,25 @@ class AttrEditor(QWidget):
         self.error.setText(text)
         self.error.setVisible(bool(text))
 
+    def _toggled(self, attr: AttrSpec, on: bool) -> None:
+        """A check box is one step of its own; ticked off it is unset (the default, False)."""
+        self.end_session()
+        self._apply(attr, True if on else None)
+        self.end_session()
+
     def _edited(self, attr: AttrSpec, text: str) -> None:
+        try:
+            value = parse_attr(attr, text)
+        except ValueError as exc:
+            self._explain(str(exc))
+            return
+        self._apply(attr, value)
+
+    def _apply(self, attr: AttrSpec, value: object) -> None:
         if self._name is None or self._spec is None:
             return
         try:
-            attrs = normalise_attrs(self._spec, {**self._attrs, attr.name: parse_attr(attr, text)})
+            attrs = normalise_attrs(self._spec, {**self._attrs, attr.name: value})
         except (ValueError, AttrError) as exc:
             self._explain(str(exc))
             return

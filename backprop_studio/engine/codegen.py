@@ -46,7 +46,9 @@ def _call(fn: str) -> Callable[..., str]:
 
 def _reduce(fn: str) -> Callable[..., str]:
     def write(args: list[str], node: Node, shapes: list[Shape]) -> str:
-        axis = node.attrs.get("axis")
+        axis, keepdim = node.attrs.get("axis"), bool(node.attrs.get("keepdim", False))
+        if keepdim:
+            return f"{fn}({args[0]}, dim={axis}, keepdim=True)"
         return f"{fn}({args[0]})" if axis is None else f"{fn}({args[0]}, dim={axis})"
 
     return write
@@ -59,6 +61,15 @@ def _softmax(fn: str) -> Callable[..., str]:
 def _power(args: list[str], node: Node, shapes: list[Shape]) -> str:
     exponent = attr_value(node.spec, node.attrs, "exponent")
     return f"torch.pow({args[0]}, {literal(exponent)})"
+
+
+def _reshape(args: list[str], node: Node, shapes: list[Shape]) -> str:
+    shape = attr_value(node.spec, node.attrs, "shape")
+    return f"torch.reshape({args[0]}, {tuple(shape)!r})"
+
+
+def _dim(fn: str) -> Callable[..., str]:
+    return lambda args, node, shapes: f"{fn}({args[0]}, {attr_value(node.spec, node.attrs, 'dim')})"
 
 
 def _transpose(args: list[str], node: Node, shapes: list[Shape]) -> str:
@@ -95,6 +106,9 @@ OP_CODE: dict[str, Callable[[list[str], Node, list[Shape]], str]] = {
     "bce_logits": _call("F.binary_cross_entropy_with_logits"),
     "cross_entropy": _cross_entropy,
     "transpose": _transpose,
+    "reshape": _reshape,
+    "unsqueeze": _dim("torch.unsqueeze"),
+    "squeeze": _dim("torch.squeeze"),
 }
 assert set(OP_CODE) == set(TORCH_OPS), "every op of the engine needs a line of code"
 

@@ -31,12 +31,28 @@ def _mse(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     return torch.mean((pred - target) ** 2)
 
 
-def _sum(a: torch.Tensor, axis: int | None = None) -> torch.Tensor:
-    return torch.sum(a) if axis is None else torch.sum(a, dim=axis)
+def _sum(a: torch.Tensor, axis: int | None = None, keepdim: bool = False) -> torch.Tensor:
+    if axis is None and not keepdim:
+        return torch.sum(a)
+    return torch.sum(a, dim=axis, keepdim=keepdim)
 
 
-def _mean(a: torch.Tensor, axis: int | None = None) -> torch.Tensor:
-    return torch.mean(a) if axis is None else torch.mean(a, dim=axis)
+def _mean(a: torch.Tensor, axis: int | None = None, keepdim: bool = False) -> torch.Tensor:
+    if axis is None and not keepdim:
+        return torch.mean(a)
+    return torch.mean(a, dim=axis, keepdim=keepdim)
+
+
+def _reshape(a: torch.Tensor, shape: tuple[int, ...] = (-1,)) -> torch.Tensor:
+    return torch.reshape(a, shape)
+
+
+def _unsqueeze(a: torch.Tensor, dim: int = 0) -> torch.Tensor:
+    return torch.unsqueeze(a, dim)
+
+
+def _squeeze(a: torch.Tensor, dim: int = 0) -> torch.Tensor:
+    return torch.squeeze(a, dim)
 
 
 def _softmax(a: torch.Tensor, axis: int = -1) -> torch.Tensor:
@@ -105,6 +121,9 @@ TORCH_OPS: dict[str, Callable[..., torch.Tensor]] = {
     "cross_entropy": _cross_entropy,
     "matmul": torch.matmul,
     "transpose": _transpose,
+    "reshape": _reshape,
+    "unsqueeze": _unsqueeze,
+    "squeeze": _squeeze,
 }
 # Variants without value checks, for steps after one checked pass over the same data.
 UNCHECKED_OPS: dict[str, Callable[..., torch.Tensor]] = {"cross_entropy": _cross_entropy_unchecked}

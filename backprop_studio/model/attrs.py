@@ -11,7 +11,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from .ops import COLUMNS, FLOAT, INT, SHAPE, STR, AttrSpec, OpSpec
+from .ops import BOOL, COLUMNS, FLOAT, INT, NEW_SHAPE, SHAPE, STR, AttrSpec, OpSpec
 from .shapes import MAX_DIMS, MAX_ELEMENTS
 
 MAX_TEXT = 4096  # a file path or a name; longer is a mistake
@@ -60,8 +60,14 @@ def check_attr(spec: AttrSpec, value: object) -> object:
         if len(value) > MAX_TEXT:
             raise AttrError(f"{name} may have at most {MAX_TEXT} characters", name)
         return value
+    if spec.kind == BOOL:
+        if not isinstance(value, bool):
+            raise AttrError(f"{name} must be True or False, not {value!r:.40}", name)
+        return value
     if spec.kind == SHAPE:
         return _shape(name, value)
+    if spec.kind == NEW_SHAPE:
+        return _new_shape(name, value)
     if spec.kind == COLUMNS:
         return _columns(name, value)
     raise AttrError(f"{name}: unknown attribute kind '{spec.kind}'", name)
@@ -77,6 +83,26 @@ def _shape(name: str, value: object) -> tuple[int, ...]:
     if any(n < 1 for n in value):
         raise AttrError(f"{name} must have sizes of at least 1, not {tuple(value)}", name)
     if math.prod(value) > MAX_ELEMENTS:
+        raise AttrError(f"{name} may hold at most {MAX_ELEMENTS:,} elements", name)
+    return tuple(int(n) for n in value)
+
+
+def _new_shape(name: str, value: object) -> tuple[int, ...]:
+    """A reshape's target: ``(2, 3)``, ``(-1, 3)``, ``6`` for ``(6,)``, ``()`` for a scalar."""
+    if _is_int(value):
+        value = (value,)
+    if not isinstance(value, (list, tuple)) or not all(_is_int(n) for n in value):
+        raise AttrError(
+            f"{name} must be a list of whole numbers like (2, 3) or (-1, 3), not {value!r:.40}",
+            name,
+        )
+    if len(value) > MAX_DIMS:
+        raise AttrError(f"{name} may have at most {MAX_DIMS} axes", name)
+    if any(n < 1 and n != -1 for n in value):
+        raise AttrError(f"{name} must have sizes of at least 1 (or -1), not {tuple(value)}", name)
+    if list(value).count(-1) > 1:
+        raise AttrError(f"{name} may have one -1 at most, not {tuple(value)}", name)
+    if math.prod(n for n in value if n != -1) > MAX_ELEMENTS:
         raise AttrError(f"{name} may hold at most {MAX_ELEMENTS:,} elements", name)
     return tuple(int(n) for n in value)
 

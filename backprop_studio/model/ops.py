@@ -17,13 +17,18 @@ BROADCAST = "broadcast"  # binary elementwise with numpy broadcasting
 REDUCE = "reduce"  # reduces everything to a scalar
 MATMUL = "matmul"
 TRANSPOSE = "transpose"
-AXIS_REDUCE = "axis_reduce"  # sum/mean: everything to a scalar, or one axis removed
+AXIS_REDUCE = "axis_reduce"  # sum/mean: everything to a scalar, or one axis removed (or kept)
+RESHAPE = "reshape"  # the same elements in a new shape (one size may be -1)
+UNSQUEEZE = "unsqueeze"  # a new axis of size 1
+SQUEEZE = "squeeze"  # an axis of size 1 removed
 SOFTMAX = "softmax"  # same shape, normalised along one axis
 SAME_SHAPE_LOSS = "same_shape_loss"  # both inputs the same shape, a scalar out
 CLASS_LOSS = "class_loss"  # logits (…, C) with class indices (…) / (…, 1) or probabilities (…, C)
 
 # attribute kinds: how a value is checked and written
 INT, FLOAT, STR, SHAPE, COLUMNS = "int", "float", "str", "shape", "columns"
+BOOL = "bool"
+NEW_SHAPE = "new_shape"  # a reshape's target: sizes of at least 1, one of them -1 at most
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,12 @@ _EXPONENT = AttrSpec(
     MAX_EXPONENT,
 )
 _AXIS = AttrSpec("axis", INT, None, "the axis to reduce; unset reduces every axis")
+_KEEPDIM = AttrSpec(
+    "keepdim", BOOL, False, "keep the reduced axis with size 1, so the result broadcasts back"
+)
+_NEW_SHAPE = AttrSpec(
+    "shape", NEW_SHAPE, (-1,), "the new shape, e.g. (2, 3); one size may be -1 (the rest)"
+)
 _LAST_AXIS = AttrSpec("axis", INT, -1, "the axis that sums to one (default: the last)")
 # A leaf is given by its value, or by a recipe the engine turns into one (model/recipes.py).
 _INIT = (
@@ -166,7 +177,9 @@ _CATALOGUE: tuple[OpSpec, ...] = (
         SOFTMAX,
         attrs=(_LAST_AXIS,),
     ),
-    OpSpec("sum", ("a",), "Σ", "Reductions", "Σᵢ aᵢ", "∂/∂aᵢ = 1", AXIS_REDUCE, attrs=(_AXIS,)),
+    OpSpec(
+        "sum", ("a",), "Σ", "Reductions", "Σᵢ aᵢ", "∂/∂aᵢ = 1", AXIS_REDUCE, attrs=(_AXIS, _KEEPDIM)
+    ),
     OpSpec(
         "mean",
         ("a",),
@@ -175,7 +188,7 @@ _CATALOGUE: tuple[OpSpec, ...] = (
         "(1/n) Σᵢ aᵢ",
         "∂/∂aᵢ = 1/n",
         AXIS_REDUCE,
-        attrs=(_AXIS,),
+        attrs=(_AXIS, _KEEPDIM),
     ),
     OpSpec(
         "mse",
@@ -216,6 +229,36 @@ _CATALOGUE: tuple[OpSpec, ...] = (
     ),
     OpSpec(
         "transpose", ("a",), "ᵀ", "Linear algebra", "aᵀ (last two axes)", "∂/∂a = Gᵀ", TRANSPOSE
+    ),
+    OpSpec(
+        "reshape",
+        ("a",),
+        "reshape",
+        "Shape",
+        "the same elements, row by row, in a new shape",
+        "∂/∂a = G reshaped back",
+        RESHAPE,
+        attrs=(_NEW_SHAPE,),
+    ),
+    OpSpec(
+        "unsqueeze",
+        ("a",),
+        "unsqueeze",
+        "Shape",
+        "a new axis of size 1 at dim",
+        "∂/∂a = G with that axis removed",
+        UNSQUEEZE,
+        attrs=(AttrSpec("dim", INT, 0, "where the new axis goes (0 first, -1 last)"),),
+    ),
+    OpSpec(
+        "squeeze",
+        ("a",),
+        "squeeze",
+        "Shape",
+        "the axis dim, of size 1, removed",
+        "∂/∂a = G with the axis put back",
+        SQUEEZE,
+        attrs=(AttrSpec("dim", INT, 0, "the axis of size 1 to remove"),),
     ),
 )
 

@@ -7,7 +7,8 @@ imported — so a program from a file, the clipboard or the command line is as s
     w = 1.0                # a trainable parameter (also: w = param([[1.0, 2.0]]))
     loss = (w * x - 2)**2  # every op of the catalogue by its operator or name; the last line is the output
 
-Attributes are keyword arguments: ``s = sum(h, axis=1)``. A number exponent is the attribute of
+Attributes are keyword arguments: ``s = sum(h, axis=1)``, ``m = mean(h, axis=1, keepdim=True)``,
+``r = reshape(h, shape=(-1, 3))``, ``u = unsqueeze(h, dim=0)``. A number exponent is the attribute of
 one power node, as micrograd's ``**`` takes a number: ``d ** 2``, ``d ** -1`` and ``d ** 0.5`` are
 ``power(d, exponent=…)`` and print back as ``d**2``; ``d ** b`` with a node ``b`` is ``pow``. A leaf may be made by a recipe instead of
 a value (``model/recipes.py``): ``W = param(shape=(2, 16), init="xavier", seed=0)``, or bound to a

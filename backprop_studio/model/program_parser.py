@@ -264,7 +264,9 @@ class _Parser(program_blocks.BlockStatements):
                     raise self.error(item, f"{key}= takes a flat list, like (2, 16)")
                 items.append(self.attr_literal(item, key))
             return tuple(items)
-        if isinstance(node, ast.Constant) and (node.value is None or isinstance(node.value, str)):
+        if isinstance(node, ast.Constant) and (
+            node.value is None or isinstance(node.value, (str, bool))
+        ):
             return node.value
         if _is_number(node):
             sign = -1 if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) else 1
@@ -274,7 +276,9 @@ class _Parser(program_blocks.BlockStatements):
                 return sign * number.value
             return self.number(node)[0]
         raise self.error(
-            node, f'{key}= takes a number, a text in quotes or a list, like axis=1 or init="normal"'
+            node,
+            f"{key}= takes a number, a text in quotes or a list, or True/False, "
+            'like axis=1, init="normal" or keepdim=True',
         )
 
     def dataset_pair(self, stmt: ast.Assign, target: ast.Tuple, value: ast.expr) -> str:

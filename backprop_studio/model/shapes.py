@@ -12,10 +12,13 @@ from .ops import (
     CLASS_LOSS,
     MATMUL,
     REDUCE,
+    RESHAPE,
     SAME,
     SAME_SHAPE_LOSS,
     SOFTMAX,
+    SQUEEZE,
     TRANSPOSE,
+    UNSQUEEZE,
     OpSpec,
 )
 
@@ -131,14 +134,67 @@ def axis_index(axis: int, shape: Shape) -> int:
     return axis % dims if dims else 0
 
 
-def reduce_axis(shape: Shape, axis: int | None) -> Shape:
-    """The shape after summing over ``axis`` (every axis when None)."""
+def reduce_axis(shape: Shape, axis: int | None, keepdim: bool = False) -> Shape:
+    """The shape after summing over ``axis`` (every axis when None); with ``keepdim`` the
+    reduced axes stay with size 1, so ``x - mean(x, axis=1, keepdim=True)`` broadcasts."""
     if axis is None:
-        return ()
+        return (1,) * len(shape) if keepdim else ()
     if not shape:
         axis_index(axis, shape)
         return ()
     i = axis_index(axis, shape)
+    return shape[:i] + ((1,) if keepdim else ()) + shape[i + 1 :]
+
+
+def _elements(n: int) -> str:
+    return f"{n} element" if n == 1 else f"{n} elements"
+
+
+def reshape(shape: Shape, new: Shape) -> Shape:
+    """``shape`` reshaped to ``new``, whose one -1 (if any) takes the rest of the elements."""
+    count = math.prod(shape)
+    known = math.prod(n for n in new if n != -1)
+    target = "×".join(str(n) for n in new) if new else "a scalar"
+    if -1 in new:
+        if count % known:
+            raise ShapeError(
+                f"cannot reshape {format_shape(shape)} ({_elements(count)}) to {target}: "
+                f"{count} is not a multiple of {known}"
+            )
+        return tuple(count // known if n == -1 else n for n in new)
+    if known != count:
+        raise ShapeError(
+            f"cannot reshape {format_shape(shape)} ({_elements(count)}) to {target} "
+            f"({_elements(known)}): the counts must be equal"
+        )
+    return new
+
+
+def unsqueeze(shape: Shape, dim: int) -> Shape:
+    """``shape`` with a new axis of size 1 before axis ``dim`` (-1: after the last)."""
+    dims = len(shape)
+    if not -(dims + 1) <= dim <= dims:
+        raise ShapeError(
+            f"dim {dim} is out of range for a {format_shape(shape)} tensor "
+            f"(a new axis goes at 0 to {dims}, or -{dims + 1} to -1)"
+        )
+    if dims >= MAX_DIMS:
+        raise ShapeError(f"a tensor may have at most {MAX_DIMS} axes")
+    i = dim % (dims + 1)
+    return shape[:i] + (1,) + shape[i:]
+
+
+def squeeze(shape: Shape, dim: int) -> Shape:
+    """``shape`` without axis ``dim``, which must have size 1."""
+    if not shape:
+        axis_index(dim, shape)
+        return ()
+    i = axis_index(dim, shape)
+    if shape[i] != 1:
+        raise ShapeError(
+            f"squeeze removes an axis of size 1, but axis {dim} of "
+            f"{format_shape(shape)} has size {shape[i]}"
+        )
     return shape[:i] + shape[i + 1 :]
 
 
@@ -188,7 +244,11 @@ def infer(
     if rule == MATMUL:
         return matmul(inputs[0], inputs[1])
     if rule == AXIS_REDUCE:
-        return reduce_axis(inputs[0], attrs.get("axis"))  # type: ignore[arg-type]
+        return reduce_axis(
+            inputs[0],
+            attrs.get("axis"),  # type: ignore[arg-type]
+            bool(attrs.get("keepdim", False)),
+        )
     if rule == SOFTMAX:
         axis_index(attrs.get("axis", spec.attr("axis").default), inputs[0])  # type: ignore[arg-type]
         return inputs[0]
@@ -200,4 +260,10 @@ def infer(
         if len(inputs[0]) < 2:
             return inputs[0]
         return inputs[0][:-2] + (inputs[0][-1], inputs[0][-2])
+    if rule == RESHAPE:
+        return reshape(inputs[0], attrs.get("shape", spec.attr("shape").default))  # type: ignore[arg-type]
+    if rule == UNSQUEEZE:
+        return unsqueeze(inputs[0], attrs.get("dim", spec.attr("dim").default))  # type: ignore[arg-type]
+    if rule == SQUEEZE:
+        return squeeze(inputs[0], attrs.get("dim", spec.attr("dim").default))  # type: ignore[arg-type]
     raise ShapeError(f"no shape rule for '{spec.name}'")

@@ -58,6 +58,9 @@ UNARY_CASES = {
     "transpose": [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]],
     "softmax": [[1.0, -2.0, 0.5], [0.3, 3.0, -1.0]],
     "log_softmax": [[1.0, -2.0, 0.5], [0.3, 3.0, -1.0]],
+    "reshape": [[1.0, -2.0, 0.5], [0.3, 3.0, -1.0]],  # the default shape (-1,): flattened
+    "unsqueeze": [1.0, -2.0, 0.5],  # the default dim 0
+    "squeeze": [[1.0, -2.0, 0.5]],  # the default dim 0, of size 1
 }
 BINARY_CASES = {
     "add": (1.5, -0.5),
@@ -88,6 +91,9 @@ DIRECT = {
     "transpose": lambda a: a.t(),
     "softmax": lambda a: a.exp() / a.exp().sum(-1, keepdim=True),
     "log_softmax": lambda a: a - a.exp().sum(-1, keepdim=True).log(),
+    "reshape": lambda a: torch.cat(list(a)),
+    "unsqueeze": lambda a: a[None],
+    "squeeze": lambda a: a[0],
     "add": lambda a, b: a + b,
     "sub": lambda a, b: a - b,
     "mul": lambda a, b: a * b,

@@ -20,7 +20,7 @@ def test_existing_nodes_have_no_attributes_and_keep_working():
 
 
 def test_ops_declare_their_attributes():
-    assert OPS["sum"].attr_names == ("axis",)
+    assert OPS["sum"].attr_names == ("axis", "keepdim")
     assert OPS["softmax"].attr("axis").default == -1
     assert OPS["add"].attrs == ()
     assert "init" in OPS["param"].attr_names and "dataset" in OPS["data"].attr_names
@@ -30,7 +30,7 @@ def test_ops_declare_their_attributes():
 @pytest.mark.parametrize(
     ("op", "attrs", "message"),
     [
-        ("sum", {"axes": 1}, "'s' (sum): sum has no attribute 'axes' (it takes: axis)"),
+        ("sum", {"axes": 1}, "'s' (sum): sum has no attribute 'axes' (it takes: axis, keepdim)"),
         ("sum", {"axis": 1.5}, "'s' (sum): axis must be a whole number, not 1.5"),
         ("sum", {"axis": True}, "axis must be a whole number"),
         ("add", {"axis": 0}, "'s' (add): add takes no attributes, got 'axis'"),

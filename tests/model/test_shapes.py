@@ -75,5 +75,5 @@ def test_every_op_has_a_shape_rule():
     for name, spec in OPS.items():
         if spec.is_leaf:
             continue
-        shapes = [(2, 2)] * len(spec.inputs)
+        shapes = [(1, 2) if name == "squeeze" else (2, 2)] * len(spec.inputs)
         assert isinstance(infer(spec, shapes, {}), tuple), name
