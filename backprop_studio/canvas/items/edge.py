@@ -13,12 +13,22 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPainterPath, QPainterPathStroker, QPen, QPolygonF
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QPainter,
+    QPainterPath,
+    QPainterPathStroker,
+    QPen,
+    QPolygonF,
+)
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsPathItem,
     QGraphicsPolygonItem,
     QGraphicsSimpleTextItem,
+    QStyleOptionGraphicsItem,
+    QWidget,
 )
 
 from backprop_studio.model.graph import Edge
@@ -26,7 +36,7 @@ from backprop_studio.model.shapes import Value
 
 from .. import style
 from ..flow_text import chain_rule_text
-from ..style import EDGE_HIT_WIDTH, EDGE_WIDTH, PORT_RADIUS, Z_EDGE, Theme
+from ..style import EDGE_AA_ZOOM, EDGE_HIT_WIDTH, EDGE_WIDTH, PORT_RADIUS, Z_EDGE, Theme
 from ..value_text import format_short, full_text, magnitude, signed, stats
 from .edge_thumb import EdgeThumb
 from .node import NodeItem
@@ -86,6 +96,24 @@ def _part(item: QGraphicsItem) -> QGraphicsItem:
     return item
 
 
+class EdgeLine(QGraphicsPathItem):
+    """The curve's filled outline. Below EDGE_AA_ZOOM it is filled without antialiasing: the
+    same outline, so the same colour and width on screen, in a fifth of the time (a fitted
+    repaint of 1,500 edges at zoom 0.32 spent 18 of its 21 ms on antialiased outlines).
+    Closer up, and in exports at any scale, it is antialiased as everything else."""
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionGraphicsItem,
+        widget: QWidget | None = None,
+    ) -> None:
+        on_screen = widget is not None  # a view's viewport; exports render with no widget
+        if on_screen and option.levelOfDetailFromTransform(painter.worldTransform()) < EDGE_AA_ZOOM:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        super().paint(painter, option, widget)
+
+
 class EdgeItem(QGraphicsItem):
     """``edge`` drawn between two NodeItems; it holds the items, never the Graph."""
 
@@ -116,7 +144,7 @@ class EdgeItem(QGraphicsItem):
         self.setFlag(_Flag.ItemIsSelectable)
         self.setFlag(_Flag.ItemHasNoContents)
         self.setZValue(Z_EDGE)
-        self._line = _part(QGraphicsPathItem(self))  # the curve's outline, filled (see _outline)
+        self._line = _part(EdgeLine(self))  # the curve's outline, filled (see _outline)
         self._line.setPen(_NO_PEN)
         self._curve = QPainterPath()
         self._drawn: tuple[int, float] | None = None  # (colour, width) the outline was made for
