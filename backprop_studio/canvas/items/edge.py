@@ -96,11 +96,43 @@ def _part(item: QGraphicsItem) -> QGraphicsItem:
     return item
 
 
-class EdgeLine(QGraphicsPathItem):
-    """The curve's filled outline. Below EDGE_AA_ZOOM it is filled without antialiasing: the
-    same outline, so the same colour and width on screen, in a fifth of the time (a fitted
-    repaint of 1,500 edges at zoom 0.32 spent 18 of its 21 ms on antialiased outlines).
-    Closer up, and in exports at any scale, it is antialiased as everything else."""
+class EdgeLine(QGraphicsItem):
+    """The curve's outline, filled in one colour (see ``EdgeItem._outline``).
+
+    Its bounds are the curve's, padded for the widest line at the current zoom's scale, so a
+    new width or colour repaints it without moving it in the scene's index (with a path item's
+    ``setPath`` a recolour of 1,500 edges spent ~40 ms re-indexing long curves).
+
+    Below EDGE_AA_ZOOM on screen it is filled without antialiasing: the same outline, so the
+    same colour and width, in a fifth of the time (a fitted repaint of 1,500 edges at zoom 0.32
+    spent 18 of its 21 ms on antialiased outlines). Closer up, and in exports at any scale, it
+    is antialiased as everything else."""
+
+    def __init__(self, parent: QGraphicsItem) -> None:
+        super().__init__(parent)
+        self._outline = QPainterPath()
+        self._brush = QBrush()
+        self._bounds = QRectF()
+
+    def set_outline(self, outline: QPainterPath, bounds: QRectF) -> None:
+        if bounds != self._bounds:
+            self.prepareGeometryChange()
+            self._bounds = bounds
+        self._outline = outline
+        self.update()
+
+    def set_color(self, color: QColor) -> None:
+        self._brush = QBrush(color)
+        self.update()
+
+    def path(self) -> QPainterPath:
+        return QPainterPath(self._outline)
+
+    def brush(self) -> QBrush:
+        return QBrush(self._brush)
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
 
     def paint(
         self,
@@ -111,7 +143,7 @@ class EdgeLine(QGraphicsPathItem):
         on_screen = widget is not None  # a view's viewport; exports render with no widget
         if on_screen and option.levelOfDetailFromTransform(painter.worldTransform()) < EDGE_AA_ZOOM:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        super().paint(painter, option, widget)
+        painter.fillPath(self._outline, self._brush)
 
 
 class EdgeItem(QGraphicsItem):
@@ -145,7 +177,6 @@ class EdgeItem(QGraphicsItem):
         self.setFlag(_Flag.ItemHasNoContents)
         self.setZValue(Z_EDGE)
         self._line = _part(EdgeLine(self))  # the curve's outline, filled (see _outline)
-        self._line.setPen(_NO_PEN)
         self._curve = QPainterPath()
         self._drawn: tuple[int, float] | None = None  # (colour, width) the outline was made for
         self._arrow = _part(QGraphicsPolygonItem(self))
@@ -351,13 +382,15 @@ class EdgeItem(QGraphicsItem):
         drawn = self._drawn
         if drawn is not None and abs(drawn[1] - width) <= 0.02 * width:
             if drawn[0] != rgba:
-                self._line.setBrush(QBrush(self._color))
+                self._line.set_color(self._color)
                 self._drawn = (rgba, drawn[1])
             return
         _STROKER.setWidth(width)
-        self._line.setPath(_STROKER.createStroke(self._curve))
+        pad = style.EDGE_MAX_WIDTH * self._width_scale / 2 + 1.0  # any width at this scale
+        bounds = self._curve.controlPointRect().adjusted(-pad, -pad, pad, pad)
+        self._line.set_outline(_STROKER.createStroke(self._curve), bounds)
         if drawn is None or drawn[0] != rgba:
-            self._line.setBrush(QBrush(self._color))
+            self._line.set_color(self._color)
         self._drawn = (rgba, width)
 
     def _style_halo(self) -> None:
