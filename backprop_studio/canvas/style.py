@@ -44,6 +44,7 @@ READABLE_CAP_PX = 7.0
 # Below this zoom the card's full text would be smaller than that; it shows its name and one
 # number instead, enlarged to stay readable (canvas/items/node_summary.py).
 DETAIL_ZOOM = 0.75
+EDGE_AA_ZOOM = 0.5  # below it edge lines are filled without antialiasing (EdgeLine)
 
 Z_EDGE = 0.0
 Z_TEMP_EDGE = 15.0  # above the cards while dragging
