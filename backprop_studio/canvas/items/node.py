@@ -11,11 +11,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath
+from PySide6.QtGui import QPainter, QPainterPath
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from backprop_studio.model.ops import op_spec
-from backprop_studio.model.shapes import Shape, Value, format_shape
+from backprop_studio.model.shapes import Shape, Value
 
 from .. import style
 from ..style import (
@@ -31,16 +31,19 @@ from ..style import (
     Theme,
 )
 from ..value_text import (
-    NO_VALUE,
     full_text,
-    is_scalar,
-    scalar_row,
-    shape_of,
     signed,
-    stats_text,
 )
 from .editor import TitleEditor
-from .node_body import PROBLEM_LINES, paint_body, paint_border, wrap_lines
+from .node_body import (
+    BADGE_PAD,
+    PROBLEM_LINES,
+    body_lines,
+    paint_body,
+    paint_border,
+    paint_header,
+    paint_ports,
+)
 from .node_heat import BAND_HEIGHT, HeatBand, has_band
 from .node_summary import Summary, key_number, paint_summary, richer_numbers, summarize
 from .port import PortItem
@@ -279,7 +282,14 @@ class NodeItem(QGraphicsItem):
         self._numbers = None
         self._numbers = self._summary_numbers()
         self._grad_sign = signed(self._grad)
-        self._lines = self._body_lines()
+        self._lines = body_lines(
+            self._value,
+            self._grad,
+            self._shape,
+            self._trained,
+            self._problem,
+            NODE_WIDTH - TEXT_MARGIN - self._gutter,
+        )
         height = _card_height(max(len(self._lines), len(self._inputs), 1))
         self._rows_height = height
         if has_band(self._value, self._shape):
@@ -302,32 +312,9 @@ class NodeItem(QGraphicsItem):
         self._shown_detail = False
         self.update()
 
-    def _body_lines(self) -> list[tuple[str, ...]]:
-        """Rows as (kind, texts…): ("pair", data, grad), ("stat", word, text), ("text", t)…"""
-        value, grad = self._value, self._grad
-        lines: list[tuple[str, ...]] = []
-        if value is None and self._shape:  # not computed yet (or hidden by the animation):
-            lines.append(("text", f"shape {format_shape(self._shape)}"))  # the same rows as
-            lines.append(("stat", "data", NO_VALUE))  # a computed tensor, so that the card
-            lines.append(("stat", "grad", NO_VALUE))  # keeps its size when its numbers come
-        elif value is None or is_scalar(value):
-            data, g = scalar_row(value, grad)
-            lines.append(("pair", f"data {data}", f"grad {g}"))
-        else:
-            mark = " · trained" if self._trained else ""
-            lines.append(("text", f"shape {format_shape(shape_of(value))}{mark}"))
-            lines.append(("stat", "data", stats_text(value)))
-            lines.append(("stat", "grad", stats_text(grad) if grad is not None else NO_VALUE))
-        if self._problem:
-            width = NODE_WIDTH - TEXT_MARGIN - self._gutter
-            metrics = style.fonts().small_metrics
-            for line in wrap_lines(self._problem, metrics, width, PROBLEM_LINES):
-                lines.append(("problem", line))
-        return lines
-
     def _badge_width(self) -> float:
         fm = style.fonts().small_metrics
-        return fm.horizontalAdvance(self.badge_text()) + 14.0
+        return fm.horizontalAdvance(self.badge_text()) + BADGE_PAD
 
     @property
     def card_height(self) -> float:
@@ -384,7 +371,9 @@ class NodeItem(QGraphicsItem):
         band = self.band_rect()
         pictures = band is not None and (detail or self._band.thumbnails_legible(lod))
         if detail:
-            self._paint_header(painter, theme, f)
+            paint_header(
+                painter, theme, f, self._op, self.badge_text(), self.title, self.title_rect()
+            )
             paint_body(painter, theme, f, self._lines, self._gutter, self._grad_sign)
         else:  # too small for the full text: name and one number, readable on screen
             summary = self.summary(lod)
@@ -404,7 +393,16 @@ class NodeItem(QGraphicsItem):
             self._is_output,
             self._height,
         )
-        self._paint_ports(painter, theme, f, detail)
+        connected = {e.edge.port for e in self._edges if e.dst_item is self}
+        paint_ports(
+            painter,
+            theme,
+            f,
+            {port: item.pos() for port, item in self._inputs.items()},
+            connected,
+            self._output_port.pos(),
+            self._gutter if detail else None,
+        )
 
     def summary(self, lod: float) -> Summary:
         """What the card draws at ``lod`` screen pixels per scene unit, when below DETAIL_ZOOM."""
@@ -423,42 +421,3 @@ class NodeItem(QGraphicsItem):
                 number = ""
             self._numbers = (number, richer_numbers(self._value, self._grad))
         return self._numbers
-
-    def _paint_header(self, painter: QPainter, theme: Theme, f: style.Fonts) -> None:
-        badge = self.badge_text()
-        bw = self._badge_width()
-        rect = QRectF(NODE_WIDTH - bw - 7.0, (HEADER_HEIGHT - 17.0) / 2, bw, 17.0)
-        color = theme.badge_for(self._op)
-        fill = QColor(color)
-        fill.setAlphaF(0.13)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(fill)
-        painter.drawRoundedRect(rect, 8.5, 8.5)
-        painter.setFont(f.small)
-        painter.setPen(color)
-        painter.drawText(rect, _ALIGN_CENTER, badge)
-        title_rect = self.title_rect().adjusted(TEXT_MARGIN, 0, 0, 0)
-        painter.setFont(f.title)
-        painter.setPen(theme.text)
-        title = f.title_metrics.elidedText(
-            self.title, Qt.TextElideMode.ElideRight, title_rect.width()
-        )
-        painter.drawText(title_rect, _ALIGN_LEFT, title)
-
-    def _paint_ports(self, painter: QPainter, theme: Theme, f: style.Fonts, labels: bool) -> None:
-        connected = {e.edge.port for e in self._edges if e.dst_item is self}
-        painter.setFont(f.small)
-        for port, item in self._inputs.items():
-            pos = item.pos()
-            filled = port in connected
-            painter.setPen(style.pen(theme.port, 1.4))
-            painter.setBrush(QBrush(theme.port if filled else theme.card))
-            painter.drawEllipse(pos, PORT_RADIUS, PORT_RADIUS)
-            if not labels:
-                continue
-            painter.setPen(theme.muted)
-            label = QRectF(PORT_RADIUS + 4.0, pos.y() - ROW_HEIGHT / 2, self._gutter, ROW_HEIGHT)
-            painter.drawText(label, _ALIGN_LEFT, port)
-        painter.setPen(style.pen(theme.port, 1.4))
-        painter.setBrush(QBrush(theme.port))
-        painter.drawEllipse(self._output_port.pos(), PORT_RADIUS, PORT_RADIUS)

@@ -1,13 +1,16 @@
-"""The body rows of a node card at full detail: data | grad for a scalar, stats for a tensor.
+"""The parts of a node card at full detail: its body rows (data | grad for a scalar, stats for a
+tensor, a problem in two lines), header badge and title, port dots, border.
 
-Split from ``node.py`` so the card item keeps to geometry and state; this is pure drawing from
-the rows the card computed (``NodeItem._body_lines``).
+Split from ``node.py`` so the card item keeps to geometry and state; these are pure functions of
+what the card holds, so the rows can be tested without an item and the item stays small.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath
+
+from backprop_studio.model.shapes import Shape, Value, format_shape
 
 from .. import style
 from ..style import (
@@ -15,11 +18,12 @@ from ..style import (
     CORNER_RADIUS,
     HEADER_HEIGHT,
     NODE_WIDTH,
+    PORT_RADIUS,
     ROW_HEIGHT,
     TEXT_MARGIN,
     Theme,
 )
-from ..value_text import NO_VALUE
+from ..value_text import NO_VALUE, is_scalar, scalar_row, shape_of, stats_text
 
 _ALIGN_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _GAP = 8.0  # space around the separator of the data | grad row
@@ -135,3 +139,83 @@ def paint_border(
         )
         painter.setPen(style.pen(theme.selection, 1.5))
         painter.drawPath(outer)
+
+
+BADGE_PAD = 14.0  # the op badge's width beyond its text
+
+
+def body_lines(
+    value: Value | None,
+    grad: Value | None,
+    shape: Shape | None,
+    trained: bool,
+    problem: str | None,
+    problem_width: float,
+) -> list[tuple[str, ...]]:
+    """Rows as (kind, texts…): ("pair", data, grad), ("stat", word, text), ("text", t)…"""
+    lines: list[tuple[str, ...]] = []
+    if value is None and shape:  # not computed yet (or hidden by the animation): the same
+        lines.append(("text", f"shape {format_shape(shape)}"))  # rows as a computed tensor, so
+        lines.append(("stat", "data", NO_VALUE))  # that the card keeps its size when its
+        lines.append(("stat", "grad", NO_VALUE))  # numbers come
+    elif value is None or is_scalar(value):
+        data, g = scalar_row(value, grad)
+        lines.append(("pair", f"data {data}", f"grad {g}"))
+    else:
+        mark = " · trained" if trained else ""
+        lines.append(("text", f"shape {format_shape(shape_of(value))}{mark}"))
+        lines.append(("stat", "data", stats_text(value)))
+        lines.append(("stat", "grad", stats_text(grad) if grad is not None else NO_VALUE))
+    if problem:
+        metrics = style.fonts().small_metrics
+        for line in wrap_lines(problem, metrics, problem_width, PROBLEM_LINES):
+            lines.append(("problem", line))
+    return lines
+
+
+def paint_header(
+    painter: QPainter, theme: Theme, f: style.Fonts, op: str, badge: str, title: str, room: QRectF
+) -> None:
+    """The op badge at the header's right and the title, elided, in ``room``."""
+    bw = f.small_metrics.horizontalAdvance(badge) + BADGE_PAD
+    rect = QRectF(NODE_WIDTH - bw - 7.0, (HEADER_HEIGHT - 17.0) / 2, bw, 17.0)
+    color = theme.badge_for(op)
+    fill = QColor(color)
+    fill.setAlphaF(0.13)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(fill)
+    painter.drawRoundedRect(rect, 8.5, 8.5)
+    painter.setFont(f.small)
+    painter.setPen(color)
+    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, badge)
+    title_rect = room.adjusted(TEXT_MARGIN, 0, 0, 0)
+    painter.setFont(f.title)
+    painter.setPen(theme.text)
+    shown = f.title_metrics.elidedText(title, Qt.TextElideMode.ElideRight, title_rect.width())
+    painter.drawText(title_rect, _ALIGN_LEFT, shown)
+
+
+def paint_ports(
+    painter: QPainter,
+    theme: Theme,
+    f: style.Fonts,
+    inputs: dict[str, QPointF],
+    connected: set[str],
+    output: QPointF,
+    label_width: float | None,
+) -> None:
+    """Input dots (filled when connected) with their names when ``label_width`` is given, and
+    the output dot."""
+    painter.setFont(f.small)
+    for port, pos in inputs.items():
+        painter.setPen(style.pen(theme.port, 1.4))
+        painter.setBrush(QBrush(theme.port if port in connected else theme.card))
+        painter.drawEllipse(pos, PORT_RADIUS, PORT_RADIUS)
+        if label_width is None:
+            continue
+        painter.setPen(theme.muted)
+        label = QRectF(PORT_RADIUS + 4.0, pos.y() - ROW_HEIGHT / 2, label_width, ROW_HEIGHT)
+        painter.drawText(label, _ALIGN_LEFT, port)
+    painter.setPen(style.pen(theme.port, 1.4))
+    painter.setBrush(QBrush(theme.port))
+    painter.drawEllipse(output, PORT_RADIUS, PORT_RADIUS)
