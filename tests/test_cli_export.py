@@ -16,15 +16,10 @@ from PIL import Image
 from backprop_studio.canvas.style import LIGHT
 from backprop_studio.cli import main
 from backprop_studio.model.gallery import example_path
+from tests.test_cli import run
 
 SEED_FILE = example_path("seed")  # the checkout's own, wherever the install maps resources
 PROGRAM = "w = 1.5; x = data(2.0); y = data(1.0); loss = (w * x - y) ** 2"
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def accent_pixels(path: Path) -> int:

@@ -7,7 +7,7 @@ import json
 import subprocess
 import sys
 
-from backprop_studio.cli import main
+from tests.test_cli import run
 
 LAYER_NORM = (
     "x = param([[1.0, 2.0, 4.0], [-1.0, 0.5, 3.5]])\n"
@@ -16,12 +16,6 @@ LAYER_NORM = (
     "y = d / sqrt(mean(d**2, axis=1, keepdim=True) + 1e-05)\n"
     "loss = sum(reshape(y, shape=(-1,)) * w)"
 )
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_the_layer_norm_evaluates_from_the_command_line(capsys):
