@@ -20,7 +20,6 @@ from backprop_studio.model.shapes import Shape, Value
 from .. import style
 from ..style import (
     BODY_PADDING,
-    CORNER_RADIUS,
     HEADER_HEIGHT,
     NODE_WIDTH,
     PORT_LABEL_GAP,
@@ -39,6 +38,7 @@ from .node_body import (
     BADGE_PAD,
     PROBLEM_LINES,
     body_lines,
+    card_paths,
     paint_body,
     paint_border,
     paint_header,
@@ -95,7 +95,7 @@ class NodeItem(QGraphicsItem):
         self._shown_detail = True  # drawn at full detail since the last update (see _relayout)
         self._height = 0.0
         self.block_item: BlockItem | None = None  # the block drawn around it (the scene sets it)
-        self._card = self._header = QPainterPath()
+        self._card = self._header = self._shadow = QPainterPath()
         self.setFlags(_Flag.ItemIsMovable | _Flag.ItemIsSelectable | _Flag.ItemSendsGeometryChanges)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.setZValue(Z_NODE)
@@ -297,10 +297,7 @@ class NodeItem(QGraphicsItem):
         if height != self._height:
             self.prepareGeometryChange()
             self._height = height
-            self._card = QPainterPath()
-            self._card.addRoundedRect(
-                QRectF(0, 0, NODE_WIDTH, height), CORNER_RADIUS, CORNER_RADIUS
-            )
+            self._card, self._header, self._shadow = card_paths(height)
             top = HEADER_HEIGHT + BODY_PADDING
             for i, port in enumerate(self._inputs.values()):
                 port.setPos(0.0, top + (i + 0.5) * ROW_HEIGHT)
@@ -358,9 +355,7 @@ class NodeItem(QGraphicsItem):
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         w, h = NODE_WIDTH, self._height
         card = self._card
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(theme.shadow)  # a soft offset shadow lifts the card off the canvas
-        painter.drawRoundedRect(QRectF(0.5, 2.0, w, h), CORNER_RADIUS + 1, CORNER_RADIUS + 1)
+        painter.fillPath(self._shadow, theme.shadow)  # a soft offset shadow lifts the card
         painter.fillPath(card, theme.problem_fill if self._problem else theme.card)
         painter.fillPath(self._header, theme.header_for(self._op))
         painter.setPen(style.pen(theme.border, 0.8))
