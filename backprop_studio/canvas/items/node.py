@@ -34,6 +34,7 @@ from ..value_text import (
     signed,
 )
 from .editor import TitleEditor
+from .node_backdrop import stamp_backdrop
 from .node_body import (
     BADGE_PAD,
     PROBLEM_LINES,
@@ -354,15 +355,19 @@ class NodeItem(QGraphicsItem):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         w, h = NODE_WIDTH, self._height
-        card = self._card
-        painter.fillPath(self._shadow, theme.shadow)  # a soft offset shadow lifts the card
-        painter.fillPath(card, theme.problem_fill if self._problem else theme.card)
-        painter.fillPath(self._header, theme.header_for(self._op))
-        painter.setPen(style.pen(theme.border, 0.8))
-        painter.drawLine(QPointF(0, HEADER_HEIGHT), QPointF(w, HEADER_HEIGHT))
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         detail = lod >= style.DETAIL_ZOOM
         self._shown_detail = self._shown_detail or detail
+        connected = frozenset(e.edge.port for e in self._edges if e.dst_item is self)
+
+        def backdrop(p: QPainter) -> None:
+            self._paint_backdrop(p, connected, detail)
+
+        cached = not detail and self.cacheMode() != QGraphicsItem.CacheMode.NoCache
+        key = (id(theme), self._op, bool(self._problem), self.isSelected(), self._is_output)
+        key += (h, connected)
+        if not (cached and stamp_backdrop(painter, key, w, h, _MARGIN, backdrop)):
+            backdrop(painter)
         band = self.band_rect()
         pictures = band is not None and (detail or self._band.thumbnails_legible(lod))
         if detail:
@@ -378,23 +383,31 @@ class NodeItem(QGraphicsItem):
             assert band is not None
             right = NODE_WIDTH - style.TEXT_MARGIN
             self._band.paint(painter, theme, band.top(), self._gutter, right, detail)
+
+    def _paint_backdrop(self, painter: QPainter, connected: frozenset[str], detail: bool) -> None:
+        """Shadow, card, header tint, border and port dots: what does not change with numbers."""
+        theme = self._theme
+        painter.fillPath(self._shadow, theme.shadow)  # a soft offset shadow lifts the card
+        painter.fillPath(self._card, theme.problem_fill if self._problem else theme.card)
+        painter.fillPath(self._header, theme.header_for(self._op))
+        painter.setPen(style.pen(theme.border, 0.8))
+        painter.drawLine(QPointF(0, HEADER_HEIGHT), QPointF(NODE_WIDTH, HEADER_HEIGHT))
         paint_border(
             painter,
             theme,
-            card,
+            self._card,
             self._op,
             self._problem,
             self.isSelected(),
             self._is_output,
             self._height,
         )
-        connected = {e.edge.port for e in self._edges if e.dst_item is self}
         paint_ports(
             painter,
             theme,
-            f,
+            style.fonts(),
             {port: item.pos() for port, item in self._inputs.items()},
-            connected,
+            set(connected),
             self._output_port.pos(),
             self._gutter if detail else None,
         )
