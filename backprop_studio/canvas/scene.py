@@ -214,6 +214,11 @@ class GraphScene(QGraphicsScene):
         """Re-read values, shapes, problems and the output from the graph and the shown trace."""
         self._show(None)
 
+    @property
+    def pending_numbers(self) -> int:
+        """How many cards and edges a big graph's new trace has not reached yet."""
+        return self._display.pending
+
     def flush_numbers(self) -> None:
         """Fill the cards and edges a big graph's new trace has not reached yet (they follow a
         chunk at a time after the ones in sight): an export draws every item."""
