@@ -79,6 +79,7 @@ def export_mode(
     ``names`` limits the picture to those nodes and the edges between them. Decoration is hidden
     with opacity, never visibility, so an open rename editor keeps its focus and its text.
     """
+    scene.flush_numbers()  # a big graph's off-screen cards may still await the latest trace
     selected = scene.selectedItems()
     ports = [
         (port, port.state)

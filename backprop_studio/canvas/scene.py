@@ -8,7 +8,7 @@ scene mirrors the result. One path, one direction, for every edit.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, Qt, QTimer, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -32,7 +32,7 @@ from .items.editor import TitleEditor
 from .items.node import NodeItem
 from .items.port import PortItem
 from .style import Theme
-from .trace_display import edge_flows, show_numbers
+from .trace_display import CardNumbers, TraceDisplay, edge_flows
 
 _LEFT = Qt.MouseButton.LeftButton
 
@@ -76,6 +76,7 @@ class GraphScene(QGraphicsScene):
         self._refresh_timer.timeout.connect(self.refresh)
         self._blocks = BlockMirror(self, self._nodes, self._edges, self.block_toggle_requested.emit)
         self._blocks.theme = self.theme
+        self._display = TraceDisplay(self._nodes, self._edges, self._rects_in_sight, self)
 
     # ---- the graph -----------------------------------------------------------------------
     @property
@@ -199,14 +200,11 @@ class GraphScene(QGraphicsScene):
         """Show a run's values, gradients and per-edge gradients (None: the graph's own values)."""
         self.display_reset.emit()
         self._trace = trace
-        flows = edge_flows(trace)
-        for edge, item in self._edges.items():
-            item.set_grad(*flows.get(edge, (None, None, None)))
         for view in self.views():
             expect = getattr(view, "expect_full_repaint", None)
             if expect is not None:
                 expect()
-        self.refresh()
+        self._show(edge_flows(trace))
 
     @property
     def trace(self) -> Trace | None:
@@ -214,14 +212,36 @@ class GraphScene(QGraphicsScene):
 
     def refresh(self) -> None:
         """Re-read values, shapes, problems and the output from the graph and the shown trace."""
+        self._show(None)
+
+    @property
+    def pending_numbers(self) -> int:
+        """How many cards and edges a big graph's new trace has not reached yet."""
+        return self._display.pending
+
+    def flush_numbers(self) -> None:
+        """Fill the cards and edges a big graph's new trace has not reached yet (they follow a
+        chunk at a time after the ones in sight): an export draws every item."""
+        self._display.flush()
+
+    def _show(self, flows: dict | None) -> None:
         self._refresh_timer.stop()
         graph, trace = self._graph, self._trace
         last = self._analysed_at
         if graph is None or last is None or last[0] is not graph or last[1] != graph.revision:
             self._analysis = graph.analyse() if graph is not None else Analysis()
             self._analysed_at = (graph, graph.revision) if graph is not None else None
-        show_numbers(self._nodes, graph, trace, self._analysis)
+        self._display.show(CardNumbers.of(graph, trace, self._analysis), flows)
         self.cards_changed.emit()
+
+    def _rects_in_sight(self) -> list[QRectF]:
+        """What each shown view of the scene has on screen, in scene coordinates."""
+        rects = []
+        for view in self.views():
+            port = view.viewport()
+            if view.isVisible() and not port.rect().isEmpty():
+                rects.append(view.mapToScene(port.rect()).boundingRect())
+        return rects
 
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme

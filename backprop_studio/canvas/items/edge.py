@@ -112,28 +112,38 @@ class EdgeLine(QGraphicsItem):
 
     def __init__(self, parent: QGraphicsItem) -> None:
         super().__init__(parent)
-        self._outline = QPainterPath()
+        self._curve = QPainterPath()
+        self._width = 0.0
+        self._outline: QPainterPath | None = QPainterPath()
         self._brush = QBrush()
         self._bounds = QRectF()
 
-    def set_outline(
-        self, outline: QPainterPath, bounds: QRectF, color: QColor | None = None
+    def set_stroke(
+        self, curve: QPainterPath, width: float, bounds: QRectF, color: QColor | None = None
     ) -> None:
-        """A new outline (and colour, unless None) with one repaint."""
+        """A new curve or width (and colour, unless None) with one repaint. The outline is
+        made when the line is first painted or asked for, so a new trace strokes only the
+        lines in sight, not all 1,500 of a fitted network."""
         if bounds != self._bounds:
             self.prepareGeometryChange()
             self._bounds = bounds
-        self._outline = outline
+        self._curve, self._width, self._outline = curve, width, None
         if color is not None:
             self._brush = QBrush(color)
         self.update()
+
+    def _outline_path(self) -> QPainterPath:
+        if self._outline is None:
+            _STROKER.setWidth(self._width)
+            self._outline = _STROKER.createStroke(self._curve)
+        return self._outline
 
     def set_color(self, color: QColor) -> None:
         self._brush = QBrush(color)
         self.update()
 
     def path(self) -> QPainterPath:
-        return QPainterPath(self._outline)
+        return QPainterPath(self._outline_path())
 
     def brush(self) -> QBrush:
         return QBrush(self._brush)
@@ -142,7 +152,7 @@ class EdgeLine(QGraphicsItem):
         return self._bounds
 
     def shape(self) -> QPainterPath:  # what a path item's was: the outline, not the bounds
-        return self._outline
+        return self._outline_path()
 
     def paint(
         self,
@@ -153,7 +163,7 @@ class EdgeLine(QGraphicsItem):
         on_screen = widget is not None  # a view's viewport; exports render with no widget
         if on_screen and option.levelOfDetailFromTransform(painter.worldTransform()) < EDGE_AA_ZOOM:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        painter.fillPath(self._outline, self._brush)
+        painter.fillPath(self._outline_path(), self._brush)
 
 
 class EdgeItem(QGraphicsItem):
@@ -398,7 +408,6 @@ class EdgeItem(QGraphicsItem):
                 self._line.set_color(self._color)
                 self._drawn = (rgba, drawn[1])
             return
-        _STROKER.setWidth(width)
         bounds = self._line_bounds
         if bounds is None:  # once per curve and zoom scale
             pad = style.EDGE_MAX_WIDTH * self._width_scale / 2 + 1.0  # any width at this scale
@@ -406,9 +415,7 @@ class EdgeItem(QGraphicsItem):
                 -pad, -pad, pad, pad
             )
         recolour = drawn is None or drawn[0] != rgba
-        self._line.set_outline(
-            _STROKER.createStroke(self._curve), bounds, self._color if recolour else None
-        )
+        self._line.set_stroke(self._curve, width, bounds, self._color if recolour else None)
         self._drawn = (rgba, width)
 
     def _style_halo(self) -> None:

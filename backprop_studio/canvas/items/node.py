@@ -20,7 +20,6 @@ from backprop_studio.model.shapes import Shape, Value
 from .. import style
 from ..style import (
     BODY_PADDING,
-    CORNER_RADIUS,
     HEADER_HEIGHT,
     NODE_WIDTH,
     PORT_LABEL_GAP,
@@ -35,10 +34,12 @@ from ..value_text import (
     signed,
 )
 from .editor import TitleEditor
+from .node_backdrop import stamp_backdrop
 from .node_body import (
     BADGE_PAD,
     PROBLEM_LINES,
     body_lines,
+    card_paths,
     paint_body,
     paint_border,
     paint_header,
@@ -95,7 +96,7 @@ class NodeItem(QGraphicsItem):
         self._shown_detail = True  # drawn at full detail since the last update (see _relayout)
         self._height = 0.0
         self.block_item: BlockItem | None = None  # the block drawn around it (the scene sets it)
-        self._card = self._header = QPainterPath()
+        self._card = self._header = self._shadow = QPainterPath()
         self.setFlags(_Flag.ItemIsMovable | _Flag.ItemIsSelectable | _Flag.ItemSendsGeometryChanges)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.setZValue(Z_NODE)
@@ -297,10 +298,7 @@ class NodeItem(QGraphicsItem):
         if height != self._height:
             self.prepareGeometryChange()
             self._height = height
-            self._card = QPainterPath()
-            self._card.addRoundedRect(
-                QRectF(0, 0, NODE_WIDTH, height), CORNER_RADIUS, CORNER_RADIUS
-            )
+            self._card, self._header, self._shadow = card_paths(height)
             top = HEADER_HEIGHT + BODY_PADDING
             for i, port in enumerate(self._inputs.values()):
                 port.setPos(0.0, top + (i + 0.5) * ROW_HEIGHT)
@@ -357,17 +355,19 @@ class NodeItem(QGraphicsItem):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         w, h = NODE_WIDTH, self._height
-        card = self._card
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(theme.shadow)  # a soft offset shadow lifts the card off the canvas
-        painter.drawRoundedRect(QRectF(0.5, 2.0, w, h), CORNER_RADIUS + 1, CORNER_RADIUS + 1)
-        painter.fillPath(card, theme.problem_fill if self._problem else theme.card)
-        painter.fillPath(self._header, theme.header_for(self._op))
-        painter.setPen(style.pen(theme.border, 0.8))
-        painter.drawLine(QPointF(0, HEADER_HEIGHT), QPointF(w, HEADER_HEIGHT))
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         detail = lod >= style.DETAIL_ZOOM
         self._shown_detail = self._shown_detail or detail
+        connected = frozenset(e.edge.port for e in self._edges if e.dst_item is self)
+
+        def backdrop(p: QPainter) -> None:
+            self._paint_backdrop(p, connected, detail)
+
+        cached = not detail and self.cacheMode() != QGraphicsItem.CacheMode.NoCache
+        key = (id(theme), self._op, bool(self._problem), self.isSelected(), self._is_output)
+        key += (h, connected)
+        if not (cached and stamp_backdrop(painter, key, w, h, _MARGIN, backdrop)):
+            backdrop(painter)
         band = self.band_rect()
         pictures = band is not None and (detail or self._band.thumbnails_legible(lod))
         if detail:
@@ -383,23 +383,31 @@ class NodeItem(QGraphicsItem):
             assert band is not None
             right = NODE_WIDTH - style.TEXT_MARGIN
             self._band.paint(painter, theme, band.top(), self._gutter, right, detail)
+
+    def _paint_backdrop(self, painter: QPainter, connected: frozenset[str], detail: bool) -> None:
+        """Shadow, card, header tint, border and port dots: what does not change with numbers."""
+        theme = self._theme
+        painter.fillPath(self._shadow, theme.shadow)  # a soft offset shadow lifts the card
+        painter.fillPath(self._card, theme.problem_fill if self._problem else theme.card)
+        painter.fillPath(self._header, theme.header_for(self._op))
+        painter.setPen(style.pen(theme.border, 0.8))
+        painter.drawLine(QPointF(0, HEADER_HEIGHT), QPointF(NODE_WIDTH, HEADER_HEIGHT))
         paint_border(
             painter,
             theme,
-            card,
+            self._card,
             self._op,
             self._problem,
             self.isSelected(),
             self._is_output,
             self._height,
         )
-        connected = {e.edge.port for e in self._edges if e.dst_item is self}
         paint_ports(
             painter,
             theme,
-            f,
+            style.fonts(),
             {port: item.pos() for port, item in self._inputs.items()},
-            connected,
+            set(connected),
             self._output_port.pos(),
             self._gutter if detail else None,
         )

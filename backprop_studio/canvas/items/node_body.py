@@ -30,6 +30,22 @@ _GAP = 8.0  # space around the separator of the data | grad row
 PROBLEM_LINES = 2  # "'mul_1' (×) needs inputs 'a', 'b' connected" fits in two
 
 
+def card_paths(height: float) -> tuple[QPainterPath, QPainterPath, QPainterPath]:
+    """The card's rounded outline, its header band and its offset shadow, made once per height.
+
+    Filled paths, not ``drawRoundedRect``: a rounded rect drawn with antialiasing into a card's
+    cache cost ~0.2 ms, ten times a filled path, and every card of a fitted network redraws its
+    cache when a new trace brings new numbers."""
+    card = QPainterPath()
+    card.addRoundedRect(QRectF(0, 0, NODE_WIDTH, height), CORNER_RADIUS, CORNER_RADIUS)
+    band = QPainterPath()
+    band.addRect(QRectF(0, 0, NODE_WIDTH, HEADER_HEIGHT))
+    shadow = QPainterPath()
+    radius = CORNER_RADIUS + 1
+    shadow.addRoundedRect(QRectF(0.5, 2.0, NODE_WIDTH, height), radius, radius)
+    return card, card.intersected(band), shadow
+
+
 def wrap_lines(text: str, metrics: QFontMetricsF, width: float, most: int) -> list[str]:
     """``text`` broken at spaces into at most ``most`` lines no wider than ``width``; a line that
     cannot hold what is left of the text ends in … (the card's tooltip has it whole)."""

@@ -224,8 +224,8 @@ def paint_summary(
     line_h = max(name_h, num_h)
     top = rect.top() + (rect.height() - line_h) / 2
     painter.drawText(QRectF(left, top, width, line_h), _LEFT, summary.name)
-    x = left + _metrics("title", round(summary.name_scale, 3)).horizontalAdvance(summary.name)
-    x += _metrics("body", round(summary.number_scale, 3)).horizontalAdvance(" ")
+    x = left + advance("title", round(summary.name_scale, 3), summary.name)
+    x += advance("body", round(summary.number_scale, 3), " ")
     painter.setFont(summary.number_font())
     painter.setPen(number)
     painter.drawText(QRectF(x, top, rect.right() - pad - x, line_h), _LEFT, summary.number)
