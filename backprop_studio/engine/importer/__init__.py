@@ -114,7 +114,7 @@ def _from_script(source: str, path: Path) -> tuple[Graph, str]:
     names = {node: read.names.get(var, var) for node, var in variables.items()}
     labels = {node: _label(read.labels.get(var, "")) for node, var in variables.items()}
     inputs = [Input(read.names.get(i.name, i.name), i.tensor, i.trainable) for i in read.inputs]
-    graph = Builder(gm, None, inputs, names, labels).build()
+    graph = Builder(gm, None, inputs, names, labels, script_form.rules()).build()
     for given in read.inputs:
         name = read.names.get(given.name, given.name)
         if not given.trainable and _AUTO_CONST.fullmatch(name):
@@ -127,7 +127,9 @@ def _from_script(source: str, path: Path) -> tuple[Graph, str]:
 
 
 def _label(note: str) -> str:
-    for tail in (*_NOTES, "class indices"):
-        if note.endswith(tail):
-            note = note[: -len(tail)].rstrip(": ").strip()
+    """A line's comment as a label: the writer's notes on recipes and class indices are not."""
+    if note.endswith(_NOTES):
+        return ""
+    if note.endswith("class indices"):
+        return note[: -len("class indices")].rstrip(": ").strip()
     return note

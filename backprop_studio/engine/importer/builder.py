@@ -58,12 +58,14 @@ class Builder:
         inputs: list[Input],
         names: dict[fx.Node, str],
         labels: dict[fx.Node, str] | None = None,
+        rules: dict[Any, mapping.Rule] | None = None,
     ) -> None:
         self.gm = gm
         self.root = root
         self.inputs = inputs
         self.names = names
         self.labels = labels or {}
+        self.rules = rules or {}  # functions beyond mapping.FUNCTIONS (the script's wrapped calls)
         self.graph = Graph()
         self.made: dict[fx.Node, Any] = {}  # fx node → graph node name (str) or a Python value
         self.params: dict[str, str] = {}  # qualified parameter name → graph node name
@@ -139,7 +141,7 @@ class Builder:
             self.made[node] = self._item(node)
             return
         else:
-            rule = mapping.function_rule(node.target)
+            rule = self.rules.get(node.target) or mapping.function_rule(node.target)
         if rule is None:
             raise Unsupported("not in the studio's catalogue")
         try:

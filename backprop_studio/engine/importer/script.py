@@ -20,6 +20,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
+from . import mapping
 from .builder import ImportRefused, Input
 
 MARK = "the Backprop Studio graph as plain PyTorch"
@@ -40,10 +41,18 @@ def _transpose(a: torch.Tensor) -> torch.Tensor:
 
 
 WRAPPED: dict[str, tuple[Callable, str]] = {
-    "_studio_mse": (_mse, "mse"),
-    "_studio_cross_entropy": (_cross_entropy, "cross_entropy"),
-    "_studio_transpose": (_transpose, "transpose"),
+    "studio_mse": (_mse, "mse"),
+    "studio_cross_entropy": (_cross_entropy, "cross_entropy"),
+    "studio_transpose": (_transpose, "transpose"),
 }
+
+
+def rules() -> dict[Callable, Callable]:
+    """Each wrapped call is the one op it was written for."""
+    return {
+        fn: (lambda op: lambda *args: mapping.op(op, list(args)))(op)
+        for fn, op in WRAPPED.values()
+    }
 
 
 def is_script(source: str) -> bool:
@@ -76,7 +85,7 @@ class _Rewrite(ast.NodeTransformer):
                 and isinstance(inner.left.op, ast.Sub)
                 and ast.unparse(inner.right) == "2"
             ):
-                return _call("_studio_mse", [inner.left.left, inner.left.right])
+                return _call("studio_mse", [inner.left.left, inner.left.right])
         if name == "F.cross_entropy" and len(node.args) == 2:
             target = node.args[1]
             for method in ("long", "squeeze"):
@@ -86,14 +95,14 @@ class _Rewrite(ast.NodeTransformer):
                     and target.func.attr == method
                 ):
                     target = target.func.value
-            return _call("_studio_cross_entropy", [node.args[0], target])
+            return _call("studio_cross_entropy", [node.args[0], target])
         if (
             isinstance(node.func, ast.Attribute)
             and node.func.attr == "view_as"
             and len(node.args) == 1
             and ast.unparse(node.args[0]) == ast.unparse(node.func.value)
         ):
-            return _call("_studio_transpose", [node.func.value])
+            return _call("studio_transpose", [node.func.value])
         return node
 
 
@@ -138,8 +147,11 @@ def read_script(source: str, path: Path) -> Script:
         raise ImportRefused(f"{path.name} has no leaves written as torch.tensor(...)")
     output = output or (_target(forward[-1]) if forward else leaves[-1][0])
     body = [*forward, ast.Return(ast.Name(output, ast.Load()))]
-    args = ast.arguments([], [ast.arg(var) for var, *_ in leaves], None, [], [], None, [])
-    function = ast.FunctionDef("forward", args, body, [], None, None, [])
+    args = ast.arguments(
+        posonlyargs=[], args=[ast.arg(var) for var, *_ in leaves], kwonlyargs=[],
+        kw_defaults=[], defaults=[],
+    )
+    function = ast.FunctionDef(name="forward", args=args, body=body, decorator_list=[])
     module = ast.fix_missing_locations(ast.Module([function], []))
     namespace = {"torch": torch, "F": F, "math": math, "dtype": dtype}
     namespace.update({key: fn for key, (fn, _) in WRAPPED.items()})
