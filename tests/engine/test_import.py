@@ -335,3 +335,30 @@ def test_ops_outside_the_function_signature_map(tmp_path):
     assert {"softmax", "log_softmax", "mean", "power", "div", "sqrt", "mse", "transpose"} <= ops
     assert imported.graph.node("r").op == "div"
     check_same(path, "f")
+
+
+def test_an_op_the_catalogue_lacks_is_refused_like_any_other(tmp_path, monkeypatch):
+    from backprop_studio.engine.importer import mapping
+
+    monkeypatch.delitem(mapping.OPS, "tanh")
+    exc = refusal(tmp_path, FAN, "fan_out")
+    assert "line 6: torch.tanh: the studio has no 'tanh' op" in str(exc)
+
+
+def test_ones_and_zeros_become_recipe_leaves(tmp_path):
+    source = """\
+        import torch
+
+        def f(x, w):
+            return ((x * w + torch.ones(2, 3)) * torch.zeros_like(x) + x * w).sum()
+
+        def example_inputs():
+            return torch.ones(2, 3, dtype=torch.float64), torch.ones(3, dtype=torch.float64, requires_grad=True)
+    """
+    path = write(tmp_path, source)
+    check_same(path, "f")
+    graph = import_pytorch(path, "f").graph
+    leaves = [n.value for n in graph if n.op == "const"]
+    assert [[1.0] * 3] * 2 in leaves  # torch.ones(2, 3): numbers fx made while tracing
+    zeros = [n for n in graph if n.recipe or n.op == "zeros"]
+    assert len(zeros) == 1  # zeros_like: a recipe leaf, or the zeros op once there is one
