@@ -64,7 +64,7 @@ def example_inputs():
     return tuple(torch.tensor(v, dtype=torch.float64) for v in (2.0, 3.0, -1.0, 1.0))
 '''
 
-SEQUENTIAL = '''
+SEQUENTIAL = """
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -85,9 +85,9 @@ class TwoLayer(nn.Module):
 def example_inputs():
     torch.manual_seed(1)
     return torch.randn(5, 3, dtype=torch.float64), torch.tensor([0, 1, 1, 0, 1])
-'''
+"""
 
-FUNCTIONS = '''
+FUNCTIONS = """
 import torch
 
 
@@ -109,9 +109,9 @@ def example_inputs():
         torch.tensor(2.0, dtype=torch.float64),
         torch.tensor(1.0, dtype=torch.float64, requires_grad=True),
     )
-'''
+"""
 
-FAN = '''
+FAN = """
 import torch
 
 
@@ -127,7 +127,7 @@ def example_inputs():
         torch.randn(3, 3, dtype=torch.float64, requires_grad=True),
         torch.randn(3, 2, dtype=torch.float64, requires_grad=True),
     )
-'''
+"""
 
 
 def write(tmp_path: Path, source: str, name: str = "model.py") -> Path:

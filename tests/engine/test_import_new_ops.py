@@ -19,7 +19,7 @@ if MISSING:
 from backprop_studio.engine.importer import import_pytorch  # noqa: E402
 from tests.engine.test_import import check_same, write  # noqa: E402
 
-ACTIVATIONS = '''
+ACTIVATIONS = """
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -46,7 +46,7 @@ class Activations(nn.Module):
 def example_inputs():
     torch.manual_seed(1)
     return torch.randn(5, 3, dtype=torch.float64), torch.tensor([0.0, 1.0, 1.0, 0.0, 1.0], dtype=torch.float64)
-'''
+"""
 
 
 def test_every_new_op_imports_and_gives_torch_numbers(tmp_path):

@@ -24,11 +24,12 @@ from ...model.document_io import DEFAULT_SETTINGS
 from ...model.graph import Graph
 from ...model.layout import layered_layout
 from ...model.layout_blocks import card_heights
+from ...model.python_source import is_exported_script
 from . import script as script_form
 from .builder import Builder, ImportRefused, Input, assigned_names
-from .tracing import candidates, example_inputs, load_module, record_values, root_of, trace
+from .tracing import example_inputs, inputs_for, load_module, record_values, root_of, trace
 
-__all__ = ["ImportRefused", "Imported", "candidates_in", "import_pytorch"]
+__all__ = ["ImportRefused", "Imported", "import_pytorch"]
 _AUTO_CONST = re.compile(r"const_[1-9][0-9]*")
 _NOTES = (": the studio's values", ": the studio's rows", ": the studio's trained values")
 MAX_SOURCE_BYTES = 2_000_000
@@ -53,7 +54,7 @@ def import_pytorch(path: str | Path, name: str | None = None) -> Imported:
         raise ImportRefused(f"{path.name} is over {MAX_SOURCE_BYTES:,} bytes")
     source = path.read_text(encoding="utf-8", errors="replace")
     if name is None:
-        if not script_form.is_script(source):
+        if not is_exported_script(source):
             raise ImportRefused(
                 f"name what to import, {path.name}:NAME (a function or an nn.Module); only a "
                 "script the studio exported imports without a name"
@@ -68,36 +69,14 @@ def import_pytorch(path: str | Path, name: str | None = None) -> Imported:
     return Imported(graph, settings)
 
 
-def candidates_in(source: str) -> list[str]:
-    """Top-level functions and classes of ``source``, read without running it (for a dialog)."""
-    import ast
-
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return []
-    return [
-        stmt.name
-        for stmt in tree.body
-        if isinstance(stmt, (ast.FunctionDef, ast.ClassDef))
-        and not stmt.name.startswith("_")
-        and stmt.name != "example_inputs"
-    ]
-
-
 def _from_code(path: Path, name: str, source: str) -> tuple[Graph, str]:
     module = load_module(path)
     root = root_of(module, name, path)
     tensors = example_inputs(module, path)
     gm = trace(root, path)
     record_values(gm, tensors, path)
-    function = not isinstance(root, nn.Module)
-    placeholders = [n for n in gm.graph.nodes if n.op == "placeholder"]
-    inputs = [
-        Input(node.name, tensor, function and tensor.requires_grad)
-        for node, tensor in zip(placeholders, tensors)
-    ]
-    graph = Builder(gm, root if not function else None, inputs, assigned_names(gm.graph, source))
+    inputs = inputs_for(root, gm, tensors)
+    graph = Builder(gm, inputs, assigned_names(gm.graph, source))
     floats = [t for t in tensors if t.is_floating_point()]
     if isinstance(root, nn.Module):
         floats += list(root.parameters())
@@ -114,7 +93,7 @@ def _from_script(source: str, path: Path) -> tuple[Graph, str]:
     names = {node: read.names.get(var, var) for node, var in variables.items()}
     labels = {node: _label(read.labels.get(var, "")) for node, var in variables.items()}
     inputs = [Input(read.names.get(i.name, i.name), i.tensor, i.trainable) for i in read.inputs]
-    graph = Builder(gm, None, inputs, names, labels, script_form.rules()).build()
+    graph = Builder(gm, inputs, names, labels, script_form.rules()).build()
     for given in read.inputs:
         name = read.names.get(given.name, given.name)
         if not given.trainable and _AUTO_CONST.fullmatch(name):

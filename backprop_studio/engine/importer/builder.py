@@ -17,6 +17,7 @@ import torch
 import torch.nn as nn
 from torch import fx
 
+from ...model.blocks import Block
 from ...model.graph import Graph, GraphError, Node, check_name
 from ...model.program_parser import auto_name
 from ...model.templates import build_template
@@ -54,14 +55,12 @@ class Builder:
     def __init__(
         self,
         gm: fx.GraphModule,
-        root: nn.Module | None,
         inputs: list[Input],
         names: dict[fx.Node, str],
         labels: dict[fx.Node, str] | None = None,
         rules: dict[Any, mapping.Rule] | None = None,
     ) -> None:
         self.gm = gm
-        self.root = root
         self.inputs = inputs
         self.names = names
         self.labels = labels or {}
@@ -246,8 +245,6 @@ class Builder:
             self.graph.connect(mm, out, "a")
             self.graph.connect(bias, out, "b")
             members += [bias, out]
-        from ...model.blocks import Block
-
         self.graph.blocks.add(Block(built.block, tuple(members)))
         return out
 

@@ -491,4 +491,3 @@ def call_name(node: fx.Node) -> str:
     if module in ("_operator", "operator"):
         return f"operator.{name}"
     return f"{module}.{name}" if module else name
-

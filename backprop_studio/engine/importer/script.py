@@ -15,6 +15,7 @@ import ast
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import torch
@@ -22,8 +23,6 @@ import torch.nn.functional as F
 
 from . import mapping
 from .builder import ImportRefused, Input
-
-MARK = "the Backprop Studio graph as plain PyTorch"
 
 
 def _mse(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
@@ -49,14 +48,11 @@ WRAPPED: dict[str, tuple[Callable, str]] = {
 
 def rules() -> dict[Callable, Callable]:
     """Each wrapped call is the one op it was written for."""
-    return {
-        fn: (lambda op: lambda *args: mapping.op(op, list(args)))(op)
-        for fn, op in WRAPPED.values()
-    }
+    return {fn: partial(_one_op, op) for fn, op in WRAPPED.values()}
 
 
-def is_script(source: str) -> bool:
-    return MARK in source[:400]
+def _one_op(op: str, *args: object) -> mapping.Op:
+    return mapping.op(op, list(args))
 
 
 @dataclass
@@ -148,8 +144,11 @@ def read_script(source: str, path: Path) -> Script:
     output = output or (_target(forward[-1]) if forward else leaves[-1][0])
     body = [*forward, ast.Return(ast.Name(output, ast.Load()))]
     args = ast.arguments(
-        posonlyargs=[], args=[ast.arg(var) for var, *_ in leaves], kwonlyargs=[],
-        kw_defaults=[], defaults=[],
+        posonlyargs=[],
+        args=[ast.arg(var) for var, *_ in leaves],
+        kwonlyargs=[],
+        kw_defaults=[],
+        defaults=[],
     )
     function = ast.FunctionDef(name="forward", args=args, body=body, decorator_list=[])
     module = ast.fix_missing_locations(ast.Module([function], []))

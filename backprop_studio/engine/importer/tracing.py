@@ -119,9 +119,7 @@ def example_inputs(module: types.ModuleType, path: Path) -> list[torch.Tensor]:
         raise _ran_into(exc, path, "example_inputs() failed") from None
     if isinstance(given, torch.Tensor):
         given = (given,)
-    if not isinstance(given, (tuple, list)) or not all(
-        isinstance(t, torch.Tensor) for t in given
-    ):
+    if not isinstance(given, (tuple, list)) or not all(isinstance(t, torch.Tensor) for t in given):
         raise ImportRefused("example_inputs() must return a tuple of tensors")
     return list(given)
 
@@ -190,8 +188,7 @@ def inputs_for(root: nn.Module | Callable, gm: fx.GraphModule, tensors: list) ->
     names = [n.name for n in gm.graph.nodes if n.op == "placeholder"]
     if len(names) != len(tensors):
         raise ImportRefused(
-            f"example_inputs() gives {len(tensors)} tensors, but the code takes "
-            f"{len(names)} inputs"
+            f"example_inputs() gives {len(tensors)} tensors, but the code takes {len(names)} inputs"
         )
     function = not isinstance(root, nn.Module)
     return [
