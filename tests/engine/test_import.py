@@ -362,3 +362,37 @@ def test_ones_and_zeros_become_recipe_leaves(tmp_path):
     assert [[1.0] * 3] * 2 in leaves  # torch.ones(2, 3): numbers fx made while tracing
     zeros = [n for n in graph if n.recipe or n.op == "zeros"]
     assert len(zeros) == 1  # zeros_like: a recipe leaf, or the zeros op once there is one
+
+
+def test_loss_and_activation_modules_map(tmp_path):
+    source = SEQUENTIAL.replace("nn.ReLU()", "nn.Tanh(), nn.Sigmoid()").replace(
+        "F.cross_entropy(z, t)", "self.loss(z, t)"
+    )
+    source = source.replace(
+        "dtype=torch.float64))\n",
+        "dtype=torch.float64))\n        self.loss = nn.CrossEntropyLoss()\n",
+    )
+    path = write(tmp_path, source)
+    check_same(path, "TwoLayer")
+    ops = [n.op for n in import_pytorch(path, "TwoLayer").graph]
+    assert {"tanh", "sigmoid", "cross_entropy"} <= set(ops)
+
+
+def test_a_parameter_over_the_size_limit_is_refused_before_it_is_copied(tmp_path):
+    source = """\
+        import torch
+        import torch.nn as nn
+
+        class Big(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.w = nn.Parameter(torch.empty(4000, 3000))
+
+            def forward(self, x):
+                return (x @ self.w).sum()
+
+        def example_inputs():
+            return (torch.ones(1, 4000),)
+    """
+    exc = refusal(tmp_path, source, "Big")
+    assert str(exc) == "'w' (4000×3000) has more than 10,000,000 numbers, the most a node holds"

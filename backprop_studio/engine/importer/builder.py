@@ -18,11 +18,14 @@ import torch.nn as nn
 from torch import fx
 
 from ...model.blocks import Block
+from ...model.document_schema import MAX_NODES
 from ...model.graph import Graph, GraphError, Node, check_name
+from ...model.limits import MAX_NODE_ELEMENTS
 from ...model.program_parser import auto_name
 from ...model.templates import build_template
 from . import mapping
 from .mapping import Leaf, Op, Pass, Unsupported
+from .modules import module_rule
 
 
 class ImportRefused(ValueError):
@@ -32,6 +35,8 @@ class ImportRefused(ValueError):
         self.head = head
         self.problems = problems or []
         parts = [f"line {line}: {what}" if line else what for line, what in self.problems]
+        if len(parts) > MAX_LISTED:
+            parts[MAX_LISTED:] = [f"and {len(parts) - MAX_LISTED} more"]
         super().__init__(head + (": " + "; ".join(parts) if parts else ""))
 
 
@@ -44,8 +49,17 @@ class Input:
     trainable: bool
 
 
-def plain(tensor: torch.Tensor) -> Any:
-    """A tensor as the document keeps it: a float, or nested lists of floats."""
+MAX_LISTED = 20  # calls a refusal lists before it says how many more
+
+
+def plain(tensor: torch.Tensor, name: str = "a tensor") -> Any:
+    """A tensor as the document keeps it: a float, or nested lists of floats; a tensor over the
+    studio's size limit is refused before it is copied."""
+    if tensor.numel() > MAX_NODE_ELEMENTS:
+        size = "×".join(str(n) for n in tensor.shape)
+        raise ImportRefused(
+            f"'{name}' ({size}) has more than {MAX_NODE_ELEMENTS:,} numbers, the most a node holds"
+        )
     return tensor.detach().to(torch.float64).cpu().tolist()
 
 
@@ -72,6 +86,11 @@ class Builder:
         self.tuples: set[fx.Node] = set()  # max/min over an axis: (values, indices)
 
     def build(self) -> Graph:
+        if len(self.gm.graph.nodes) > MAX_NODES:
+            raise ImportRefused(
+                f"the traced code makes {len(self.gm.graph.nodes):,} calls; a graph holds at "
+                f"most {MAX_NODES:,} nodes"
+            )
         placeholders = [n for n in self.gm.graph.nodes if n.op == "placeholder"]
         if len(placeholders) != len(self.inputs):
             raise ImportRefused(
@@ -80,7 +99,7 @@ class Builder:
             )
         for node, given in zip(placeholders, self.inputs):
             op = "param" if given.trainable else "data"
-            self.made[node] = self._leaf(given.name, op, plain(given.tensor))
+            self.made[node] = self._leaf(given.name, op, plain(given.tensor, given.name))
         output = None
         for node in self.gm.graph.nodes:
             if node.op == "placeholder":
@@ -110,7 +129,7 @@ class Builder:
         """Whether a rule exists for the call at all (its arguments aside)."""
         if node.op == "call_module":
             module = self.gm.get_submodule(str(node.target))
-            return type(module) is nn.Linear or mapping.module_rule(module) is not None
+            return type(module) is nn.Linear or module_rule(module) is not None
         if node.op == "call_method":
             return str(node.target) in mapping.METHODS
         if node.target is getattr:
@@ -131,7 +150,7 @@ class Builder:
             if type(module) is nn.Linear:
                 self.made[node] = self._linear(node, str(node.target), module, args, kwargs)
                 return
-            rule = mapping.module_rule(module)
+            rule = module_rule(module)
             if rule is None:
                 raise Unsupported(f"the module {type(module).__name__} does not map")
         elif node.op == "call_method":
@@ -208,7 +227,9 @@ class Builder:
     def _parameter(self, qualified: str, tensor: torch.Tensor) -> str:
         if qualified not in self.params:
             op = "param" if tensor.requires_grad else "data"
-            self.params[qualified] = self._leaf(qualified.replace(".", "_"), op, plain(tensor))
+            self.params[qualified] = self._leaf(
+                qualified.replace(".", "_"), op, plain(tensor, qualified)
+            )
         return self.params[qualified]
 
     def _attribute(self, target: str) -> str:
@@ -216,7 +237,7 @@ class Builder:
         if not isinstance(value, torch.Tensor):
             raise Unsupported(f"the attribute '{target}' is not a tensor")
         if target.startswith("_tensor_constant") and not value.requires_grad:
-            return self._leaf("const", "const", plain(value))
+            return self._leaf("const", "const", plain(value, target))
         return self._parameter(target, value)
 
     def _linear(

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 from torch import fx
 
@@ -89,7 +88,7 @@ def _axis(dim: Any) -> int | None:
     return dim
 
 
-def _tensor(value: Any, what: str = "the argument") -> Any:
+def tensor_arg(value: Any, what: str = "the argument") -> Any:
     if not isinstance(value, (fx.Node, int, float)) or isinstance(value, bool):
         raise Unsupported(f"{what} must be a tensor or a number")
     return value
@@ -99,7 +98,7 @@ def _unary(name: str) -> Rule:
     def rule(input: Any, *rest: Any, **kwargs: Any) -> Op:
         if rest or any(v is not None for v in kwargs.values()):
             raise Unsupported("extra arguments")
-        return op(name, [_tensor(input)])
+        return op(name, [tensor_arg(input)])
 
     return rule
 
@@ -108,7 +107,7 @@ def _binary(name: str) -> Rule:
     def rule(input: Any, other: Any, *, alpha: Any = 1, out: Any = None) -> Op:
         if alpha != 1 or out is not None:
             raise Unsupported("alpha= or out= (write the multiplication out)")
-        return op(name, [_tensor(input), _tensor(other)])
+        return op(name, [tensor_arg(input), tensor_arg(other)])
 
     return rule
 
@@ -120,7 +119,7 @@ def _pow(input: Any, exponent: Any) -> Op:
         if abs(exponent) > MAX_EXPONENT:
             raise Unsupported(f"an exponent beyond ±{MAX_EXPONENT:g}")
         return op("power", [input], exponent=float(exponent))
-    return op("pow", [_tensor(input), _tensor(exponent)])
+    return op("pow", [tensor_arg(input), tensor_arg(exponent)])
 
 
 def _reduce(name: str) -> Rule:
@@ -128,7 +127,7 @@ def _reduce(name: str) -> Rule:
         if dtype is not None:
             raise Unsupported("dtype=")
         axis = _axis(dim)
-        return op(name, [_tensor(input)], axis=axis, keepdim=True if keepdim else None)
+        return op(name, [tensor_arg(input)], axis=axis, keepdim=True if keepdim else None)
 
     return rule
 
@@ -138,9 +137,9 @@ def _extreme(name: str, pairwise: str) -> Rule:
 
     def rule(input: Any, dim: Any = None, keepdim: bool = False) -> Op:
         if isinstance(dim, fx.Node):
-            return op(pairwise, [_tensor(input), dim])
+            return op(pairwise, [tensor_arg(input), dim])
         axis = _axis(dim)
-        return op(name, [_tensor(input)], axis=axis, keepdim=True if keepdim else None)
+        return op(name, [tensor_arg(input)], axis=axis, keepdim=True if keepdim else None)
 
     return rule
 
@@ -148,16 +147,16 @@ def _extreme(name: str, pairwise: str) -> Rule:
 def _amax(name: str) -> Rule:
     def rule(input: Any, dim: Any = (), keepdim: bool = False) -> Op:
         axis = None if dim == () else _axis(dim)
-        return op(name, [_tensor(input)], axis=axis, keepdim=True if keepdim else None)
+        return op(name, [tensor_arg(input)], axis=axis, keepdim=True if keepdim else None)
 
     return rule
 
 
-def _softmax(name: str) -> Rule:
+def softmax_rule(name: str) -> Rule:
     def rule(input: Any, dim: Any = None, _stacklevel: int = 3, dtype: Any = None) -> Op:
         if dim is None or dtype is not None:
             raise Unsupported("softmax needs dim= (and no dtype=)")
-        return op(name, [_tensor(input)], axis=_axis(dim))
+        return op(name, [tensor_arg(input)], axis=_axis(dim))
 
     return rule
 
@@ -173,7 +172,7 @@ def _loss(name: str, **expected: Any) -> Rule:
         if args:
             raise Unsupported("options given by position (name them, e.g. reduction=)")
         _defaults(kwargs, reduction="mean", **expected)
-        return op(name, [_tensor(input), _tensor(target)])
+        return op(name, [tensor_arg(input), tensor_arg(target)])
 
     return rule
 
@@ -199,7 +198,7 @@ def _reshape(input: Any, *shape: Any) -> Op:
     return op("reshape", [input], shape=tuple(shape))
 
 
-def _flatten(input: Any, start_dim: int = 0, end_dim: int = -1) -> Op:
+def flatten_rule(input: Any, start_dim: int = 0, end_dim: int = -1) -> Op:
     if (start_dim, end_dim) != (0, -1):
         raise Unsupported("flatten of some axes only (use reshape)")
     return op("reshape", [input], shape=(-1,))
@@ -241,23 +240,23 @@ def _clamp(input: Any, min: Any = None, max: Any = None) -> Op:
     return op("clamp", [input], min=low, max=high)
 
 
-def _leaky_relu(input: Any, negative_slope: Any = 0.01, inplace: bool = False) -> Op:
+def leaky_relu_rule(input: Any, negative_slope: Any = 0.01, inplace: bool = False) -> Op:
     return op("leaky_relu", [input], slope=_number(negative_slope, "negative_slope"))
 
 
-def _gelu(input: Any, approximate: str = "none") -> Op:
+def gelu_rule(input: Any, approximate: str = "none") -> Op:
     if approximate != "none":
         raise Unsupported("approximate='tanh' (only the exact GELU maps)")
     return op("gelu", [input])
 
 
-def _softplus(input: Any, beta: Any = 1.0, threshold: Any = 20.0) -> Op:
+def softplus_rule(input: Any, beta: Any = 1.0, threshold: Any = 20.0) -> Op:
     if beta != 1 or threshold != 20:
         raise Unsupported("beta= or threshold= other than the defaults")
     return op("softplus", [input])
 
 
-def _elu(input: Any, alpha: Any = 1.0, inplace: bool = False) -> Op:
+def elu_rule(input: Any, alpha: Any = 1.0, inplace: bool = False) -> Op:
     if alpha != 1:
         raise Unsupported("alpha= other than 1")
     return op("elu", [input])
@@ -265,7 +264,7 @@ def _elu(input: Any, alpha: Any = 1.0, inplace: bool = False) -> Op:
 
 def _activation(name: str) -> Rule:
     def rule(input: Any, inplace: bool = False) -> Op:
-        return op(name, [_tensor(input)])
+        return op(name, [tensor_arg(input)])
 
     return rule
 
@@ -333,12 +332,12 @@ FUNCTIONS: dict[Any, Rule] = {
     torch.minimum: _binary("minimum"),
     torch.clamp: _clamp,
     torch.clip: _clamp,
-    torch.softmax: _softmax("softmax"),
-    torch.log_softmax: _softmax("log_softmax"),
+    torch.softmax: softmax_rule("softmax"),
+    torch.log_softmax: softmax_rule("log_softmax"),
     torch.transpose: _transpose_method,
     torch.t: _t,
     torch.reshape: _reshape,
-    torch.flatten: _flatten,
+    torch.flatten: flatten_rule,
     torch.unsqueeze: _dim("unsqueeze"),
     torch.squeeze: _dim("squeeze"),
     torch.ones: _filled("ones"),
@@ -350,12 +349,12 @@ FUNCTIONS: dict[Any, Rule] = {
     F.relu: _activation("relu"),
     F.tanh: _unary("tanh"),
     F.sigmoid: _unary("sigmoid"),
-    F.softmax: _softmax("softmax"),
-    F.log_softmax: _softmax("log_softmax"),
-    F.leaky_relu: _leaky_relu,
-    F.gelu: _gelu,
-    F.softplus: _softplus,
-    F.elu: _elu,
+    F.softmax: softmax_rule("softmax"),
+    F.log_softmax: softmax_rule("log_softmax"),
+    F.leaky_relu: leaky_relu_rule,
+    F.gelu: gelu_rule,
+    F.softplus: softplus_rule,
+    F.elu: elu_rule,
     F.mse_loss: _loss("mse", size_average=None, reduce=None),
     F.cross_entropy: _loss(
         "cross_entropy",
@@ -388,13 +387,13 @@ METHODS: dict[str, Rule] = {
     "amin": _amax("min"),
     "clamp": _clamp,
     "clip": _clamp,
-    "softmax": _softmax("softmax"),
-    "log_softmax": _softmax("log_softmax"),
+    "softmax": softmax_rule("softmax"),
+    "log_softmax": softmax_rule("log_softmax"),
     "transpose": _transpose_method,
     "t": _t,
     "reshape": _reshape,
     "view": _reshape,
-    "flatten": _flatten,
+    "flatten": flatten_rule,
     "unsqueeze": _dim("unsqueeze"),
     "squeeze": _dim("squeeze"),
     "double": _float_cast,
@@ -408,60 +407,6 @@ METHODS: dict[str, Rule] = {
 }
 
 ATTRIBUTES: dict[str, Rule] = {"T": _t, "mT": _transpose_method}
-
-
-def _module_rule(module: nn.Module) -> Rule | None:
-    """Rules for modules fx keeps as one call (``nn.Linear`` is built apart, as a block)."""
-    simple = {
-        nn.ReLU: "relu",
-        nn.Tanh: "tanh",
-        nn.Sigmoid: "sigmoid",
-        nn.GELU: "gelu",
-        nn.Softplus: "softplus",
-        nn.ELU: "elu",
-        nn.Identity: "identity",
-    }
-    for kind, name in simple.items():
-        if type(module) is kind:
-            if isinstance(module, nn.GELU):
-                return lambda input: _gelu(input, module.approximate)
-            if isinstance(module, nn.Softplus):
-                return lambda input: _softplus(input, module.beta, module.threshold)
-            if isinstance(module, nn.ELU):
-                return lambda input: _elu(input, module.alpha)
-            return lambda input, *args, **kwargs: op(name, [input])
-    if type(module) is nn.LeakyReLU:
-        return lambda input: _leaky_relu(input, module.negative_slope)
-    if type(module) in (nn.Softmax, nn.LogSoftmax):
-        name = "softmax" if isinstance(module, nn.Softmax) else "log_softmax"
-        return lambda input: _softmax(name)(input, module.dim)
-    if type(module) is nn.Flatten:
-        return lambda input: _flatten(input, module.start_dim, module.end_dim)
-    losses = {
-        nn.MSELoss: "mse",
-        nn.CrossEntropyLoss: "cross_entropy",
-        nn.BCEWithLogitsLoss: "bce_logits",
-        nn.BCELoss: "bce",
-    }
-    for kind, name in losses.items():
-        if type(module) is kind:
-            return lambda input, target: _module_loss(module, name, input, target)
-    return None
-
-
-def _module_loss(module: nn.Module, name: str, input: Any, target: Any) -> Op:
-    if getattr(module, "reduction", "mean") != "mean":
-        raise Unsupported(f"reduction='{module.reduction}' (only 'mean' maps)")
-    for attr, default in (("weight", None), ("pos_weight", None), ("label_smoothing", 0.0)):
-        if getattr(module, attr, default) is not None and getattr(module, attr) != default:
-            raise Unsupported(f"{attr}= other than the default")
-    if getattr(module, "ignore_index", -100) != -100:
-        raise Unsupported("ignore_index= other than the default")
-    return op(name, [_tensor(input), _tensor(target)])
-
-
-def module_rule(module: nn.Module) -> Rule | None:
-    return _module_rule(module)
 
 
 def function_rule(target: Any) -> Rule | None:
