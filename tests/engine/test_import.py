@@ -396,3 +396,8 @@ def test_a_parameter_over_the_size_limit_is_refused_before_it_is_copied(tmp_path
     """
     exc = refusal(tmp_path, source, "Big")
     assert str(exc) == "'w' (4000×3000) has more than 10,000,000 numbers, the most a node holds"
+
+
+def test_a_file_that_exits_is_refused_not_obeyed(tmp_path):
+    exc = refusal(tmp_path, "import sys\nsys.exit(3)\n", "f")
+    assert str(exc) == "running model.py failed: line 2: SystemExit: 3"

@@ -184,7 +184,7 @@ class Builder:
         return value
 
     def _op(self, node: fx.Node, made: Op) -> str:
-        spec = self.graph_spec(made.op)
+        spec = mapping.OPS[made.op]
         if len(made.inputs) != len(spec.inputs):
             raise Unsupported(f"'{made.op}' takes {len(spec.inputs)} inputs")
         sources = [self._source(value) for value in made.inputs]
@@ -193,10 +193,6 @@ class Builder:
         for source, port in zip(sources, spec.inputs):
             self.graph.connect(source, name, port)
         return name
-
-    @staticmethod
-    def graph_spec(op: str) -> Any:
-        return mapping.OPS[op]
 
     def _source(self, value: Any) -> str:
         """The graph node feeding a port: a mapped fx node, or a new constant for a number."""

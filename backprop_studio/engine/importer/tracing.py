@@ -77,7 +77,7 @@ def load_module(path: Path) -> types.ModuleType:
     sys.modules[name] = module  # dataclasses and pickling look the module up while it runs
     try:
         spec.loader.exec_module(module)
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:
         raise _ran_into(exc, path, f"running {path.name} failed") from None
     finally:
         sys.modules.pop(name, None)
@@ -115,7 +115,7 @@ def example_inputs(module: types.ModuleType, path: Path) -> list[torch.Tensor]:
         )
     try:
         given = make()
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:
         raise _ran_into(exc, path, "example_inputs() failed") from None
     if isinstance(given, torch.Tensor):
         given = (given,)
@@ -134,7 +134,7 @@ def root_of(module: types.ModuleType, name: str, path: Path) -> nn.Module | Call
     if inspect.isclass(value) and issubclass(value, nn.Module):
         try:
             value = value()
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:
             raise _ran_into(exc, path, f"{name}() could not be made without arguments") from None
     if isinstance(value, nn.Module) or inspect.isfunction(value):
         return value
@@ -152,7 +152,7 @@ def trace(
         line = user_line(exc, path)
         why = "branches or loops on a tensor's value (data-dependent control flow cannot be traced)"
         raise ImportRefused("the code cannot be traced", [(line, why)]) from None
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:
         raise _ran_into(exc, path, "the code cannot be traced") from None
     return fx.GraphModule(tracer.root, graph)
 
@@ -164,7 +164,7 @@ def record_values(gm: fx.GraphModule, tensors: list[torch.Tensor], path: Path) -
         def run_node(self, n: fx.Node) -> Any:
             try:
                 result = super().run_node(n)
-            except Exception as exc:
+            except (Exception, SystemExit) as exc:
                 raise ImportRefused(
                     "the code failed on example_inputs()", [(line_of(n), first_line(exc))]
                 ) from None
