@@ -170,7 +170,7 @@ class Builder:
             self.made[node] = self.made.get(result.value, result.value)
             return
         if isinstance(result, Leaf):
-            name = self._name(node, "const" if result.op == "const" else "ones")
+            name = self._name(node, str(result.attrs.get("init", "leaf")))
             self.made[node] = self._leaf(name, result.op, result.value, result.attrs)
             return
         if isinstance(node.meta.get("value"), tuple):

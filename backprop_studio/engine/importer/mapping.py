@@ -45,7 +45,7 @@ class Pass:
 
 @dataclass
 class Leaf:
-    """A new leaf made from numbers alone (``torch.ones(2, 3)``, ``torch.tensor(2.0)``)."""
+    """A new leaf made from numbers alone: ``zeros_like(x)`` while the catalogue has no op."""
 
     op: str
     value: Any = None
@@ -279,25 +279,6 @@ def _like(name: str, init: str) -> Rule:
     return rule
 
 
-def _filled(init: str) -> Rule:
-    def rule(*size: Any, **kwargs: Any) -> Leaf:
-        if len(size) == 1 and isinstance(size[0], (tuple, list, torch.Size)):
-            size = tuple(size[0])
-        if not all(isinstance(s, int) and not isinstance(s, bool) for s in size):
-            raise Unsupported("a size that is not whole numbers written in the code")
-        return Leaf("data", attrs={"init": init, "shape": tuple(size)})
-
-    return rule
-
-
-def _new_tensor(data: Any, *args: Any, requires_grad: bool = False, **kwargs: Any) -> Leaf:
-    try:
-        value = torch.as_tensor(data, dtype=torch.float64)
-    except (TypeError, ValueError, RuntimeError):
-        raise Unsupported("a tensor made from something other than numbers") from None
-    return Leaf("param" if requires_grad else "const", value.tolist())
-
-
 # ---- the table ---------------------------------------------------------------------------
 _UNARY = ("exp", "log", "sqrt", "abs", "sin", "cos", "tan", "tanh", "sigmoid", "relu")
 _UNARY += ("log1p", "square")
@@ -340,11 +321,8 @@ FUNCTIONS: dict[Any, Rule] = {
     torch.flatten: flatten_rule,
     torch.unsqueeze: _dim("unsqueeze"),
     torch.squeeze: _dim("squeeze"),
-    torch.ones: _filled("ones"),
-    torch.zeros: _filled("zeros"),
     torch.ones_like: _like("ones", "ones"),
     torch.zeros_like: _like("zeros", "zeros"),
-    torch.tensor: _new_tensor,
     **{getattr(torch, name): _unary(name) for name in _UNARY},
     F.relu: _activation("relu"),
     F.tanh: _unary("tanh"),
