@@ -11,6 +11,7 @@ from ..version import __version__
 from .export_actions import export_menu
 from .files import example_files, settings
 from .getting_started import show_getting_started
+from .import_pytorch import PyTorchImport
 
 Std = QKeySequence.StandardKey
 MINIMAP_KEY = "view/minimap"
@@ -40,6 +41,10 @@ def build_menus(window) -> dict[str, QAction]:
     recent.aboutToShow.connect(partial(_fill_recent, window, recent))
     examples = m.addMenu("&Examples")
     _fill_examples(window, examples)
+    importer = PyTorchImport(window)
+    acts["import_pytorch"] = _action(
+        window, m, "&Import PyTorch…", importer.choose, tip="Trace a function or nn.Module"
+    )
     m.addSeparator()
     acts["save"] = _action(window, m, "&Save", files.save, Std.Save)
     acts["save_as"] = _action(window, m, "Save &As…", files.save_as, Std.SaveAs)
