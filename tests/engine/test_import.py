@@ -178,6 +178,7 @@ def test_a_sequential_with_relu_and_cross_entropy_maps_linear_to_blocks(tmp_path
     check_same(path, "TwoLayer")
     graph = import_pytorch(path, "TwoLayer").graph
     assert graph.blocks.names == ["Linear 1", "Linear 2"]
+    assert all(block.collapsed for block in graph.blocks)  # each layer opens as one card
     first = graph.blocks.block("Linear 1").members
     assert set(first) == {"fc1_weight", "transpose_1", "matmul_1", "fc1_bias", "add_1"}
     assert graph.node("fc1_weight").op == "param"

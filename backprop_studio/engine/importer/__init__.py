@@ -62,6 +62,8 @@ def import_pytorch(path: str | Path, name: str | None = None) -> Imported:
         graph, dtype = _from_script(source, path)
     else:
         graph, dtype = _from_code(path, name, source)
+    for block in list(graph.blocks):  # a layer reads as one card, as in the gallery's networks
+        graph.blocks.set_collapsed(block.name, True)
     for node, position in layered_layout(graph, heights=card_heights(graph)).items():
         graph.set_position(node, position)
     settings = copy.deepcopy(DEFAULT_SETTINGS)
