@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import torch
 
-from backprop_studio.model.builders import build as _graph
-from backprop_studio.model.builders import seed_graph as seed  # noqa: F401  (re-exported)
-from backprop_studio.model.graph import Graph
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the checkout, for tests.builders
+from backprop_studio.model.graph import Graph  # noqa: E402
+from tests.builders import build as _graph  # noqa: E402
+from tests.builders import seed_graph as seed  # noqa: E402, F401  (re-exported)
 
 
 def mlp(batch: int = 64, hidden: int = 16) -> Graph:

@@ -12,9 +12,9 @@ import json
 from PySide6.QtCore import QMimeData
 
 from ..model import document_io
-from ..model.builders import subgraph
 from ..model.graph import MAX_NAME_LENGTH, Edge, Graph, Node
 from ..model.names import free_name
+from ..model.subgraph import subgraph
 
 GRAPH_MIME = "application/x-backprop-studio-graph"
 PASTE_OFFSET = 40.0

@@ -120,10 +120,6 @@ class Inspector(QWidget):
         self.attrs.edited.connect(self.attrs_edited)
         self.show_node(None, None, None)
 
-    @property
-    def node_name(self) -> str | None:
-        return self._name
-
     def show_node(self, graph: Graph | None, name: str | None, trace: Trace | None) -> None:
         """Show ``name`` of ``graph`` (None: nothing selected) with the numbers of ``trace``."""
         node = graph.node(name) if graph is not None and name in graph else None

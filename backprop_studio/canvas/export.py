@@ -29,8 +29,8 @@ from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsItem
 
 from backprop_studio.model import document_io, embedded
-from backprop_studio.model.builders import subgraph
 from backprop_studio.model.graph import Graph
+from backprop_studio.model.subgraph import subgraph
 from backprop_studio.version import __version__
 
 from .items.block import BlockItem

@@ -19,7 +19,7 @@ from backprop_studio.model.templates import TEMPLATES
 
 from . import style
 from .items.block import BlockItem
-from .items.edge import bezier
+from .items.edge_curve import bezier
 from .items.node import NodeItem
 from .items.port import PortItem, PortState
 

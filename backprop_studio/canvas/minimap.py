@@ -51,10 +51,6 @@ class Minimap(QWidget):
         self._enabled = on
         self.view_changed()
 
-    @property
-    def enabled(self) -> bool:
-        return self._enabled
-
     def scene_set(self) -> None:
         """The view's scene was (re)set: listen to the new one."""
         scene = self._view.scene()

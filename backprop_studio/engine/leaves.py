@@ -18,7 +18,7 @@ from ..model import recipes
 from ..model.graph import Graph
 from ..model.shapes import Value
 from .datasets import generate_from_attrs
-from .init import initialise
+from .initialisers import initialise
 from .values import to_plain
 
 

@@ -21,6 +21,7 @@ from . import shapes
 from .atomic_file import write_atomically
 from .attrs import plain_attrs
 from .document_blocks import blocks_to_list, read_blocks
+from .document_graph import read_graph
 from .document_schema import (
     DEFAULT_SETTINGS,
     DEFAULT_VIEW,
@@ -35,7 +36,6 @@ from .document_schema import (
     check_value,
     normalise_settings,
     normalise_view,
-    read_graph,
     require_object,
     require_string,
     version_for,

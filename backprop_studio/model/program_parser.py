@@ -6,7 +6,6 @@ See ``model/program.py`` for the language; this module is its reading half.
 from __future__ import annotations
 
 import ast
-import math
 import re
 from collections import Counter
 from collections.abc import Mapping
@@ -18,7 +17,8 @@ from .graph import Graph, GraphError, Node, check_name
 from .layout import complete_layout
 from .ops import INFIX_OPS, LEAF_OPS, OPS, POWER
 from .program_lists import Position, lift_long_lists
-from .shapes import ShapeError, Value, shape_of
+from .program_literals import LiteralReading, is_number
+from .shapes import Value
 
 TRAINED_MARK = "# trained"
 """Ends the line of an initialised leaf whose numbers training moved: the recipe says where they
@@ -100,18 +100,7 @@ def _unsupported(node: ast.AST) -> str:
     return f"{what} not supported; write one `name = expression` per line"
 
 
-def _is_number(node: ast.AST) -> bool:
-    """A literal number, signed or not (``-4.0`` is a number, ``-x`` is neg)."""
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        node = node.operand
-    return (
-        isinstance(node, ast.Constant)
-        and isinstance(node.value, (int, float))
-        and not isinstance(node.value, bool)
-    )
-
-
-class _Parser(program_blocks.BlockStatements):
+class _Parser(LiteralReading, program_blocks.BlockStatements):
     def __init__(self, text: str, lists: Mapping[Position, Value] | None = None) -> None:
         self.lists = lists or {}  # long number lists read before ast, by position
         self.lines = re.split(r"\r\n|\r|\n", text)  # the line breaks ast counts
@@ -200,87 +189,6 @@ class _Parser(program_blocks.BlockStatements):
         self.target = None
         return name
 
-    def leaf(self, node: ast.expr) -> tuple[str, Value | None, str, dict[str, Any]] | None:
-        """``(op, value, label, attrs)`` when ``node`` declares a leaf: a number, or
-        param/data/const(value, key=…), or param/data(key=…) made by a recipe."""
-        if _is_number(node):
-            return ("param", *self.number(node)[:1], "", {})
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
-            return None
-        op = node.func.id
-        if op not in LEAF_OPS:
-            return None
-        attrs = self.keywords(node)
-        made = recipes.recipe_kind(attrs)
-        if made is not None and node.args:
-            raise self.error(
-                node.args[0], f"{op}({made}=…) makes its own value; remove the value {op}(…) got"
-            )
-        if made is None and not node.args and attrs:
-            try:
-                recipes.check_leaf_attrs(op, normalise_attrs(OPS[op], attrs))
-            except AttrError as exc:
-                raise self.error(node, f"{op}: {exc}") from None
-        if len(node.args) > 1 or (made is None and not node.args):
-            raise self.error(
-                node,
-                f"{op} takes one value, like {op}(1.0) or {op}([[1.0, 2.0]])"
-                + ("" if op == "const" else f', or a recipe: {op}(shape=(2, 3), init="normal")'),
-            )
-        if made is not None:
-            return op, None, "", attrs
-        value = self.literal(node.args[0], op)
-        try:
-            shape_of(value)
-        except ShapeError as exc:
-            raise self.error(node.args[0], str(exc)) from None
-        label = self.number(node.args[0])[1] if op == "const" and _is_number(node.args[0]) else ""
-        return op, value, label, attrs
-
-    def comment_after(self, stmt: ast.stmt) -> str:
-        """The text of a comment that ends the line where ``stmt`` ends, without the ``#``."""
-        if stmt.end_lineno is None or stmt.end_col_offset is None:
-            return ""
-        line = self.encoded.get(stmt.end_lineno)
-        if line is None:
-            line = self.encoded[stmt.end_lineno] = self.lines[stmt.end_lineno - 1].encode()
-        rest = line[stmt.end_col_offset :].decode(errors="replace").strip()
-        return rest[1:].strip() if rest.startswith("#") else ""
-
-    def keywords(self, node: ast.Call) -> dict[str, Any]:
-        """Keyword arguments as attributes: numbers, texts, and tuples or lists of those."""
-        attrs: dict[str, Any] = {}
-        for kw in node.keywords:
-            if kw.arg is None:
-                raise self.error(kw, "'**' arguments are not supported; write key=value")
-            attrs[kw.arg] = self.attr_literal(kw.value, kw.arg)
-        return attrs
-
-    def attr_literal(self, node: ast.expr, key: str) -> Any:
-        if isinstance(node, (ast.Tuple, ast.List)):
-            items = []
-            for item in node.elts:
-                if isinstance(item, (ast.Tuple, ast.List)):
-                    raise self.error(item, f"{key}= takes a flat list, like (2, 16)")
-                items.append(self.attr_literal(item, key))
-            return tuple(items)
-        if isinstance(node, ast.Constant) and (
-            node.value is None or isinstance(node.value, (str, bool))
-        ):
-            return node.value
-        if _is_number(node):
-            sign = -1 if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) else 1
-            number = node.operand if isinstance(node, ast.UnaryOp) else node
-            assert isinstance(number, ast.Constant)
-            if isinstance(number.value, int):
-                return sign * number.value
-            return self.number(node)[0]
-        raise self.error(
-            node,
-            f"{key}= takes a number, a text in quotes or a list, or True/False, "
-            'like axis=1, init="normal" or keepdim=True',
-        )
-
     def dataset_pair(self, stmt: ast.Assign, target: ast.Tuple, value: ast.expr) -> str:
         """``x, y = dataset("moons", n=200)``: two data leaves, the features and the targets."""
         usage = 'write the features and targets of a dataset as `x, y = dataset("moons", n=200)`'
@@ -312,53 +220,6 @@ class _Parser(program_blocks.BlockStatements):
             names.append(name)
         return names[-1]
 
-    def literal(self, node: ast.expr, op: str) -> Value:
-        if isinstance(node, ast.List):
-            lifted = self.lists.get((node.lineno, node.col_offset))
-            if lifted is not None:
-                return lifted
-            return [self.literal(item, op) for item in node.elts]
-        if _is_number(node):
-            return self.number_value(node)
-        raise self.error(
-            node, f"{op}(...) takes a number or a nested list of numbers, like {op}([[1.0, 2.0]])"
-        )
-
-    def number(self, node: ast.expr) -> tuple[float, str]:
-        """The value and text (the label of a constant) of a literal number."""
-        return self.number_value(node), self.number_text(node)
-
-    def number_value(self, node: ast.expr) -> float:
-        """The value of a literal number, without its text: a list of a million numbers needs
-        no million source segments."""
-        negative = isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub)
-        number = node.operand if isinstance(node, ast.UnaryOp) else node
-        assert isinstance(number, ast.Constant) and isinstance(number.value, (int, float))
-        try:
-            value = float(number.value)
-        except OverflowError:
-            raise self.error(number, "this number is too large") from None
-        if not math.isfinite(value):
-            raise self.error(number, f"{self.number_text(node)} is not a finite number")
-        return -value if negative else value
-
-    def number_text(self, node: ast.expr) -> str:
-        sign = ""
-        if isinstance(node, ast.UnaryOp):
-            sign = "-" if isinstance(node.op, ast.USub) else ""
-            node = node.operand
-        assert isinstance(node, ast.Constant)
-        return sign + (self.segment(node) or repr(node.value))
-
-    def segment(self, node: ast.expr) -> str | None:
-        """The source text of a one-line node (ast.get_source_segment re-splits the whole text)."""
-        if node.end_lineno != node.lineno or node.end_col_offset is None:
-            return None
-        line = self.encoded.get(node.lineno)
-        if line is None:  # offsets count UTF-8 bytes; encoding per number made long lists slow
-            line = self.encoded[node.lineno] = self.lines[node.lineno - 1].encode()
-        return line[node.col_offset : node.end_col_offset].decode(errors="replace")
-
     def expr(self, node: ast.expr, name: str | None = None) -> str:
         """Add the nodes of ``node`` (the top one called ``name``) and return the top node's name."""
         if isinstance(node, ast.Name):
@@ -367,14 +228,14 @@ class _Parser(program_blocks.BlockStatements):
             if node.id in OPS:
                 raise self.error(node, f"'{node.id}' is a function; call it, like {node.id}(x)")
             raise self.error(node, f"'{node.id}' is not defined")
-        if _is_number(node):
+        if is_number(node):
             value, text = self.number(node)
             return self.add(node, Node(name or self.auto("const"), "const", text, value=value))
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.UAdd):
             return self.expr(node.operand, name)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
             return self.op(node, _NEG, [node.operand], name)
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow) and _is_number(node.right):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow) and is_number(node.right):
             return self.power(node, name)
         if isinstance(node, (ast.UnaryOp, ast.BinOp)) and type(node.op) in _SYMBOLS:
             symbol = _SYMBOLS[type(node.op)]

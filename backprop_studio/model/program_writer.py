@@ -15,7 +15,8 @@ from . import program_blocks, recipes
 from .attrs import attr_value, number_text
 from .graph import Graph, Node
 from .ops import INFIX_OPS, OPS, POWER
-from .program_parser import _NEG, TRAINED_MARK, _is_number, _Parser
+from .program_literals import is_number
+from .program_parser import _NEG, TRAINED_MARK, _Parser
 from .shapes import Value
 
 MAX_INLINE = 10  # nodes folded into one expression before to_program names an intermediate
@@ -121,7 +122,7 @@ def _literal(node: Node, digits: int | None = None) -> str:
     value = node.value if node.value is not None else 0.0
     try:
         tree = ast.parse(node.label, mode="eval").body
-        if _is_number(tree) and not isinstance(value, list):
+        if is_number(tree) and not isinstance(value, list):
             number, text = _Parser(node.label).number(tree)
             if text == node.label and repr(number) == repr(float(value)):
                 return text

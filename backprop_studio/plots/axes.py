@@ -102,9 +102,6 @@ class CompactAxis(pg.AxisItem):
         self._labels = tuple(texts)
         self._fit_label()
 
-    def shown_label(self) -> str:
-        return self.labelText if self.label.isVisible() else ""
-
     def resizeEvent(self, ev=None) -> None:  # noqa: N802 - Qt override
         if self._labels:
             self._fit_label()

@@ -11,7 +11,7 @@ from backprop_studio import block_commands, commands
 from backprop_studio.document import Document
 from backprop_studio.model.blocks import Block
 from backprop_studio.model.graph import GraphError
-from tests.engine.helpers import seed_graph
+from tests.builders import seed_graph
 
 pytestmark = pytest.mark.usefixtures("qapp")
 

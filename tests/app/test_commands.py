@@ -9,7 +9,7 @@ from PySide6.QtGui import QUndoStack
 from backprop_studio import commands
 from backprop_studio.model.graph import Edge, Node
 from backprop_studio.model.program import parse_program
-from tests.engine.helpers import seed_graph
+from tests.builders import seed_graph
 
 
 def test_remove_node_restores_edges_at_their_indices():

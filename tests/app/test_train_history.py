@@ -6,7 +6,7 @@ import numpy as np
 
 from backprop_studio.app.train_history import TraceCache, TrainingHistory, numbers_in
 from backprop_studio.engine.autograd import evaluate
-from backprop_studio.model.builders import seed_graph
+from tests.builders import seed_graph
 
 
 def _feed(history: TrainingHistory, steps: int, batch: int = 7) -> None:

@@ -238,7 +238,7 @@ def test_a_large_graph_reaches_the_canvas_when_the_run_stops(qtbot, window):
     from backprop_studio.app.train_history import numbers_in
     from backprop_studio.app.training_display import LIVE_CANVAS_NUMBERS
     from backprop_studio.document import Document
-    from backprop_studio.model.builders import build
+    from tests.builders import build
 
     rows = [[float(i), 1.0] for i in range(300)]
     graph = build(

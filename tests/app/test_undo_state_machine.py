@@ -26,7 +26,7 @@ from backprop_studio.model.graph import MAX_NAME_LENGTH, Edge, GraphError, Node
 from backprop_studio.model.ops import OPS
 from backprop_studio.model.program import auto_name, parse_program, to_program
 from backprop_studio.model.program_writer import keep_exact_values
-from tests.engine.helpers import seed_graph
+from tests.builders import seed_graph
 
 # CI runs enough sequences to find the holes this machine was written for (they showed within
 # 300 sequences of 20–50 edits); a local run may ask for more with BACKPROP_STUDIO_UNDO_EXAMPLES.

@@ -13,8 +13,8 @@ from backprop_studio.canvas.animation import GradientFlow
 from backprop_studio.canvas.flow_plan import EDGE, FORWARD, SEED, FlowPlan
 from backprop_studio.canvas.style import LIGHT
 from backprop_studio.engine.autograd import evaluate
-from backprop_studio.model.builders import build
 from backprop_studio.model.graph import Edge
+from tests.builders import build
 
 LEAVES = {"a": ("param", 0.5), "b": ("param", -1.5)}
 # a fans out to four ports (m, t and both ports of s); u and out fan in

@@ -5,9 +5,9 @@ from __future__ import annotations
 from backprop_studio.canvas.flow_plan import FlowPlan, NodeState
 from backprop_studio.canvas.flow_text import Labels, chain_rule, narration, sum_text
 from backprop_studio.engine.autograd import evaluate
-from backprop_studio.model.builders import build, seed_graph
 from backprop_studio.model.graph import Node
 from backprop_studio.model.program import parse_program
+from tests.builders import build, seed_graph
 
 
 def test_scalar_chain_rule_has_the_real_numbers():

@@ -15,8 +15,8 @@ from backprop_studio.canvas.flow_plan import EDGE
 from backprop_studio.canvas.items.node_heat import THUMB_MIN_PX
 from backprop_studio.canvas.style import LIGHT, TEXT_MARGIN
 from backprop_studio.engine.autograd import evaluate
-from backprop_studio.model.builders import build
 from backprop_studio.model.graph import Edge
+from tests.builders import build
 
 LEAVES = {
     "x": ("data", [[1.0, 2.0], [-1.0, 0.5], [0.0, 1.0]]),

@@ -10,7 +10,7 @@ import torch
 from backprop_studio.engine.autograd import evaluate
 from backprop_studio.engine.compile import TORCH_OPS, compile_graph
 from backprop_studio.model.ops import OPS
-from tests.engine.helpers import build, seed_graph
+from tests.builders import build, seed_graph
 
 
 def test_seed_story_exact():

@@ -20,7 +20,7 @@ from backprop_studio.engine.compile import TORCH_OPS
 from backprop_studio.engine.training import TrainSettings, train
 from backprop_studio.model.graph import Graph, Node
 from backprop_studio.model.ops import OPS
-from tests.engine.helpers import build, seed_graph
+from tests.builders import build, seed_graph
 from tests.engine.test_autograd import BINARY_CASES, UNARY_CASES
 from tests.engine.test_random_graphs import random_graphs
 

@@ -11,7 +11,7 @@ import torch
 from backprop_studio.engine import datasets
 from backprop_studio.engine.autograd import evaluate
 from backprop_studio.engine.compile import compile_graph
-from backprop_studio.engine.init import initialise
+from backprop_studio.engine.initialisers import initialise
 from backprop_studio.engine.leaves import refresh_recipe_values
 from backprop_studio.model import recipes
 from backprop_studio.model.graph import Graph, Node

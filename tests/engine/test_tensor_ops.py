@@ -9,7 +9,7 @@ import torch.nn.functional as F
 from backprop_studio.engine.autograd import evaluate
 from backprop_studio.engine.compile import compile_graph
 from backprop_studio.model.graph import Node
-from tests.engine.helpers import build
+from tests.builders import build
 
 A = [[1.0, -2.0, 0.5], [0.3, 3.0, -1.0]]
 

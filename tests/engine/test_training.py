@@ -9,7 +9,7 @@ import torch
 
 from backprop_studio.engine.training import Trainer, TrainingError, TrainSettings, train
 from backprop_studio.model.graph import Node
-from tests.engine.helpers import build, seed_graph
+from tests.builders import build, seed_graph
 
 
 def test_seed_story_one_sgd_step():

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from backprop_studio.model import recipes
-from backprop_studio.model.builders import build
 from backprop_studio.model.graph import Graph, GraphError, Node
 from backprop_studio.model.ops import OPS
+from tests.builders import build
 
 
 def test_existing_nodes_have_no_attributes_and_keep_working():

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from backprop_studio.model.blocks import Block, boundary
-from backprop_studio.model.builders import seed_graph
 from backprop_studio.model.graph import Edge, GraphError
+from tests.builders import seed_graph
 
 
 def _recorded(graph):

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from backprop_studio.model.builders import seed_graph
 from backprop_studio.model.document_io import DocumentError, document_to_dict, dumps, loads
 from backprop_studio.model.program import parse_program
+from tests.builders import seed_graph
 
 PROGRAM = """\
 x, y = dataset("xor", n=8, noise=0.05, seed=3)

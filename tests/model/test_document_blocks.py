@@ -8,7 +8,6 @@ import json
 import pytest
 
 from backprop_studio.model.blocks import Block
-from backprop_studio.model.builders import seed_graph
 from backprop_studio.model.document_io import (
     VERSION,
     DocumentError,
@@ -18,6 +17,7 @@ from backprop_studio.model.document_io import (
     loads,
     save_document,
 )
+from tests.builders import seed_graph
 
 
 def _grouped():

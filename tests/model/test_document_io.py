@@ -31,7 +31,8 @@ from backprop_studio.model.graph import Graph, Node
 from backprop_studio.model.ops import LEAF_OPS, OPS
 
 
-def seed_graph() -> Graph:
+def small_graph() -> Graph:
+    """A product of two leaves and a tensor data leaf: not the seed story, a document's shapes."""
     g = Graph()
     g.extend(
         [
@@ -49,7 +50,7 @@ def seed_graph() -> Graph:
 
 
 def good() -> dict:
-    return document_to_dict(seed_graph())
+    return document_to_dict(small_graph())
 
 
 def fails(data: object, path: str | None, *words: str) -> DocumentError:
@@ -74,7 +75,7 @@ def mutated(change) -> dict:
 
 # ---- round trips -------------------------------------------------------------------------------
 def test_round_trip_through_text_keeps_structure_settings_and_view():
-    g = seed_graph()
+    g = small_graph()
     s = {"dtype": "float32", "training": {"optimizer": "adam", "lr": 0.5, "clip": 2.0}}
     v = {"center": (12.5, -3.0), "zoom": 2.0}
     data = loads(dumps(g, s, v))
@@ -93,7 +94,7 @@ def test_round_trip_through_text_keeps_structure_settings_and_view():
 
 
 def test_round_trip_through_a_file(tmp_path):
-    g = seed_graph()
+    g = small_graph()
     path = tmp_path / "doc.json"
     save_document(path, g, {"training": {"steps": 7}})
     data = load_document(path)
@@ -117,7 +118,7 @@ def test_written_document_has_every_key_and_defaults():
 
 
 def test_text_is_utf8_with_one_node_per_line():
-    text = dumps(seed_graph())
+    text = dumps(small_graph())
     assert '"label": "ŷ"' in text
     assert any(line.strip().startswith('{"name": "y_hat"') for line in text.splitlines())
 
@@ -397,11 +398,11 @@ def test_shape_is_optional_and_ints_are_numbers():
 def test_what_loading_would_refuse_is_not_written(monkeypatch):
     monkeypatch.setattr(document_io, "MAX_NODES", 3)
     with pytest.raises(DocumentError, match="^nodes: .*at most 3 nodes"):
-        dumps(seed_graph())
+        dumps(small_graph())
     monkeypatch.undo()
     monkeypatch.setattr(document_io, "MAX_BYTES", 100)
     with pytest.raises(DocumentError, match="too large"):
-        dumps(seed_graph())
+        dumps(small_graph())
 
 
 def test_too_many_nodes_is_refused_before_building():
@@ -523,18 +524,18 @@ def test_bad_text(text, words):
 
 
 def test_deep_value_in_a_document_is_refused_cleanly():
-    doc = dumps(seed_graph()).replace(
+    doc = dumps(small_graph()).replace(
         '"value": 1.0', '"value": ' + "[" * 10_000 + "1" + "]" * 10_000, 1
     )
     with pytest.raises(DocumentError, match="too deeply"):
         loads(doc)
-    doc = dumps(seed_graph()).replace('"value": 1.0', '"value": ' + "[" * 500 + "1" + "]" * 500, 1)
+    doc = dumps(small_graph()).replace('"value": 1.0', '"value": ' + "[" * 500 + "1" + "]" * 500, 1)
     with pytest.raises(DocumentError, match=r"^nodes\[0\]\.value: .*8 dimensions"):
         loads(doc)
 
 
 def test_nan_and_infinity_literals_and_overflowing_numbers_are_refused_with_a_path():
-    base = dumps(seed_graph())
+    base = dumps(small_graph())
     for literal in ("NaN", "Infinity", "-Infinity", "1e400"):
         with pytest.raises(DocumentError, match=r"^nodes\[0\]\.value: must be finite"):
             loads(base.replace('"value": 1.0', f'"value": {literal}', 1))
@@ -543,8 +544,8 @@ def test_nan_and_infinity_literals_and_overflowing_numbers_are_refused_with_a_pa
 
 
 def test_byte_order_mark_is_accepted_but_other_encodings_are_not():
-    text = dumps(seed_graph())
-    assert loads(b"\xef\xbb\xbf" + text.encode()).graph.structure() == seed_graph().structure()
+    text = dumps(small_graph())
+    assert loads(b"\xef\xbb\xbf" + text.encode()).graph.structure() == small_graph().structure()
     with pytest.raises(DocumentError, match="not UTF-8"):
         loads(text.encode("utf-16"))
     with pytest.raises(DocumentError, match="not UTF-8"):
@@ -553,7 +554,7 @@ def test_byte_order_mark_is_accepted_but_other_encodings_are_not():
 
 def test_huge_text_is_refused_before_parsing(monkeypatch):
     monkeypatch.setattr(document_io, "MAX_BYTES", 1000)
-    text = dumps(seed_graph()) + " " * 1000
+    text = dumps(small_graph()) + " " * 1000
     for form in (text, text.encode()):
         with pytest.raises(DocumentError, match="too large"):
             loads(form)
@@ -603,19 +604,19 @@ def test_loading_a_fifo_does_not_block(tmp_path):
 
 def _old_file(tmp_path):
     path = tmp_path / "doc.json"
-    save_document(path, seed_graph())
+    save_document(path, small_graph())
     return path, path.read_bytes()
 
 
 def test_unwritable_graph_leaves_the_old_file_intact(tmp_path):
     path, before = _old_file(tmp_path)
-    g = seed_graph()
+    g = small_graph()
     g.node("x").value = float("nan")  # the graph refuses it; a caller writing it directly
     with pytest.raises(DocumentError, match=r"^nodes\[0\]\.value: must be finite"):
         save_document(path, g)
     with pytest.raises(DocumentError, match=r"^settings\.extra: .*object"):
-        save_document(path, seed_graph(), {"extra": object()})
-    g = seed_graph()
+        save_document(path, small_graph(), {"extra": object()})
+    g = small_graph()
     g.node("x").label = "\udcff"
     with pytest.raises(DocumentError, match=r"^nodes\[0\]\.label"):
         save_document(path, g)
@@ -631,7 +632,7 @@ def test_failed_write_leaves_the_old_file_and_no_temp_file(tmp_path, monkeypatch
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(document_io.os, failing, boom)
-    g = seed_graph()
+    g = small_graph()
     g.set_value("x", 5.0)
     with pytest.raises(DocumentError, match="No space left"):
         save_document(path, g)
@@ -669,7 +670,7 @@ def test_save_keeps_permissions_and_writes_through_symlinks(tmp_path):
     path.chmod(0o640)
     link = tmp_path / "link.json"
     link.symlink_to(path)
-    g = seed_graph()
+    g = small_graph()
     g.set_value("w", 3.0)
     save_document(link, g)
     assert link.is_symlink()
@@ -683,8 +684,8 @@ def test_a_file_named_like_an_image_that_is_none_says_it_holds_no_graph(tmp_path
     with pytest.raises(DocumentError, match="this PNG file holds no Backprop Studio graph"):
         load_document(path)
     renamed = tmp_path / "story.png"  # a document under an image's name still opens
-    renamed.write_text(json.dumps(document_to_dict(seed_graph())), encoding="utf-8")
-    assert load_document(renamed).graph.structure() == seed_graph().structure()
+    renamed.write_text(json.dumps(document_to_dict(small_graph())), encoding="utf-8")
+    assert load_document(renamed).graph.structure() == small_graph().structure()
 
 
 def test_an_unknown_op_is_named_before_missing_edges():

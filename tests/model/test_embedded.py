@@ -10,7 +10,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backprop_studio.model import embedded
-from backprop_studio.model.builders import seed_graph
 from backprop_studio.model.document_io import (
     DocumentError,
     document_to_dict,
@@ -18,6 +17,7 @@ from backprop_studio.model.document_io import (
     loads,
 )
 from backprop_studio.model.embedded import KEYWORD, PNG_SIGNATURE, unwrap
+from tests.builders import seed_graph
 
 IHDR = struct.pack(">IIBBBBB", 1, 1, 8, 6, 0, 0, 0)
 IDAT = zlib.compress(b"\0\0\0\0\0")

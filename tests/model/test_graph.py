@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from backprop_studio.model.builders import seed_graph
 from backprop_studio.model.graph import Edge, Graph, GraphError, Node
+from tests.builders import seed_graph
 
 
 def test_cycle_is_refused_at_connect_time():

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from backprop_studio.model.builders import build
 from backprop_studio.model.ops import OPS
 from backprop_studio.model.shapes import ShapeError, infer
+from tests.builders import build
 
 
 def _infer(op, *shapes, **attrs):

@@ -18,7 +18,6 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
-    QPainter,
     QPainterPath,
     QPainterPathStroker,
     QPen,
@@ -29,8 +28,6 @@ from PySide6.QtWidgets import (
     QGraphicsPathItem,
     QGraphicsPolygonItem,
     QGraphicsSimpleTextItem,
-    QStyleOptionGraphicsItem,
-    QWidget,
 )
 
 from backprop_studio.model.graph import Edge
@@ -38,8 +35,10 @@ from backprop_studio.model.shapes import Value
 
 from .. import style
 from ..flow_text import chain_rule_text
-from ..style import EDGE_AA_ZOOM, EDGE_HIT_WIDTH, EDGE_WIDTH, PORT_RADIUS, Z_EDGE, Theme
+from ..style import EDGE_HIT_WIDTH, EDGE_WIDTH, PORT_RADIUS, Z_EDGE, Theme
 from ..value_text import format_short, full_text, magnitude, signed, stats
+from .edge_curve import RUN_ABOVE_CARD, curve
+from .edge_line import EdgeLine
 from .edge_thumb import EdgeThumb
 from .node import NodeItem
 
@@ -51,44 +50,6 @@ LABEL_CLEARANCE = 14.0  # free curve wanted on each side of a gradient label
 _Flag = QGraphicsItem.GraphicsItemFlag
 _Change = QGraphicsItem.GraphicsItemChange
 _NO_PEN = QPen(Qt.PenStyle.NoPen)
-_STROKER = QPainterPathStroker()  # the edges' outlines: flat ends, round joins, width per edge
-_STROKER.setCapStyle(Qt.PenCapStyle.FlatCap)
-_STROKER.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-
-
-LOOP_REACH = 40.0  # how far a backward edge swings out past its ports before turning
-RUN_ABOVE_CARD = 17.0  # half the free row the layout leaves between stacked cards
-
-
-def bezier(start: QPointF, end: QPointF) -> QPainterPath:
-    """A left-to-right S-curve from an output port to an input port (see :func:`curve`)."""
-    return curve(start, end)[0]
-
-
-def curve(start: QPointF, end: QPointF, run_y: float | None = None) -> tuple[QPainterPath, QPointF]:
-    """The edge's path and its midpoint (where a label goes).
-
-    Forward: one cubic S-curve. Backward (a leaf drawn above or below its op, or an edge from the
-    end of one band of the layout to the start of the next): out to the right, a U-turn into
-    the gap half-way between the two ports, a straight run left, a U-turn into the port — it
-    stays close to its ends and runs between the cards instead of sweeping across the canvas.
-    ``run_y`` is the height of that run (the edge item passes the gap above the lower card).
-    """
-    path = QPainterPath(start)
-    if end.x() >= start.x():
-        dx = max((end.x() - start.x()) * 0.5, 40.0)
-        c1, c2 = QPointF(start.x() + dx, start.y()), QPointF(end.x() - dx, end.y())
-        path.cubicTo(c1, c2, end)
-        mid = (start + 3 * c1 + 3 * c2 + end) / 8  # the cubic at t = ½
-        return path, mid
-    y = (start.y() + end.y()) / 2 if run_y is None else run_y
-    if run_y is None and abs(end.y() - start.y()) < LOOP_REACH:  # side by side: loop below
-        y = max(start.y(), end.y()) + 2 * LOOP_REACH
-    out, back = start.x() + LOOP_REACH, end.x() - LOOP_REACH
-    path.cubicTo(QPointF(out, start.y()), QPointF(out, y), QPointF(start.x(), y))
-    path.lineTo(QPointF(end.x(), y))
-    path.cubicTo(QPointF(back, y), QPointF(back, end.y()), end)
-    return path, QPointF((start.x() + end.x()) / 2, y)
 
 
 def _part(item: QGraphicsItem) -> QGraphicsItem:
@@ -96,74 +57,6 @@ def _part(item: QGraphicsItem) -> QGraphicsItem:
     item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
     item.setAcceptHoverEvents(False)
     return item
-
-
-class EdgeLine(QGraphicsItem):
-    """The curve's outline, filled in one colour (see ``EdgeItem._outline``).
-
-    Its bounds are the curve's, padded for the widest line at the current zoom's scale, so a
-    new width or colour repaints it without moving it in the scene's index (with a path item's
-    ``setPath`` a recolour of 1,500 edges spent ~40 ms re-indexing long curves).
-
-    Below EDGE_AA_ZOOM on screen it is filled without antialiasing: the same outline, so the
-    same colour and width, in a fifth of the time (a fitted repaint of 1,500 edges at zoom 0.32
-    spent 18 of its 21 ms on antialiased outlines). Closer up, and in exports at any scale, it
-    is antialiased as everything else."""
-
-    def __init__(self, parent: QGraphicsItem) -> None:
-        super().__init__(parent)
-        self._curve = QPainterPath()
-        self._width = 0.0
-        self._outline: QPainterPath | None = QPainterPath()
-        self._brush = QBrush()
-        self._bounds = QRectF()
-
-    def set_stroke(
-        self, curve: QPainterPath, width: float, bounds: QRectF, color: QColor | None = None
-    ) -> None:
-        """A new curve or width (and colour, unless None) with one repaint. The outline is
-        made when the line is first painted or asked for, so a new trace strokes only the
-        lines in sight, not all 1,500 of a fitted network."""
-        if bounds != self._bounds:
-            self.prepareGeometryChange()
-            self._bounds = bounds
-        self._curve, self._width, self._outline = curve, width, None
-        if color is not None:
-            self._brush = QBrush(color)
-        self.update()
-
-    def _outline_path(self) -> QPainterPath:
-        if self._outline is None:
-            _STROKER.setWidth(self._width)
-            self._outline = _STROKER.createStroke(self._curve)
-        return self._outline
-
-    def set_color(self, color: QColor) -> None:
-        self._brush = QBrush(color)
-        self.update()
-
-    def path(self) -> QPainterPath:
-        return QPainterPath(self._outline_path())
-
-    def brush(self) -> QBrush:
-        return QBrush(self._brush)
-
-    def boundingRect(self) -> QRectF:
-        return self._bounds
-
-    def shape(self) -> QPainterPath:  # what a path item's was: the outline, not the bounds
-        return self._outline_path()
-
-    def paint(
-        self,
-        painter: QPainter,
-        option: QStyleOptionGraphicsItem,
-        widget: QWidget | None = None,
-    ) -> None:
-        on_screen = widget is not None  # a view's viewport; exports render with no widget
-        if on_screen and option.levelOfDetailFromTransform(painter.worldTransform()) < EDGE_AA_ZOOM:
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        painter.fillPath(self._outline_path(), self._brush)
 
 
 class EdgeItem(QGraphicsItem):

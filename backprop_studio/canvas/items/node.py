@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QPainter, QPainterPath
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
@@ -30,7 +30,6 @@ from ..style import (
     Theme,
 )
 from ..value_text import (
-    full_text,
     signed,
 )
 from .editor import TitleEditor
@@ -47,6 +46,7 @@ from .node_body import (
 )
 from .node_heat import BAND_HEIGHT, HeatBand, has_band
 from .node_summary import Summary, key_number, paint_summary, richer_numbers, summarize
+from .node_text import NodeText
 from .port import PortItem
 
 if TYPE_CHECKING:
@@ -55,8 +55,6 @@ if TYPE_CHECKING:
 
 _Flag = QGraphicsItem.GraphicsItemFlag
 _Change = QGraphicsItem.GraphicsItemChange
-_ALIGN_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-_ALIGN_CENTER = Qt.AlignmentFlag.AlignCenter
 _MARGIN = PORT_RADIUS + 3.0  # room around the card for port dots and the selection border
 
 
@@ -73,7 +71,7 @@ def new_card_rect(op: str) -> QRectF:
     return QRectF(-_MARGIN, -_MARGIN, NODE_WIDTH + 2 * _MARGIN, _card_height(rows) + 2 * _MARGIN)
 
 
-class NodeItem(QGraphicsItem):
+class NodeItem(NodeText, QGraphicsItem):
     """A node card: title and op badge, value and gradient, input ports left, output right."""
 
     def __init__(self, name: str, op: str, theme: Theme | None = None) -> None:
@@ -224,40 +222,6 @@ class NodeItem(QGraphicsItem):
 
     def edge_items(self) -> list[EdgeItem]:
         return list(self._edges)
-
-    # ---- text ----------------------------------------------------------------------------
-    def badge_text(self) -> str:
-        spec = op_spec(self._op)
-        if spec.is_leaf or self._symbol.lower() == spec.name:
-            return spec.name
-        return f"{self._symbol}  {spec.name}"
-
-    def text_lines(self) -> list[str]:
-        """Every piece of text the card draws, top to bottom (for tests and accessibility)."""
-        body: list[str] = []
-        previous = ""
-        for kind, *texts in self._lines:
-            text = (" | " if kind == "pair" else " ").join(texts)
-            if kind == previous == "problem":
-                body[-1] += " " + text  # one message over two lines
-            else:
-                body.append(text)
-            previous = kind
-        return [self.title, self.badge_text(), *body]
-
-    def tooltip_text(self) -> str:
-        spec = op_spec(self._op)
-        head = self.title if self.title == self._name else f"{self.title} ({self._name})"
-        shown = "" if self._symbol == spec.symbol else f"; here {self._symbol}"  # a power's n
-        lines = [head, spec.tooltip + shown]
-        if self._value is not None:
-            lines.append(f"data: {full_text(self._value)}")
-            lines.append(f"grad: {full_text(self._grad)}")
-        if self._trained:
-            lines.append("trained: training moved these numbers away from its recipe")
-        if self._problem:
-            lines.append(f"problem: {self._problem}")
-        return "\n".join(lines)
 
     def title_rect(self) -> QRectF:
         return QRectF(0.0, 0.0, NODE_WIDTH - self._badge_width() - 8.0, HEADER_HEIGHT)

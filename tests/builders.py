@@ -1,11 +1,10 @@
-"""Graphs built in one call, for scripts, tests and benchmarks (the seed story among them)."""
+"""Graphs built in one call, for tests and benchmarks (the seed story among them)."""
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
-from .graph import Graph, Node
+from backprop_studio.model.graph import Graph, Node
 
 
 def build(
@@ -32,21 +31,3 @@ def seed_graph() -> Graph:
             ("loss", "pow", ["diff", "two"]),
         ],
     )
-
-
-def subgraph(graph: Graph, names: Collection[str]) -> Graph:
-    """``names`` and the edges between them, as a graph of their own (copy, export a selection);
-    the output stays the output when it is among them, and so do the blocks all of whose nodes
-    are."""
-    keep = set(names)
-    part = Graph()
-    for node in graph:
-        if node.name in keep:
-            part.add_node(copy.deepcopy(node))
-    for edge in graph.edges:
-        if edge.src in keep and edge.dst in keep:
-            part.connect(edge.src, edge.dst, edge.port)
-    if graph.explicit_output in keep:
-        part.set_output(graph.explicit_output)
-    part.blocks.load(b for b in graph.blocks if set(b.members) <= keep)
-    return part
