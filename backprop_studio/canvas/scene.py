@@ -54,8 +54,6 @@ class GraphScene(SceneEvents):
         self._edges: dict[Edge, EdgeItem] = {}
         self._edge_width_scale = 1.0
         self._trace: Trace | None = None
-        self._analysis = Analysis()
-        self._analysed_at: tuple[Graph, int] | None = None  # a new trace alone changes no shape
         self._edge_labels = True
         self._gesture: NewEdgeDrag | None = None
         self._drag: NodeDrag | None = None
@@ -218,11 +216,8 @@ class GraphScene(SceneEvents):
     def _show(self, flows: dict | None) -> None:
         self._refresh_timer.stop()
         graph, trace = self._graph, self._trace
-        last = self._analysed_at
-        if graph is None or last is None or last[0] is not graph or last[1] != graph.revision:
-            self._analysis = graph.analyse() if graph is not None else Analysis()
-            self._analysed_at = (graph, graph.revision) if graph is not None else None
-        self._display.show(CardNumbers.of(graph, trace, self._analysis), flows)
+        analysis = graph.analyse() if graph is not None else Analysis()  # once per revision
+        self._display.show(CardNumbers.of(graph, trace, analysis), flows)
         self.cards_changed.emit()
 
     def _rects_in_sight(self) -> list[QRectF]:

@@ -66,11 +66,9 @@ class PulseMark(QGraphicsPathItem):
         self._head = _quiet(
             QGraphicsEllipseItem(-HEAD_RADIUS, -HEAD_RADIUS, 2 * HEAD_RADIUS, 2 * HEAD_RADIUS, self)
         )
-        self._points: list[QPointF] = []
         self._color = QColor()
 
     def show_at(self, points: list[QPointF], t: float, color: QColor, width: float) -> None:
-        self._points = points
         if color != self._color:
             self._color = QColor(color)
             pen = style.edge_pen(color, width)

@@ -59,7 +59,6 @@ class Summary:
     name_scale: float  # of the base title font
     number_scale: float  # of the base body font
     mode: str
-    cap_px: float  # the name's cap height on screen
 
     def name_font(self) -> QFont:
         return _scaled("title", round(self.name_scale, 3))
@@ -167,7 +166,7 @@ def summarize(
             and _fits("title", a, title, room_w)
             and _fits("body", b, text, room_w)
         ):
-            return Summary(title, text, a, b, "header", _cap_height("title", round(a, 3)) * lod)
+            return Summary(title, text, a, b, "header")
     two = min(room_h / (tm.height() + bm.height()), room_w / max(name_w, num_w))
     scale = min(two, readable * _GROW)
     if (
@@ -175,9 +174,7 @@ def summarize(
         and _fits("title", scale, title, room_w)
         and _fits("body", scale, number, room_w)
     ):
-        return Summary(
-            title, number, scale, scale, "two", _cap_height("title", round(scale, 3)) * lod
-        )
+        return Summary(title, number, scale, scale, "two")
     line = max(tm.height(), bm.height())
     one = min(room_h / line, room_w / (name_w + gap + num_w))
     scale = max(min(one, readable), readable * _SHRINK_FLOOR)  # one size for every such card
@@ -187,7 +184,7 @@ def summarize(
     shown = title
     if advance("title", round(scale, 3), title) + rest > room_w:
         shown = name_m.elidedText(title, Qt.TextElideMode.ElideRight, room_w - rest)
-    return Summary(shown, number, scale, scale, "one", _cap_height("title", round(scale, 3)) * lod)
+    return Summary(shown, number, scale, scale, "one")
 
 
 def paint_summary(
