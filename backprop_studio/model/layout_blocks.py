@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import networkx as nx
-
+from . import dag as digraph
 from .graph import Graph
 from .ops import OPS
 
@@ -25,7 +24,7 @@ class Block:
     below: list[str] = field(default_factory=list)
 
 
-def attach_leaves(graph: Graph, dag: nx.DiGraph) -> dict[str, Block]:
+def attach_leaves(graph: Graph, dag: digraph.DiGraph) -> dict[str, Block]:
     """A Block for every core node (every node that is not an attached leaf), in graph order.
 
     The side follows the consumer's ports, which run top to bottom on the card: a leaf feeding a
