@@ -77,7 +77,7 @@ _HOMES = {
 
 
 def __getattr__(name: str) -> Any:
-    # Lazy so that importing the package never drags in torch or Qt.
+    # Lazy so that importing the package never drags in torch, Qt or even networkx.
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module 'backprop_studio' has no attribute '{name}'")

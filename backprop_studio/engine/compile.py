@@ -1,7 +1,7 @@
 """Graph → a flat plan of torch calls, built once per graph revision.
 
 DESIGN.md measured it: a flat list of ``(slot, fn, argument slots)`` run by one loop costs about
-the same as the computation written directly in torch, while walking the graph per step costs
+the same as the computation written directly in torch, while walking networkx per step costs
 1.4–1.8×. So the graph is analysed once, and every run afterwards only indexes lists.
 """
 

@@ -1,6 +1,6 @@
 """Which edge of a batch would first close a cycle, in time near-linear in the graph's size.
 
-Connecting edges one at a time and asking for a path before each costs a walk of the
+Connecting edges one at a time and asking networkx for a path before each costs a walk of the
 graph per edge: quadratic when the edges come against the flow (a chain whose edges a document
 lists last to first). A batch is checked instead with one topological sort, and only when that
 finds a cycle, a binary search over prefixes of the batch names the first edge to blame: the one

@@ -7,12 +7,13 @@ the CLI and the document use, and a rename is an explicit, undoable operation.
 
 from __future__ import annotations
 
-import heapq
 import keyword
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
+
+import networkx as nx
 
 from . import display, limits, recipes, shapes
 from .analysis import Analysis as Analysis  # re-exported: the engine imports them from here
@@ -119,7 +120,7 @@ def check_name(name: str) -> None:
 
 
 class Graph:
-    """Nodes and edges, kept as adjacency by port (one node may feed two ports of another).
+    """Nodes and edges on a networkx MultiDiGraph (one node may feed two ports of another).
 
     Built in code with :meth:`add_node` and :meth:`connect`::
 
@@ -136,6 +137,7 @@ class Graph:
     """
 
     def __init__(self) -> None:
+        self._nx = nx.MultiDiGraph()
         self._nodes: dict[str, Node] = {}
         self._edges: list[Edge] = []
         self._in: dict[str, dict[str, Edge]] = {}  # dst → port → edge
@@ -205,52 +207,18 @@ class Graph:
 
     def topological_order(self) -> list[str]:
         """Nodes in an order where inputs come first; ties keep insertion order (stable output)."""
-        # Kahn's algorithm, always taking the earliest-inserted ready node (plain Python, so
-        # that reading or evaluating a graph imports no graph library)
         rank = {name: i for i, name in enumerate(self._nodes)}
-        waiting = {name: len(ins) for name, ins in self._in.items()}
-        ready = [(rank[name], name) for name, count in waiting.items() if count == 0]
-        heapq.heapify(ready)
-        order = []
-        while ready:
-            _, name = heapq.heappop(ready)
-            order.append(name)
-            for edge in self._out[name]:
-                waiting[edge.dst] -= 1
-                if waiting[edge.dst] == 0:
-                    heapq.heappush(ready, (rank[edge.dst], edge.dst))
-        return order
+        return list(nx.lexicographical_topological_sort(self._nx, key=rank.__getitem__))
 
     def ancestors(self, name: str) -> set[str]:
-        """Every node ``name`` depends on, through any path of edges."""
-        found: set[str] = set()
-        todo = [edge.src for edge in self._in[name].values()]
-        while todo:
-            src = todo.pop()
-            if src not in found:
-                found.add(src)
-                todo.extend(edge.src for edge in self._in[src].values())
-        return found
-
-    def _reaches(self, start: str, goal: str) -> bool:
-        """Whether a path of edges leads from ``start`` to ``goal``."""
-        seen = {start}
-        todo = [start]
-        while todo:
-            for edge in self._out[todo.pop()]:
-                if edge.dst == goal:
-                    return True
-                if edge.dst not in seen:
-                    seen.add(edge.dst)
-                    todo.append(edge.dst)
-        return False
+        return set(nx.ancestors(self._nx, name))
 
     @property
     def output(self) -> str | None:
         """The explicit output, else the most recently added sink (preferring non-leaves)."""
         if self._output in self._nodes:
             return self._output
-        sinks = [n for n in self._nodes.values() if not self._out[n.name]]
+        sinks = [n for n in self._nodes.values() if self._nx.out_degree(n.name) == 0]
         ops = [n for n in sinks if not n.is_leaf]
         pick = ops or sinks
         return pick[-1].name if pick else None
@@ -273,7 +241,7 @@ class Graph:
     def can_connect(self, src: str, dst: str, port: str) -> str | None:
         """None when ``src → dst.port`` is allowed, else the reason a user should read."""
         reason = self.port_problem(src, dst, port)
-        if reason is None and (src == dst or self._reaches(dst, src)):
+        if reason is None and (src == dst or (self._out[dst] and nx.has_path(self._nx, dst, src))):
             return CYCLE.format(src=src, dst=dst)  # a node that feeds nothing closes no cycle
         return reason
 
@@ -336,6 +304,7 @@ class Graph:
             self._nodes = dict(items)
         self._in[node.name] = {}
         self._out[node.name] = []
+        self._nx.add_node(node.name)
         self._touch()
         self.node_added.emit(node, index)
         self.changed.emit()
@@ -351,6 +320,7 @@ class Graph:
         del self._nodes[name]
         del self._in[name]
         del self._out[name]
+        self._nx.remove_node(name)
         self._free_from.clear()  # a freed name may be below a hint
         if self._output == name:
             self._output = None
@@ -470,6 +440,7 @@ class Graph:
             raise GraphError(problem, old)
         self._nodes = {(new if k == old else k): v for k, v in self._nodes.items()}
         node.name = new
+        nx.relabel_nodes(self._nx, {old: new}, copy=False)
         self._edges = [e.renamed(old, new) for e in self._edges]
         self._reindex()
         self._free_from.clear()
@@ -524,6 +495,7 @@ class Graph:
             out.append(edge)
         else:
             self._out[edge.src] = [e for e in self._edges if e.src == edge.src]
+        self._nx.add_edge(edge.src, edge.dst, key=edge.port)
         self._touch()
         self.edge_added.emit(edge, index)
         self.changed.emit()
@@ -538,6 +510,7 @@ class Graph:
         del self._edges[index]
         del self._in[edge.dst][edge.port]
         self._out[edge.src].remove(edge)
+        self._nx.remove_edge(edge.src, edge.dst, key=edge.port)
         self._touch()
         self.edge_removed.emit(edge, index)
         self.changed.emit()

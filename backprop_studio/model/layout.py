@@ -18,7 +18,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from . import dag as digraph
+import networkx as nx
+
 from .graph import Graph
 from .layout_blocks import Block, attach_leaves
 
@@ -63,7 +64,7 @@ def layered_layout(
     }
     positions: dict[str, Position] = {}
     top = 0.0
-    parts = sorted(digraph.weakly_connected_components(core), key=lambda c: min(rank[n] for n in c))
+    parts = sorted(nx.weakly_connected_components(core), key=lambda c: min(rank[n] for n in c))
     lone = [n for p in parts for n in p if len(p) == 1 and dag.degree(n) == 0]
     for part in parts:
         if len(part) > 1:
@@ -72,7 +73,7 @@ def layered_layout(
         elif dag.degree(next(iter(part))) == 0:
             continue  # unconnected nodes go in a grid below the rest
         else:  # one op with its leaves: no need to walk the whole graph
-            sub = digraph.DiGraph()
+            sub = nx.DiGraph()
             sub.add_nodes_from(part)
             columns = [list(part)]
         cells = _cells(columns, blocks, _place_rows(columns, blocks, sub, pitch), pitch)
@@ -119,7 +120,7 @@ def complete_layout(
         return auto
     dag = _dag(graph)
     rank = {name: i for i, name in enumerate(graph.names)}
-    order = list(digraph.lexicographical_topological_sort(dag, key=rank.__getitem__))
+    order = list(nx.lexicographical_topological_sort(dag, key=rank.__getitem__))
     grid = _Grid(layer_gap, row_gap)
     for pos in kept.values():
         grid.add(pos)
@@ -146,23 +147,23 @@ def complete_layout(
     return {name: placed[name] for name in graph.names}
 
 
-def _dag(graph: Graph) -> digraph.DiGraph:
-    dag = digraph.DiGraph()
+def _dag(graph: Graph) -> nx.DiGraph:
+    dag = nx.DiGraph()
     dag.add_nodes_from(graph.names)
     dag.add_edges_from((e.src, e.dst) for e in graph.edges)
     return dag
 
 
-def _ordered_columns(dag: digraph.DiGraph, rank: Mapping[str, int]) -> list[list[str]]:
+def _ordered_columns(dag: nx.DiGraph, rank: Mapping[str, int]) -> list[list[str]]:
     """Columns of node names, each ordered to reduce edge crossings."""
     layer: dict[str, int] = {}
-    for depth, generation in enumerate(digraph.topological_generations(dag)):
+    for depth, generation in enumerate(nx.topological_generations(dag)):
         for name in generation:
             layer[name] = depth
     for name in layer:  # a source sits just left of its earliest consumer
         if dag.in_degree(name) == 0 and dag.out_degree(name) > 0:
             layer[name] = min(layer[s] for s in dag.successors(name)) - 1
-    for name in reversed(list(digraph.topological_sort(dag))):  # a side branch sits by its one use
+    for name in reversed(list(nx.topological_sort(dag))):  # a side branch sits by its one use
         if dag.out_degree(name) == 1:
             layer[name] = layer[next(iter(dag.successors(name)))] - 1
     columns: list[list[str]] = [[] for _ in range(max(layer.values()) + 1)]
@@ -187,7 +188,7 @@ def _ordered_columns(dag: digraph.DiGraph, rank: Mapping[str, int]) -> list[list
 def _place_rows(
     columns: list[list[str]],
     blocks: Mapping[str, Block],
-    dag: digraph.DiGraph,
+    dag: nx.DiGraph,
     pitch: Mapping[str, float],
 ) -> dict[str, float]:
     """The y of each core node: level with its inputs where the column has room.

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import dag as digraph
+import networkx as nx
+
 from .graph import Graph
 from .ops import OPS
 
@@ -24,7 +25,7 @@ class Block:
     below: list[str] = field(default_factory=list)
 
 
-def attach_leaves(graph: Graph, dag: digraph.DiGraph) -> dict[str, Block]:
+def attach_leaves(graph: Graph, dag: nx.DiGraph) -> dict[str, Block]:
     """A Block for every core node (every node that is not an attached leaf), in graph order.
 
     The side follows the consumer's ports, which run top to bottom on the card: a leaf feeding a
