@@ -1,6 +1,7 @@
 """Backprop Studio: make backpropagation visible.
 
-Scripting API (torch is imported at the first :func:`evaluate`, Qt at the first picture)::
+Scripting API (torch is imported at the first :func:`evaluate` or training name, Qt at the first
+picture)::
 
     from backprop_studio import parse_program, evaluate
     graph = parse_program("x = data(1.0)\\nw = 1.0\\nloss = (w * x - 2) ** 2")
@@ -11,7 +12,9 @@ Scripting API (torch is imported at the first :func:`evaluate`, Qt at the first 
 Build a graph in code with ``Graph``, ``Node`` and ``Graph.connect``; ``ops["mul"].inputs``
 names the ports. Read a file with ``load_graph(path)`` (a Graph) or ``load_document(path)`` (a
 DocumentData: ``.graph``, ``.settings``, ``.view``); ``evaluate`` takes either. In a notebook a
-Graph or a Trace shows itself drawn, as File ▸ Export draws it. See the README's "Python API".
+Graph or a Trace shows itself drawn, as File ▸ Export draws it. ``Trainer(graph,
+TrainSettings(...))`` trains with torch.optim and ``evaluate_on`` applies the trained graph to
+new inputs. See the README's "Python API".
 """
 
 from __future__ import annotations
@@ -29,8 +32,13 @@ __all__ = [
     "Node",
     "ProgramError",
     "Trace",
+    "TrainSettings",
+    "Trainer",
+    "TrainingError",
     "__version__",
+    "available_devices",
     "evaluate",
+    "evaluate_on",
     "graph_svg",
     "load_document",
     "load_graph",
@@ -38,6 +46,7 @@ __all__ = [
     "parse_program",
     "save_document",
     "to_program",
+    "train",
 ]
 
 # Where each name lives; imported on first use so that importing the package stays light.
@@ -58,6 +67,12 @@ _HOMES = {
     "Trace": "api",
     "ops": "api",
     "graph_svg": "api",
+    "Trainer": "engine.training",  # these three and evaluate_on import torch when first used
+    "TrainSettings": "engine.training",
+    "TrainingError": "engine.training",
+    "train": "engine.training",
+    "evaluate_on": "engine.predict",
+    "available_devices": "engine.devices",
 }
 
 

@@ -129,9 +129,9 @@ def run_export(ns: argparse.Namespace) -> int:
                 forward=not ns.backward_only,
                 theme=theme,
             )
-            write_gif(frames, out)
+            stored = write_gif(frames, out)
             size = frames[0].image.size()
-            print(f"wrote {out}: {len(frames)} frames, {size.width()} × {size.height()}")
+            print(f"wrote {out}: {stored} frames, {size.width()} × {size.height()}")
             return 0
         scene = GraphScene(theme=theme)
         scene.set_graph(graph)

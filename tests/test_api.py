@@ -191,7 +191,7 @@ def test_a_notebook_draws_the_graph_with_its_values():
 def test_importing_the_package_loads_neither_torch_nor_qt():
     code = (
         "import sys, backprop_studio as b; b.Graph; b.parse_program; b.ops; b.Trace; "
-        "b.load_graph; b.ProgramError; b.DocumentError; "
+        "b.load_graph; b.ProgramError; b.DocumentError; assert 'Trainer' in dir(b); "
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'torch', 'PySide6'}))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

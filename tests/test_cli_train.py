@@ -324,3 +324,18 @@ def test_noise_of_a_converged_loss_is_not_called_a_divergence():
     for i, loss in enumerate([1.0, 1e-3, 1e-32, 4e-29, 1e-31, 3e-28]):
         assert watch.see(i, loss) is None
     assert watch.see(6, 2.0) is not None and watch.warnings
+
+
+def test_a_fixed_row_count_reshape_with_batches_is_one_line_naming_it(capsys):
+    program = (
+        "x = data([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0], [7.0, 8.0]])\n"
+        "y = data([[1.0], [2.0], [3.0], [4.0]])\nw = param([[0.1], [0.2]])\n"
+        "h = reshape(x, shape=(4, 2))\nloss = mse(h @ w, y)"
+    )
+    code, out, err = run(capsys, "train", "-e", program, "--batch-size", "2", "--steps", "3")
+    assert code == 1 and out == "" and err.count("\n") == 1
+    assert err.startswith("backprop-studio train: 'h' (reshape) to the fixed shape 4×2")
+    assert "shape=(-1, 2)" in err and "--lr" not in err
+    fixed = program.replace("(4, 2)", "(-1, 2)")
+    code, out, _ = run(capsys, "train", "-e", fixed, "--batch-size", "2", "--steps", "3")
+    assert code == 0 and "mini-batches of 2 rows" in out

@@ -129,6 +129,7 @@ class ExportActions:
         theme = {"light": LIGHT, "dark": DARK}.get(options.theme)
         background = export.TRANSPARENT if options.transparent else export.THEMED
         settings = w.document.settings
+        shown = self._shown_iteration()
         if kind == "png":
             export.to_png(
                 w.scene,
@@ -138,10 +139,17 @@ class ExportActions:
                 names=names,
                 theme=theme,
                 settings=settings,
+                description=shown,
             )
         elif kind == "svg":
             export.to_svg(
-                w.scene, path, background=background, names=names, theme=theme, settings=settings
+                w.scene,
+                path,
+                background=background,
+                names=names,
+                theme=theme,
+                settings=settings,
+                description=shown,
             )
         elif kind == "pdf":
             export.to_pdf(w.scene, path, names=names, theme=theme)
@@ -155,6 +163,14 @@ class ExportActions:
             path.write_text(loss_csv(self._history()), encoding="utf-8")
         else:
             raise ValueError(f"unknown export '{kind}'")
+
+    def _shown_iteration(self) -> str | None:
+        """ "iteration k of n" while the timeline shows an earlier iteration than the latest,
+        whose numbers the picture then shows and embeds; else None."""
+        display = self.window.training.display
+        if display.shown is None or display.history is None:
+            return None
+        return f"iteration {display.shown} of {display.history.iteration}"
 
     def _write_gif(self, path: Path, options: ExportOptions, theme) -> None:
         from .export_gif import write_gif

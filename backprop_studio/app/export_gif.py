@@ -39,6 +39,11 @@ def to_pil(image: QImage) -> Any:
 
 def gif_bytes(frames: list[Frame]) -> bytes:
     """The frames as one looping GIF."""
+    return _encode(frames)[0]
+
+
+def _encode(frames: list[Frame]) -> tuple[bytes, int]:
+    """The GIF and how many frames it stores (runs of identical frames are one)."""
     if not frames:
         raise ExportError("there are no frames to write")
     Image = _pillow()
@@ -60,7 +65,7 @@ def gif_bytes(frames: list[Frame]) -> bytes:
         loop=0,
         disposal=1,
     )
-    return out.getvalue()
+    return out.getvalue(), len(indexed)
 
 
 def _merge_repeats(images: list[Any], durations: list[int]) -> tuple[list[Any], list[int]]:
@@ -79,9 +84,11 @@ def _merge_repeats(images: list[Any], durations: list[int]) -> tuple[list[Any], 
     return kept, held
 
 
-def write_gif(frames: list[Frame], path: str | Path) -> None:
-    data = gif_bytes(frames)
+def write_gif(frames: list[Frame], path: str | Path) -> int:
+    """Write the GIF; returns the frames stored, fewer than given when some repeat."""
+    data, stored = _encode(frames)
     try:
         Path(path).write_bytes(data)
     except OSError as exc:
         raise ExportError(f"cannot write '{path}': {exc.strerror or exc}") from None
+    return stored

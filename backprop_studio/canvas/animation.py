@@ -264,8 +264,9 @@ class GradientFlow(QObject):
         """Put the scene in the state after ``k`` steps, at rest."""
         self.apply(k, 0.0)
 
-    def apply(self, k: int, progress: float = 0.0) -> None:
-        """Put the scene in the state after ``k`` steps with step ``k + 1`` at ``progress``."""
+    def apply(self, k: int, progress: float = 0.0, keep_last: bool = False) -> None:
+        """Put the scene in the state after ``k`` steps with step ``k + 1`` at ``progress``;
+        ``keep_last``: at the end, the last step's marks stay (``FlowOverlay.show``)."""
         plan = self._plan
         if plan is None:
             return
@@ -276,7 +277,7 @@ class GradientFlow(QObject):
             self._apply_state(self._state)
         self._k, self._progress = k, progress
         assert self._overlay is not None
-        self._overlay.show(k, progress)
+        self._overlay.show(k, progress, keep_last)
         if (self.current, k) != self._shown:  # a new step, or the one shown has arrived
             self._shown = (self.current, k)
             self.step_changed.emit(self.current)

@@ -176,13 +176,36 @@ def fragment(graph: Graph, names: Collection[str] | None) -> Graph:
     return graph if names is None else subgraph(graph, names)
 
 
+def shown_graph(scene: GraphScene) -> Graph | None:
+    """The scene's graph with every parameter at the value its card shows. They differ when the
+    timeline shows an earlier iteration: the cards hold that iteration's trace, the graph the
+    trained numbers; the picture must reopen as drawn. (A trace older than the graph is not
+    followed: cards of leaves edited since show the graph's value, as ``show_numbers`` does.)"""
+    graph, trace = scene.graph, scene.trace
+    if graph is None or trace is None or trace.older_than(graph.revision):
+        return graph
+    moved = [
+        node.name
+        for node in graph
+        if node.trainable and node.name in trace.values and trace.values[node.name] != node.value
+    ]
+    if not moved:
+        return graph
+    shown = graph.copy()
+    for name in moved:
+        shown.set_trained_value(name, trace.values[name])
+    return shown
+
+
 def document_for(
     scene: GraphScene, names: Collection[str] | None = None, settings: dict[str, Any] | None = None
 ) -> str | None:
-    """The document text to embed for what is exported (None: the scene shows no graph)."""
-    if scene.graph is None:
+    """The document text to embed for what is exported (None: the scene shows no graph): the
+    graph with the numbers its cards show (:func:`shown_graph`), or only ``names``."""
+    graph = shown_graph(scene)
+    if graph is None:
         return None
-    part = fragment(scene.graph, names)
+    part = fragment(graph, names)
     return embedded.document_text(document_io.document_to_dict(part, settings))
 
 
@@ -245,13 +268,17 @@ def to_png(
     theme: Theme | None = None,
     settings: dict[str, Any] | None = None,
     embed: bool = True,
+    description: str | None = None,
 ) -> bytes:
-    """PNG bytes (also written to ``path`` when given) with the graph in a text chunk."""
+    """PNG bytes (also written to ``path`` when given) with the graph in a text chunk, and
+    ``description`` (what is shown, e.g. "iteration 0 of 100") in a Description chunk."""
     image = render_image(scene, scale, background, names, theme)
     if embed:
         text = document_for(scene, names, settings)
         if text is not None:
             image.setText(embedded.KEYWORD, text)  # Qt writes it as a zTXt chunk
+    if description:
+        image.setText("Description", description)
     image.setText("Software", f"Backprop Studio {__version__}")
     data = QByteArray()
     buffer = QBuffer(data)
@@ -275,8 +302,10 @@ def to_svg(
     settings: dict[str, Any] | None = None,
     embed: bool = True,
     title: str = "Backprop Studio graph",
+    description: str | None = None,
 ) -> str:
-    """SVG text with text as ``<text>`` (crisp at any zoom) and the graph in ``<metadata>``."""
+    """SVG text with text as ``<text>`` (crisp at any zoom) and the graph in ``<metadata>``;
+    ``description`` (what is shown) goes into ``<desc>``."""
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
@@ -290,7 +319,8 @@ def to_svg(
         generator.setViewBox(QRectF(0, 0, width, height))
         generator.setResolution(round(font_dpi()))
         generator.setTitle(title)
-        generator.setDescription(f"Made with Backprop Studio {__version__}")
+        made = f"Made with Backprop Studio {__version__}"
+        generator.setDescription(f"{description}. {made}" if description else made)
         _paint(generator, scene, QRectF(0, 0, width, height), source)
     svg = _polish_svg(bytes(data.data()).decode("utf-8"), width, height)
     if embed:

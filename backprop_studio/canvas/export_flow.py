@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QImage, QPainter
+from PySide6.QtWidgets import QGraphicsItem
 
 from backprop_studio.model.graph import Graph
 from backprop_studio.model.trace import Trace
@@ -20,6 +21,7 @@ from backprop_studio.model.trace import Trace
 from .animation import STEP_MS, GradientFlow
 from .export import MARGIN, ExportError, drawing_rect, export_mode, font_dpi
 from .flow_plan import FlowPlan
+from .items.flow_marks import CalloutMark
 from .scene import GraphScene
 from .style import LIGHT, Theme
 
@@ -74,8 +76,9 @@ def flow_frames(
         moments.append((flow.count, 0.0))
         with export_mode(scene):
             source = QRectF()
+            last = flow.count
             for k, progress in moments:  # first pass: a frame that holds every callout
-                flow.apply(k, progress)
+                flow.apply(k, progress, keep_last=k == last)
                 source = source.united(drawing_rect(scene, MARGIN))
             width = width or min(math.ceil(source.width()), DEFAULT_MAX_WIDTH)
             scale = width / source.width()
@@ -86,9 +89,10 @@ def flow_frames(
                     "choose a smaller width"
                 )
             frames = []
+            pixel_sized = [i for i in scene.items() if isinstance(i, CalloutMark)]
             for k, progress in moments:
-                flow.apply(k, progress)
-                image = _render(scene, source, width, height)
+                flow.apply(k, progress, keep_last=k == last)
+                image = _render(scene, source, width, height, pixel_sized)
                 ms = _duration(flow, k, tweens, speed)
                 if not frames:
                     ms = min(ms + HOLD_START_MS, MAX_FRAME_MS)
@@ -111,11 +115,20 @@ def _duration(flow: GradientFlow, k: int, tweens: int, speed: float) -> int:
     return max(MIN_FRAME_MS, round(ms / 10) * 10)
 
 
-def _render(scene: GraphScene, source: QRectF, width: int, height: int) -> QImage:
-    """Rendered at no less than 1:1 and then scaled down: the chain-rule callout ignores the
-    view's scale (it keeps its pixel size and pixel offset), so at a smaller scale it would
-    land outside the frame that was measured for it."""
+def _render(
+    scene: GraphScene,
+    source: QRectF,
+    width: int,
+    height: int,
+    pixel_sized: list[QGraphicsItem],
+) -> QImage:
+    """Rendered at no less than 1:1 and then scaled down. The chain-rule callout ignores the
+    view's scale (its size and offset are pixels, as on the canvas at any zoom); here it is
+    given the frame's scale instead, so it grows with the width like everything else and stays
+    where the frame was measured for it at 1:1."""
     scale = max(1.0, width / source.width())
+    for item in pixel_sized:
+        item.setScale(scale)
     full_w, full_h = math.ceil(source.width() * scale), math.ceil(source.height() * scale)
     image = QImage(full_w, full_h, QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(scene.theme.background)
@@ -129,6 +142,8 @@ def _render(scene: GraphScene, source: QRectF, width: int, height: int) -> QImag
         scene.render(painter, QRectF(0, 0, full_w, full_h), source)
     finally:
         painter.end()
+        for item in pixel_sized:
+            item.setScale(1.0)
     if (full_w, full_h) == (width, height):
         return image
     return image.scaled(

@@ -103,11 +103,12 @@ class FlowOverlay:
         mark.show_text(below, sum_text(state), theme, color)
 
     # ---- one frame -------------------------------------------------------------------------
-    def show(self, k: int, progress: float) -> None:
-        """The marks of step ``k + 1`` at ``progress`` (> 0), or of step ``k`` just completed."""
+    def show(self, k: int, progress: float, keep_last: bool = False) -> None:
+        """The marks of step ``k + 1`` at ``progress`` (> 0), or of step ``k`` just completed;
+        after the last step none, unless ``keep_last`` (a GIF's last frame keeps its formula)."""
         plan = self._plan
         number = k + 1 if progress > 0 else k
-        step = plan.step(number) if number < len(plan) or progress > 0 else None
+        step = plan.step(number) if number < len(plan) or progress > 0 or keep_last else None
         phase = progress if progress > 0 else 1.0
         self._n_pulses = self._n_rings = 0
         callout = False

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import torch
 
+from ..model.attrs import op_symbol
+from ..model.ops import op_spec
 from ..model.recipes import dataset_key
+from ..model.shapes import Shape, ShapeError, format_shape, infer
 from .compile import Plan
 
 
@@ -73,6 +76,54 @@ class Batcher:
             count = next(iter(rows.values()))
             if batch_size is not None and isinstance(count, int) and count > batch_size:
                 self.groups.append(_Group(members, count))
+        for group in self.groups:
+            self._check_shapes(plan, slots, group)
+
+    def _check_shapes(self, plan: Plan, slots: list[torch.Tensor | None], group: _Group) -> None:
+        """Walk the shapes the graph has when ``group``'s leaves hold a batch instead of all
+        their rows (a full batch and the last, shorter one), so that a node which only fits
+        all rows — a reshape to a fixed row count — is refused by name before the first step
+        rather than failing inside torch."""
+        assert self.batch_size is not None
+        sizes = {self.batch_size, group.rows % self.batch_size} - {0}
+        for size in sorted(sizes, reverse=True):
+            known: dict[int, Shape] = {}
+            for slot in plan.leaf_slots:
+                tensor = slots[slot]
+                assert tensor is not None
+                known[slot] = tuple(tensor.shape)
+            for slot in group.slots:
+                known[slot] = (size, *known[slot][1:])
+            for step in plan.steps:
+                spec = op_spec(plan.ops[step.slot])
+                attrs = plan.attrs[step.slot] if plan.attrs else {}
+                try:
+                    known[step.slot] = infer(spec, [known[a] for a in step.args], attrs)
+                except ShapeError as exc:
+                    raise self._batch_refused(plan, step.slot, group, size, exc) from None
+
+    def _batch_refused(
+        self, plan: Plan, slot: int, group: _Group, size: int, exc: ShapeError
+    ) -> BatchError:
+        name = plan.names[slot]
+        spec = op_spec(plan.ops[slot])
+        attrs = plan.attrs[slot] if plan.attrs else {}
+        leaf = plan.names[group.slots[0]]
+        said = f"'{name}' ({op_symbol(spec, attrs)})"
+        rows = f"all {group.rows} rows of '{leaf}'"
+        if spec.name == "reshape":
+            shape = tuple(attrs.get("shape", ()))  # type: ignore[call-overload]
+            fix = repr((-1, *shape[1:])) if shape and shape[0] == group.rows else "(-1, …)"
+            return BatchError(
+                f"{said} to the fixed shape {format_shape(shape)} fits {rows} but not a "
+                f"mini-batch of {size} ({exc}): write -1 for the batch dimension, "
+                f"shape={fix}, or train on the full batch",
+                name,
+            )
+        return BatchError(
+            f"{said} fits {rows} but not a mini-batch of {size}: {exc}; train on the full batch",
+            name,
+        )
 
     def _add_plain(
         self,

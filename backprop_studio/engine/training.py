@@ -41,6 +41,10 @@ class TrainingError(ValueError):
 
 @dataclass(frozen=True)
 class TrainSettings:
+    """How :class:`Trainer` steps: the optimizer (``"sgd"``, ``"momentum"``, ``"adam"``), its
+    learning rate, the gradient-norm clip, the dtype, the mini-batch and its shuffling, and the
+    device. A document's ``settings`` give the same fields (:meth:`from_dict`)."""
+
     optimizer: str = "sgd"
     lr: float = 0.01
     momentum: float = 0.9
@@ -81,7 +85,11 @@ def make_optimizer(params: list[torch.Tensor], settings: TrainSettings) -> torch
 
 
 class Trainer:
-    """Owns the parameter tensors of one training run; the graph itself is never modified."""
+    """One training run with torch.optim on ``graph``, which is never modified: the trainer owns
+    the parameter tensors. ``step()`` makes one update and returns the loss before it (of the
+    step's mini-batch with a ``batch_size``); ``loss()`` and ``trace()`` use all rows;
+    ``param_values()`` reads the trained parameters. TrainingError, naming the node, when the
+    graph cannot be trained (no parameter, a non-scalar output) or a step goes non-finite."""
 
     def __init__(self, graph: Graph, settings: TrainSettings | None = None) -> None:
         self.settings = settings or TrainSettings()
@@ -166,10 +174,12 @@ class Trainer:
         return run(self.plan, self.slots)
 
     def param_values(self) -> dict[str, Value]:
+        """The current parameters by name, as plain Python (a float, or nested lists)."""
         return {name: to_plain(p) for name, p in zip(self.param_names, self.params)}
 
     @property
     def param_shapes(self) -> list[tuple[int, ...]]:
+        """The shape of each parameter, in the order of ``param_names``."""
         return [tuple(p.shape) for p in self.params]
 
     def flat_params(self) -> torch.Tensor:

@@ -3,7 +3,8 @@
 pyqtgraph spaces ticks for a plot of a few hundred pixels: in a short one the labels crowd each
 other, a long axis label runs past the ends and is clipped, and a legend inside the view box
 covers the curves. ``CompactAxis`` labels only as many ticks as fit with room between them, in
-short text (``1.5k``), and shows the longest of its labels that fits; ``SideLegend`` stands beside
+short text (``1.5k``) in the data's own units (no "×0.001" prefix), and shows the longest of its
+labels that fits; ``SideLegend`` stands beside
 the data, never on it, in as many columns as the height needs.
 """
 
@@ -55,6 +56,9 @@ class CompactAxis(pg.AxisItem):
         self.setStyle(
             maxTickLevel=1, maxTextLevel=0, hideOverlappingLabels=TOP_MARGIN if vertical else True
         )
+        # Ticks in the data's own units: pyqtgraph would relabel losses of 0.3–0.7 as 300–700
+        # under "loss (x0.001)", a factor a reader easily misses.
+        self.enableAutoSIPrefix(False)
 
     # ---- ticks -----------------------------------------------------------------------------
     def _font(self) -> QFont:

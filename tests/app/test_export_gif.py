@@ -41,3 +41,60 @@ def test_identical_moments_merge_but_the_time_is_kept(qtbot):
         gif.seek(i)
         total += gif.info["duration"]
     assert total == sum(f.duration_ms for f in frames)
+
+
+def callout_boxes(monkeypatch, graph, trace, width: int) -> list[tuple[int, int, int, int] | None]:
+    """Each frame's chain-rule callout as drawn: the box of the pixels that change when the
+    frame is rendered once more without it (None: the frame has no callout)."""
+    from PIL import ImageChops
+
+    from backprop_studio.app.export_gif import to_pil
+    from backprop_studio.canvas import export_flow
+
+    real, boxes = export_flow._render, []
+
+    def render(scene, source, w, h, pixel_sized):
+        image = real(scene, source, w, h, pixel_sized)
+        shown = [item for item in pixel_sized if item.isVisible()]
+        for item in shown:
+            item.setVisible(False)
+        bare = real(scene, source, w, h, pixel_sized)
+        for item in shown:
+            item.setVisible(True)
+        boxes.append(ImageChops.difference(to_pil(image), to_pil(bare)).getbbox())
+        return image
+
+    with monkeypatch.context() as patch:
+        patch.setattr(export_flow, "_render", render)
+        flow_frames(graph, trace, tweens=1, width=width)
+    return boxes
+
+
+def test_the_callout_grows_with_the_width_and_stays_on_the_last_frame(qtbot, monkeypatch):
+    graph = seed_graph()
+    trace = evaluate(graph)
+    small = callout_boxes(monkeypatch, graph, trace, 600)
+    large = callout_boxes(monkeypatch, graph, trace, 1200)  # above 1:1 for the seed story
+    assert small[0] is None  # the untouched graph
+    assert small[-1] is not None and large[-1] is not None  # the last formula stays up
+    drawn = [(s, b) for s, b in zip(small, large) if s is not None]
+    assert len(drawn) >= 3
+    for s, b in drawn:
+        (x0, y0, x1, y1), (X0, Y0, X1, Y1) = s, b
+        assert abs((X1 - X0) - 2 * (x1 - x0)) <= 6, (s, b)  # twice the width, twice the pill
+        assert abs((Y1 - Y0) - 2 * (y1 - y0)) <= 6, (s, b)
+        assert abs(X0 - 2 * x0) <= 6 and abs(Y0 - 2 * y0) <= 6  # and in the same place
+
+
+def test_the_command_line_reports_the_frames_stored(qtbot, capsys, tmp_path):
+    from backprop_studio.canvas.export_flow import frame_count
+    from backprop_studio.model.gallery import example_path
+    from tests.test_cli import run
+
+    path = tmp_path / "seed.gif"
+    code, out, err = run(capsys, "export", str(example_path("seed")), "-o", str(path), "--width", "500")  # fmt: skip
+    assert code == 0, err
+    stored = Image.open(path).n_frames
+    graph = seed_graph()
+    assert stored < frame_count(evaluate(graph))  # repeated moments are stored once
+    assert out.strip() == f"wrote {path}: {stored} frames, 500 × {Image.open(path).height}"

@@ -157,3 +157,50 @@ def test_plain_data_leaves_of_different_row_counts_are_refused_only_when_split()
     with pytest.raises(TrainingError, match="same number of rows to be split"):
         Trainer(parse_program(program), TrainSettings(batch_size=2))
     assert not Trainer(parse_program(program), TrainSettings(batch_size=3)).batcher.active
+
+
+FIXED_RESHAPE = (
+    "x = data([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0], [7.0, 8.0]])\n"
+    "y = data([[1.0], [2.0], [3.0], [4.0]])\nw = param([[0.1], [0.2]])\n"
+    "h = reshape(x, shape=({rows}, 2))\nloss = mse(h @ w, y)"
+)
+
+
+@pytest.mark.parametrize("batch", [2, 3])  # 3: a full batch of 3, then the last row alone
+def test_a_fixed_row_count_reshape_is_refused_by_name_with_the_minus_one_hint(batch):
+    graph = parse_program(FIXED_RESHAPE.format(rows=4))
+    with pytest.raises(TrainingError) as caught:
+        Trainer(graph, TrainSettings(batch_size=batch))
+    message = str(caught.value)
+    assert caught.value.node == "h"
+    assert message.startswith("'h' (reshape) to the fixed shape 4×2 fits all 4 rows of 'x'")
+    assert f"not a mini-batch of {batch} (cannot reshape {batch}×2" in message
+    assert "write -1 for the batch dimension, shape=(-1, 2)" in message
+    assert Trainer(graph).step() > 0  # the full batch trains as before
+
+
+def test_a_reshape_with_minus_one_trains_on_mini_batches_as_torch_does():
+    trainer = Trainer(
+        parse_program(FIXED_RESHAPE.format(rows=-1)), TrainSettings(batch_size=3, shuffle=False)
+    )
+    x = torch.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0], [7.0, 8.0]], dtype=torch.float64)
+    y = torch.tensor([[1.0], [2.0], [3.0], [4.0]], dtype=torch.float64)
+    w = torch.tensor([[0.1], [0.2]], dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.SGD([w], lr=0.01)
+    for rows in (slice(0, 3), slice(3, 4)):  # a batch of 3, then the last row alone
+        loss = F.mse_loss(torch.reshape(x[rows], (-1, 2)) @ w, y[rows])
+        assert trainer.step() == loss.item()
+        loss.backward()
+        opt.step()
+        opt.zero_grad()
+    assert trainer.param_values()["w"] == w.detach().tolist()
+
+
+def test_a_node_that_fits_only_all_rows_is_named_too():
+    program = (
+        "x = data([[1.0], [3.0], [5.0], [7.0]])\ny = data([[1.0], [2.0], [3.0], [4.0]])\n"
+        "c = param([[1.0], [2.0], [3.0], [4.0]])\nw = param(0.1)\ns = x * w + c\n"
+        "loss = mse(s, y)"
+    )
+    with pytest.raises(TrainingError, match=r"^'s' \(\+\) fits all 4 rows of 'x' but not a mini-b"):
+        Trainer(parse_program(program), TrainSettings(batch_size=2))

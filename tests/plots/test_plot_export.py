@@ -52,3 +52,32 @@ def test_baking_moves_points_and_leaves_other_groups_alone():
     baked = bake_cosmetic_strokes(group + text)
     assert 'points="12,17 14,20 "' in baked and "matrix(1,0,0,1,0,0)" in baked
     assert text in baked
+
+
+def test_losses_of_0_3_to_0_7_are_labelled_in_their_own_units(qtbot):
+    """pyqtgraph would show 300–700 under "loss (x0.001)"; the ticks read 0.3–0.7."""
+    from backprop_studio.plots.param_plot import ParamPlot
+
+    plot = _plot(qtbot)
+    x = np.arange(100.0)
+    plot.set_losses(x, 0.3 + 0.4 * np.exp(-x / 20), "SGD")
+    svg = plot_svg(plot)
+    texts = _texts(svg)
+    assert {"0.3", "0.4", "0.5", "0.6", "0.7"} <= texts, texts
+    assert not {"300", "500", "700"} & texts
+    assert "loss" in texts and not any("x0.001" in t for t in texts)
+    params = ParamPlot()  # parameters near 0.5 too
+    qtbot.addWidget(params)
+    params.resize(600, 300)
+    params.show()
+    qtbot.waitExposed(params)
+    params.set_series(["w"])
+    params.set_data(x, (0.45 + 0.2 * np.exp(-x / 20))[:, None])
+    texts = _texts(plot_svg(params))
+    assert {"0.50", "0.55", "0.60"} <= texts and not {"500", "550", "600"} & texts, texts
+    assert not any("x0.001" in t for t in texts)
+
+
+def _texts(svg: str) -> set[str]:
+    root = ET.fromstring(svg)
+    return {"".join(t.itertext()).strip() for t in root.iter("{http://www.w3.org/2000/svg}text")}
