@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import commands
-from ..model import csv_data
+from ..model import csv_data, csv_prepare
 
 
 class ColumnsDialog(QDialog):
@@ -51,7 +51,7 @@ class ColumnsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
-        form.addRow(QLabel(f"{len(table.rows)} rows, {len(table.columns)} columns"))
+        form.addRow(QLabel(f"{len(table.cells)} rows, {len(table.columns)} columns"))
         form.addRow("Features (x)", self.features)
         form.addRow("Target (y)", self.target)
         form.addRow(buttons)
@@ -84,10 +84,17 @@ def load_csv(window, path: Path | None = None, dialog: ColumnsDialog | None = No
     graph = window.graph
     centre = window.view_center()
     nodes = []
-    for base, columns, dy in (("x", features, 0.0), ("y", [target] if target else [], 120.0)):
-        if not columns:
+    try:
+        data = csv_prepare.prepare(table, csv_prepare.CsvChoice(target, tuple(features)), str(path))
+    except csv_data.CsvError as exc:
+        QMessageBox.warning(window, "Cannot load CSV", f"{path.name}: {exc}")
+        return []
+    for base, value, attrs, dy in (
+        ("x", data.x, data.x_attrs, 0.0),
+        ("y", data.y, data.y_attrs, 120.0),
+    ):
+        if value is None:
             continue
-        value, attrs = csv_data.csv_leaf(path, columns)
         node = window.new_node("data", QPointF(centre.x(), centre.y() + dy))
         node.name = _free(graph, base, [n.name for n in nodes])
         node.value, node.attrs = value, attrs
