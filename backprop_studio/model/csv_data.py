@@ -24,7 +24,7 @@ import csv
 import io
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from .limits import MAX_NODE_ELEMENTS, csv_size_problem
@@ -37,6 +37,16 @@ SNIFF_LINES = 20
 
 class CsvError(ValueError):
     """A CSV file that cannot become data; ``str()`` is one line naming the place."""
+
+
+class CsvCancelled(CsvError):
+    """The reading was stopped: the progress callback asked for it."""
+
+
+Progress = Callable[[float], bool]
+"""Told the fraction of the rows read so far; returns False to stop the reading."""
+PROGRESS_ROWS = 5000  # rows between two progress reports
+HEAD_BYTES = 64 * 1024  # what a preview reads
 
 
 @dataclass(frozen=True)
@@ -136,16 +146,18 @@ def parse_csv(
     decimal: str | None = None,
     encoding: str = "utf-8",
     limit_rows: int | None = None,
+    progress: Progress | None = None,
 ) -> CsvTable:
     """Parse CSV text into a table; ``None`` options are detected. ``limit_rows`` reads only
-    the first rows (a preview), skipping the checks on the whole file's size."""
+    the first rows (a preview), skipping the checks on the whole file's size; ``progress`` is
+    told how far the reading is (CsvCancelled when it returns False)."""
     text = text.removeprefix("\ufeff")
     if not text.strip():
         raise CsvError("the CSV file is empty")
     if "\x00" in text[:4096]:
         raise CsvError("the file is not text (it holds NUL bytes); is it a spreadsheet?")
     delimiter = delimiter or guess_delimiter(text)
-    records = _records(text, delimiter, None if limit_rows is None else limit_rows + 1)
+    records = _records(text, delimiter, None if limit_rows is None else limit_rows + 1, progress)
     width = len(records[0][1])
     for line, record in records[1:]:
         if len(record) != width:
@@ -224,12 +236,40 @@ def read_csv(
     decimal: str | None = None,
     encoding: str | None = None,
     limit_rows: int | None = None,
+    progress: Progress | None = None,
 ) -> CsvTable:
     """Read and parse a CSV file (at most limits.MAX_CSV_BYTES); CsvError for anything wrong."""
     text, used = read_text(path, encoding)
     return parse_csv(
-        text, delimiter, header=header, decimal=decimal, encoding=used, limit_rows=limit_rows
+        text,
+        delimiter,
+        header=header,
+        decimal=decimal,
+        encoding=used,
+        limit_rows=limit_rows,
+        progress=progress,
     )
+
+
+def read_head(
+    path: str | os.PathLike[str], encoding: str | None = None, size: int = HEAD_BYTES
+) -> tuple[str, str, int]:
+    """The first whole lines of a file (about ``size`` bytes), the encoding, the file's size:
+    what a preview needs, read at once whatever the file's length (its size checked first)."""
+    shown = os.fspath(path)
+    try:
+        total = os.stat(shown).st_size
+        problem = csv_size_problem(total)
+        if problem:
+            raise CsvError(f"'{shown}' cannot be loaded: {problem}")
+        with open(shown, "rb") as file:
+            raw = file.read(size)
+    except OSError as exc:
+        raise CsvError(f"cannot open '{shown}': {exc.strerror or exc}") from None
+    if len(raw) == size and b"\n" in raw:
+        raw = raw[: raw.rindex(b"\n") + 1]  # whole lines, and no character cut in two
+    text, used = decode(raw, encoding, shown)
+    return text, used, total
 
 
 def guess_delimiter(text: str) -> str:
@@ -279,13 +319,19 @@ def detect_header(records: list[tuple[int, list[str]]], decimal: str) -> bool:
     return False
 
 
-def _records(text: str, delimiter: str, limit: int | None) -> list[tuple[int, list[str]]]:
+def _records(
+    text: str, delimiter: str, limit: int | None, progress: Progress | None = None
+) -> list[tuple[int, list[str]]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     records = []
+    total = text.count("\n") + 1 if progress else 1
     try:
         for row in reader:  # cells are stripped where they are read (float() needs not)
             if len(row) > 1 or (row and row[0].strip()):
                 records.append((reader.line_num, row))
+                if progress and len(records) % PROGRESS_ROWS == 0:
+                    if not progress(reader.line_num / total):
+                        raise CsvCancelled("the loading was cancelled")
                 if limit is not None and len(records) >= limit:
                     break
                 if len(records) > MAX_ROWS + 1:

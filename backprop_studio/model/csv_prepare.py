@@ -102,10 +102,13 @@ def prepare(table: CsvTable, choice: CsvChoice, source: str) -> CsvData:
     return CsvData(x, x_attrs, y, y_attrs, len(table.cells) - len(keep), classes)
 
 
-def load(path: str | os.PathLike[str], choice: CsvChoice, **read: Any) -> CsvData:
-    """Read a file (``read``: delimiter, header, decimal, encoding) and apply ``choice``; the
-    leaves' ``csv`` attribute is the path as given, so a program's relative path stays one."""
-    return prepare(read_csv(path, **read), choice, os.fspath(path))
+def load(
+    path: str | os.PathLike[str], choice: CsvChoice, source: str | None = None, **read: Any
+) -> CsvData:
+    """Read a file (``read``: delimiter, header, decimal, encoding, progress) and apply
+    ``choice``; the leaves' ``csv`` attribute is ``source``, else the path as given (so a
+    program's relative path stays one)."""
+    return prepare(read_csv(path, **read), choice, source or os.fspath(path))
 
 
 def standardize(

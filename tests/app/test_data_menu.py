@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog
-
-from backprop_studio.app.data_menu import ColumnsDialog, load_csv
-from backprop_studio.model import csv_data
+from backprop_studio.app.csv_dialog import CsvDialog
+from backprop_studio.app.data_menu import load_csv
 
 
-class Accepting(ColumnsDialog):
+class Loading(CsvDialog):
+    """exec() as a user pressing Load and waiting: the worker reads, the dialog accepts."""
+
     def exec(self) -> int:
-        return QDialog.DialogCode.Accepted
+        loader = self.start_loading()
+        loader.wait()
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.processEvents()  # the loaded signal, queued to this thread
+        return self.result()
 
 
 def test_columns_become_data_leaves(qtbot, window, tmp_path):
     path = tmp_path / "points.csv"
     path.write_text("a,b,label\n1,2,0\n3,4,1\n5,6,0\n")
-    dialog = Accepting(csv_data.read_csv(path), path.name, window)
-    assert dialog.chosen() == (["a", "b"], "label")  # all but the last, then the last
+    dialog = Loading(path, window)
+    assert dialog.choice().features == (0, 1) and dialog.choice().target == 2
     count = window.document.undo_stack.count()
     names = load_csv(window, path, dialog)
     assert names == ["x", "y"]
@@ -34,7 +39,7 @@ def test_a_bad_csv_shows_why_and_adds_nothing(qtbot, window, tmp_path, dialogs):
     path.write_text("a,b\n1,2\n3\n")
     assert load_csv(window, path) == []
     kind, title, text = dialogs.shown[-1]
-    assert kind == "warning" and "ragged.csv" in text
+    assert kind == "warning" and "ragged.csv" in text and "line 3 has 1 field" in text
     assert len(window.graph) == 0
 
 

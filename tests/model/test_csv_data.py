@@ -121,3 +121,12 @@ def test_size_is_checked_before_reading(tmp_path, monkeypatch):
     with pytest.raises(CsvError, match="more than 99 rows, the most that can be used"):
         read_csv(big)
     assert len(read_csv(big, limit_rows=5).cells) == 5  # a preview of a long file
+
+
+def test_progress_is_told_and_can_stop_the_reading():
+    text = "a,b\n" + "1,2\n" * 12_000
+    told = []
+    table = parse_csv(text, progress=lambda f: told.append(f) or True)
+    assert len(table.cells) == 12_000 and len(told) == 2 and 0 < told[0] < told[1] < 1
+    with pytest.raises(csv_data.CsvCancelled, match="the loading was cancelled"):
+        parse_csv(text, progress=lambda f: False)
