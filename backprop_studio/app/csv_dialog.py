@@ -109,6 +109,7 @@ class CsvDialog(QDialog):
         self.preview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.preview.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.preview.setMinimumHeight(180)
+        self.preview.verticalHeader().setDefaultSectionSize(22)
         self.header = QCheckBox("First row is a header")
         self.delimiter = QComboBox()
         for key, text in DELIMITERS.items():
@@ -126,6 +127,10 @@ class CsvDialog(QDialog):
         self.standardize = QCheckBox("Standardise features (z-score: mean 0, deviation 1)")
         self.features = QListWidget()
         self.features.setMinimumWidth(220)
+        self.features.setMaximumHeight(170)
+        self.classes = QLabel("Text labels become classes 0, 1, … in sorted order of their names.")
+        self.classes.setWordWrap(True)
+        self.classes.setStyleSheet("color: palette(placeholder-text)")
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setStyleSheet("color: #b00020")
@@ -148,6 +153,7 @@ class CsvDialog(QDialog):
         making.addRow("Labels", self.labels)
         making.addRow("Missing values", self.missing)
         making.addRow(self.standardize)
+        making.addRow(self.classes)
         choices = QGridLayout()
         choices.addLayout(reading, 0, 0)
         choices.addLayout(making, 1, 0)
@@ -157,7 +163,7 @@ class CsvDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.info)
         layout.addWidget(self.preview, 1)
-        layout.addLayout(choices)
+        layout.addLayout(choices, 0)
         layout.addWidget(self.status)
         layout.addWidget(self.progress)
         layout.addWidget(self.buttons)
@@ -215,6 +221,10 @@ class CsvDialog(QDialog):
                     )
                 self.preview.setItem(r, c, item)
         self.preview.resizeColumnsToContents()
+        few = len(t.columns) <= 8  # a narrow file fills the width; a wide one scrolls
+        self.preview.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.Stretch if few else QHeaderView.ResizeMode.Interactive
+        )
         kinds = sum(not t.is_numeric(c) for c in range(len(t.columns)))
         size = f"{self.size / 1024:.1f} KB" if self.size < 2**20 else f"{self.size / 2**20:.1f} MB"
         self.info.setText(
