@@ -206,3 +206,24 @@ def _class_text(value: Any) -> str:
 def _mean(values: list[float | None]) -> float:
     present = [v for v in values if v is not None]
     return math.fsum(present) / len(present) if present else 0.0
+
+
+def origin_text(attrs: dict[str, Any]) -> str | None:
+    """Where a CSV leaf's numbers came from, for people: the file, the columns, the class names
+    with their indices, the transform. None for a leaf not read from a CSV file."""
+    if "csv" not in attrs:
+        return None
+    columns = ", ".join(str(c) for c in attrs.get("columns", ()))
+    lines = [f"{attrs['csv']}: {columns}"]
+    names = class_names(attrs)
+    if names:
+        coded = "one-hot columns" if attrs.get("labels") == "onehot" else "class indices"
+        lines.append(f"{coded}: " + ", ".join(f"{k} = {n}" for k, n in enumerate(names)))
+    if "mean" in attrs:
+        pairs = ", ".join(f"{m:.4g} ± {s:.4g}" for m, s in zip(attrs["mean"], attrs["std"]))
+        lines.append(f"standardised, z = (v − mean) / std with mean ± std: {pairs}")
+    if attrs.get("missing") == "drop":
+        lines.append("rows with missing values dropped")
+    elif attrs.get("missing") == "mean":
+        lines.append("missing values filled with the column's mean")
+    return "\n".join(lines)

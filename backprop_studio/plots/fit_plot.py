@@ -5,6 +5,8 @@ Plain arrays in, pictures out: this module knows nothing of graphs or torch.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
@@ -36,6 +38,9 @@ class FitPlot(QWidget):
         self.plot.addItem(self.points)
         self.curve = pg.PlotDataItem(pen=pg.mkPen((214, 39, 40), width=2))
         self.plot.addItem(self.curve)
+        self.legend = pg.LegendItem(offset=(8, 8), labelTextColor=(40, 40, 40))
+        self.legend.setParentItem(self.plot.getPlotItem().getViewBox())
+        self.legend.setVisible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.message)
@@ -48,6 +53,7 @@ class FitPlot(QWidget):
         self.curve.setData([], [])
         self.image.clear()
         self.image.setVisible(False)
+        self.show_legend(())
 
     def say(self, text: str) -> None:
         self.message.setText(text)
@@ -61,6 +67,24 @@ class FitPlot(QWidget):
             self.points.setData(x=x[:, 0], y=x[:, 1], brush=brushes)
         else:
             self.points.setData(x=x[:, 0], y=y.reshape(-1), brush=pg.mkBrush(*CLASS_COLOURS[0]))
+
+    def show_legend(self, names: Sequence[str]) -> None:
+        """Each class's name beside its colour (a CSV target's class names); () hides it."""
+        self.legend.clear()
+        for k, name in enumerate(names):
+            colour = CLASS_COLOURS[min(k, len(CLASS_COLOURS) - 1)]
+            sample = pg.ScatterPlotItem(size=8, brush=pg.mkBrush(*colour), pen=pg.mkPen(None))
+            self.legend.addItem(sample, f"{k}  {name}")
+        self.legend.setVisible(bool(names))
+
+    def legend_names(self) -> list[str]:
+        """The legend's texts, in class order (for tests)."""
+        return [label.text for _, label in self.legend.items] if self.legend.isVisible() else []
+
+    def set_axis_names(self, x: str, y: str) -> None:
+        """The plotted columns' names under and beside the plot ("" for none)."""
+        self.plot.setLabel("bottom", x)
+        self.plot.setLabel("left", y)
 
     def show_surface(
         self, probability: np.ndarray, bounds: tuple[float, float, float, float]

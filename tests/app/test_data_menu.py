@@ -54,3 +54,19 @@ def test_data_menu_adds_a_bound_dataset(qtbot, window):
     assert window.graph.names == ["x", "y", "x_2", "y_2"]
     window.document.undo_stack.undo()
     assert window.graph.names == ["x", "y"]
+
+
+def test_the_inspector_names_the_classes_and_the_transform(qtbot, window):
+    from pathlib import Path
+
+    path = Path(__file__).parents[1] / "data" / "iris.csv"
+    dialog = Loading(path, window)
+    dialog.standardize.setChecked(True)
+    assert load_csv(window, path, dialog) == ["x", "y"]
+    window.inspector.show_node(window.graph, "y", None)
+    assert window.inspector.form.labelForField(window.inspector.recipe).text() == "From"
+    text = window.inspector.recipe.text()
+    assert "iris.csv: species" in text and "0 = setosa, 1 = versicolor, 2 = virginica" in text
+    window.inspector.show_node(window.graph, "x", None)
+    assert "standardised" in window.inspector.recipe.text()
+    assert "5.843 ± 0.8253" in window.inspector.recipe.text()
