@@ -72,7 +72,7 @@ class CsvLoader(QThread):
             data = csv_prepare.load(
                 self.path, self.choice, self.path.name, progress=progress, **self.read
             )
-        except CsvError as exc:
+        except (CsvError, ValueError) as exc:  # ValueError: what the model refuses
             self.failed.emit(str(exc))
             return
         except MemoryError:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from .. import commands
 from ..model.csv_data import CsvError
+from ..model.graph import Graph, GraphError, Node
 from .csv_dialog import CsvDialog
 
 
@@ -35,6 +36,10 @@ def load_csv(window, path: Path | None = None, dialog: CsvDialog | None = None) 
     if dialog.exec() != QDialog.DialogCode.Accepted or dialog.data is None:
         return []
     data = dialog.data
+    problem = _leaf_problem(data)
+    if problem:
+        QMessageBox.warning(window, "Cannot load CSV", f"{path.name}: {problem}")
+        return []
     graph = window.graph
     centre = window.view_center()
     nodes = []
@@ -74,6 +79,18 @@ def add_dataset(window, dataset: str) -> list[str]:
     window.push(commands.add_items(graph, nodes, [], f"Add {dataset} data"))
     window.scene.select_names([n.name for n in nodes])
     return [n.name for n in nodes]
+
+
+def _leaf_problem(data) -> str | None:
+    """Why the leaves cannot join a graph (e.g. a column name of 5,000 characters), or None."""
+    scratch = Graph()
+    try:
+        for name, value, attrs in (("x", data.x, data.x_attrs), ("y", data.y, data.y_attrs)):
+            if value is not None:
+                scratch.add_node(Node(name, "data", value=value, attrs=attrs))
+    except (GraphError, ValueError) as exc:
+        return str(exc)
+    return None
 
 
 def _free(graph, base: str, taken: list[str]) -> str:

@@ -97,6 +97,25 @@ class FitPlot(QWidget):
         self.image.setRect(x_min, y_min, x_max - x_min, y_max - y_min)
         self.image.setVisible(True)
 
+    def show_classes(
+        self, probabilities: np.ndarray, bounds: tuple[float, float, float, float]
+    ) -> None:
+        """Three or more classes: ``probabilities[i, j, k]`` of class ``k`` at grid row ``i``
+        (y) and column ``j`` (x); each cell takes its likeliest class's colour, paler where the
+        model is less sure (white at 1/k, an even guess)."""
+        x_min, x_max, y_min, y_max = bounds
+        k = probabilities.shape[-1]
+        best = probabilities.argmax(axis=-1)
+        sure = (probabilities.max(axis=-1) - 1 / k) / (1 - 1 / k)
+        colours = np.array([CLASS_COLOURS[min(c, len(CLASS_COLOURS) - 1)] for c in range(k)])
+        tint = 0.55 * np.clip(sure, 0, 1)[..., None]
+        rgb = (250 + (colours[best] - 250) * tint).round().astype(np.uint8)
+        self.plot.setAspectLocked(False)
+        self.curve.setData([], [])
+        self.image.setImage(rgb.transpose(1, 0, 2), levels=(0, 255))
+        self.image.setRect(x_min, y_min, x_max - x_min, y_max - y_min)
+        self.image.setVisible(True)
+
     def show_curve(self, xs: np.ndarray, ys: np.ndarray) -> None:
         self.plot.setAspectLocked(False)  # a fitted curve uses the whole plot
         self.image.setVisible(False)

@@ -121,3 +121,16 @@ def test_a_bad_delimiter_choice_is_a_message(qtbot, tmp_path):
     assert dialog.preview.horizontalHeaderItem(0).text() == "size, in m²"
     dialog.delimiter.setCurrentIndex(dialog.delimiter.findData(";"))
     assert dialog.preview.columnCount() == 1 or dialog.status.text()
+
+
+def test_a_long_file_reports_its_progress(qtbot, tmp_path):
+    path = tmp_path / "long.csv"
+    path.write_text("a,b,k\n" + "".join(f"{i},{i % 7},c{i % 3}\n" for i in range(20_000)))
+    dialog = CsvDialog(path)
+    qtbot.addWidget(dialog)
+    shown = []
+    loader = dialog.start_loading()
+    loader.progressed.connect(shown.append)
+    qtbot.waitUntil(dialog.progress.isHidden, timeout=60_000)
+    assert len(dialog.data.x) == 20_000 and dialog.data.classes == ("c0", "c1", "c2")
+    assert shown and shown[-1] == 1.0 and all(0 <= f <= 1 for f in shown)

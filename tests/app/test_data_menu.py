@@ -70,3 +70,12 @@ def test_the_inspector_names_the_classes_and_the_transform(qtbot, window):
     window.inspector.show_node(window.graph, "x", None)
     assert "standardised" in window.inspector.recipe.text()
     assert "5.843 ± 0.8253" in window.inspector.recipe.text()
+
+
+def test_leaves_the_graph_refuses_are_a_message(qtbot, window, tmp_path, dialogs):
+    path = tmp_path / "long.csv"
+    path.write_text("a" * 5000 + ",b\n1,2\n3,4\n")
+    assert load_csv(window, path, Loading(path, window)) == []
+    kind, _, text = dialogs.shown[-1]
+    assert kind == "warning" and "columns" in text and "long.csv" in text
+    assert len(window.graph) == 0

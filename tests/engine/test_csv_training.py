@@ -61,3 +61,12 @@ def test_unstandardised_wine_trains_worse(folder):
     _, raw = train(MLP.replace(", standardize=True", ""), 200, 0.01)
     _, scaled = train(MLP, 200, 0.01)
     assert raw > 5 * scaled
+
+
+def test_one_hot_labels_train_as_class_indices(folder):
+    """cross_entropy reads one-hot rows as class probabilities: the same loss as indices."""
+    _, indices = train(SOFTMAX, 30, 0.05)
+    _, onehot = train(
+        SOFTMAX.replace("standardize=True", 'standardize=True, labels="onehot"'), 30, 0.05
+    )
+    assert onehot == pytest.approx(indices, rel=1e-9)

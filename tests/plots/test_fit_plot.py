@@ -20,3 +20,19 @@ def test_the_legend_names_each_class_in_its_colour(qtbot):
     assert brushes == [CLASS_COLOURS[k] for k in range(3)]
     plot.clear()
     assert plot.legend_names() == []
+
+
+def test_three_classes_colour_the_grid_by_the_likeliest(qtbot):
+    plot = FitPlot()
+    qtbot.addWidget(plot)
+    probabilities = np.zeros((4, 4, 3))
+    probabilities[:, :2, 0] = 1.0  # left half: surely class 0
+    probabilities[:, 2:, :] = 1 / 3  # right half: an even guess
+    probabilities[0, 3] = (0.0, 0.0, 1.0)  # one cell surely class 2
+    plot.show_classes(probabilities, (0.0, 4.0, 0.0, 4.0))
+    image = plot.image.image.transpose(1, 0, 2)  # back to (row, column, rgb)
+    r, g, b = image[0, 0]
+    assert b > r  # class 0's blue, paled
+    assert tuple(image[1, 3]) == (250, 250, 250)  # unsure: white
+    r, g, b = image[0, 3]
+    assert g > r and g > b  # class 2's green
