@@ -30,7 +30,8 @@ class FitPlot(QWidget):
         self.plot.setMenuEnabled(False)
         self.plot.showGrid(x=False, y=False)
         self.image = pg.ImageItem()
-        self.image.setLookupTable(_probability_map().getLookupTable(0.0, 1.0, 256))
+        self.lookup = _probability_map().getLookupTable(0.0, 1.0, 256)
+        self.image.setLookupTable(self.lookup)
         self.image.setLevels((0.0, 1.0))
         self.image.setZValue(-10)
         self.plot.addItem(self.image)
@@ -93,7 +94,9 @@ class FitPlot(QWidget):
         x_min, x_max, y_min, y_max = bounds
         self.plot.setAspectLocked(True)  # the data's own shape: moons stay moons in a low dock
         self.curve.setData([], [])
+        self.image.setLookupTable(self.lookup)
         self.image.setImage(probability.T, autoLevels=False)  # ImageItem wants (x, y)
+        self.image.setLevels((0.0, 1.0))
         self.image.setRect(x_min, y_min, x_max - x_min, y_max - y_min)
         self.image.setVisible(True)
 
@@ -112,7 +115,9 @@ class FitPlot(QWidget):
         rgb = (250 + (colours[best] - 250) * tint).round().astype(np.uint8)
         self.plot.setAspectLocked(False)
         self.curve.setData([], [])
-        self.image.setImage(rgb.transpose(1, 0, 2), levels=(0, 255))
+        self.image.setLookupTable(None)  # colours as they are, not the two-class map
+        self.image.setImage(rgb.transpose(1, 0, 2), autoLevels=False)
+        self.image.setLevels((0, 255))
         self.image.setRect(x_min, y_min, x_max - x_min, y_max - y_min)
         self.image.setVisible(True)
 

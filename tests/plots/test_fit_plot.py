@@ -36,3 +36,20 @@ def test_three_classes_colour_the_grid_by_the_likeliest(qtbot):
     assert tuple(image[1, 3]) == (250, 250, 250)  # unsure: white
     r, g, b = image[0, 3]
     assert g > r and g > b  # class 2's green
+
+
+def test_the_class_colours_reach_the_screen_after_a_two_class_surface(qtbot):
+    plot = FitPlot()
+    qtbot.addWidget(plot)
+    plot.resize(400, 300)
+    plot.show()
+    probabilities = np.zeros((8, 8, 3))
+    probabilities[..., 2] = 1.0  # all class 2: green
+    plot.show_classes(probabilities, (0.0, 1.0, 0.0, 1.0))
+    first = plot.grab().toImage().pixelColor(200, 150).getRgb()[:3]
+    plot.show_surface(np.full((8, 8), 0.9), (0.0, 1.0, 0.0, 1.0))  # two classes: the map
+    orange = plot.grab().toImage().pixelColor(200, 150).getRgb()[:3]
+    plot.show_classes(probabilities, (0.0, 1.0, 0.0, 1.0))
+    again = plot.grab().toImage().pixelColor(200, 150).getRgb()[:3]
+    assert first == again and first[1] > first[0] and first[1] > first[2]
+    assert orange[0] > orange[2]
