@@ -35,7 +35,8 @@ def read(path: str, keywords: dict[str, Any]) -> CsvData:
     for key, value in keywords.items():
         if key not in KINDS:
             raise ValueError(f"unknown keyword '{key}' (it takes: {', '.join(KINDS)})")
-        if not isinstance(value, KINDS[key]) or (key in ("target",) and isinstance(value, bool)):
+        wrong_bool = isinstance(value, bool) and bool not in KINDS[key]  # True is an int too
+        if not isinstance(value, KINDS[key]) or wrong_bool:
             raise ValueError(
                 f"{key}={value!r:.40} is not a {' or '.join(t.__name__ for t in KINDS[key])}"
             )

@@ -42,6 +42,14 @@ def test_options_pick_features_and_encode_labels(folder):
     )
 
 
+def test_reading_options_when_detection_guesses_wrong(folder):
+    (folder / "plain.txt").write_text("1;2;a\n3;4;b\n5;6;a\n")
+    graph = parse_program('x, y = csv("plain.txt", target=2, header=False, delimiter=";")\nsum(x)')
+    assert graph.node("x").value == [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]
+    assert graph.node("x").attrs["columns"] == ("0", "1")
+    assert graph.node("y").attrs["class_names"] == ("a", "b")
+
+
 def test_the_text_written_back_needs_no_file(folder):
     text = 'x, y = csv("iris.csv", target="species", standardize=True)\nsum(x)'
     graph = parse_program(text)
@@ -61,6 +69,9 @@ def test_the_text_written_back_needs_no_file(folder):
         ('x, y = csv("iris.csv", target="kind")', "there is no column named 'kind'"),
         ('x, y = csv("iris.csv", target="species", colour=1)', "unknown keyword 'colour'"),
         ('x, y = csv("iris.csv", target="species", standardize=1)', "standardize=1 is not a bool"),
+        ('x, y = csv("iris.csv", target=True)', "target=True is not a str or int"),
+        ('x, y = csv("iris.csv", target="species", features=True)', "features=True is not"),
+        ('x, y = csv("iris.csv", target="species", decimal=";")', "decimal= is '.' or ','"),
         ('x, y = csv("na_gaps.csv", target="species")', "line 5, column 'sepal_width'"),
         ('x, y = csv(target="species")', "csv(...) takes the file's name first"),
         ('x = csv("iris.csv", target="species")', "csv(...) gives two leaves"),
