@@ -1,9 +1,9 @@
 """The Data menu: a toy dataset, or columns of a CSV file, as two data leaves (x and y).
 
-Data ▸ Load CSV…: pick a file, choose feature and target columns, get two data leaves.
-
-The file is read and checked by model.csv_data (clear messages for ragged rows, text where a
-number should be, empty files); the two leaves arrive as one undoable step.
+Data ▸ Load CSV…: pick a file; the Load CSV dialog (``csv_dialog.py``) previews it, takes the
+choices (header, target, labels, missing values, standardisation) and reads it on a worker; the
+leaves (features x, targets y) arrive as one undoable step. A file that cannot even be previewed
+(too large, not text, empty) is one message, before any dialog.
 """
 
 from __future__ import annotations
@@ -11,89 +11,56 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QPointF
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QFormLayout,
-    QLabel,
-    QListWidget,
-    QMessageBox,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from .. import commands
-from ..model import csv_data
+from ..model.csv_data import CsvError
+from ..model.graph import Graph, GraphError, Node
+from .csv_dialog import CsvDialog
 
 
-class ColumnsDialog(QDialog):
-    """Features (several) and a target (one, or none) from the file's columns."""
-
-    def __init__(self, table: csv_data.CsvTable, name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(f"Columns of {name}")
-        self.features = QListWidget()
-        self.features.setSelectionMode(QAbstractItemView.SelectionMode.MultiSelection)
-        self.features.addItems(list(table.columns))
-        self.target = QComboBox()
-        self.target.addItem("(none)", None)
-        for column in table.columns:
-            self.target.addItem(column, column)
-        if len(table.columns) >= 2:
-            for i in range(len(table.columns) - 1):
-                self.features.item(i).setSelected(True)
-            self.target.setCurrentIndex(len(table.columns))
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form = QFormLayout(self)
-        form.addRow(QLabel(f"{len(table.rows)} rows, {len(table.columns)} columns"))
-        form.addRow("Features (x)", self.features)
-        form.addRow("Target (y)", self.target)
-        form.addRow(buttons)
-
-    def chosen(self) -> tuple[list[str], str | None]:
-        return [item.text() for item in self.features.selectedItems()], self.target.currentData()
-
-
-def load_csv(window, path: Path | None = None, dialog: ColumnsDialog | None = None) -> list[str]:
-    """Ask for a file and columns; add the leaves. Returns the new node names ([] if nothing)."""
+def load_csv(window, path: Path | None = None, dialog: CsvDialog | None = None) -> list[str]:
+    """Ask for a file and its choices; add the leaves. Returns the new node names ([] if none)."""
     if path is None:
         chosen, _ = QFileDialog.getOpenFileName(
-            window, "Load CSV", "", "CSV files (*.csv);;All files (*)"
+            window, "Load CSV", "", "CSV files (*.csv *.tsv *.txt);;All files (*)"
         )
         if not chosen:
             return []
         path = Path(chosen)
     try:
-        table = csv_data.read_csv(path)
-    except (csv_data.CsvError, OSError) as exc:
+        dialog = dialog or CsvDialog(path, window)
+    except (CsvError, OSError) as exc:
         QMessageBox.warning(window, "Cannot load CSV", f"{path.name}: {exc}")
         return []
-    dialog = dialog or ColumnsDialog(table, path.name, window)
-    if dialog.exec() != QDialog.DialogCode.Accepted:
+    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.data is None:
         return []
-    features, target = dialog.chosen()
-    if not features:
-        QMessageBox.warning(window, "Cannot load CSV", "choose at least one feature column")
+    data = dialog.data
+    problem = _leaf_problem(data)
+    if problem:
+        QMessageBox.warning(window, "Cannot load CSV", f"{path.name}: {problem}")
         return []
     graph = window.graph
     centre = window.view_center()
     nodes = []
-    for base, columns, dy in (("x", features, 0.0), ("y", [target] if target else [], 120.0)):
-        if not columns:
+    for base, value, attrs, dy in (
+        ("x", data.x, data.x_attrs, 0.0),
+        ("y", data.y, data.y_attrs, 120.0),
+    ):
+        if value is None:
             continue
-        value, attrs = csv_data.csv_leaf(path, columns)
         node = window.new_node("data", QPointF(centre.x(), centre.y() + dy))
         node.name = _free(graph, base, [n.name for n in nodes])
         node.value, node.attrs = value, attrs
         nodes.append(node)
     window.push(commands.add_items(graph, nodes, [], f"Load {path.name}"))
     window.scene.select_names([n.name for n in nodes])
+    if data.dropped:
+        window.statusBar().showMessage(
+            f"{path.name}: {data.dropped} row{'s' * (data.dropped != 1)} with missing values "
+            "dropped",
+            8000,
+        )
     return [n.name for n in nodes]
 
 
@@ -114,6 +81,18 @@ def add_dataset(window, dataset: str) -> list[str]:
     return [n.name for n in nodes]
 
 
+def _leaf_problem(data) -> str | None:
+    """Why the leaves cannot join a graph (e.g. a column name of 5,000 characters), or None."""
+    scratch = Graph()
+    try:
+        for name, value, attrs in (("x", data.x, data.x_attrs), ("y", data.y, data.y_attrs)):
+            if value is not None:
+                scratch.add_node(Node(name, "data", value=value, attrs=attrs))
+    except (GraphError, ValueError) as exc:
+        return str(exc)
+    return None
+
+
 def _free(graph, base: str, taken: list[str]) -> str:
     name, k = base, 2
     while name in graph or name in taken:
@@ -121,4 +100,4 @@ def _free(graph, base: str, taken: list[str]) -> str:
     return name
 
 
-__all__ = ["ColumnsDialog", "add_dataset", "load_csv"]
+__all__ = ["add_dataset", "load_csv"]

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from ..canvas.value_text import full_text as format_value
 from ..model.attrs import op_symbol
+from ..model.csv_prepare import origin_text
 from ..model.graph import Graph
 from ..model.program_writer import recipe_text
 from ..model.shapes import ShapeError, Value, format_shape, shape_of
@@ -195,6 +196,9 @@ class Inspector(QWidget):
         """The recipe a leaf's numbers come from, as the program writes it, and whether
         training moved them; the row hides for any other node."""
         text = recipe_text(node) if node is not None else None
+        origin = origin_text(node.attrs) if node is not None and text is None else None
+        text = text or origin  # a CSV leaf: its file, columns, class names and transform
+        self.form.labelForField(self.recipe).setText("From" if origin else "Recipe")
         self.recipe.setVisible(text is not None)
         self.form.labelForField(self.recipe).setVisible(text is not None)
         self.recipe.setText(text or "")

@@ -21,6 +21,7 @@ from ..model.attrs import attr_value
 from ..model.graph import Graph, Node
 from ..model.shapes import Shape, Value
 from ..version import __version__
+from .codegen_csv import csv_origin_lines
 from .compile import TORCH_OPS, Plan, compile_graph
 
 # Names the script itself uses; a node with one of these names gets a suffix in the code.
@@ -131,6 +132,7 @@ def to_script(
     needs_grad = _requires_grad(plan)
     writer = _Writer(graph, plan)
     lines = writer.leaves()
+    lines += csv_origin_lines(graph, writer.var)
     lines += [
         "",
         "# Forward pass, in topological order: every input is computed before it is used.",

@@ -62,3 +62,45 @@ def decision_surface(
     _, _, points = grid(bounds, resolution)
     values = evaluate_on(trainer, {features: points}, node)
     return values.reshape(resolution, resolution, -1)
+
+
+Transform = tuple[tuple[float, ...], tuple[float, ...]]  # per feature column: (mean, std)
+
+
+def to_raw(x: torch.Tensor, transform: Transform | None) -> torch.Tensor:
+    """Features in the file's own units: standardised rows times std plus mean (or as they are)."""
+    if transform is None:
+        return x
+    mean, std = (torch.as_tensor(t, dtype=x.dtype, device=x.device) for t in transform)
+    return x * std + mean
+
+
+def surface_on_axes(
+    trainer: Trainer,
+    features: str,
+    node: str,
+    bounds: tuple[float, float, float, float],
+    axes: tuple[int, int] = (0, 1),
+    held: torch.Tensor | None = None,
+    transform: Transform | None = None,
+    resolution: int = 60,
+) -> torch.Tensor:
+    """``node`` over a grid of two chosen feature columns, like :func:`decision_surface` but for
+    any number of features and in the file's units: ``bounds`` are raw values of columns
+    ``axes``; every other column is held at ``held`` (raw; default the raw mean of the rows),
+    and each grid point gets the leaf's standardisation before the graph sees it, as the
+    training rows did. Shape (res, res, k)."""
+    plan = trainer.plan
+    x = trainer.slots[plan.slot_of[features]]
+    assert x is not None
+    raw = to_raw(x.detach().to("cpu", torch.float64), transform)
+    if raw.dim() != 2 or not all(0 <= a < raw.shape[1] for a in axes) or axes[0] == axes[1]:
+        raise ValueError(f"choose two different feature columns of {features} to plot")
+    centre = raw.mean(dim=0) if held is None else torch.as_tensor(held, dtype=torch.float64)
+    _, _, points = grid(bounds, resolution)
+    rows = centre.repeat(len(points), 1)
+    rows[:, axes[0]], rows[:, axes[1]] = points[:, 0], points[:, 1]
+    if transform is not None:
+        mean, std = (torch.as_tensor(t, dtype=torch.float64) for t in transform)
+        rows = (rows - mean) / std
+    return evaluate_on(trainer, {features: rows}, node).reshape(resolution, resolution, -1)

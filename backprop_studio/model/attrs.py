@@ -11,11 +11,12 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from .ops import BOOL, COLUMNS, FLOAT, INT, NEW_SHAPE, SHAPE, STR, AttrSpec, OpSpec
+from .ops import BOOL, COLUMNS, FLOAT, FLOATS, INT, NEW_SHAPE, SHAPE, STR, TEXTS, AttrSpec, OpSpec
 from .shapes import MAX_DIMS, MAX_ELEMENTS
 
 MAX_TEXT = 4096  # a file path or a name; longer is a mistake
 MAX_INT = 2**63 - 1
+MAX_LIST = 10_000  # class names of a target, means of the columns of a CSV file
 
 Attrs = dict[str, Any]
 
@@ -70,6 +71,10 @@ def check_attr(spec: AttrSpec, value: object) -> object:
         return _new_shape(name, value)
     if spec.kind == COLUMNS:
         return _columns(name, value)
+    if spec.kind == TEXTS:
+        return _texts(name, value)
+    if spec.kind == FLOATS:
+        return _floats(name, value)
     raise AttrError(f"{name}: unknown attribute kind '{spec.kind}'", name)
 
 
@@ -119,6 +124,37 @@ def _columns(name: str, value: object) -> tuple[str | int, ...]:
             continue
         raise AttrError(f"{name}: a column is a name or an index from 0, not {item!r:.40}", name)
     return tuple(value)
+
+
+def _texts(name: str, value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = (value,)
+    if not isinstance(value, (list, tuple)) or not value:
+        raise AttrError(f"{name} must list names, like ('a', 'b'), not {value!r:.40}", name)
+    if len(value) > MAX_LIST:
+        raise AttrError(f"{name} may list at most {MAX_LIST:,} names", name)
+    if not all(isinstance(item, str) and len(item) <= MAX_TEXT for item in value):
+        raise AttrError(f"{name} must list texts in quotes, not {value!r:.40}", name)
+    return tuple(value)
+
+
+def _floats(name: str, value: object) -> tuple[float, ...]:
+    if _is_int(value) or isinstance(value, float):
+        value = (value,)
+    if not isinstance(value, (list, tuple)) or not value:
+        raise AttrError(f"{name} must list numbers, like (1.0, 2.5), not {value!r:.40}", name)
+    if len(value) > MAX_LIST:
+        raise AttrError(f"{name} may list at most {MAX_LIST:,} numbers", name)
+    numbers = []
+    for item in value:
+        try:
+            number = float(item) if _is_int(item) or isinstance(item, float) else math.nan
+        except OverflowError:
+            number = math.inf
+        if not math.isfinite(number):
+            raise AttrError(f"{name} must list finite numbers, not {item!r:.40}", name)
+        numbers.append(number)
+    return tuple(numbers)
 
 
 def normalise_attrs(spec: OpSpec, attrs: Mapping[str, object] | None) -> Attrs:

@@ -25,8 +25,10 @@ MAX_NODE_ELEMENTS = 10_000_000
 MAX_GRAPH_ELEMENTS = 30_000_000
 
 __all__ = [
+    "MAX_CSV_BYTES",
     "MAX_GRAPH_ELEMENTS",
     "MAX_NODE_ELEMENTS",
+    "csv_size_problem",
     "elements",
     "graph_cost",
     "node_problem",
@@ -78,3 +80,14 @@ def recipe_problem(shape: tuple[int, ...], total: int) -> str | None:
 
 def _dims(shape: tuple[int, ...]) -> str:
     return "×".join(f"{n:,}" for n in shape) if shape else "scalar"
+
+
+# A CSV file is measured before a byte of it is read: beyond this size it is refused with its size.
+MAX_CSV_BYTES = 20 * 1024 * 1024
+
+
+def csv_size_problem(size: int) -> str | None:
+    """Why a CSV file of ``size`` bytes is too large to read, or None when it fits."""
+    if size <= MAX_CSV_BYTES:
+        return None
+    return f"it is too large ({size / 2**20:.1f} MB; at most {MAX_CSV_BYTES // 2**20} MB)"

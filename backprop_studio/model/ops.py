@@ -27,6 +27,7 @@ CLASS_LOSS = "class_loss"  # logits (…, C) with class indices (…) / (…, 1)
 
 # attribute kinds: how a value is checked and written
 INT, FLOAT, STR, SHAPE, COLUMNS = "int", "float", "str", "shape", "columns"
+TEXTS, FLOATS = "texts", "floats"  # a list of names (class labels); of finite numbers
 BOOL = "bool"
 NEW_SHAPE = "new_shape"  # a reshape's target: sizes of at least 1, one of them -1 at most
 
@@ -108,6 +109,11 @@ _DATA = (
     AttrSpec("classes", INT, None, "number of classes (spiral)"),
     AttrSpec("csv", STR, None, "the CSV file the rows came from"),
     AttrSpec("columns", COLUMNS, None, "the CSV columns, by name or index"),
+    AttrSpec("class_names", TEXTS, None, "a CSV target's classes: class k is class_names[k]"),
+    AttrSpec("labels", STR, None, "onehot: one column per class (else one class index)"),
+    AttrSpec("missing", STR, None, "how missing cells were handled: drop the rows, or mean"),
+    AttrSpec("mean", FLOATS, None, "standardised: each column's mean before the transform"),
+    AttrSpec("std", FLOATS, None, "standardised: each column's deviation; z = (v − mean) / std"),
 )
 
 

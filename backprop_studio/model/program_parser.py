@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from . import program_blocks, recipes
+from . import program_blocks, program_csv, recipes
 from .attrs import AttrError, normalise_attrs
 from .graph import Graph, GraphError, Node, check_name
 from .layout import complete_layout
@@ -20,6 +20,7 @@ from .program_lists import Position, lift_long_lists
 from .program_literals import LiteralReading, is_number
 from .shapes import Value
 
+CSV_USAGE = 'csv("iris.csv", target="species")' + " on its own line"
 TRAINED_MARK = "# trained"
 """Ends the line of an initialised leaf whose numbers training moved: the recipe says where they
 came from, the document holds them (the text would be pages of digits), and an editor that
@@ -193,6 +194,8 @@ class _Parser(LiteralReading, program_blocks.BlockStatements):
         """``x, y = dataset("moons", n=200)``: two data leaves, the features and the targets."""
         usage = 'write the features and targets of a dataset as `x, y = dataset("moons", n=200)`'
         call = value if isinstance(value, ast.Call) else None
+        if call is not None and isinstance(call.func, ast.Name) and call.func.id == "csv":
+            return self.csv_pair(stmt, target, call)
         if call is None or not (isinstance(call.func, ast.Name) and call.func.id == "dataset"):
             raise self.error(
                 target, f"assign to a plain name, like `y = w * x`; a pair is only to {usage}"
@@ -207,15 +210,36 @@ class _Parser(LiteralReading, program_blocks.BlockStatements):
         attrs = {"dataset": call.args[0].value, **self.keywords(call)}
         if "part" in attrs:
             raise self.error(call, "dataset(...) gives both parts; leave out part=")
+        leaves = [(None, {**attrs, "part": part}) for part in recipes.PARTS]
+        return self.pair(stmt, target, leaves)
+
+    def csv_pair(self, stmt: ast.Assign, target: ast.Tuple, call: ast.Call) -> str:
+        """``x, y = csv("iris.csv", target="species")``: the file is read now, and its rows
+        become the values of two data leaves (the program and its document hold them)."""
+        if len(target.elts) != 2 or not all(isinstance(t, ast.Name) for t in target.elts):
+            raise self.error(target, f"write the features and targets as `x, y = {CSV_USAGE}`")
+        if len(call.args) != 1 or not (
+            isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str)
+        ):
+            raise self.error(call, f"csv(...) takes the file's name first: {CSV_USAGE}")
+        try:
+            data = program_csv.read(call.args[0].value, self.keywords(call))
+        except ValueError as exc:
+            raise self.error(call, f"csv: {exc}") from None
+        return self.pair(stmt, target, [(data.x, data.x_attrs), (data.y, data.y_attrs)])
+
+    def pair(
+        self, stmt: ast.Assign, target: ast.Tuple, leaves: list[tuple[Value | None, dict[str, Any]]]
+    ) -> str:
         names = []
-        for part, elt in zip(recipes.PARTS, target.elts):
+        for (value, attrs), elt in zip(leaves, target.elts):
             assert isinstance(elt, ast.Name)
             try:
                 check_name(elt.id)
             except GraphError as exc:
                 raise self.error(elt, str(exc)) from None
             name = self.graph.unique_name(elt.id)
-            self.add(stmt, Node(name, "data", attrs={**attrs, "part": part}))
+            self.add(stmt, Node(name, "data", value=value, attrs=attrs))
             self.env[elt.id] = name
             names.append(name)
         return names[-1]
@@ -275,6 +299,8 @@ class _Parser(LiteralReading, program_blocks.BlockStatements):
             raise self.error(
                 node, f"block(...) groups nodes on its own line: {program_blocks.USAGE}"
             )
+        if fn == "csv":
+            raise self.error(node, f"csv(...) gives two leaves: write `x, y = {CSV_USAGE}`")
         if fn == "dataset":
             raise self.error(
                 node,

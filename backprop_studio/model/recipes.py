@@ -39,7 +39,7 @@ INITS: dict[str, str] = {
 }
 INIT_KEYS = ("init", "shape", "seed", "scale")
 DATASET_KEYS = ("dataset", "part", "n", "noise", "seed", "classes")
-CSV_KEYS = ("csv", "columns")
+CSV_KEYS = ("csv", "columns", "class_names", "labels", "missing", "mean", "std")
 PARTS = ("x", "y")
 MAX_ROWS = 100_000
 MAX_NOISE = 100.0
@@ -122,11 +122,30 @@ def check_leaf_attrs(op: str, attrs: Attrs) -> Shape | None:
         _only(attrs, CSV_KEYS, "a CSV column selection")
         if "csv" not in attrs or "columns" not in attrs:
             raise AttrError("a CSV selection needs both csv='file' and columns=[…]")
+        _check_csv(attrs)
         return None
     for key in attrs:
         needs = "init=…" if key in INIT_KEYS else "dataset=…"
         raise AttrError(f"{key} only applies to a leaf made with {needs}", key)
     return None
+
+
+def _check_csv(attrs: Attrs) -> None:
+    """The origin of CSV rows: a transform per column, labels as the catalogue allows."""
+    width = len(attrs["columns"])
+    for key in ("mean", "std"):
+        if key in attrs and len(attrs[key]) != width:
+            raise AttrError(
+                f"{key} needs one number per column ({width}), not {len(attrs[key])}", key
+            )
+    if ("mean" in attrs) != ("std" in attrs):
+        raise AttrError("a standardised selection needs both mean=(…) and std=(…)", "std")
+    if any(s <= 0 for s in attrs.get("std", ())):
+        raise AttrError("std must be positive", "std")
+    if attrs.get("labels", "index") not in ("index", "onehot"):
+        raise AttrError("labels must be 'index' or 'onehot'", "labels")
+    if attrs.get("missing", "drop") not in ("drop", "mean"):
+        raise AttrError("missing must be 'drop' or 'mean'", "missing")
 
 
 def _only(attrs: Attrs, allowed: tuple[str, ...], what: str) -> None:
@@ -192,6 +211,8 @@ class Binding:
     targets: str | None  # the leaf with part "y", if any
     dataset: str | None  # a built-in dataset's name; None for a CSV file
     classes: int  # 0 for regression (or unknown, for CSV)
+    class_names: tuple[str, ...] = ()  # a CSV target's names: class k is class_names[k]
+    transform: tuple[tuple[float, ...], tuple[float, ...]] | None = None  # features' (mean, std)
 
 
 def bindings(nodes: Iterable[Any]) -> list[Binding]:
@@ -203,17 +224,20 @@ def bindings(nodes: Iterable[Any]) -> list[Binding]:
             continue
         entry = found.setdefault(key, {"x": None, "y": None, "attrs": node.attrs})
         part = node.attrs.get("part", "x" if entry["x"] is None else "y")
-        entry[part] = entry[part] or node.name
-    return [
-        Binding(
-            key,
-            entry["x"],
-            entry["y"],
-            entry["attrs"].get("dataset"),
-            dataset_classes(entry["attrs"]) if "dataset" in entry["attrs"] else 0,
-        )
-        for key, entry in found.items()
-    ]
+        if entry[part] is None:
+            entry[part] = node.name
+            entry[f"{part}_attrs"] = node.attrs
+    return [_binding(key, entry) for key, entry in found.items()]
+
+
+def _binding(key: tuple[object, ...], entry: dict[str, Any]) -> Binding:
+    attrs = entry["attrs"]
+    if "dataset" in attrs:
+        return Binding(key, entry["x"], entry["y"], attrs["dataset"], dataset_classes(attrs))
+    x_attrs, y_attrs = entry.get("x_attrs", {}), entry.get("y_attrs", {})
+    names = tuple(y_attrs.get("class_names", ()))
+    transform = (x_attrs["mean"], x_attrs["std"]) if "mean" in x_attrs else None
+    return Binding(key, entry["x"], entry["y"], None, len(names), names, transform)
 
 
 def dataset_classes(attrs: Mapping[str, object]) -> int:

@@ -5,6 +5,8 @@ Plain arrays in, pictures out: this module knows nothing of graphs or torch.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
@@ -28,7 +30,8 @@ class FitPlot(QWidget):
         self.plot.setMenuEnabled(False)
         self.plot.showGrid(x=False, y=False)
         self.image = pg.ImageItem()
-        self.image.setLookupTable(_probability_map().getLookupTable(0.0, 1.0, 256))
+        self.lookup = _probability_map().getLookupTable(0.0, 1.0, 256)
+        self.image.setLookupTable(self.lookup)
         self.image.setLevels((0.0, 1.0))
         self.image.setZValue(-10)
         self.plot.addItem(self.image)
@@ -36,6 +39,9 @@ class FitPlot(QWidget):
         self.plot.addItem(self.points)
         self.curve = pg.PlotDataItem(pen=pg.mkPen((214, 39, 40), width=2))
         self.plot.addItem(self.curve)
+        self.legend = pg.LegendItem(offset=(8, 8), labelTextColor=(40, 40, 40))
+        self.legend.setParentItem(self.plot.getPlotItem().getViewBox())
+        self.legend.setVisible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.message)
@@ -48,6 +54,7 @@ class FitPlot(QWidget):
         self.curve.setData([], [])
         self.image.clear()
         self.image.setVisible(False)
+        self.show_legend(())
 
     def say(self, text: str) -> None:
         self.message.setText(text)
@@ -62,6 +69,24 @@ class FitPlot(QWidget):
         else:
             self.points.setData(x=x[:, 0], y=y.reshape(-1), brush=pg.mkBrush(*CLASS_COLOURS[0]))
 
+    def show_legend(self, names: Sequence[str]) -> None:
+        """Each class's name beside its colour (a CSV target's class names); () hides it."""
+        self.legend.clear()
+        for k, name in enumerate(names):
+            colour = CLASS_COLOURS[min(k, len(CLASS_COLOURS) - 1)]
+            sample = pg.ScatterPlotItem(size=8, brush=pg.mkBrush(*colour), pen=pg.mkPen(None))
+            self.legend.addItem(sample, f"{k}  {name}")
+        self.legend.setVisible(bool(names))
+
+    def legend_names(self) -> list[str]:
+        """The legend's texts, in class order (for tests)."""
+        return [label.text for _, label in self.legend.items] if self.legend.isVisible() else []
+
+    def set_axis_names(self, x: str, y: str) -> None:
+        """The plotted columns' names under and beside the plot ("" for none)."""
+        self.plot.setLabel("bottom", x)
+        self.plot.setLabel("left", y)
+
     def show_surface(
         self, probability: np.ndarray, bounds: tuple[float, float, float, float]
     ) -> None:
@@ -69,7 +94,30 @@ class FitPlot(QWidget):
         x_min, x_max, y_min, y_max = bounds
         self.plot.setAspectLocked(True)  # the data's own shape: moons stay moons in a low dock
         self.curve.setData([], [])
+        self.image.setLookupTable(self.lookup)
         self.image.setImage(probability.T, autoLevels=False)  # ImageItem wants (x, y)
+        self.image.setLevels((0.0, 1.0))
+        self.image.setRect(x_min, y_min, x_max - x_min, y_max - y_min)
+        self.image.setVisible(True)
+
+    def show_classes(
+        self, probabilities: np.ndarray, bounds: tuple[float, float, float, float]
+    ) -> None:
+        """Three or more classes: ``probabilities[i, j, k]`` of class ``k`` at grid row ``i``
+        (y) and column ``j`` (x); each cell takes its likeliest class's colour, paler where the
+        model is less sure (white at 1/k, an even guess)."""
+        x_min, x_max, y_min, y_max = bounds
+        k = probabilities.shape[-1]
+        best = probabilities.argmax(axis=-1)
+        sure = (probabilities.max(axis=-1) - 1 / k) / (1 - 1 / k)
+        colours = np.array([CLASS_COLOURS[min(c, len(CLASS_COLOURS) - 1)] for c in range(k)])
+        tint = 0.55 * np.clip(sure, 0, 1)[..., None]
+        rgb = (250 + (colours[best] - 250) * tint).round().astype(np.uint8)
+        self.plot.setAspectLocked(False)
+        self.curve.setData([], [])
+        self.image.setLookupTable(None)  # colours as they are, not the two-class map
+        self.image.setImage(rgb.transpose(1, 0, 2), autoLevels=False)
+        self.image.setLevels((0, 255))
         self.image.setRect(x_min, y_min, x_max - x_min, y_max - y_min)
         self.image.setVisible(True)
 

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog
-
-from backprop_studio.app.data_menu import ColumnsDialog, load_csv
-from backprop_studio.model import csv_data
+from backprop_studio.app.csv_dialog import CsvDialog
+from backprop_studio.app.data_menu import load_csv
 
 
-class Accepting(ColumnsDialog):
+class Loading(CsvDialog):
+    """exec() as a user pressing Load and waiting: the worker reads, the dialog accepts."""
+
     def exec(self) -> int:
-        return QDialog.DialogCode.Accepted
+        loader = self.start_loading()
+        loader.wait()
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.processEvents()  # the loaded signal, queued to this thread
+        return self.result()
 
 
 def test_columns_become_data_leaves(qtbot, window, tmp_path):
     path = tmp_path / "points.csv"
     path.write_text("a,b,label\n1,2,0\n3,4,1\n5,6,0\n")
-    dialog = Accepting(csv_data.read_csv(path), path.name, window)
-    assert dialog.chosen() == (["a", "b"], "label")  # all but the last, then the last
+    dialog = Loading(path, window)
+    assert dialog.choice().features == (0, 1) and dialog.choice().target == 2
     count = window.document.undo_stack.count()
     names = load_csv(window, path, dialog)
     assert names == ["x", "y"]
@@ -34,7 +39,7 @@ def test_a_bad_csv_shows_why_and_adds_nothing(qtbot, window, tmp_path, dialogs):
     path.write_text("a,b\n1,2\n3\n")
     assert load_csv(window, path) == []
     kind, title, text = dialogs.shown[-1]
-    assert kind == "warning" and "ragged.csv" in text
+    assert kind == "warning" and "ragged.csv" in text and "line 3 has 1 field" in text
     assert len(window.graph) == 0
 
 
@@ -49,3 +54,28 @@ def test_data_menu_adds_a_bound_dataset(qtbot, window):
     assert window.graph.names == ["x", "y", "x_2", "y_2"]
     window.document.undo_stack.undo()
     assert window.graph.names == ["x", "y"]
+
+
+def test_the_inspector_names_the_classes_and_the_transform(qtbot, window):
+    from pathlib import Path
+
+    path = Path(__file__).parents[1] / "data" / "iris.csv"
+    dialog = Loading(path, window)
+    dialog.standardize.setChecked(True)
+    assert load_csv(window, path, dialog) == ["x", "y"]
+    window.inspector.show_node(window.graph, "y", None)
+    assert window.inspector.form.labelForField(window.inspector.recipe).text() == "From"
+    text = window.inspector.recipe.text()
+    assert "iris.csv: species" in text and "0 = setosa, 1 = versicolor, 2 = virginica" in text
+    window.inspector.show_node(window.graph, "x", None)
+    assert "standardised" in window.inspector.recipe.text()
+    assert "5.843 ± 0.8253" in window.inspector.recipe.text()
+
+
+def test_leaves_the_graph_refuses_are_a_message(qtbot, window, tmp_path, dialogs):
+    path = tmp_path / "long.csv"
+    path.write_text("a" * 5000 + ",b\n1,2\n3,4\n")
+    assert load_csv(window, path, Loading(path, window)) == []
+    kind, _, text = dialogs.shown[-1]
+    assert kind == "warning" and "columns" in text and "long.csv" in text
+    assert len(window.graph) == 0

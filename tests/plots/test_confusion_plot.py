@@ -1,0 +1,32 @@
+"""The confusion plot draws each count in its cell, green on the diagonal, red off it."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from backprop_studio.plots.confusion_plot import ConfusionPlot, cell_colours, summary_text
+
+
+def test_counts_colours_and_summary(qtbot):
+    plot = ConfusionPlot()
+    qtbot.addWidget(plot)
+    plot.resize(400, 360)
+    plot.show()
+    matrix = [[50, 0, 0], [0, 47, 3], [0, 2, 48]]
+    plot.show_matrix(matrix, ("setosa", "versicolor", "virginica"))
+    assert plot.cell_texts() == [["50", "0", "0"], ["0", "47", "3"], ["0", "2", "48"]]
+    assert plot.summary.text() == (
+        "accuracy 96.7% of 150 rows · setosa 100% · versicolor 94% · virginica 96%"
+    )
+    colours = cell_colours(np.array(matrix))
+    assert tuple(colours[0, 0]) == (44, 160, 44)  # all of setosa right: full green
+    assert tuple(colours[0, 1]) == (250, 250, 250)  # none wrong: white
+    red, green, _ = colours[1, 2]
+    assert red > green  # some versicolor taken for virginica: a tint of red
+    image = plot.grab().toImage()
+    assert image.width() > 0
+
+
+def test_a_class_without_rows():
+    assert summary_text(np.array([[0, 0], [1, 1]]), ("a", "b")).endswith("a — · b 50%")
+    assert summary_text(np.zeros((2, 2), int), ("a", "b")) == "no rows to count"

@@ -1,0 +1,55 @@
+"""The Fit view's legend names the classes of a CSV target beside their colours."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from backprop_studio.plots.fit_plot import CLASS_COLOURS, FitPlot
+
+
+def test_the_legend_names_each_class_in_its_colour(qtbot):
+    plot = FitPlot()
+    qtbot.addWidget(plot)
+    plot.resize(500, 400)
+    plot.show()
+    x = np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 0.5]])
+    plot.show_points(x, np.array([[0.0], [1.0], [2.0]]), 3)
+    plot.show_legend(("setosa", "versicolor", "virginica"))
+    assert plot.legend_names() == ["0  setosa", "1  versicolor", "2  virginica"]
+    brushes = [s.item.opts["brush"].color().getRgb()[:3] for s, _ in plot.legend.items]
+    assert brushes == [CLASS_COLOURS[k] for k in range(3)]
+    plot.clear()
+    assert plot.legend_names() == []
+
+
+def test_three_classes_colour_the_grid_by_the_likeliest(qtbot):
+    plot = FitPlot()
+    qtbot.addWidget(plot)
+    probabilities = np.zeros((4, 4, 3))
+    probabilities[:, :2, 0] = 1.0  # left half: surely class 0
+    probabilities[:, 2:, :] = 1 / 3  # right half: an even guess
+    probabilities[0, 3] = (0.0, 0.0, 1.0)  # one cell surely class 2
+    plot.show_classes(probabilities, (0.0, 4.0, 0.0, 4.0))
+    image = plot.image.image.transpose(1, 0, 2)  # back to (row, column, rgb)
+    r, g, b = image[0, 0]
+    assert b > r  # class 0's blue, paled
+    assert tuple(image[1, 3]) == (250, 250, 250)  # unsure: white
+    r, g, b = image[0, 3]
+    assert g > r and g > b  # class 2's green
+
+
+def test_the_class_colours_reach_the_screen_after_a_two_class_surface(qtbot):
+    plot = FitPlot()
+    qtbot.addWidget(plot)
+    plot.resize(400, 300)
+    plot.show()
+    probabilities = np.zeros((8, 8, 3))
+    probabilities[..., 2] = 1.0  # all class 2: green
+    plot.show_classes(probabilities, (0.0, 1.0, 0.0, 1.0))
+    first = plot.grab().toImage().pixelColor(200, 150).getRgb()[:3]
+    plot.show_surface(np.full((8, 8), 0.9), (0.0, 1.0, 0.0, 1.0))  # two classes: the map
+    orange = plot.grab().toImage().pixelColor(200, 150).getRgb()[:3]
+    plot.show_classes(probabilities, (0.0, 1.0, 0.0, 1.0))
+    again = plot.grab().toImage().pixelColor(200, 150).getRgb()[:3]
+    assert first == again and first[1] > first[0] and first[1] > first[2]
+    assert orange[0] > orange[2]
