@@ -38,6 +38,9 @@ def check_attr(spec: AttrSpec, value: object) -> object:
     if spec.kind == INT:
         if not isinstance(value, int) or isinstance(value, bool) or abs(value) > MAX_INT:
             raise AttrError(f"{name} must be a whole number, not {value!r:.40}", name)
+        low = spec.minimum
+        if low is not None and spec.bound is not None and not low <= value <= spec.bound:
+            raise AttrError(f"{name} must be from {low} to {spec.bound:g}, not {value}", name)
         return int(value)
     if spec.kind == FLOAT:
         if not (_is_int(value) or isinstance(value, float)):
@@ -125,6 +128,8 @@ def normalise_attrs(spec: OpSpec, attrs: Mapping[str, object] | None) -> Attrs:
     """Check every attribute against ``spec``; unset (None) entries are dropped, except the one
     the card shows, which takes its default (a power always has its exponent)."""
     result = _normalised(spec, attrs)
+    if spec.variadic and result.get("n") == 2:
+        del result["n"]  # two inputs, as every add has always had: nothing to say
     shown = spec.attr(spec.shows) if spec.shows is not None else None
     if shown is not None and shown.name not in result:
         result[shown.name] = check_attr(shown, shown.default)

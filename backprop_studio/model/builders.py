@@ -6,6 +6,7 @@ import copy
 from collections.abc import Collection, Mapping, Sequence
 
 from .graph import Graph, Node
+from .ops import OPS
 
 
 def build(
@@ -16,8 +17,9 @@ def build(
     for name, (op, value) in leaves.items():
         graph.add_node(Node(name, op, value=value))
     for name, op, inputs in ops:
-        node = graph.add_node(Node(name, op))
-        for port, src in zip(node.spec.inputs, inputs, strict=True):
+        attrs = {"n": len(inputs)} if OPS[op].variadic and len(inputs) > 2 else {}
+        node = graph.add_node(Node(name, op, attrs=attrs))
+        for port, src in zip(node.inputs, inputs, strict=True):
             graph.connect(src, name, port)
     return graph
 

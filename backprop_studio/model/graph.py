@@ -60,6 +60,11 @@ class Node:
         return self.op in LEAF_OPS
 
     @property
+    def inputs(self) -> tuple[str, ...]:
+        """Its input ports, in call order: the op's, or ``n`` of them for an n-ary add or mul."""
+        return self.spec.ports(self.attrs)
+
+    @property
     def trainable(self) -> bool:
         return self.op == "param"
 
@@ -253,10 +258,12 @@ class Graph:
         if dst not in self._nodes:
             return f"there is no node named '{dst}'"
         spec = self._nodes[dst].spec
-        if port not in spec.inputs:
-            if not spec.inputs:
-                return f"{self._nodes[dst].spoken} is a leaf and takes no inputs"
-            return f"'{dst}' ({spec.name}) has no input '{port}' (its inputs: {', '.join(spec.inputs)})"
+        ports = self._nodes[dst].inputs
+        if port not in ports:
+            if not ports:
+                what = "is a leaf" if spec.is_leaf else f"({spec.name}) is made of its shape"
+                return f"{self._nodes[dst].spoken} {what} and takes no inputs"
+            return f"'{dst}' ({spec.name}) has no input '{port}' (its inputs: {', '.join(ports)})"
         if port in self._in.get(dst, {}):
             return ALREADY.format(port=port, dst=dst)
         return None
@@ -381,6 +388,12 @@ class Graph:
         """Replace a node's attributes; a recipe leaf gets the recipe's new value."""
         node = self.node(name)
         checked, recipe_shape = _checked_attrs(name, node.op, attrs)
+        if node.spec.ports(checked) != node.inputs:  # the card's port dots and its edges
+            raise GraphError(
+                f"'{name}' ({node.op}) keeps its {len(node.inputs)} inputs; "
+                "make a new node for another number",
+                name,
+            )
         old_size = _recipe_size(node)
         if recipe_shape is not None:
             self._check_recipe_budget(name, node.op, recipe_shape, old_size)
@@ -574,8 +587,7 @@ class Graph:
             else:
                 feeds = self._in.get(node.name, {})
                 args = ", ".join(
-                    f"{port}={feeds[port].src if port in feeds else '?'}"
-                    for port in node.spec.inputs
+                    f"{port}={feeds[port].src if port in feeds else '?'}" for port in node.inputs
                 )
             attrs = "".join(f", {k}={v!r}" for k, v in node.attrs.items())
             lines.append(f"  {node.name} = {node.op}({args}{attrs})")
