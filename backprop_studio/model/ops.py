@@ -200,14 +200,14 @@ _CATALOGUE: tuple[OpSpec, ...] = (
     _unary("square", "²", "Arithmetic", "a²", "∂/∂a = 2a"),
     _binary(
         "maximum",
-        "maximum",
+        "max",
         None,
         "the larger of a and b, elementwise",
         "∂/∂a = 1 where a > b, 0 where a < b; torch splits a tie: ½ to each",
     ),
     _binary(
         "minimum",
-        "minimum",
+        "min",
         None,
         "the smaller of a and b, elementwise",
         "∂/∂a = 1 where a < b, 0 where a > b; torch splits a tie: ½ to each",
