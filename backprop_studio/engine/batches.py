@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import torch
 
+from ..model.ops import FILL, OPS
 from ..model.recipes import dataset_key
 from .compile import Plan
 
@@ -53,7 +54,7 @@ class Batcher:
         bound: dict[tuple[object, ...], list[int]] = {}
         plain: list[int] = []
         for slot, train in zip(plan.leaf_slots, plan.trainable):
-            if train:
+            if train or OPS[plan.ops[slot]].shape_rule == FILL:  # ones(3): its shape, never split
                 continue
             key = dataset_key(plan.attrs[slot]) if plan.attrs else None
             if key is not None:

@@ -56,7 +56,7 @@ def _squeeze(a: torch.Tensor, dim: int = 0) -> torch.Tensor:
     return torch.squeeze(a, dim)
 
 
-def _add(a: torch.Tensor, b: torch.Tensor, *rest: torch.Tensor, n: int = 2) -> torch.Tensor:
+def _add(a: torch.Tensor, b: torch.Tensor, *rest: torch.Tensor) -> torch.Tensor:
     """a + b + c + …, left to right as Python adds (the script writes ``a + b + c``)."""
     out = torch.add(a, b)
     for more in rest:
@@ -64,7 +64,7 @@ def _add(a: torch.Tensor, b: torch.Tensor, *rest: torch.Tensor, n: int = 2) -> t
     return out
 
 
-def _mul(a: torch.Tensor, b: torch.Tensor, *rest: torch.Tensor, n: int = 2) -> torch.Tensor:
+def _mul(a: torch.Tensor, b: torch.Tensor, *rest: torch.Tensor) -> torch.Tensor:
     out = torch.mul(a, b)
     for more in rest:
         out = torch.mul(out, more)
@@ -209,6 +209,8 @@ def op_function(node: Node, checked: bool = True) -> Callable[..., torch.Tensor]
     fn = TORCH_OPS[node.op] if checked else UNCHECKED_OPS.get(node.op, TORCH_OPS[node.op])
     defaults = {a.name: a.default for a in node.spec.attrs if a.default is not None}
     attrs = {**defaults, **node.attrs}
+    if node.spec.variadic:
+        attrs.pop("n", None)  # the number of arguments says it
     return partial(fn, **attrs) if attrs else fn
 
 

@@ -111,7 +111,7 @@ _NEW_SHAPE = AttrSpec(
 _INPUTS = AttrSpec(
     "n",
     INT,
-    2,
+    None,  # unset: 2, as every add has always had
     f"how many inputs (a, b, c, …), 2 to {MAX_INPUTS}: add(a, b, c) in a program",
     MAX_INPUTS,
     2,

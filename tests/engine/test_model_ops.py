@@ -231,3 +231,28 @@ def test_training_leaves_ones_alone():
         loss.backward()
         opt.step()
     assert trainer.param_values()["w"] == pytest.approx(w.detach().tolist(), abs=1e-12)
+
+
+def test_mini_batches_split_the_data_rows_but_never_ones():
+    """ones(2) weights every row alike: batching 4 rows by 2 must leave it whole."""
+    text = (
+        "x = data([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0], [7.0, 8.0]])\n"
+        "y = data([[1.0], [0.0], [2.0], [1.0]])\nw = param([[0.1], [0.2]])\n"
+        "loss = mse((x * ones(2)) @ w, y)"
+    )
+    trainer = Trainer(parse_program(text), TrainSettings(lr=0.01, batch_size=2, shuffle=False))
+    assert [trainer.plan.names[s] for g in trainer.batcher.groups for s in g.slots] == ["x", "y"]
+    losses = [trainer.step() for _ in range(4)]
+    x = torch.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0], [7.0, 8.0]], dtype=torch.float64)
+    y = torch.tensor([[1.0], [0.0], [2.0], [1.0]], dtype=torch.float64)
+    w = torch.tensor([[0.1], [0.2]], dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.SGD([w], lr=0.01)
+    expected = []
+    for step in range(4):
+        rows = slice(2 * (step % 2), 2 * (step % 2) + 2)
+        opt.zero_grad()
+        loss = torch.mean(((x[rows] * torch.ones(2, dtype=torch.float64)) @ w - y[rows]) ** 2)
+        loss.backward()
+        opt.step()
+        expected.append(loss.item())
+    assert losses == pytest.approx(expected, abs=1e-12)
