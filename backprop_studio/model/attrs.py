@@ -11,7 +11,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from .ops import BOOL, COLUMNS, FLOAT, INT, NEW_SHAPE, SHAPE, STR, AttrSpec, OpSpec
+from .ops import BOOL, COLUMNS, FILL, FLOAT, INT, NEW_SHAPE, SHAPE, STR, AttrSpec, OpSpec
 from .shapes import MAX_DIMS, MAX_ELEMENTS
 
 MAX_TEXT = 4096  # a file path or a name; longer is a mistake
@@ -130,6 +130,8 @@ def normalise_attrs(spec: OpSpec, attrs: Mapping[str, object] | None) -> Attrs:
     result = _normalised(spec, attrs)
     if spec.variadic and result.get("n") == 2:
         del result["n"]  # two inputs, as every add has always had: nothing to say
+    if spec.shape_rule == FILL and result.get("shape") == ():
+        del result["shape"]  # a scalar, the default: ones() reads back the same
     shown = spec.attr(spec.shows) if spec.shows is not None else None
     if shown is not None and shown.name not in result:
         result[shown.name] = check_attr(shown, shown.default)

@@ -11,7 +11,7 @@ from tests.app.gestures import drop_op, param_into, select, type_into
 
 
 def build(qtbot, window, op: str) -> tuple[str, str]:
-    """x = [-2, 0.5, 3] dropped as a parameter, then ``op`` from the palette, x → a."""
+    """A parameter [-2, 0.5, 3] dropped, then ``op`` from the palette, x → a."""
     return param_into(qtbot, window, op, "[-2, 0.5, 3]")
 
 
@@ -45,7 +45,7 @@ def test_a_leaky_relus_slope_is_typed_in_the_inspector_as_one_step(qtbot, window
     assert window.document.undo_stack.count() == steps + 1
     trace = settle(qtbot, window)
     assert trace.value(node) == [-0.5, 0.5, 3.0]
-    assert "leaky_relu(x, slope=0.25)" in window.program.editor.toPlainText()
+    assert f"leaky_relu({x}, slope=0.25)" in window.program.editor.toPlainText()
     window.document.undo_stack.undo()
     assert window.graph.node(node).attrs == {}
 

@@ -101,6 +101,7 @@ def test_the_attributes_and_their_defaults():
     assert normalise_attrs(OPS["clamp"], {"min": 0, "max": None}) == {"min": 0.0}
     assert normalise_attrs(OPS["add"], {"n": 2}) == {}  # two inputs: as every add always was
     assert normalise_attrs(OPS["mul"], {"n": 5}) == {"n": 5}
+    assert normalise_attrs(OPS["ones"], {"shape": ()}) == {}  # a scalar: ones() reads back so
 
 
 @pytest.mark.parametrize(
