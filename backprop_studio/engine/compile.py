@@ -148,9 +148,9 @@ def _cross_entropy_unchecked(logits: torch.Tensor, target: torch.Tensor) -> torc
 
 # One entry per non-leaf op of the catalogue; a test checks that none is missing.
 TORCH_OPS: dict[str, Callable[..., torch.Tensor]] = {
-    "add": _add,
+    "add": torch.add,
     "sub": torch.sub,
-    "mul": _mul,
+    "mul": torch.mul,
     "div": torch.div,
     "power": torch.pow,  # torch.pow(a, exponent=n): a number, bound from the node
     "pow": torch.pow,
@@ -191,6 +191,8 @@ TORCH_OPS: dict[str, Callable[..., torch.Tensor]] = {
     "unsqueeze": _unsqueeze,
     "squeeze": _squeeze,
 }
+# An add or mul of more than two inputs (its attribute n), folded left to right.
+NARY_OPS: dict[str, Callable[..., torch.Tensor]] = {"add": _add, "mul": _mul}
 # Variants without value checks, for steps after one checked pass over the same data.
 UNCHECKED_OPS: dict[str, Callable[..., torch.Tensor]] = {"cross_entropy": _cross_entropy_unchecked}
 
@@ -209,8 +211,8 @@ def op_function(node: Node, checked: bool = True) -> Callable[..., torch.Tensor]
     fn = TORCH_OPS[node.op] if checked else UNCHECKED_OPS.get(node.op, TORCH_OPS[node.op])
     defaults = {a.name: a.default for a in node.spec.attrs if a.default is not None}
     attrs = {**defaults, **node.attrs}
-    if node.spec.variadic:
-        attrs.pop("n", None)  # the number of arguments says it
+    if node.spec.variadic and attrs.pop("n", 2) > 2:  # the number of arguments says it
+        fn = NARY_OPS[node.op]
     return partial(fn, **attrs) if attrs else fn
 
 

@@ -113,8 +113,8 @@ _INPUTS = AttrSpec(
     INT,
     None,  # unset: 2, as every add has always had
     f"how many inputs (a, b, c, …), 2 to {MAX_INPUTS}: add(a, b, c) in a program",
-    MAX_INPUTS,
-    2,
+    bound=MAX_INPUTS,
+    minimum=2,
 )
 _FILL_SHAPE = AttrSpec("shape", SHAPE, (), "the shape, e.g. (3, 2); () is a scalar")
 _CLAMP = (
