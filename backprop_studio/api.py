@@ -127,7 +127,10 @@ class Ops(Mapping[str, OpSpec]):
 
     def __repr__(self) -> str:
         """One line per op: ``mul(a, b)  a · b``, the ports in call order, then attributes."""
-        rows = [(f"{s.name}({', '.join(s.inputs)})", s) for s in OPS.values()]
+        rows = [
+            (f"{s.name}({', '.join(s.inputs)}{', …' if s.variadic else ''})", s)
+            for s in OPS.values()
+        ]
         width = max(len(call) for call, _ in rows)
         lines = []
         for call, spec in rows:

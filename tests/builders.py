@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from backprop_studio.model.graph import Graph, Node
+from backprop_studio.model.ops import OPS
 
 
 def build(
@@ -15,8 +16,9 @@ def build(
     for name, (op, value) in leaves.items():
         graph.add_node(Node(name, op, value=value))
     for name, op, inputs in ops:
-        node = graph.add_node(Node(name, op))
-        for port, src in zip(node.spec.inputs, inputs, strict=True):
+        attrs = {"n": len(inputs)} if OPS[op].variadic and len(inputs) > 2 else {}
+        node = graph.add_node(Node(name, op, attrs=attrs))
+        for port, src in zip(node.inputs, inputs, strict=True):
             graph.connect(src, name, port)
     return graph
 

@@ -12,7 +12,9 @@ from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QLineEdit, QVBoxLa
 
 from ..model.attrs import AttrError, Attrs, normalise_attrs, number_text
 from ..model.graph import Node
-from ..model.ops import BOOL, FLOAT, INT, NEW_SHAPE, AttrSpec, OpSpec
+from ..model.ops import BOOL, FLOAT, INT, NEW_SHAPE, SHAPE, AttrSpec, OpSpec
+
+_SHAPES = (NEW_SHAPE, SHAPE)  # typed as sizes separated by commas: 2, 3
 
 
 def attr_text(spec: AttrSpec, value: object) -> str:
@@ -21,7 +23,7 @@ def attr_text(spec: AttrSpec, value: object) -> str:
         return ""
     if spec.kind == FLOAT and isinstance(value, (int, float)):
         return number_text(value)
-    if spec.kind == NEW_SHAPE and isinstance(value, tuple):
+    if spec.kind in _SHAPES and isinstance(value, tuple):
         return ", ".join(str(n) for n in value)
     return str(value)
 
@@ -36,18 +38,26 @@ def parse_attr(spec: AttrSpec, text: str) -> object:
             return int(text)
         if spec.kind == FLOAT:
             return float(text)
-        if spec.kind == NEW_SHAPE:
+        if spec.kind in _SHAPES:
             inner = text.removeprefix("(").removesuffix(")").strip().rstrip(",")
             return tuple(int(part) for part in inner.split(",")) if inner else ()
     except ValueError:
-        if spec.kind == NEW_SHAPE:
+        if spec.kind in _SHAPES:
+            example = "2, 3 or -1, 3" if spec.kind == NEW_SHAPE else "3, 2 (empty: a scalar)"
             raise ValueError(
-                f"{spec.name}: type whole numbers separated by commas, like 2, 3 or -1, 3"
+                f"{spec.name}: type whole numbers separated by commas, like {example}"
             ) from None
         example = "1 or -1" if spec.kind == INT else "2, 0.5 or -1"
         kind = "a whole number" if spec.kind == INT else "a number"
         raise ValueError(f"{spec.name}: type {kind}, like {example}") from None
     raise ValueError(f"{spec.name} is not edited here")
+
+
+def _edited_attrs(spec: OpSpec | None) -> tuple[AttrSpec, ...]:
+    """The attributes with a line: all but an n-ary add's ``n``, which its edges fix."""
+    if spec is None:
+        return ()
+    return tuple(a for a in spec.attrs if not (spec.variadic and a.name == "n"))
 
 
 class AttrEditor(QWidget):
@@ -78,7 +88,7 @@ class AttrEditor(QWidget):
     def show_node(self, node: Node | None) -> None:
         """The attributes of ``node``: shown for an op that has some, hidden otherwise."""
         spec = node.spec if node is not None and not node.is_leaf else None
-        if spec is None or not spec.attrs:
+        if spec is None or not _edited_attrs(spec):
             self._set_rows(None, None)
             self.hide()
             return
@@ -87,7 +97,7 @@ class AttrEditor(QWidget):
             self._set_rows(node.name, spec)
         changed = node.attrs != self._attrs  # by another edit (undo): the lines must follow
         self._attrs = dict(node.attrs)
-        for attr in spec.attrs:
+        for attr in _edited_attrs(spec):
             if attr.kind == BOOL:
                 check = self.checks[attr.name]
                 check.blockSignals(True)
@@ -111,7 +121,7 @@ class AttrEditor(QWidget):
         self.edits, self.checks = {}, {}
         self._explain("")
         self._name, self._spec, self._attrs = name, spec, {}
-        for attr in spec.attrs if spec is not None else ():
+        for attr in _edited_attrs(spec):
             if attr.kind == BOOL:
                 check = QCheckBox()
                 check.setToolTip(attr.help)

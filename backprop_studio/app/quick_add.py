@@ -108,8 +108,8 @@ def connections_for(node: Node, source: str | None, target: tuple[str, str] | No
     """The edges a quick-added node comes with: ``source`` into its first input, or its output
     into ``target`` (node, port)."""
     edges = []
-    if source is not None and node.spec.inputs:
-        edges.append(Edge(source, node.name, node.spec.inputs[0]))
+    if source is not None and node.inputs:
+        edges.append(Edge(source, node.name, node.inputs[0]))
     if target is not None:
         edges.append(Edge(node.name, target[0], target[1]))
     return edges

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from backprop_studio.model.attrs import op_symbol
 from backprop_studio.model.graph import Graph
-from backprop_studio.model.ops import OPS
+from backprop_studio.model.ops import OPS, PORT_NAMES
 from backprop_studio.model.shapes import Value, format_shape
 from backprop_studio.model.trace import Trace
 
@@ -133,9 +133,10 @@ def _expression(trace: Trace, name: str, labels: Labels) -> str:
             return f"the constant {title}" + ("" if same else f" = {value}")
         return f"{title} = {value}"
     by_port = {e.port: e.src for e in trace.edges if e.dst == name}
-    args = [labels.title(by_port[p]) for p in spec.inputs if p in by_port]
-    if spec.infix and len(args) == 2:
-        call = f"{args[0]} {spec.symbol} {args[1]}"
+    ports = PORT_NAMES if spec.variadic else spec.inputs
+    args = [labels.title(by_port[p]) for p in ports if p in by_port]
+    if spec.infix and len(args) >= 2:  # `a + b`, an n-ary add's `a + b + c`
+        call = f" {spec.symbol} ".join(args)
     elif spec.shows and len(args) == 1:  # a power: `d**2`
         call = f"{args[0]}{labels.symbol(name)}"
     else:

@@ -114,7 +114,7 @@ class GraphScene(SceneEvents):
         ]
 
     def _add_node_item(self, node: Node) -> NodeItem:
-        item = NodeItem(node.name, node.op, self.theme)
+        item = NodeItem(node.name, node.op, self.theme, node.inputs)
         item.set_label(node.label)
         item.set_symbol(op_symbol(node.spec, node.attrs))
         item.setPos(*node.position)

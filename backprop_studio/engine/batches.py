@@ -13,7 +13,7 @@ from __future__ import annotations
 import torch
 
 from ..model.attrs import op_symbol
-from ..model.ops import op_spec
+from ..model.ops import FILL, OPS, op_spec
 from ..model.recipes import dataset_key
 from ..model.shapes import Shape, ShapeError, format_shape, infer
 from .compile import Plan
@@ -56,7 +56,7 @@ class Batcher:
         bound: dict[tuple[object, ...], list[int]] = {}
         plain: list[int] = []
         for slot, train in zip(plan.leaf_slots, plan.trainable):
-            if train:
+            if train or OPS[plan.ops[slot]].shape_rule == FILL:  # ones(3): its shape, never split
                 continue
             key = dataset_key(plan.attrs[slot]) if plan.attrs else None
             if key is not None:

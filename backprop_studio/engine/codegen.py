@@ -38,7 +38,36 @@ class CodegenError(ValueError):
 
 
 def _binary(symbol: str) -> Callable[..., str]:
-    return lambda args, node, shapes: f"{args[0]} {symbol} {args[1]}"
+    return lambda args, node, shapes: f" {symbol} ".join(args)  # a + b + c: left to right
+
+
+def _keywords(fn: str, *names: str) -> Callable[..., str]:
+    """``fn(a, name=value, …)`` with each attribute's value or its catalogue default."""
+
+    def write(args: list[str], node: Node, shapes: list[Shape]) -> str:
+        kws = [f"{key}={literal(attr_value(node.spec, node.attrs, name))}" for name, key in names]
+        return f"{fn}({', '.join([*args, *kws])})"
+
+    return write
+
+
+def _clamp(args: list[str], node: Node, shapes: list[Shape]) -> str:
+    kws = [f"{k}={literal(node.attrs[k])}" for k in ("min", "max") if k in node.attrs]
+    return f"torch.clamp({', '.join([args[0], *kws])})"
+
+
+def _extreme(fn: str) -> Callable[..., str]:
+    """torch.max/min over every axis (a scalar, reshaped for keepdim) or the values over one."""
+
+    def write(args: list[str], node: Node, shapes: list[Shape]) -> str:
+        axis, keepdim = node.attrs.get("axis"), bool(node.attrs.get("keepdim", False))
+        if axis is None:
+            ones = ", ".join("1" for _ in shapes[0])
+            return f"{fn}({args[0]})" + (f".reshape({ones})" if keepdim and ones else "")
+        kept = ", keepdim=True" if keepdim else ""
+        return f"{fn}({args[0]}, dim={axis}{kept}).values"
+
+    return write
 
 
 def _call(fn: str) -> Callable[..., str]:
@@ -97,6 +126,16 @@ OP_CODE: dict[str, Callable[[list[str], Node, list[Shape]], str]] = {
     "pow": _binary("**"),
     "matmul": _binary("@"),
     "neg": lambda args, node, shapes: f"-{args[0]}",
+    **{op: _call(f"torch.{op}") for op in ("square", "maximum", "minimum", "tan", "log1p")},
+    "identity": _call("torch.clone"),
+    "clamp": _clamp,
+    "leaky_relu": _keywords("F.leaky_relu", ("slope", "negative_slope")),
+    "gelu": _call("F.gelu"),
+    "softplus": _call("F.softplus"),
+    "elu": _keywords("F.elu", ("alpha", "alpha")),
+    "max": _extreme("torch.max"),
+    "min": _extreme("torch.min"),
+    "bce": _call("F.binary_cross_entropy"),
     **{op: _call(f"torch.{op}") for op in ("exp", "log", "sqrt", "abs", "sin", "cos")},
     **{op: _call(f"torch.{op}") for op in ("tanh", "sigmoid", "relu")},
     "softmax": _softmax("torch.softmax"),
@@ -112,6 +151,9 @@ OP_CODE: dict[str, Callable[[list[str], Node, list[Shape]], str]] = {
     "squeeze": _dim("torch.squeeze"),
 }
 assert set(OP_CODE) == set(TORCH_OPS), "every op of the engine needs a line of code"
+_FUNCTIONAL = frozenset(
+    {"bce_logits", "cross_entropy", "bce", "leaky_relu", "gelu", "softplus", "elu"}
+)  # the ops whose line calls torch.nn.functional (F)
 
 
 def to_script(
@@ -177,7 +219,7 @@ class _Writer:
             self.var[name] = var
         self.output = self.var[plan.output] if plan.output else ""
         self.uses_math = False  # set when training or a literal needs math.inf / math.nan
-        self.uses_functional = any(op in ("bce_logits", "cross_entropy") for op in plan.ops)
+        self.uses_functional = any(op in _FUNCTIONAL for op in plan.ops)
 
     def header(self, title: str, dtype: str) -> list[str]:
         return [
@@ -204,6 +246,10 @@ class _Writer:
         for slot, value, train in zip(plan.leaf_slots, plan.leaf_values, plan.trainable):
             node = self.graph.node(plan.names[slot])
             var = self.var[node.name]
+            if node.op in ("ones", "zeros"):  # made of its shape, as torch.ones makes it
+                shape = tuple(node.attrs.get("shape", ()))
+                lines.append(f"{var} = torch.{node.op}({shape!r}, dtype=dtype)")
+                continue
             grad = ", requires_grad=True" if train else ""
             note = _leaf_note(node)
             head = f"{var} = torch.tensor("

@@ -16,6 +16,7 @@ import torch
 import torch.nn.functional as F
 
 from ..model.graph import Analysis, Edge, Graph, Node, Problem
+from ..model.ops import FILL
 from ..model.shapes import Shape, Value
 from .leaves import recipe_tensor
 from .values import to_plain
@@ -53,6 +54,57 @@ def _unsqueeze(a: torch.Tensor, dim: int = 0) -> torch.Tensor:
 
 def _squeeze(a: torch.Tensor, dim: int = 0) -> torch.Tensor:
     return torch.squeeze(a, dim)
+
+
+def _add(a: torch.Tensor, b: torch.Tensor, *rest: torch.Tensor) -> torch.Tensor:
+    """a + b + c + …, left to right as Python adds (the script writes ``a + b + c``)."""
+    out = torch.add(a, b)
+    for more in rest:
+        out = torch.add(out, more)
+    return out
+
+
+def _mul(a: torch.Tensor, b: torch.Tensor, *rest: torch.Tensor) -> torch.Tensor:
+    out = torch.mul(a, b)
+    for more in rest:
+        out = torch.mul(out, more)
+    return out
+
+
+def _extreme(fn: Callable[..., Any]) -> Callable[..., torch.Tensor]:
+    """torch.max / torch.min: over every axis (a tie shares the gradient evenly), or the values
+    over one axis (the gradient goes to the index torch returns)."""
+
+    def reduce(a: torch.Tensor, axis: int | None = None, keepdim: bool = False) -> torch.Tensor:
+        if axis is None:
+            out = fn(a)
+            return out.reshape((1,) * a.dim()) if keepdim else out
+        return fn(a, dim=axis, keepdim=keepdim).values
+
+    return reduce
+
+
+def _clamp(a: torch.Tensor, min: float | None = None, max: float | None = None) -> torch.Tensor:
+    return torch.clamp(a, min=min, max=max)
+
+
+def _leaky_relu(a: torch.Tensor, slope: float = 0.01) -> torch.Tensor:
+    return F.leaky_relu(a, negative_slope=slope)
+
+
+def _elu(a: torch.Tensor, alpha: float = 1.0) -> torch.Tensor:
+    return F.elu(a, alpha=alpha)
+
+
+def _fills(node: Node) -> bool:
+    return node.spec.shape_rule == FILL
+
+
+def fill_tensor(node: Node) -> torch.Tensor:
+    """A ones or zeros node's float64 values: a leaf of the plan that never needs a gradient."""
+    shape = tuple(node.attrs.get("shape", ()))
+    fill = torch.ones if node.op == "ones" else torch.zeros
+    return fill(shape, dtype=torch.float64)
 
 
 def _softmax(a: torch.Tensor, axis: int = -1) -> torch.Tensor:
@@ -103,6 +155,20 @@ TORCH_OPS: dict[str, Callable[..., torch.Tensor]] = {
     "power": torch.pow,  # torch.pow(a, exponent=n): a number, bound from the node
     "pow": torch.pow,
     "neg": torch.neg,
+    "square": torch.square,
+    "maximum": torch.maximum,
+    "minimum": torch.minimum,
+    "tan": torch.tan,
+    "log1p": torch.log1p,
+    "identity": torch.clone,
+    "clamp": _clamp,
+    "leaky_relu": _leaky_relu,
+    "gelu": F.gelu,
+    "softplus": F.softplus,
+    "elu": _elu,
+    "max": _extreme(torch.max),
+    "min": _extreme(torch.min),
+    "bce": F.binary_cross_entropy,
     "exp": torch.exp,
     "log": torch.log,
     "sqrt": torch.sqrt,
@@ -125,6 +191,8 @@ TORCH_OPS: dict[str, Callable[..., torch.Tensor]] = {
     "unsqueeze": _unsqueeze,
     "squeeze": _squeeze,
 }
+# An add or mul of more than two inputs (its attribute n), folded left to right.
+NARY_OPS: dict[str, Callable[..., torch.Tensor]] = {"add": _add, "mul": _mul}
 # Variants without value checks, for steps after one checked pass over the same data.
 UNCHECKED_OPS: dict[str, Callable[..., torch.Tensor]] = {"cross_entropy": _cross_entropy_unchecked}
 
@@ -143,12 +211,16 @@ def op_function(node: Node, checked: bool = True) -> Callable[..., torch.Tensor]
     fn = TORCH_OPS[node.op] if checked else UNCHECKED_OPS.get(node.op, TORCH_OPS[node.op])
     defaults = {a.name: a.default for a in node.spec.attrs if a.default is not None}
     attrs = {**defaults, **node.attrs}
+    if node.spec.variadic and attrs.pop("n", 2) > 2:  # the number of arguments says it
+        fn = NARY_OPS[node.op]
     return partial(fn, **attrs) if attrs else fn
 
 
 def leaf_tensor(node: Node) -> torch.Tensor:
     """A leaf's float64 CPU values: its recipe's when it has one (and training has not moved
     them), else its stored value."""
+    if _fills(node):
+        return fill_tensor(node)
     if node.recipe and not node.trained:
         return recipe_tensor(node.attrs)
     return torch.tensor(node.value, dtype=torch.float64)
@@ -231,14 +303,15 @@ def compile_graph(graph: Graph, dtype: str = "float64", analysis: Analysis | Non
     order = [n for n in graph.topological_order() if n in analysis.shapes]
     slot_of = {name: i for i, name in enumerate(order)}
     nodes = [graph.node(n) for n in order]
-    leaf_slots = [i for i, node in enumerate(nodes) if node.is_leaf]
+    # ones and zeros have no inputs: they start the plan as leaves that never take a gradient
+    leaf_slots = [i for i, node in enumerate(nodes) if node.is_leaf or _fills(node)]
     edges = tuple(e for e in graph.edges if e.src in slot_of and e.dst in slot_of)
     edge_index = {(e.dst, e.port): k for k, e in enumerate(edges)}
     steps = []
     for i, node in enumerate(nodes):
-        if node.is_leaf:
+        if node.is_leaf or _fills(node):
             continue
-        ports = node.spec.inputs
+        ports = node.inputs
         arg_edges = tuple(edge_index[(node.name, port)] for port in ports)
         args = tuple(slot_of[edges[k].src] for k in arg_edges)
         steps.append(Step(i, op_function(node), args, arg_edges))
@@ -249,7 +322,9 @@ def compile_graph(graph: Graph, dtype: str = "float64", analysis: Analysis | Non
         ops=[node.op for node in nodes],
         leaf_slots=leaf_slots,
         leaf_values=[
-            to_plain(t) if nodes[i].recipe and not nodes[i].trained else nodes[i].value or 0.0
+            to_plain(t)
+            if _fills(nodes[i]) or (nodes[i].recipe and not nodes[i].trained)
+            else nodes[i].value or 0.0
             for i, t in zip(leaf_slots, leaf_data)
         ],
         trainable=[nodes[i].trainable for i in leaf_slots],

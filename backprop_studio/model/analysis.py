@@ -83,7 +83,8 @@ def _op_shape(graph: Graph, name: str, result: Analysis) -> Shape | None:
     node = graph.node(name)
     spec = node.spec
     inputs = graph.inputs_of(name)
-    missing = [p for p in spec.inputs if p not in inputs]
+    ports = node.inputs
+    missing = [p for p in ports if p not in inputs]
     if missing:
         ports = ", ".join(f"'{p}'" for p in missing)
         word = "input" if len(missing) == 1 else "inputs"
@@ -93,7 +94,7 @@ def _op_shape(graph: Graph, name: str, result: Analysis) -> Shape | None:
             )
         )
         return None
-    upstream = [inputs[p].src for p in spec.inputs]
+    upstream = [inputs[p].src for p in ports]
     if any(src not in result.shapes for src in upstream):
         return None  # an input is itself broken; that node carries the message
     try:

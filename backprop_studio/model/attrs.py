@@ -11,7 +11,20 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from .ops import BOOL, COLUMNS, FLOAT, FLOATS, INT, NEW_SHAPE, SHAPE, STR, TEXTS, AttrSpec, OpSpec
+from .ops import (
+    BOOL,
+    COLUMNS,
+    FILL,
+    FLOAT,
+    FLOATS,
+    INT,
+    NEW_SHAPE,
+    SHAPE,
+    STR,
+    TEXTS,
+    AttrSpec,
+    OpSpec,
+)
 from .shapes import MAX_DIMS, MAX_ELEMENTS
 
 MAX_TEXT = 4096  # a file path or a name; longer is a mistake
@@ -39,6 +52,9 @@ def check_attr(spec: AttrSpec, value: object) -> object:
     if spec.kind == INT:
         if not isinstance(value, int) or isinstance(value, bool) or abs(value) > MAX_INT:
             raise AttrError(f"{name} must be a whole number, not {value!r:.40}", name)
+        low = spec.minimum
+        if low is not None and spec.bound is not None and not low <= value <= spec.bound:
+            raise AttrError(f"{name} must be from {low} to {spec.bound:g}, not {value}", name)
         return int(value)
     if spec.kind == FLOAT:
         if not (_is_int(value) or isinstance(value, float)):
@@ -161,6 +177,10 @@ def normalise_attrs(spec: OpSpec, attrs: Mapping[str, object] | None) -> Attrs:
     """Check every attribute against ``spec``; unset (None) entries are dropped, except the one
     the card shows, which takes its default (a power always has its exponent)."""
     result = _normalised(spec, attrs)
+    if spec.variadic and result.get("n") == 2:
+        del result["n"]  # two inputs, as every add has always had: nothing to say
+    if spec.shape_rule == FILL and result.get("shape") == ():
+        del result["shape"]  # a scalar, the default: ones() reads back the same
     shown = spec.attr(spec.shows) if spec.shows is not None else None
     if shown is not None and shown.name not in result:
         result[shown.name] = check_attr(shown, shown.default)

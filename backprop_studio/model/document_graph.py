@@ -214,7 +214,7 @@ def _read_edge(entry: object, path: str, graph: Graph, fed: dict[tuple[str, str]
         )
     reason = graph.port_problem(src, dst, port)
     if reason:
-        inputs = graph.node(dst).spec.inputs
+        inputs = graph.node(dst).inputs
         where = path if port in inputs else f"{path}.port" if inputs else f"{path}.to"
         raise DocumentError(reason, where)
     return Edge(src, dst, port)

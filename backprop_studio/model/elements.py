@@ -43,6 +43,11 @@ class Node:
         return self.op in LEAF_OPS
 
     @property
+    def inputs(self) -> tuple[str, ...]:
+        """Its input ports, in call order: the op's, or ``n`` of them for an n-ary add or mul."""
+        return self.spec.ports(self.attrs)
+
+    @property
     def trainable(self) -> bool:
         return self.op == "param"
 

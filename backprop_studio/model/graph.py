@@ -186,6 +186,12 @@ class Graph(GraphReading):
         """Replace a node's attributes; a recipe leaf gets the recipe's new value."""
         node = self.node(name)
         checked, recipe_shape = checked_attrs(name, node.op, attrs)
+        if node.spec.ports(checked) != node.inputs:  # the card's port dots and its edges
+            raise GraphError(
+                f"'{name}' ({node.op}) keeps its {len(node.inputs)} inputs; "
+                "make a new node for another number",
+                name,
+            )
         old_size = recipe_size(node)
         if recipe_shape is not None:
             self._check_recipe_budget(name, node.op, recipe_shape, old_size)

@@ -127,10 +127,12 @@ class GraphReading:
         if dst not in self._nodes:
             return f"there is no node named '{dst}'"
         spec = self._nodes[dst].spec
-        if port not in spec.inputs:
-            if not spec.inputs:
-                return f"{self._nodes[dst].spoken} is a leaf and takes no inputs"
-            return f"'{dst}' ({spec.name}) has no input '{port}' (its inputs: {', '.join(spec.inputs)})"
+        ports = self._nodes[dst].inputs
+        if port not in ports:
+            if not ports:
+                what = "is a leaf" if spec.is_leaf else f"({spec.name}) is made of its shape"
+                return f"{self._nodes[dst].spoken} {what} and takes no inputs"
+            return f"'{dst}' ({spec.name}) has no input '{port}' (its inputs: {', '.join(ports)})"
         if port in self._in.get(dst, {}):
             return ALREADY.format(port=port, dst=dst)
         return None
@@ -177,8 +179,7 @@ class GraphReading:
             else:
                 feeds = self._in.get(node.name, {})
                 args = ", ".join(
-                    f"{port}={feeds[port].src if port in feeds else '?'}"
-                    for port in node.spec.inputs
+                    f"{port}={feeds[port].src if port in feeds else '?'}" for port in node.inputs
                 )
             attrs = "".join(f", {k}={v!r}" for k, v in node.attrs.items())
             lines.append(f"  {node.name} = {node.op}({args}{attrs})")

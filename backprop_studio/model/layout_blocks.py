@@ -40,8 +40,7 @@ def attach_leaves(graph: Graph, dag: nx.DiGraph) -> dict[str, Block]:
     blocks = {name: Block(name) for name in graph.names if name not in owner}
     for name, block in blocks.items():
         node = graph.node(name)
-        spec = OPS.get(node.op)
-        order = list(spec.inputs) if spec is not None else []
+        order = list(node.inputs) if node.op in OPS else []
         fed = graph.inputs_of(name)
         ports = [p for p in order if p in fed] + sorted(p for p in fed if p not in order)
         leaves: list[str] = []
@@ -72,8 +71,7 @@ def card_heights(graph: Graph) -> dict[str, float]:
     for node in graph:
         shape = shapes.get(node.name, getattr(node, "shape", None))
         rows = 1 if shape == () else 3
-        spec = OPS.get(node.op)
-        rows = max(rows, len(spec.inputs) if spec is not None else 1)
+        rows = max(rows, len(node.inputs) if node.op in OPS else 1)
         band = _CARD_HEAT_BAND if shape else 0.0
         heights[node.name] = _CARD_BASE + rows * _CARD_ROW + band
     return heights

@@ -7,6 +7,7 @@ shapes. The numerics live in the engine, never here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 LEAF = "leaf"
@@ -24,6 +25,11 @@ SQUEEZE = "squeeze"  # an axis of size 1 removed
 SOFTMAX = "softmax"  # same shape, normalised along one axis
 SAME_SHAPE_LOSS = "same_shape_loss"  # both inputs the same shape, a scalar out
 CLASS_LOSS = "class_loss"  # logits (…, C) with class indices (…) / (…, 1) or probabilities (…, C)
+FILL = "fill"  # no inputs: a tensor of ones or zeros of the shape attribute
+CLAMP = "clamp"  # same shape, once min or max is set
+
+MAX_INPUTS = 8  # of an n-ary add or mul
+PORT_NAMES = tuple("abcdefgh")[:MAX_INPUTS]
 
 # attribute kinds: how a value is checked and written
 INT, FLOAT, STR, SHAPE, COLUMNS = "int", "float", "str", "shape", "columns"
@@ -41,6 +47,7 @@ class AttrSpec:
     default: object = None
     help: str = ""
     bound: float | None = None  # a number's largest size: |value| ≤ bound
+    minimum: int | None = None  # a whole number's smallest value (an add's ``n`` is 2 at least)
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,7 @@ class OpSpec:
     infix: str | None = None  # program operator, e.g. "*"; None means a function call
     attrs: tuple[AttrSpec, ...] = ()
     shows: str | None = None  # the attribute written after the symbol on the card (``**2``)
+    variadic: bool = False  # takes 2 to MAX_INPUTS inputs a, b, c, … (attribute ``n``: how many)
 
     @property
     def attr_names(self) -> tuple[str, ...]:
@@ -67,6 +75,14 @@ class OpSpec:
             if spec.name == name:
                 return spec
         raise KeyError(f"'{self.name}' has no attribute '{name}'")
+
+    def ports(self, attrs: Mapping[str, object] | None = None) -> tuple[str, ...]:
+        """The input ports of a node of this op with ``attrs``: ``inputs``, except that a
+        variadic op (``add``, ``mul``) has ``n`` of them, ``a, b, c, …``."""
+        if not self.variadic:
+            return self.inputs
+        n = (attrs or {}).get("n")
+        return PORT_NAMES[: n if isinstance(n, int) and 2 <= n <= MAX_INPUTS else 2]
 
     @property
     def is_leaf(self) -> bool:
@@ -92,6 +108,19 @@ _KEEPDIM = AttrSpec(
 )
 _NEW_SHAPE = AttrSpec(
     "shape", NEW_SHAPE, (-1,), "the new shape, e.g. (2, 3); one size may be -1 (the rest)"
+)
+_INPUTS = AttrSpec(
+    "n",
+    INT,
+    None,  # unset: 2, as every add has always had
+    f"how many inputs (a, b, c, …), 2 to {MAX_INPUTS}: add(a, b, c) in a program",
+    bound=MAX_INPUTS,
+    minimum=2,
+)
+_FILL_SHAPE = AttrSpec("shape", SHAPE, (), "the shape, e.g. (3, 2); () is a scalar")
+_CLAMP = (
+    AttrSpec("min", FLOAT, None, "the smallest value kept; unset: no lower bound"),
+    AttrSpec("max", FLOAT, None, "the largest value kept; unset: no upper bound"),
 )
 _LAST_AXIS = AttrSpec("axis", INT, -1, "the axis that sums to one (default: the last)")
 # A leaf is given by its value, or by a recipe the engine turns into one (model/recipes.py).
@@ -123,8 +152,26 @@ def _leaf(
     return OpSpec(name, (), symbol, "Leaves", formula, derivative, LEAF, attrs=attrs)
 
 
-def _binary(name: str, symbol: str, infix: str, formula: str, derivative: str) -> OpSpec:
-    return OpSpec(name, ("a", "b"), symbol, "Arithmetic", formula, derivative, BROADCAST, infix)
+def _binary(
+    name: str, symbol: str, infix: str | None, formula: str, derivative: str, variadic: bool = False
+) -> OpSpec:
+    attrs = (_INPUTS,) if variadic else ()
+    return OpSpec(
+        name, ("a", "b"), symbol, "Arithmetic", formula, derivative, BROADCAST, infix, attrs,
+        variadic=variadic,
+    )  # fmt: skip
+
+
+def _fill(name: str, number: str) -> OpSpec:
+    return OpSpec(
+        name, (), name, "Leaves", f"a tensor of {number}s of a shape: {name}(3, 2)",
+        "no gradient (nothing flows into it)", FILL, attrs=(_FILL_SHAPE,),
+    )  # fmt: skip
+
+
+def _reduce(name: str, formula: str, derivative: str) -> OpSpec:
+    return OpSpec(name, ("a",), name, "Reductions", formula, derivative, AXIS_REDUCE,
+                  attrs=(_AXIS, _KEEPDIM))  # fmt: skip
 
 
 def _unary(name: str, symbol: str, category: str, formula: str, derivative: str) -> OpSpec:
@@ -137,9 +184,11 @@ _CATALOGUE: tuple[OpSpec, ...] = (
     ),
     _leaf("data", "x", "a fixed input", "no gradient, never updated", _INIT + _DATA),
     _leaf("const", "c", "a constant number", "no gradient"),
-    _binary("add", "+", "+", "a + b", "∂/∂a = 1, ∂/∂b = 1"),
+    _fill("ones", "one"),
+    _fill("zeros", "zero"),
+    _binary("add", "+", "+", "a + b (+ c + …: add(a, b, c))", "∂/∂a = 1, ∂/∂b = 1, …", True),
     _binary("sub", "−", "-", "a − b", "∂/∂a = 1, ∂/∂b = −1"),
-    _binary("mul", "×", "*", "a · b", "∂/∂a = b, ∂/∂b = a"),
+    _binary("mul", "×", "*", "a · b (· c · …: mul(a, b, c))", "∂/∂a = b·c·…, ∂/∂b = a·c·…", True),
     _binary("div", "÷", "/", "a / b", "∂/∂a = 1/b, ∂/∂b = −a/b²"),
     OpSpec(
         POWER,
@@ -154,15 +203,77 @@ _CATALOGUE: tuple[OpSpec, ...] = (
     ),
     _binary("pow", "**", "**", "a ** b (b from a node)", "∂/∂a = b·a^(b−1), ∂/∂b = a^b·ln a"),
     OpSpec("neg", ("a",), "−", "Arithmetic", "−a", "∂/∂a = −1", SAME, "-"),
+    _unary("square", "²", "Arithmetic", "a²", "∂/∂a = 2a"),
+    _binary(
+        "maximum",
+        "max",
+        None,
+        "the larger of a and b, elementwise",
+        "∂/∂a = 1 where a > b, 0 where a < b; torch splits a tie: ½ to each",
+    ),
+    _binary(
+        "minimum",
+        "min",
+        None,
+        "the smaller of a and b, elementwise",
+        "∂/∂a = 1 where a < b, 0 where a > b; torch splits a tie: ½ to each",
+    ),
     _unary("exp", "exp", "Functions", "eᵃ", "∂/∂a = eᵃ"),
     _unary("log", "log", "Functions", "ln a", "∂/∂a = 1/a"),
     _unary("sqrt", "√", "Functions", "√a", "∂/∂a = 1/(2√a)"),
     _unary("abs", "|a|", "Functions", "|a|", "∂/∂a = sign(a)"),
     _unary("sin", "sin", "Functions", "sin a", "∂/∂a = cos a"),
     _unary("cos", "cos", "Functions", "cos a", "∂/∂a = −sin a"),
+    _unary("tan", "tan", "Functions", "tan a", "∂/∂a = 1 + tan²a"),
+    _unary("log1p", "log1p", "Functions", "ln(1 + a), exact for small a", "∂/∂a = 1/(1 + a)"),
+    _unary("identity", "id", "Functions", "a, unchanged", "∂/∂a = 1"),
+    OpSpec(
+        "clamp",
+        ("a",),
+        "clamp",
+        "Functions",
+        "a limited to [min, max] (min, max or both set)",
+        "∂/∂a = 1 where min ≤ a ≤ max, else 0; torch passes the gradient at a = min or max",
+        CLAMP,
+        attrs=_CLAMP,
+    ),  # fmt: skip
     _unary("tanh", "tanh", "Activations", "tanh a", "∂/∂a = 1 − tanh²a"),
     _unary("sigmoid", "σ", "Activations", "σ(a) = 1/(1+e⁻ᵃ)", "∂/∂a = σ(a)(1 − σ(a))"),
     _unary("relu", "ReLU", "Activations", "max(0, a)", "∂/∂a = 1 if a > 0 else 0"),
+    OpSpec(
+        "leaky_relu",
+        ("a",),
+        "leaky ReLU",
+        "Activations",
+        "a if a > 0 else slope·a",
+        "∂/∂a = 1 if a > 0 else slope (torch takes the slope at a = 0)",
+        SAME,
+        attrs=(AttrSpec("slope", FLOAT, 0.01, "the slope for a < 0 (torch's negative_slope)"),),
+    ),  # fmt: skip
+    _unary(
+        "gelu",
+        "GELU",
+        "Activations",
+        "a·Φ(a), Φ the normal distribution's CDF (exact, erf)",
+        "∂/∂a = Φ(a) + a·φ(a)",
+    ),
+    _unary(
+        "softplus",
+        "softplus",
+        "Activations",
+        "ln(1 + eᵃ); torch gives a itself for a > 20",
+        "∂/∂a = σ(a) (1 for a > 20)",
+    ),
+    OpSpec(
+        "elu",
+        ("a",),
+        "ELU",
+        "Activations",
+        "a if a > 0 else α(eᵃ − 1)",
+        "∂/∂a = 1 if a > 0 else α·eᵃ (torch takes α at a = 0)",
+        SAME,
+        attrs=(AttrSpec("alpha", FLOAT, 1.0, "α: the value ELU tends to for very negative a, −α"),),
+    ),  # fmt: skip
     OpSpec(
         "softmax",
         ("a",),
@@ -196,6 +307,18 @@ _CATALOGUE: tuple[OpSpec, ...] = (
         AXIS_REDUCE,
         attrs=(_AXIS, _KEEPDIM),
     ),
+    _reduce(
+        "max",
+        "the largest aᵢ (over an axis, or all)",
+        "∂/∂aᵢ = 1 at the maximum, else 0; over all axes torch shares a tie evenly, over an "
+        "axis it gives all to the index torch.max returns",
+    ),
+    _reduce(
+        "min",
+        "the smallest aᵢ (over an axis, or all)",
+        "∂/∂aᵢ = 1 at the minimum, else 0; over all axes torch shares a tie evenly, over an "
+        "axis it gives all to the index torch.min returns",
+    ),
     OpSpec(
         "mse",
         ("pred", "target"),
@@ -212,6 +335,15 @@ _CATALOGUE: tuple[OpSpec, ...] = (
         "Losses",
         "mean(−t·log σ(z) − (1−t)·log(1−σ(z))), z = logits",
         "∂/∂z = (σ(z) − t)/n",
+        SAME_SHAPE_LOSS,
+    ),
+    OpSpec(
+        "bce",
+        ("pred", "target"),
+        "BCE",
+        "Losses",
+        "mean(−t·ln p − (1−t)·ln(1−p)), p = pred, probabilities in [0, 1]",
+        "∂/∂p = (p − t)/(p(1 − p))/n; torch clamps each ln at −100, so p = 0 or 1 stays finite",
         SAME_SHAPE_LOSS,
     ),
     OpSpec(

@@ -15,7 +15,7 @@ from . import program_blocks, program_csv, recipes
 from .attrs import AttrError, normalise_attrs
 from .graph import Graph, GraphError, Node, check_name
 from .layout import complete_layout
-from .ops import INFIX_OPS, LEAF_OPS, OPS, POWER
+from .ops import FILL, INFIX_OPS, LEAF_OPS, MAX_INPUTS, OPS, POWER
 from .program_lists import Position, lift_long_lists
 from .program_literals import LiteralReading, is_number
 from .shapes import Value
@@ -322,7 +322,19 @@ class _Parser(LiteralReading, program_blocks.BlockStatements):
         for arg in node.args:
             if isinstance(arg, ast.Starred):
                 raise self.error(arg, _unsupported(arg))
+        if OPS[fn].shape_rule == FILL:
+            return self.op(node, fn, [], name, self.fill_shape(node, fn, attrs))
         inputs = OPS[fn].inputs
+        if OPS[fn].variadic:
+            if "n" in attrs:
+                raise self.error(node, f"{fn} counts its inputs itself: write {fn}(a, b, c)")
+            if 2 <= len(node.args) <= MAX_INPUTS:
+                attrs["n"] = len(node.args)
+                return self.op(node, fn, node.args, name, attrs)
+            raise self.error(
+                node,
+                f"{fn} takes 2 to {MAX_INPUTS} inputs, like {fn}(a, b, c), got {len(node.args)}",
+            )
         if len(node.args) != len(inputs):
             noun = "input" if len(inputs) == 1 else "inputs"
             raise self.error(
@@ -340,12 +352,24 @@ class _Parser(LiteralReading, program_blocks.BlockStatements):
     ) -> str:
         sources = [self.expr(arg) for arg in args]
         new = self.add(node, Node(name or self.auto(op), op, attrs=attrs or {}))
-        for port, src in zip(OPS[op].inputs, sources):
+        for port, src in zip(self.graph.node(new).inputs, sources):
             try:
                 self.graph.connect(src, new, port)
             except GraphError as exc:
                 raise self.error(node, str(exc)) from None
         return new
+
+    def fill_shape(self, node: ast.Call, fn: str, attrs: dict[str, Any]) -> dict[str, Any]:
+        """``ones(3, 2)`` as torch writes it, or ``ones(shape=(3, 2))``; ``ones()`` is a scalar."""
+        usage = f"{fn} takes the sizes of its shape, like {fn}(3, 2), or shape=(3, 2)"
+        sizes = []
+        for arg in node.args:
+            if not (isinstance(arg, ast.Constant) and type(arg.value) is int):
+                raise self.error(arg, usage)
+            sizes.append(arg.value)
+        if sizes and "shape" in attrs:
+            raise self.error(node, f"{usage}, not both")
+        return {**attrs, "shape": tuple(sizes)} if sizes else attrs
 
     def add(self, node: ast.AST, new: Node) -> str:
         try:

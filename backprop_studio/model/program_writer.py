@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from . import program_blocks, recipes
 from .attrs import attr_value, number_text
 from .graph import Graph, Node
-from .ops import INFIX_OPS, OPS, POWER
+from .ops import FILL, INFIX_OPS, OPS, POWER
 from .program_literals import is_number
 from .program_parser import _NEG, TRAINED_MARK, _Parser
 from .shapes import Value
@@ -33,8 +33,8 @@ def incomplete_nodes(graph: Graph) -> list[str]:
     feeds = _inputs(graph)
     broken: set[str] = set()
     for name in order:
-        spec = graph.node(name).spec
-        if any(p not in feeds[name] or feeds[name][p] in broken for p in spec.inputs):
+        ports = graph.node(name).inputs
+        if any(p not in feeds[name] or feeds[name][p] in broken for p in ports):
             broken.add(name)
     return [n for n in order if n in broken]
 
@@ -294,12 +294,12 @@ class _Writer:
                 self._create(name, auto=True)
             text = _literal(node, self.digits)
             return text, _UNARY if text.startswith("-") else _ATOM
-        missing = [f"'{p}'" for p in node.spec.inputs if p not in self.feeds[name]]
+        missing = [f"'{p}'" for p in node.inputs if p not in self.feeds[name]]
         if missing:
             noun = "an unconnected input" if len(missing) == 1 else "unconnected inputs"
             self.reasons.append(f"'{name}' has {noun} {', '.join(missing)}")
         args = []
-        for port in node.spec.inputs:
+        for port in node.inputs:
             src = self.feeds[name].get(port)
             args.append(("?", _ATOM) if src is None else self._expr(src, False, live))
         if live:
@@ -310,14 +310,18 @@ class _Writer:
         if node.op == "pow" and self._number_operand(name, "b"):  # `a**2` would be a power
             return f"pow({args[0][0]}, {args[1][0]})", _ATOM
         symbol = _INFIX.get(node.op)
-        if symbol is not None:
+        if symbol is not None and len(args) == 2:
             return self._infix(symbol, *args)
         if node.op == _NEG:
             (text, prec), folded = args[0], self.feeds[name].get("a") in self.inline
             if folded and self.graph.node(self.feeds[name]["a"]).op == "const":
                 return f"{_NEG}({text})", _ATOM  # `-2` would read back as the constant -2
             return "-" + (text if prec == _ATOM else f"({text})"), _UNARY
-        texts = [text for text, _ in args] + _keywords(node.attrs)
+        if node.spec.shape_rule == FILL:  # ones(3, 2), as torch.ones takes its sizes
+            sizes = ", ".join(str(n) for n in node.attrs.get("shape", ()))
+            return f"{node.op}({sizes})", _ATOM
+        shown = {k: v for k, v in node.attrs.items() if not (k == "n" and node.spec.variadic)}
+        texts = [text for text, _ in args] + _keywords(shown)  # add(a, b, c): n from the inputs
         return f"{node.op}({', '.join(texts)})", _ATOM
 
     def _number_operand(self, name: str, port: str) -> bool:

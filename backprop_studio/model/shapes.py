@@ -9,7 +9,9 @@ from .limits import MAX_NODE_ELEMENTS
 from .ops import (
     AXIS_REDUCE,
     BROADCAST,
+    CLAMP,
     CLASS_LOSS,
+    FILL,
     MATMUL,
     REDUCE,
     RESHAPE,
@@ -198,10 +200,11 @@ def squeeze(shape: Shape, dim: int) -> Shape:
     return shape[:i] + shape[i + 1 :]
 
 
-def same_shape_loss(logits: Shape, target: Shape) -> Shape:
+def same_shape_loss(logits: Shape, target: Shape, first: str = "logits") -> Shape:
+    """Both inputs the same shape (``first`` names the first port in the message)."""
     if logits != target:
         raise ShapeError(
-            f"logits {format_shape(logits)} and target {format_shape(target)} "
+            f"{first} {format_shape(logits)} and target {format_shape(target)} "
             "must have the same shape"
         )
     return ()
@@ -234,8 +237,17 @@ def infer(
     attrs = attrs or {}
     if rule == SAME:
         return inputs[0]
-    if rule == BROADCAST:
-        return broadcast(inputs[0], inputs[1])
+    if rule == BROADCAST:  # two inputs, or more for an n-ary add or mul
+        out = inputs[0]
+        for shape in inputs[1:]:
+            out = broadcast(out, shape)
+        return out
+    if rule == FILL:
+        return tuple(attrs.get("shape", spec.attr("shape").default))  # type: ignore[arg-type]
+    if rule == CLAMP:
+        if attrs.get("min") is None and attrs.get("max") is None:
+            raise ShapeError("clamp needs min, max or both set")
+        return inputs[0]
     if rule == REDUCE:
         return ()
     if rule == "mse":
@@ -253,7 +265,7 @@ def infer(
         axis_index(attrs.get("axis", spec.attr("axis").default), inputs[0])  # type: ignore[arg-type]
         return inputs[0]
     if rule == SAME_SHAPE_LOSS:
-        return same_shape_loss(inputs[0], inputs[1])
+        return same_shape_loss(inputs[0], inputs[1], spec.inputs[0])
     if rule == CLASS_LOSS:
         return class_loss(inputs[0], inputs[1])
     if rule == TRANSPOSE:

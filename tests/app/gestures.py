@@ -52,3 +52,14 @@ def type_into(qtbot, edit, text: str) -> None:
     edit.selectAll()
     qtbot.keyClicks(edit, text)
     qtbot.keyClick(edit, Qt.Key.Key_Return)
+
+
+def param_into(qtbot, window, op: str, value: str) -> tuple[str, str]:
+    """A parameter dropped and typed ``value``, then ``op`` from the palette, fed into its port
+    ``a``: the two node names."""
+    x = drop_op(window, "param", QPointF(200, 250))
+    select(qtbot, window, x)
+    type_into(qtbot, window.inspector.value_edit, value)
+    node = drop_op(window, op, QPointF(550, 250))
+    connect(qtbot, window, x, node, "a")
+    return x, node

@@ -4,20 +4,13 @@ fit reported on the card."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF
-
 from tests.app.conftest import settle
-from tests.app.gestures import connect, drop_op, select, type_into
+from tests.app.gestures import param_into, select, type_into
 
 
 def build(qtbot, window, op: str) -> tuple[str, str]:
     """x = [[1, 2, 3], [4, 5, 6]] dropped as a parameter, then ``op`` from the palette, x → a."""
-    x = drop_op(window, "param", QPointF(200, 250))
-    select(qtbot, window, x)
-    type_into(qtbot, window.inspector.value_edit, "[[1, 2, 3], [4, 5, 6]]")
-    node = drop_op(window, op, QPointF(550, 250))
-    connect(qtbot, window, x, node, "a")
-    return x, node
+    return param_into(qtbot, window, op, "[[1, 2, 3], [4, 5, 6]]")
 
 
 def test_the_palette_offers_the_shape_ops_in_their_own_group(window):

@@ -90,3 +90,14 @@ def test_a_number_of_the_program_is_told_as_the_constant_it_is():
     graph.set_value("const_1", 5.0)  # edited since: the card still reads 2, so both are told
     again = narration(FlowPlan(evaluate(graph)), 1, labels).text
     assert "the constant 2 = 5," in again
+
+
+def test_an_nary_add_is_told_with_every_input():
+    graph = build({"a": ("param", 1.0), "b": ("param", 2.0), "c": ("param", 3.0)}, [])
+    graph.add_node(Node("s", "add", attrs={"n": 3}))
+    for port in "abc":
+        graph.connect(port, "s", port)
+    plan = FlowPlan(evaluate(graph))
+    labels = Labels({}, {"a": "param", "b": "param", "c": "param", "s": "add"})
+    told = [narration(plan, k, labels).text for k in range(len(plan) + 1)]
+    assert any("s = a + b + c = 6" in text for text in told)

@@ -22,7 +22,8 @@ def test_existing_nodes_have_no_attributes_and_keep_working():
 def test_ops_declare_their_attributes():
     assert OPS["sum"].attr_names == ("axis", "keepdim")
     assert OPS["softmax"].attr("axis").default == -1
-    assert OPS["add"].attrs == ()
+    assert OPS["sub"].attrs == ()
+    assert OPS["add"].attr_names == ("n",)  # how many inputs an n-ary add has
     assert "init" in OPS["param"].attr_names and "dataset" in OPS["data"].attr_names
     assert OPS["const"].attrs == ()
 
@@ -33,7 +34,8 @@ def test_ops_declare_their_attributes():
         ("sum", {"axes": 1}, "'s' (sum): sum has no attribute 'axes' (it takes: axis, keepdim)"),
         ("sum", {"axis": 1.5}, "'s' (sum): axis must be a whole number, not 1.5"),
         ("sum", {"axis": True}, "axis must be a whole number"),
-        ("add", {"axis": 0}, "'s' (add): add takes no attributes, got 'axis'"),
+        ("sub", {"axis": 0}, "'s' (sub): sub takes no attributes, got 'axis'"),
+        ("add", {"axis": 0}, "'s' (add): add has no attribute 'axis' (it takes: n)"),
     ],
 )
 def test_bad_op_attributes_name_the_node(op, attrs, message):

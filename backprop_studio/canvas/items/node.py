@@ -74,7 +74,14 @@ def new_card_rect(op: str) -> QRectF:
 class NodeItem(NodeText, QGraphicsItem):
     """A node card: title and op badge, value and gradient, input ports left, output right."""
 
-    def __init__(self, name: str, op: str, theme: Theme | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        op: str,
+        theme: Theme | None = None,
+        ports: tuple[str, ...] | None = None,
+    ) -> None:
+        """``ports``: the node's input ports when they are not the op's (an n-ary add's)."""
         super().__init__()
         self._name = name
         self._label = ""
@@ -98,12 +105,12 @@ class NodeItem(NodeText, QGraphicsItem):
         self.setFlags(_Flag.ItemIsMovable | _Flag.ItemIsSelectable | _Flag.ItemSendsGeometryChanges)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.setZValue(Z_NODE)
-        spec = op_spec(op)
-        self._inputs = {port: PortItem(self, port, self._theme) for port in spec.inputs}
+        inputs = op_spec(op).inputs if ports is None else ports
+        self._inputs = {port: PortItem(self, port, self._theme) for port in inputs}
         self._output_port = PortItem(self, None, self._theme)
         fm = style.fonts().small_metrics
-        widest = max((fm.horizontalAdvance(p) for p in spec.inputs), default=0.0)
-        self._gutter = PORT_RADIUS + 4.0 + widest + PORT_LABEL_GAP if spec.inputs else TEXT_MARGIN
+        widest = max((fm.horizontalAdvance(p) for p in inputs), default=0.0)
+        self._gutter = PORT_RADIUS + 4.0 + widest + PORT_LABEL_GAP if inputs else TEXT_MARGIN
         self._relayout()
 
     # ---- identity ------------------------------------------------------------------------
