@@ -22,6 +22,7 @@ from .atomic_file import write_atomically
 from .attrs import plain_attrs
 from .document_blocks import blocks_to_list, read_blocks
 from .document_graph import read_graph
+from .document_names import free_reserved_names
 from .document_schema import (
     DEFAULT_SETTINGS,
     DEFAULT_VIEW,
@@ -132,6 +133,7 @@ def document_from_dict(data: object) -> DocumentData:
     """
     doc = require_object(data, "")
     check_header(doc)
+    doc = free_reserved_names(doc)  # a node named after an op added since the file was saved
     graph = read_graph(doc)
     read_blocks(doc, graph)
     return DocumentData(
