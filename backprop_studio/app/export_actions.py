@@ -20,7 +20,7 @@ from ..canvas import export
 from ..canvas.export_flow import flow_frames
 from ..canvas.style import DARK, LIGHT
 from ..model.document_io import DocumentError
-from .train_history import TrainingHistory
+from ..engine.train_history import TrainingHistory
 
 KINDS = {  # kind → (menu text, file filter, suffix)
     "png": ("&Image (PNG)…", "PNG image (*.png)", ".png"),

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow
 from .. import commands
 from ..model.shapes import Value, shape_of
 from .loss_view import LossView
-from .train_history import TrainingHistory
+from ..engine.train_history import TrainingHistory
 from .train_runner import Batch, RunInfo, TrainRunner
 from .training_display import TrainingDisplay
 from .training_panel import TrainingPanel

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow
 from ..model.trace import Trace
 from ..plots.loss_plot import format_loss
 from .loss_view import LossView
-from .train_history import TraceCache, TrainingHistory, numbers_in
+from ..engine.train_history import TraceCache, TrainingHistory, numbers_in
 from .train_runner import TrainRunner
 
 DRAW_INTERVAL_S = 0.05  # plots and canvas follow a run at most 20 times a second,
