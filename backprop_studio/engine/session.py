@@ -133,7 +133,9 @@ class TrainingSession:
             self._keep_finite()
         return end
 
-    def _record(self, first: int, losses: list, rows: list, seconds: float, trace: bool) -> Progress:
+    def _record(
+        self, first: int, losses: list, rows: list, seconds: float, trace: bool
+    ) -> Progress:
         """Add the steps to the history; with ``trace``, a Trace at the newest parameters."""
         array = torch.stack(rows).numpy() if rows else np.zeros((0, self.history.n_params))
         shown = self._trace_now() if trace else None
