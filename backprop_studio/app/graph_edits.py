@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEasingCurve, QObject, QPointF, QVariantAnimation
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QEasingCurve, QEvent, QObject, QPointF, Qt, QVariantAnimation
+from PySide6.QtGui import QCursor, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import QWidget
 
 from .. import commands
@@ -22,6 +22,9 @@ from ..model.graph import Edge, Graph, Node
 from ..model.layout import layered_layout
 from ..model.program import auto_name
 from . import clipboard
+from .inspector import Inspector
+from .palette import Palette
+from .program_view import ProgramView
 from .quick_add import QuickAdd, connections_for
 
 LAYOUT_GLIDE_MS = 300
@@ -46,6 +49,28 @@ class GraphEdits(QObject):
         self._graph, self._push, self._say, self._parent = graph, push, say, parent
         self._layout_animation: QVariantAnimation | None = None
         self._quick: QuickAdd | None = None
+        scene.connect_requested.connect(self.connect_ports)
+        scene.nodes_moved.connect(lambda moves: push(commands.MoveNodes(graph(), moves)))
+        scene.node_drop_requested.connect(lambda op, pos: self.add_node(op, pos))
+        scene.edge_drop_on_empty.connect(lambda src, pos: self.quick_add(pos, src))
+        scene.input_drop_on_empty.connect(
+            lambda dst, port, pos: self.quick_add(pos, None, (dst, port))
+        )
+        scene.delete_requested.connect(self.delete_items)
+        scene.rename_requested.connect(self.rename)
+        view.installEventFilter(self)  # Tab on the canvas: quick add
+
+    def follow(self, palette: Palette, inspector: Inspector, program: ProgramView) -> None:
+        """Turn what these docks ask for into edits."""
+        palette.op_activated.connect(lambda op: self.add_node(op, self.view_center()))
+        inspector.rename_requested.connect(self.rename)
+        inspector.label_edited.connect(self.set_label)
+        inspector.kind_changed.connect(self.set_kind)
+        inspector.value_edited.connect(self.set_value)
+        inspector.attrs_edited.connect(self.set_attrs)
+        program.apply_requested.connect(
+            lambda graph: self._push(commands.ReplaceGraph(self._graph(), graph))
+        )
 
     def new_node(self, op: str, pos: QPointF, in_sight: bool = False) -> Node:
         """A node for ``op`` centred under ``pos`` (scene); ``in_sight``: moved, if need be, so
@@ -210,3 +235,13 @@ class GraphEdits(QObject):
         edges = connections_for(node, source, target)
         if self._push(commands.add_items(self._graph(), [node], edges, f"Add {node.name}")):
             self.scene.select_names([node.name])
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if obj is self.view and event.type() == QEvent.Type.KeyPress:
+            key = QKeyEvent(event).key() if not isinstance(event, QKeyEvent) else event.key()
+            if key == Qt.Key.Key_Tab:
+                cursor = self.view.mapFromGlobal(QCursor.pos())
+                inside = self.view.viewport().rect().contains(cursor)
+                self.quick_add(self.view.mapToScene(cursor) if inside else self.view_center())
+                return True
+        return super().eventFilter(obj, event)

@@ -9,9 +9,9 @@ builds these parts and hands each the others it needs.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QPointF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QCursor, QGuiApplication, QKeyEvent, QUndoGroup
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QUndoView, QWidget
+from PySide6.QtCore import QEvent, QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QUndoGroup
+from PySide6.QtWidgets import QMainWindow, QUndoView
 
 from .. import commands
 from ..canvas import style
@@ -20,40 +20,24 @@ from ..canvas.view import CanvasView
 from ..document import Document
 from ..model.graph import Graph, GraphError, Node
 from ..model.trace import Trace
-from ..plots.fit_plot import FitPlot
+from . import window_layout
 from .backward_panel import BackwardPanel
 from .block_actions import BlockActions
 from .canvas_trace import CanvasTrace
 from .docks import ElidedLabel, scrolling
 from .export_actions import ExportActions
 from .files import FileActions
-from .fit_panel import FitPanel
 from .getting_started import EmptyCanvasHint
 from .graph_edits import GraphEdits
 from .inspector import Inspector
-from .loss_view import LossView
 from .menus import build_menus
 from .palette import Palette
 from .program_view import ProgramView
 from .runner import EvalRunner
 from .status_line import StatusLine
-from .training_controller import TrainingController
-from .training_panel import TrainingPanel
+from .training_docks import add_training_docks
+from .window_layout import LEFT, RIGHT, add_dock
 from .worker_thread import WorkerThread
-
-LEFT, RIGHT = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
-BOTTOM = Qt.DockWidgetArea.BottomDockWidgetArea
-
-
-def first_size() -> QSize:
-    """A laptop screen (up to 1440×900) is filled; a larger one gets a generous window."""
-    screen = QGuiApplication.primaryScreen()
-    if screen is None:
-        return QSize(1280, 800)
-    area = screen.availableGeometry().size()
-    if area.width() <= 1440 or area.height() <= 900:
-        return area
-    return QSize(int(area.width() * 0.9), int(area.height() * 0.9))
 
 
 class MainWindow(QMainWindow):
@@ -62,7 +46,7 @@ class MainWindow(QMainWindow):
     def __init__(self, runner: EvalRunner | None = None) -> None:
         super().__init__()
         self.setObjectName("MainWindow")
-        self.resize(first_size())
+        self.resize(window_layout.first_size())
         self.document = Document(parent=self)
         self.undo_group = QUndoGroup(self)
         self.runner = runner or EvalRunner(self)
@@ -75,59 +59,41 @@ class MainWindow(QMainWindow):
         self.palette, self.inspector, self.program = Palette(), Inspector(), ProgramView()
         self.history = QUndoView(self.undo_group)
         self.history.setEmptyLabel("<opened>")
-        self.palette_dock = self._dock("Palette", self.palette, LEFT)
-        self.inspector_dock = self._dock("Inspector", scrolling(self.inspector), RIGHT)
-        self.program_dock = self._dock("Program", self.program, RIGHT)
-        self.history_dock = self._dock("History", self.history, LEFT)
+        self.palette_dock = add_dock(self, "Palette", self.palette, LEFT)
+        self.inspector_dock = add_dock(self, "Inspector", scrolling(self.inspector), RIGHT)
+        self.program_dock = add_dock(self, "Program", self.program, RIGHT)
+        self.history_dock = add_dock(self, "History", self.history, LEFT)
         self.history_dock.hide()
-        self.resizeDocks(
-            [self.palette_dock, self.inspector_dock], [190, 300], Qt.Orientation.Horizontal
-        )
-        self.resizeDocks(
-            [self.inspector_dock, self.program_dock], [330, 300], Qt.Orientation.Vertical
-        )
+        horizontal, vertical = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
+        self.resizeDocks([self.palette_dock, self.inspector_dock], [190, 300], horizontal)
+        self.resizeDocks([self.inspector_dock, self.program_dock], [330, 300], vertical)
         self.status_value = ElidedLabel(width=320)  # a long message never widens the window
         self.statusBar().addPermanentWidget(self.status_value)
         self.status_line = StatusLine(self.statusBar())
         self.say = self.status_line.say
         self.canvas = CanvasTrace(self.scene, self.status_value, self)
         self.files = FileActions(self)
-        self.blocks = BlockActions(self.scene, lambda: self.graph, self.push, self.say, self)
-        self.edits = GraphEdits(
-            self.scene, self.view, lambda: self.graph, self.push, self.say, self
+        graph = lambda: self.graph  # noqa: E731 - the open document's, whichever it is
+        self.blocks = BlockActions(self.scene, graph, self.push, self.say, self)
+        self.edits = GraphEdits(self.scene, self.view, graph, self.push, self.say, self)
+        self.edits.follow(self.palette, self.inspector, self.program)
+        self.palette.template_activated.connect(
+            lambda key: self.blocks.add_template(key, self.edits.view_center())
         )
         self._refresh = QTimer(self)
         self._refresh.setSingleShot(True)
         self._refresh.setInterval(0)
         self._refresh.timeout.connect(self._after_graph_change)
-        self._wire()
-        panel, loss = TrainingPanel(), LossView()
-        self.training = TrainingController(
-            panel, loss, self.canvas, self.worker, self.push, self.say, self
-        )
-        self.training_docks = [
-            self._dock("Training", panel, BOTTOM),
-            self._dock("Loss", loss, BOTTOM),
-        ]
-        self.splitDockWidget(*self.training_docks, Qt.Orientation.Horizontal)
-        self.resizeDocks(self.training_docks, [330, 900], Qt.Orientation.Horizontal)
-        self.resizeDocks(self.training_docks[:1], [250], Qt.Orientation.Vertical)
+        self.scene.status_message.connect(self.say)
+        self.scene.hover_status.connect(self.status_line.hover)
+        self.scene.selectionChanged.connect(self._update_inspector)
+        self.runner.trace_ready.connect(self._evaluated)
+        self.canvas.shown.connect(self._on_shown)
+        docks = add_training_docks(self, self.canvas, self.worker, self.push, self.say)
+        self.training, self.training_docks = docks.training, docks.docks
         self.backward = BackwardPanel(self)  # its dock goes beside the loss plot, then the fit's
-        fit_plot = FitPlot()
-        self.fit_dock = self._dock("Fit", fit_plot, BOTTOM)
-        self.tabifyDockWidget(self.training_docks[1], self.fit_dock)
-        self.training_docks[1].raise_()
-        self.fit = FitPanel(
-            fit_plot,
-            self.fit_dock,
-            self.training,
-            self.worker,
-            lambda: self.graph,
-            lambda: self.dtype,
-            self,
-        )
+        self.fit = docks.add_fit(self, self.worker, graph, lambda: self.dtype)
         self.canvas.shown.connect(self.fit.on_trace)
-        self.training.run_started.connect(self._show_loss)
         self.exports = ExportActions(
             self, lambda: self.document, self.scene, self.canvas, self.training, self.say
         )
@@ -135,50 +101,7 @@ class MainWindow(QMainWindow):
         self.set_document(self.document)
 
     def fit_to_screen(self) -> None:
-        """Never larger than the screen's free area (a size saved on a bigger screen, say)."""
-        screen = self.screen() or QGuiApplication.primaryScreen()
-        if screen is not None:
-            area = screen.availableGeometry()
-            self.resize(self.size().boundedTo(area.size()))
-
-    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(f"{title}Dock")
-        dock.setWidget(widget)
-        self.addDockWidget(area, dock)
-        return dock
-
-    def _show_loss(self) -> None:
-        if self.fit_dock.visibleRegion().isEmpty():  # a fit view in front stays
-            self.training_docks[1].raise_()  # the loss plot, if it shares its place with another
-
-    def _wire(self) -> None:
-        s, e = self.scene, self.edits
-        s.connect_requested.connect(e.connect_ports)
-        s.nodes_moved.connect(lambda moves: self.push(commands.MoveNodes(self.graph, moves)))
-        s.node_drop_requested.connect(lambda op, pos: e.add_node(op, pos))
-        s.edge_drop_on_empty.connect(lambda src, pos: e.quick_add(pos, src))
-        s.input_drop_on_empty.connect(lambda dst, port, pos: e.quick_add(pos, None, (dst, port)))
-        s.delete_requested.connect(e.delete_items)
-        s.rename_requested.connect(e.rename)
-        s.status_message.connect(self.say)
-        s.hover_status.connect(self.status_line.hover)
-        s.selectionChanged.connect(self._update_inspector)
-        self.palette.op_activated.connect(lambda op: e.add_node(op, e.view_center()))
-        self.palette.template_activated.connect(
-            lambda key: self.blocks.add_template(key, e.view_center())
-        )
-        self.inspector.rename_requested.connect(e.rename)
-        self.inspector.label_edited.connect(e.set_label)
-        self.inspector.kind_changed.connect(e.set_kind)
-        self.inspector.value_edited.connect(e.set_value)
-        self.inspector.attrs_edited.connect(e.set_attrs)
-        self.program.apply_requested.connect(
-            lambda graph: self.push(commands.ReplaceGraph(self.graph, graph))
-        )
-        self.runner.trace_ready.connect(self._evaluated)
-        self.canvas.shown.connect(self._on_shown)
-        self.view.installEventFilter(self)
+        window_layout.fit_to_screen(self)
 
     # ---- the document --------------------------------------------------------------------
     @property
@@ -281,17 +204,6 @@ class MainWindow(QMainWindow):
 
     def view_center(self) -> QPointF:
         return self.edits.view_center()
-
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if obj is self.view and event.type() == QEvent.Type.KeyPress:
-            key = QKeyEvent(event).key() if not isinstance(event, QKeyEvent) else event.key()
-            if key == Qt.Key.Key_Tab:
-                cursor = self.view.mapFromGlobal(QCursor.pos())
-                inside = self.view.viewport().rect().contains(cursor)
-                pos = self.view.mapToScene(cursor) if inside else self.edits.view_center()
-                self.edits.quick_add(pos)
-                return True
-        return super().eventFilter(obj, event)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         # follow the system when it switches between light and dark

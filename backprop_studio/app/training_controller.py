@@ -12,40 +12,27 @@ ends it, a Step or Run with other settings starts the next one, and the previous
 from __future__ import annotations
 
 import math
-import threading
-import time
 from collections.abc import Callable
 
+import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction
 
 from .. import commands
 from ..document import Document
-from ..engine.train_history import numbers_in
 from ..model.graph import Graph, Node
 from ..model.shapes import Value
 from ..plots.loss_plot import format_loss
 from .canvas_trace import CanvasTrace
+from .frame_pacer import FramePacer, live_canvas
 from .loss_view import LossView
 from .trained_values import write_values
 from .training_actions import training_actions
 from .training_panel import TrainingPanel
+from .training_thread import TrainingThread
 from .worker_thread import WorkerThread
 
-TRAINER_KEYS = ("optimizer", "lr", "momentum", "clip")
 OPTIMIZER_NAMES = {"sgd": "SGD", "momentum": "momentum", "adam": "Adam"}
-DRAW_INTERVAL_S = 0.05  # plots and canvas follow a run at most 20 times a second,
-UI_SHARE = 0.08  # and less often when drawing would take more of the UI thread than this
-MAX_INTERVAL_S = 1.0
-CANVAS_INTERVAL_S = 0.2  # numbers on the cards change at most 5 times a second: still readable
-LIVE_CANVAS_NUMBERS = 1000  # a Trace holding more numbers reaches the canvas when a run stops
-HOLD_LIMIT_S = 0.25  # the longest a frame may hold training back, should the UI forget it
-
-
-def trainer_key(settings: dict) -> tuple:
-    """What a trainer is built from: a change in any of these starts a new run."""
-    training = settings.get("training", {})
-    return (settings.get("dtype"), *(training.get(k) for k in TRAINER_KEYS))
 
 
 def run_label(settings: dict) -> str:
@@ -54,12 +41,11 @@ def run_label(settings: dict) -> str:
     return f"{OPTIMIZER_NAMES.get(t.get('optimizer'), '')} lr {t.get('lr', 0):g}{clip}"
 
 
-class TrainingController(QObject):
+class TrainingController(TrainingThread):
     """The one Qt adapter of a TrainingSession: starts, steps, pauses and draws it."""
 
     stopped = Signal(object)  # the final Progress of a Step or Run
     run_started = Signal()
-    _posted = Signal(int, str, object)  # run, what, payload: from the training thread
 
     def __init__(
         self,
@@ -71,17 +57,11 @@ class TrainingController(QObject):
         say: Callable[[str, int], None],
         parent: QObject,
     ) -> None:
-        super().__init__(parent)
-        self.panel, self.view, self.canvas, self.worker = panel, view, canvas, worker
-        self.loss_plot, self.param_plot, self.timeline = (
-            view.loss_plot,
-            view.param_plot,
-            view.timeline,
-        )
+        super().__init__(worker, parent)
+        self.panel, self.view, self.canvas = panel, view, canvas
+        self.loss_plot, self.param_plot = view.loss_plot, view.param_plot
+        self.timeline = view.timeline
         self._push, self._say = push, say
-        self.session = None  # the TrainingSession of the run on show (engine.session)
-        self.run_id = 0
-        self.busy = False
         self.document: Document | None = None
         self.origin: dict[str, Value] | None = None  # parameters before training began
         self.origin_trained: dict[str, bool] = {}  # which of them were trained already then
@@ -93,18 +73,8 @@ class TrainingController(QObject):
         self._committed = 0  # iteration last written into the graph
         self._after_stop: Callable[[], None] | None = None
         self._connections: list = []
-        # shared with the training thread: the run it should serve, pause and frame gates
-        self._latest = 0
-        self._stop = threading.Event()
-        self._go = threading.Event()
-        self._go.set()
-        self._live_wanted = True  # the UI is ready for a Trace at the newest parameters
-        self._wishes: dict[str, tuple[int, Callable, Callable]] = {}
-        self._wish_lock = threading.Lock()
-        self._worker_session = None  # the session the training thread is running
         self._fresh = False  # the session's newest Trace has not been on the canvas yet
-        self._last_draw = self._last_cpu = self._last_canvas = 0.0
-        self.interval = DRAW_INTERVAL_S
+        self.pacer = FramePacer()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.draw)
@@ -195,9 +165,6 @@ class TrainingController(QObject):
         else:
             self.run()
 
-    def pause(self) -> None:
-        self._stop.set()
-
     def _train(self, steps: int) -> None:
         if self.busy or self.document is None:
             return
@@ -207,15 +174,11 @@ class TrainingController(QObject):
         }
         self._set_message("")
         s = self.session
-        if s is None or not s.alive or trainer_key(settings) != trainer_key(s.settings):
+        if s is None or not s.continues(settings):
             if s is not None:
                 self._end_run(archive=True)
-            self.run_id += 1
-            self._latest = self.run_id
-            self.worker.submit(self._begin_job, self.run_id, self.graph.copy(), settings)
-        self._stop.clear()
-        self._set_busy(True)
-        self.worker.submit(self._run_job, self.run_id, steps)
+            self._start(self.graph, settings)
+        self._steps(steps)
         self.run_started.emit()
         self.go_live()
         self._update_panel()
@@ -232,74 +195,6 @@ class TrainingController(QObject):
         self._end_run(archive=True)
         self._set_message("")
         self._update_panel()
-
-    def _forget(self) -> None:
-        """Ignore whatever the current run still posts (another document, an edit)."""
-        self._stop.set()
-        self.run_id += 1
-        self._latest = self.run_id
-        self._set_busy(False)
-
-    def _set_busy(self, busy: bool) -> None:
-        self.busy = busy
-        self.worker.fast_switching(busy)
-
-    # ---- on the training thread ------------------------------------------------------------
-    def _begin_job(self, run: int, graph: Graph, settings: dict) -> None:
-        from ..engine.session import TrainingSession
-        from ..engine.training import TrainingError
-
-        self._worker_session = None
-        if run != self._latest:
-            return
-        try:
-            session = TrainingSession(graph, settings)
-        except TrainingError as exc:
-            self._posted.emit(run, "failed", str(exc))
-            return
-        except Exception as exc:  # never let a bug pass silently
-            self._posted.emit(run, "failed", f"training could not start: {exc} (see the log)")
-            raise
-        self._worker_session = session
-        self._posted.emit(run, "started", session)
-
-    def _run_job(self, run: int, steps: int) -> None:
-        session = self._worker_session
-        if session is None or run != self._latest:
-            return
-
-        def proceed() -> bool:
-            if not self._go.is_set() and not self._go.wait(HOLD_LIMIT_S):
-                self._go.set()  # the UI is drawing a frame; never wait for one that was lost
-            self._serve(session)
-            return not self._stop.is_set() and run == self._latest
-
-        def live() -> bool:
-            wanted, self._live_wanted = self._live_wanted, False
-            return wanted
-
-        def post(progress) -> None:
-            self._posted.emit(run, "progress", progress)
-
-        self._posted.emit(run, "stopped", session.run(steps, proceed, post, live))
-        self._serve(session)
-
-    def _serve(self, session) -> None:
-        with self._wish_lock:
-            wishes, self._wishes = self._wishes, {}
-        for run, job, done in wishes.values():
-            if session is self._worker_session and run == self._latest:
-                self._posted.emit(run, "wish", (done, job(session)))
-
-    def ask(self, key: str, job: Callable, done: Callable) -> bool:
-        """Run ``job(session)`` on the training thread (between steps while a run goes on) and
-        hand its result to ``done`` here; the newest wish per ``key`` only. False: no session."""
-        if self.session is None:
-            return False
-        with self._wish_lock:
-            self._wishes[key] = (self.run_id, job, done)
-        self.worker.submit(self._serve, self.session)
-        return True
 
     # ---- what the training thread posts ----------------------------------------------------
     def _on_posted(self, run: int, what: str, payload: object) -> None:
@@ -367,7 +262,7 @@ class TrainingController(QObject):
         if archive and self.session is not None:
             self.loss_plot.archive()
         else:
-            self.loss_plot.set_losses(*_nothing())
+            self.loss_plot.set_losses(np.zeros(0), np.zeros(0))
             self.loss_plot.set_current(None)
         self.session, self.shown, self._written = None, None, {}
         self.param_plot.set_series([])
@@ -379,7 +274,7 @@ class TrainingController(QObject):
     # ---- drawing ---------------------------------------------------------------------------
     def schedule(self) -> None:
         """Draw now, or when the current frame interval is over."""
-        wait = self._last_draw + self.interval - time.perf_counter()
+        wait = self.pacer.wait_s()
         if wait <= 0:
             self.draw()
         elif not self._timer.isActive():
@@ -387,15 +282,11 @@ class TrainingController(QObject):
 
     def draw(self) -> None:
         self._timer.stop()
-        self._pace()
+        self.pacer.frame(self.busy)
         s = self.session
         if s is None:
             return
-        if self.busy:
-            # Training holds still while this frame is built and painted (the zero timer fires
-            # once the paint events this frame posts have been handled).
-            self._go.clear()
-            QTimer.singleShot(0, self._go.set)
+        self._hold_for_frame()
         with s.lock:
             h = s.history
             x, y = (a.copy() for a in h.loss_curve())
@@ -408,37 +299,12 @@ class TrainingController(QObject):
         if self.shown is None:
             self.loss_plot.set_current(iteration)
             self.param_plot.set_current(iteration)
-            if latest is not None and self._fresh and self._canvas_due(latest):
+            if latest is not None and self._fresh and self.pacer.canvas_due(self.busy, latest):
                 self.canvas.show_run(latest, holds=self.busy)
-                self._last_canvas = self._last_draw
+                self.pacer.canvas_drawn()
                 self._fresh = False
                 self._live_wanted = True
         self.update_status()
-
-    def _canvas_due(self, latest) -> bool:
-        """While a run goes on, the canvas follows at most 5 times a second, and only for a small
-        graph: the cards summarise tensors in Python, ~10 µs a number, and the UI thread must
-        never freeze for a frame. The plots show a large graph's progress meanwhile."""
-        if not self.busy:
-            return True
-        return (
-            self._live_canvas(latest) and self._last_draw - self._last_canvas >= CANVAS_INTERVAL_S
-        )
-
-    @staticmethod
-    def _live_canvas(latest) -> bool:
-        return latest is None or numbers_in(latest) <= LIVE_CANVAS_NUMBERS
-
-    def _pace(self) -> None:
-        """Stretch the interval between frames while the UI thread's share of the CPU (plots,
-        canvas, painting) is above ``UI_SHARE``: whenever the UI thread holds the GIL, training
-        waits. ``thread_time`` counts exactly this thread's work since the last frame."""
-        now, cpu = time.perf_counter(), time.thread_time()
-        if self.busy and now - self._last_draw < 2 * MAX_INTERVAL_S:
-            share = (cpu - self._last_cpu) / max(now - self._last_draw, 1e-6)
-            wanted = self.interval * share / UI_SHARE
-            self.interval = min(MAX_INTERVAL_S, max(DRAW_INTERVAL_S, (self.interval + wanted) / 2))
-        self._last_draw, self._last_cpu = now, cpu
 
     def update_status(self) -> None:
         s = self.session
@@ -451,7 +317,7 @@ class TrainingController(QObject):
             parts.append(f"loss {format_loss(loss)}")
         if self.rate and h.iteration > 1:
             parts.append(f"{self.rate:,.0f} it/s")
-        if self.busy and self.shown is None and not self._live_canvas(s.latest):
+        if self.busy and self.shown is None and not live_canvas(s.latest):
             parts.append("canvas follows on pause")
         self.panel.status.setText(" · ".join(parts))
 
@@ -524,14 +390,3 @@ class TrainingController(QObject):
         self.panel.set_state(running=self.busy, can_reset=self.origin is not None)
         if not self.busy and self.session is None and not self.message:
             self.panel.status.setText("not trained yet" if self.origin is None else "reset")
-
-    def shutdown(self) -> None:
-        self._stop.set()
-        self._go.set()
-        self._set_busy(False)
-
-
-def _nothing():
-    import numpy as np
-
-    return np.zeros(0), np.zeros(0)

@@ -24,6 +24,7 @@ from ..model.trace import Trace
 from .train_history import HISTORY_BYTES, TraceCache, TrainingHistory
 from .training import Trainer, TrainingError, TrainSettings
 
+TRAINER_KEYS = ("optimizer", "lr", "momentum", "clip")  # with the dtype: what makes a trainer
 POST_INTERVAL_S = 0.05  # a running session reports at most 20 times a second
 log = logging.getLogger(__name__)
 
@@ -77,9 +78,9 @@ class TrainingSession:
         # the parameters one iteration before the newest (a failed run's last finite ones)
         self._previous: tuple[int, np.ndarray] = (-1, self.history.latest)
 
-    @property
-    def param_names(self) -> list[str]:
-        return self.trainer.param_names
+    def continues(self, settings: dict) -> bool:
+        """Whether steps under ``settings`` go on with this session (else a new run starts)."""
+        return self.alive and _trainer_key(settings) == _trainer_key(self.settings)
 
     # ---- training ------------------------------------------------------------------------
     def run(
@@ -204,3 +205,8 @@ class TrainingSession:
     def cached_trace(self, iteration: int) -> Trace | None:
         with self.lock:
             return self.traces.get(iteration)
+
+
+def _trainer_key(settings: dict) -> tuple:
+    training = settings.get("training", {})
+    return (settings.get("dtype"), *(training.get(k) for k in TRAINER_KEYS))
