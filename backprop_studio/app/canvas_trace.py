@@ -9,8 +9,6 @@ so a playing animation goes on. The status-bar value and ``shown`` follow every 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel
 
@@ -28,7 +26,6 @@ class CanvasTrace(QObject):
         self.trace: Trace | None = None  # the record: what the canvas stands for now
         self._evaluation: Trace | None = None  # the editor's newest
         self._run_holds = False  # a run's Trace is on the canvas and keeps it
-        self.before_show: Callable[[Trace], None] | None = None
 
     def forget(self) -> None:
         """Another document: nothing is on show until its first evaluation."""
@@ -56,8 +53,6 @@ class CanvasTrace(QObject):
 
     # ---- showing -------------------------------------------------------------------------
     def _show(self, trace: Trace, note: str = "") -> None:
-        if self.before_show is not None:
-            self.before_show(trace)
         shown = self.scene.trace
         if shown is not None and _same_numbers(shown, trace):
             self.scene.keep_trace(trace)
