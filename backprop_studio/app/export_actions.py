@@ -12,6 +12,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QMimeData
 from PySide6.QtGui import QAction, QGuiApplication
@@ -22,10 +23,12 @@ from ..canvas.export_flow import flow_frames
 from ..canvas.scene import GraphScene
 from ..canvas.style import DARK, LIGHT
 from ..document import Document
-from ..engine.train_history import TrainingHistory
 from ..model.document_io import DocumentError
 from .canvas_trace import CanvasTrace
 from .training_controller import TrainingController
+
+if TYPE_CHECKING:  # the engine package loads torch: never at start-up
+    from ..engine.train_history import TrainingHistory
 
 KINDS = {  # kind → (menu text, file filter, suffix)
     "png": ("&Image (PNG)…", "PNG image (*.png)", ".png"),

@@ -86,7 +86,9 @@ class FitPanel(QObject):
             return  # a newer request follows
         if self._predictor is None:
             self._predictor = FitPredictor()
-        self._drawn.emit(request, self._predictor.picture(graph, dtype, key))
+        picture = self._predictor.picture(graph, dtype, key)
+        if not self.worker.closed:  # the window is going: nothing may reach it
+            self._drawn.emit(request, picture)
 
     def _on_drawn(self, request: int, picture) -> None:
         if request == self._request:

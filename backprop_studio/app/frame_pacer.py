@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 
-from ..engine.train_history import numbers_in
 from ..model.trace import Trace
 
 DRAW_INTERVAL_S = 0.05  # plots and canvas follow a run at most 20 times a second,
@@ -18,6 +17,8 @@ LIVE_CANVAS_NUMBERS = 1000  # a Trace holding more numbers reaches the canvas wh
 def live_canvas(latest: Trace | None) -> bool:
     """The cards summarise tensors in Python, ~10 µs a number: only a small graph's canvas
     follows a run live, so the UI thread never freezes for a frame."""
+    from ..engine.train_history import numbers_in  # the engine package loads torch
+
     return latest is None or numbers_in(latest) <= LIVE_CANVAS_NUMBERS
 
 

@@ -88,6 +88,10 @@ class TrainingThread(QObject):
         self._set_busy(False)
 
     # ---- on the training thread ------------------------------------------------------------
+    def _post(self, run: int, what: str, payload: object) -> None:
+        if not self.worker.closed:  # the window is going: nothing may reach it
+            self._posted.emit(run, what, payload)
+
     def _begin_job(self, run: int, graph: Graph, settings: dict) -> None:
         from ..engine.session import TrainingSession
         from ..engine.training import TrainingError
@@ -98,13 +102,13 @@ class TrainingThread(QObject):
         try:
             session = TrainingSession(graph, settings)
         except TrainingError as exc:
-            self._posted.emit(run, "failed", str(exc))
+            self._post(run, "failed", str(exc))
             return
         except Exception as exc:  # logged by the worker, with its traceback
-            self._posted.emit(run, "failed", f"training could not start: {exc} (see the log)")
+            self._post(run, "failed", f"training could not start: {exc} (see the log)")
             raise
         self._worker_session = session
-        self._posted.emit(run, "started", session)
+        self._post(run, "started", session)
 
     def _run_job(self, run: int, steps: int) -> None:
         session = self._worker_session
@@ -122,9 +126,9 @@ class TrainingThread(QObject):
             return wanted
 
         def post(progress) -> None:
-            self._posted.emit(run, "progress", progress)
+            self._post(run, "progress", progress)
 
-        self._posted.emit(run, "stopped", session.run(steps, proceed, post, live))
+        self._post(run, "stopped", session.run(steps, proceed, post, live))
         self._serve(session)
 
     def _serve(self, session) -> None:
@@ -134,4 +138,4 @@ class TrainingThread(QObject):
             wishes, self._wishes = self._wishes, {}
         for run, job, done in wishes.values():
             if session is self._worker_session and run == self._latest:
-                self._posted.emit(run, "wish", (done, job(session)))
+                self._post(run, "wish", (done, job(session)))

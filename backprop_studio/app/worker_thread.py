@@ -34,6 +34,7 @@ class WorkerThread:
         self._thread = threading.Thread(target=self._loop, name=name, daemon=True)
         self._thread.start()
         self._switch_interval: float | None = None
+        self.closed = False  # the window is going: jobs not started are dropped
 
     def submit(self, job: Callable[..., object], *args: object) -> None:
         self._jobs.put((job, args))
@@ -42,7 +43,7 @@ class WorkerThread:
         ready = False
         while True:
             job, args = self._jobs.get()
-            if job is None:
+            if job is None or self.closed:
                 return
             try:
                 if not ready:  # torch is imported here, on the thread whose threads it sets
@@ -63,8 +64,11 @@ class WorkerThread:
             sys.setswitchinterval(self._switch_interval)
             self._switch_interval = None
 
-    def shutdown(self, timeout_s: float = 5.0) -> None:
-        """End the thread after the job in hand (a run stops within a step once told)."""
+    def shutdown(self, timeout_s: float = 60.0) -> None:
+        """End the thread after the job in hand (a run stops within a step once told), so that
+        nothing it posts reaches a window that is gone."""
         self.fast_switching(False)
+        self.closed = True
         self._jobs.put((None, ()))
-        self._thread.join(timeout_s)
+        if threading.current_thread() is not self._thread:
+            self._thread.join(timeout_s)
