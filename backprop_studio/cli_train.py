@@ -173,44 +173,44 @@ def hint(lr: float) -> str:
 
 def run_train(ns: argparse.Namespace) -> int:
     graph, settings = load_source(ns)
-    from .engine.training import Trainer, TrainingError, TrainSettings
-    from .engine.values import to_plain
+    from .engine.session import TrainingSession
+    from .engine.training import TrainingError, TrainSettings
 
     settings = training_overrides(ns, settings)
     steps = int(settings["training"].get("steps", 100))
     train_settings = TrainSettings.from_dict(settings)
     numbers = number_format(ns)
     try:
-        trainer = Trainer(graph, train_settings)
-        initial = trainer.loss()
+        session = TrainingSession(graph, settings)
+        initial = session.trainer.loss()
     except TrainingError as exc:
         raise CliError(str(exc)) from None
+    trainer = session.trainer
     batches = batch_description(trainer)
     watch = DivergenceWatch(train_settings.lr)
     bar = ProgressBar(steps) if sys.stderr.isatty() else None
     losses: list[float] = []
-    before = after = [p.detach().clone() for p in trainer.params]  # parameters at each end
-    stop: TrainingError | None = None
+
+    def see(i: int, loss: float) -> None:
+        losses.append(loss)
+        warning = watch.see(i, loss)
+        if warning:
+            _stderr(bar, f"backprop-studio train: warning: {warning}")
+        if bar is not None:
+            bar.update(i + 1, loss)
+
     final: float | None = None
     try:
-        for i in range(steps):
-            loss = trainer.step()
-            before, after = after, [p.detach().clone() for p in trainer.params]
-            losses.append(loss)
-            warning = watch.see(i, loss)
-            if warning:
-                _stderr(bar, f"backprop-studio train: warning: {warning}")
-            if bar is not None:
-                bar.update(i + 1, loss)
-        final = trainer.checked_loss()
+        stop = session.run(steps, on_step=see, final_trace=False).failure
+        if stop is None:
+            final = trainer.checked_loss()
     except TrainingError as exc:
         stop = exc
     finally:
         if bar is not None:
             bar.close()
     # on a stop, the last finite loss is the one of the parameters before the last update
-    values = trainer.param_values().values() if stop is None else map(to_plain, before)
-    params = dict(zip(trainer.param_names, values))
+    params = trainer.param_values() if stop is None else session.values_at(len(losses) - 1)
     last = len(losses) - 1
     if ns.output is not None and stop is None:
         save_trained(ns.output, graph, params, settings)

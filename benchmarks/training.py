@@ -97,10 +97,10 @@ class GuiRun:
         self.timer = QTimer()
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(
-            lambda: self.ticks.append((time.perf_counter(), self.training.runner.busy))
+            lambda: self.ticks.append((time.perf_counter(), self.training.busy))
         )
         self.loop = QEventLoop()
-        self.training.runner.stopped.connect(lambda _b: QTimer.singleShot(0, self.loop.quit))
+        self.training.stopped.connect(lambda _b: QTimer.singleShot(0, self.loop.quit))
         for _ in range(50):
             self.app.processEvents()
             time.sleep(0.01)

@@ -9,18 +9,26 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QMimeData
 from PySide6.QtGui import QAction, QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from ..canvas import export
 from ..canvas.export_flow import flow_frames
+from ..canvas.scene import GraphScene
 from ..canvas.style import DARK, LIGHT
+from ..document import Document
 from ..model.document_io import DocumentError
-from .train_history import TrainingHistory
+from .canvas_trace import CanvasTrace
+from .training_controller import TrainingController
+
+if TYPE_CHECKING:  # the engine package loads torch: never at start-up
+    from ..engine.train_history import TrainingHistory
 
 KINDS = {  # kind → (menu text, file filter, suffix)
     "png": ("&Image (PNG)…", "PNG image (*.png)", ".png"),
@@ -48,26 +56,33 @@ class ExportOptions:
     train: bool = False  # PyTorch code: add the training loop
 
 
-def export_menu(window, menu: QMenu) -> dict[str, QAction]:
-    """Fill File ▸ Export; the window gets ``exports`` (an ExportActions) for other menus."""
-    if getattr(window, "exports", None) is None:
-        window.exports = ExportActions(window)
+def export_menu(exports: ExportActions, menu: QMenu) -> dict[str, QAction]:
+    """Fill File ▸ Export with entries that ask ``exports`` for options and a file name."""
     acts = {}
     for kind, (text, _filter, _suffix) in KINDS.items():
         if kind == "loss_plot":
             menu.addSeparator()
-        action = QAction(text, window)
-        action.triggered.connect(lambda _checked=False, k=kind: window.exports.ask(k))
+        action = QAction(text, menu)
+        action.triggered.connect(lambda _checked=False, k=kind: exports.ask(k))
         menu.addAction(action)
         acts[f"export_{kind}"] = action
     return acts
 
 
 class ExportActions:
-    """The export menu's behaviour for one main window."""
+    """The export menu's behaviour: what the canvas shows, the document, the loss history."""
 
-    def __init__(self, window) -> None:
-        self.window = window
+    def __init__(
+        self,
+        parent: QWidget,
+        document: Callable[[], Document],
+        scene: GraphScene,
+        canvas: CanvasTrace,
+        training: TrainingController,
+        say: Callable[..., None],
+    ) -> None:
+        self.parent, self.document, self.scene = parent, document, scene
+        self.canvas, self.training, self.say = canvas, training, say
         self.last_options = ExportOptions()
         self.last_folder: Path | None = None  # where the last export went
 
@@ -77,8 +92,8 @@ class ExportActions:
         from .export_dialog import ask_options
 
         if kind in ("png", "svg", "pdf", "gif", "py"):
-            has_selection = bool(self.window.scene.selected_members())
-            options = ask_options(self.window, kind, self.last_options, has_selection)
+            has_selection = bool(self.scene.selected_members())
+            options = ask_options(self.parent, kind, self.last_options, has_selection)
             if options is None:
                 return None
             self.last_options = options
@@ -86,7 +101,7 @@ class ExportActions:
             options = self.last_options
         _text, filters, suffix = KINDS[kind]
         start = str(self._default_path(suffix))
-        path, chosen = QFileDialog.getSaveFileName(self.window, "Export", start, filters)
+        path, chosen = QFileDialog.getSaveFileName(self.parent, "Export", start, filters)
         if not path:
             return None
         target = Path(path)
@@ -101,7 +116,7 @@ class ExportActions:
         """Beside the document, named after it; an untitled one (an example, a picture's graph)
         goes where the last export went, else the home folder — not the process's working
         folder, which for a desktop launch is anywhere."""
-        doc = self.window.document
+        doc = self.document()
         stem = doc.path.stem if doc.path else _file_stem(doc.title)
         folder = self.last_folder or (doc.path.parent if doc.path else Path.home())
         return (folder / stem).with_suffix(suffix)
@@ -117,22 +132,21 @@ class ExportActions:
         except (export.ExportError, DocumentError, OSError, ValueError) as exc:
             if not report:
                 raise
-            QMessageBox.warning(self.window, "Cannot export", f"{Path(path).name}: {exc}")
+            QMessageBox.warning(self.parent, "Cannot export", f"{Path(path).name}: {exc}")
             return False
         if report:
-            self.window.say(f"Exported {path}", 5000)
+            self.say(f"Exported {path}", 5000)
         return True
 
     def _write(self, kind: str, path: Path, options: ExportOptions) -> None:
-        w = self.window
-        names = w.scene.selected_members() if options.selection else None
+        names = self.scene.selected_members() if options.selection else None
         theme = {"light": LIGHT, "dark": DARK}.get(options.theme)
         background = export.TRANSPARENT if options.transparent else export.THEMED
-        settings = w.document.settings
+        settings = self.document().settings
         shown = self._shown_iteration()
         if kind == "png":
             export.to_png(
-                w.scene,
+                self.scene,
                 path,
                 scale=options.scale,
                 background=background,
@@ -143,7 +157,7 @@ class ExportActions:
             )
         elif kind == "svg":
             export.to_svg(
-                w.scene,
+                self.scene,
                 path,
                 background=background,
                 names=names,
@@ -152,7 +166,7 @@ class ExportActions:
                 description=shown,
             )
         elif kind == "pdf":
-            export.to_pdf(w.scene, path, names=names, theme=theme)
+            export.to_pdf(self.scene, path, names=names, theme=theme)
         elif kind == "gif":
             self._write_gif(path, options, theme)
         elif kind == "py":
@@ -167,25 +181,27 @@ class ExportActions:
     def _shown_iteration(self) -> str | None:
         """ "iteration k of n" while the timeline shows an earlier iteration than the latest,
         whose numbers the picture then shows and embeds; else None."""
-        display = self.window.training.display
-        if display.shown is None or display.history is None:
+        training = self.training
+        history = training.history
+        if training.shown is None or history is None:
             return None
-        return f"iteration {display.shown} of {display.history.iteration}"
+        return f"iteration {training.shown} of {history.iteration}"
 
     def _write_gif(self, path: Path, options: ExportOptions, theme) -> None:
         from .export_gif import write_gif
 
-        trace = self.window.trace
-        if trace is None or trace.older_than(self.window.graph.revision):
+        graph = self.document().graph
+        trace = self.canvas.trace
+        if trace is None or trace.older_than(graph.revision):
             raise export.ExportError("evaluate the graph first (F5): the animation plays a run")
         frames = flow_frames(
-            self.window.graph,
+            graph,
             trace,
             width=options.width,
             speed=options.speed,
             tweens=options.frames_per_step,
             forward=options.forward,
-            theme=theme or self.window.scene.theme,
+            theme=theme or self.scene.theme,
         )
         write_gif(frames, path)
 
@@ -193,14 +209,14 @@ class ExportActions:
         from ..engine.codegen import CodegenError, to_script
 
         try:
-            settings = self.window.document.settings
-            text = to_script(self.window.graph, settings, train=options.train, title=path.stem)
+            settings = self.document().settings
+            text = to_script(self.document().graph, settings, train=options.train, title=path.stem)
         except CodegenError as exc:
             raise export.ExportError(str(exc)) from None
         path.write_text(text, encoding="utf-8")
 
     def _history(self) -> TrainingHistory:
-        history = self.window.training.history
+        history = self.training.history
         if history is None or not len(history.loss_curve()[0]):
             raise export.ExportError("there is no loss history yet: train the graph first")
         return history
@@ -209,7 +225,7 @@ class ExportActions:
         from ..plots.export import plot_image, plot_svg
 
         self._history()
-        plot = self.window.training.loss_plot
+        plot = self.training.loss_plot
         if path.suffix.lower() == ".svg":
             path.write_text(plot_svg(plot), encoding="utf-8")
         elif not plot_image(plot).save(str(path), "PNG"):
@@ -219,20 +235,21 @@ class ExportActions:
     def copy_image(self) -> bool:
         """The selection (or else the whole graph) as a picture at 2×, for crisp pasting; the
         PNG flavour carries the graph inside, like an exported file."""
-        w = self.window
-        names = w.scene.selected_members() or None
+        names = self.scene.selected_members() or None
         try:
-            image = export.render_image(w.scene, 2.0, export.THEMED, names)
-            png = export.to_png(w.scene, scale=2.0, names=names, settings=w.document.settings)
+            image = export.render_image(self.scene, 2.0, export.THEMED, names)
+            png = export.to_png(
+                self.scene, scale=2.0, names=names, settings=self.document().settings
+            )
         except export.ExportError as exc:
-            w.say(str(exc), 5000)
+            self.say(str(exc), 5000)
             return False
         mime = QMimeData()
         mime.setImageData(image)
         mime.setData("image/png", QByteArray(png))
         QGuiApplication.clipboard().setMimeData(mime)
         what = "the selection" if names else "the graph"
-        w.say(f"Copied {what} as an image", 4000)
+        self.say(f"Copied {what} as an image", 4000)
         return True
 
 

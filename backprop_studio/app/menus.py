@@ -31,7 +31,7 @@ def _action(window, menu: QMenu, text: str, slot, shortcut=None, tip: str = "") 
 def build_menus(window) -> dict[str, QAction]:
     """All actions by a short name (tests and the toolbar look them up here)."""
     bar = window.menuBar()
-    files = window.files
+    files, edits = window.files, window.edits
     acts: dict[str, QAction] = {}
 
     m = bar.addMenu("&File")
@@ -50,7 +50,7 @@ def build_menus(window) -> dict[str, QAction]:
     acts["save_as"] = _action(window, m, "Save &As…", files.save_as, Std.SaveAs)
     acts["revert"] = _action(window, m, "Re&vert", files.revert)
     m.addSeparator()
-    acts.update(export_menu(window, m.addMenu("E&xport")))
+    acts.update(export_menu(window.exports, m.addMenu("E&xport")))
     m.addSeparator()
     acts["quit"] = _action(window, m, "&Quit", window.close, Std.Quit)
 
@@ -66,18 +66,18 @@ def build_menus(window) -> dict[str, QAction]:
     m.addAction(redo)
     acts["undo"], acts["redo"] = undo, redo
     m.addSeparator()
-    acts["cut"] = _action(window, m, "Cu&t", window.cut_selection, Std.Cut)
-    acts["copy"] = _action(window, m, "&Copy", window.copy_selection, Std.Copy)
+    acts["cut"] = _action(window, m, "Cu&t", edits.cut_selection, Std.Cut)
+    acts["copy"] = _action(window, m, "&Copy", edits.copy_selection, Std.Copy)
     acts["copy_image"] = _action(
         window, m, "Copy &Image", window.exports.copy_image, "Ctrl+Shift+C", "the selection or all"
     )
-    acts["paste"] = _action(window, m, "&Paste", window.paste, Std.Paste)
-    acts["duplicate"] = _action(window, m, "D&uplicate", window.duplicate, "Ctrl+D")
-    acts["delete"] = _action(window, m, "&Delete", window.delete_selection, Std.Delete)
+    acts["paste"] = _action(window, m, "&Paste", edits.paste, Std.Paste)
+    acts["duplicate"] = _action(window, m, "D&uplicate", edits.duplicate, "Ctrl+D")
+    acts["delete"] = _action(window, m, "&Delete", edits.delete_selection, Std.Delete)
     acts["select_all"] = _action(window, m, "Select &All", _select_all(window), Std.SelectAll)
     acts["rename"] = _action(window, m, "Re&name", _rename_selected(window), "F2")
     acts["set_output"] = _action(
-        window, m, "Use as &Output", window.set_output_to_selection, tip="Differentiate this node"
+        window, m, "Use as &Output", edits.set_output_to_selection, tip="Differentiate this node"
     )
     m.addSeparator()
     acts.update(window.blocks.fill_menu(m.addMenu("&Block")))
@@ -90,7 +90,7 @@ def build_menus(window) -> dict[str, QAction]:
     acts["zoom_out"] = _action(
         window, m, "Zoom &Out", lambda: window.view.zoom_by(0.8), Std.ZoomOut
     )
-    acts["layout"] = _action(window, m, "Auto-&layout", window.auto_layout, "Ctrl+L")
+    acts["layout"] = _action(window, m, "Auto-&layout", edits.auto_layout, "Ctrl+L")
     labels = QAction("Edge &Gradient Labels", window, checkable=True, checked=True)
     labels.toggled.connect(window.scene.set_edge_labels)
     m.addAction(labels)
@@ -99,7 +99,7 @@ def build_menus(window) -> dict[str, QAction]:
     m.addSeparator()
     for dock in (window.palette_dock, window.inspector_dock, window.program_dock):
         m.addAction(dock.toggleViewAction())
-    for dock in window.training.docks:
+    for dock in window.training_docks:
         m.addAction(dock.toggleViewAction())
 
     m = bar.addMenu("&Data")

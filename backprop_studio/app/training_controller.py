@@ -1,36 +1,38 @@
-"""Training in the editor: the panel, the loss plot and the timeline, wired to the open document.
+"""Training in the editor: runs a TrainingSession on the training thread and draws what it posts.
 
-Training runs on a snapshot of the graph on the training thread; the graph itself changes only
-when a run pauses or finishes, as one undoable "Train N steps" command, so Undo returns to the
-values before training and trained values save with the document (a weight made by a recipe
-keeps it, marked trained: ``Graph.set_trained_value``). A run lasts while the graph's
-computation and the optimizer settings stay as they were: an edit (or an undo) ends it, a Step or
-Run with other settings starts the next one, and the previous loss curve stays, faded.
+A Run's data takes three hops: ``_train`` hands ``session.run`` to the training thread, the
+session posts each Progress back (a queued signal), and ``draw`` puts the session's history on
+the loss plot. The graph itself changes only when a run pauses or finishes, as one undoable
+"Train N steps" command, so Undo returns to the values before training and trained values save
+with the document (a recipe leaf keeps its recipe, marked trained). A run lasts while the graph
+holds what the run wrote and the optimizer settings stay as they were: an edit (or an undo)
+ends it, a Step or Run with other settings starts the next one, and the previous curve fades.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
+
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMainWindow
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QAction
 
 from .. import commands
-from ..model.shapes import Value, shape_of
+from ..document import Document
+from ..model.graph import Graph, Node
+from ..model.shapes import Value
+from ..plots.loss_plot import format_loss
+from .canvas_trace import CanvasTrace
+from .frame_pacer import FramePacer, live_canvas
 from .loss_view import LossView
-from .train_history import TrainingHistory
-from .train_runner import Batch, RunInfo, TrainRunner
-from .training_display import TrainingDisplay
+from .trained_values import write_values
+from .training_actions import training_actions
 from .training_panel import TrainingPanel
+from .training_thread import TrainingThread
+from .worker_thread import WorkerThread
 
-TRAINER_KEYS = ("optimizer", "lr", "momentum", "clip")
 OPTIMIZER_NAMES = {"sgd": "SGD", "momentum": "momentum", "adam": "Adam"}
-
-
-def _trainer_key(settings: dict) -> tuple:
-    """What a trainer is built from: a change in any of these starts a new run."""
-    training = settings.get("training", {})
-    return (settings.get("dtype"), *(training.get(k) for k in TRAINER_KEYS))
 
 
 def run_label(settings: dict) -> str:
@@ -39,116 +41,82 @@ def run_label(settings: dict) -> str:
     return f"{OPTIMIZER_NAMES.get(t.get('optimizer'), '')} lr {t.get('lr', 0):g}{clip}"
 
 
-class TrainingController(QObject):
-    """Owns the training docks, the training thread and the current run's history."""
+class TrainingController(TrainingThread):
+    """The one Qt adapter of a TrainingSession: starts, steps, pauses and draws it."""
 
-    def __init__(self, window: QMainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.runner = TrainRunner(self)
-        self.panel = TrainingPanel()
-        self.view = LossView()
-        self.loss_plot, self.timeline = self.view.loss_plot, self.view.timeline
-        self.display = TrainingDisplay(window, self.view, self.panel.status, self.runner)
-        self.run_settings: dict | None = None
+    stopped = Signal(object)  # the final Progress of a Step or Run
+    run_started = Signal()
+
+    def __init__(
+        self,
+        panel: TrainingPanel,
+        view: LossView,
+        canvas: CanvasTrace,
+        worker: WorkerThread,
+        push: Callable[[commands.Command], bool],
+        say: Callable[[str, int], None],
+        parent: QObject,
+    ) -> None:
+        super().__init__(worker, parent)
+        self.panel, self.view, self.canvas = panel, view, canvas
+        self.loss_plot, self.param_plot = view.loss_plot, view.param_plot
+        self.timeline = view.timeline
+        self._push, self._say = push, say
+        self.document: Document | None = None
         self.origin: dict[str, Value] | None = None  # parameters before training began
         self.origin_trained: dict[str, bool] = {}  # which of them were trained already then
-        self.alive = False  # the worker's trainer can go on from the history's latest iteration
         self.message = ""
-        self._document = None
-        self._connections: list = []
-        self._committing = False
+        self.shown: int | None = None  # the earlier iteration on the canvas (None: live)
+        self.label = ""
+        self.rate = 0.0
+        self._written: dict[str, Value] = {}  # what this run last wrote into the graph
         self._committed = 0  # iteration last written into the graph
-        self._after_stop = None
-        self.docks = [self._dock("Training", self.panel), self._dock("Loss", self.view)]
-        window.splitDockWidget(self.docks[0], self.docks[1], Qt.Orientation.Horizontal)
-        window.resizeDocks(self.docks, [330, 900], Qt.Orientation.Horizontal)
-        window.resizeDocks(self.docks[:1], [250], Qt.Orientation.Vertical)
-        self.actions = self._make_actions()
-        self._wire()
-        app = QCoreApplication.instance()
-        if app is not None:
-            app.aboutToQuit.connect(self.shutdown)
-
-    @property
-    def history(self) -> TrainingHistory | None:
-        return self.display.history
-
-    def _dock(self, title: str, widget) -> QDockWidget:
-        dock = QDockWidget(title, self.window)
-        dock.setObjectName(f"{title}Dock")
-        dock.setWidget(widget)
-        self.window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-        return dock
-
-    def _make_actions(self) -> dict[str, QAction]:
-        def action(text, slot, shortcut, tip) -> QAction:
-            act = QAction(text, self.window)
-            act.setShortcut(QKeySequence(shortcut))
-            act.setStatusTip(tip)
-            act.triggered.connect(lambda _checked=False: slot())
-            return act
-
-        d = self.display
-        return {
-            "train_step": action("Training &Step", self.step, "Ctrl+T", "one optimizer step"),
-            "train_run": action("&Run / Pause Training", self.toggle_run, "Ctrl+R", "train live"),
-            "train_reset": action(
-                "Reset &Parameters", self.reset, "Ctrl+Shift+R", "back to before training"
-            ),
-            "iteration_back": action(
-                "Earlier Iteration", lambda: d.nudge(-1), "Alt+Left", "timeline back"
-            ),
-            "iteration_forward": action(
-                "Later Iteration", lambda: d.nudge(1), "Alt+Right", "timeline forward"
-            ),
-        }
-
-    def _wire(self) -> None:
-        p, r, w = self.panel, self.runner, self.window
-        p.step_clicked.connect(self.step)
-        p.run_clicked.connect(self.run)
-        p.pause_clicked.connect(self.pause)
-        p.reset_clicked.connect(self.reset)
-        p.setting_changed.connect(self._set_option)
-        r.started.connect(self._on_started)
-        r.failed.connect(self._on_failed)
-        r.progress.connect(self._on_progress)
-        r.stopped.connect(self._on_stopped)
-        w.undo_group.activeStackChanged.connect(lambda _stack: self._attach(w.document))
+        self._after_stop: Callable[[], None] | None = None
+        self._connections: list = []
+        self._fresh = False  # the session's newest Trace has not been on the canvas yet
+        self.pacer = FramePacer()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.draw)
+        self.actions: dict[str, QAction] = training_actions(self, parent)
+        self._posted.connect(self._on_posted)
+        panel.step_clicked.connect(self.step)
+        panel.run_clicked.connect(self.run)
+        panel.pause_clicked.connect(self.pause)
+        panel.reset_clicked.connect(self.reset)
+        panel.setting_changed.connect(self._set_option)
+        self.timeline.iteration_selected.connect(self.show_iteration)
+        self.timeline.live_requested.connect(self.go_live)
+        self.loss_plot.iteration_picked.connect(self.show_iteration)
+        self.timeline.setEnabled(False)
 
     # ---- the document ----------------------------------------------------------------------
     @property
-    def graph(self):
-        return self.window.document.graph
+    def history(self):
+        return None if self.session is None else self.session.history
 
-    def _graph_signals(self, graph) -> list:
-        def edited(*_args) -> None:
-            self._graph_edited()
-
-        return [
-            (graph.node_added, edited),
-            (graph.node_removed, edited),
-            (graph.node_renamed, edited),
-            (graph.edge_added, edited),
-            (graph.edge_removed, edited),
-            (graph.output_changed, edited),
-            (graph.node_changed, lambda _n, attr: attr in ("value", "op") and edited()),
-        ]
-
-    def _attach(self, document) -> None:
-        if document is self._document:
+    def attach(self, document: Document) -> None:
+        """Train ``document`` from now on; whatever ran before is forgotten."""
+        if document is self.document:
             return
-        if self._document is not None:
+        if self.document is not None:
             for signal, slot in self._connections:
                 signal.disconnect(slot)
-            self._document.undo_stack.indexChanged.disconnect(self._load_settings)
-        self._document = document
-        self._connections = self._graph_signals(document.graph)
+        self.document = document
+        graph = document.graph
+        self._connections = [
+            (graph.node_added, self._graph_edited),
+            (graph.node_removed, self._graph_edited),
+            (graph.node_renamed, self._graph_edited),
+            (graph.edge_added, self._graph_edited),
+            (graph.edge_removed, self._graph_edited),
+            (graph.output_changed, self._graph_edited),
+            (graph.node_changed, self._node_changed),
+            (document.undo_stack.indexChanged, self._load_settings),
+        ]
         for signal, slot in self._connections:
             signal.connect(slot)
-        document.undo_stack.indexChanged.connect(self._load_settings)
-        self.runner.forget()
+        self._forget()
         self.origin = None
         self._end_run(archive=False)
         self.loss_plot.clear_runs()
@@ -156,23 +124,30 @@ class TrainingController(QObject):
         self._load_settings()
         self._update_panel()
 
+    @property
+    def graph(self) -> Graph:
+        assert self.document is not None
+        return self.document.graph
+
     def _load_settings(self, *_args) -> None:
-        if self._document is not None:
-            self.panel.load(self._document.settings.get("training", {}))
+        if self.document is not None:
+            self.panel.load(self.document.settings.get("training", {}))
 
     def _set_option(self, key: str, value: object) -> None:
-        settings = self.window.document.settings
+        settings = self.document.settings if self.document is not None else {}
         if settings.setdefault("training", {}).get(key) != value:
-            self.window.push(commands.SetTrainingOption(settings, key, value))
+            self._push(commands.SetTrainingOption(settings, key, value))
 
-    def _graph_edited(self) -> None:
-        """The computation changed under the run (an edit, an undo): the run is over."""
-        if self._committing:
-            return
+    def _node_changed(self, node: Node, attr: str) -> None:
+        if attr == "op" or (attr == "value" and node.value != self._written.get(node.name)):
+            self._graph_edited()
+
+    def _graph_edited(self, *_args) -> None:
+        """The graph no longer holds what the run wrote (an edit, an undo): the run is over."""
         self.origin = None
-        if self.runner.busy:
-            self.runner.forget()  # what it trained belongs to the graph as it was
-        if self.history is not None:
+        if self.busy:
+            self._forget()  # what it trained belongs to the graph as it was
+        if self.session is not None:
             self._end_run(archive=True)
         self._update_panel()
 
@@ -181,43 +156,38 @@ class TrainingController(QObject):
         self._train(1)
 
     def run(self) -> None:
-        self._train(int(self.window.document.settings.get("training", {}).get("steps", 100)))
+        settings = self.document.settings if self.document is not None else {}
+        self._train(int(settings.get("training", {}).get("steps", 100)))
 
     def toggle_run(self) -> None:
-        if self.runner.busy:
+        if self.busy:
             self.pause()
         else:
             self.run()
 
-    def pause(self) -> None:
-        self.runner.pause()
-
     def _train(self, steps: int) -> None:
-        if self.runner.busy:
+        if self.busy or self.document is None:
             return
         settings = {
-            "dtype": self.window.document.settings.get("dtype", "float64"),
-            "training": dict(self.window.document.settings.get("training", {})),
+            "dtype": self.document.settings.get("dtype", "float64"),
+            "training": dict(self.document.settings.get("training", {})),
         }
         self._set_message("")
-        current = _trainer_key(self.run_settings or {})
-        if self.history is None or not self.alive or _trainer_key(settings) != current:
-            if self.history is not None:
+        s = self.session
+        if s is None or not s.continues(settings):
+            if s is not None:
                 self._end_run(archive=True)
-            self.run_settings = settings
-            self.runner.begin(self.graph, settings)
-        self.runner.train(steps)
-        fit = getattr(self.window, "fit", None)
-        if fit is None or fit.dock.visibleRegion().isEmpty():  # a fit view in front stays
-            self.docks[1].raise_()  # the loss plot, if it shares its place with another dock
-        self.display.go_live()
+            self._start(self.graph, settings)
+        self._steps(steps)
+        self.run_started.emit()
+        self.go_live()
         self._update_panel()
 
     def reset(self) -> None:
         """Back to the parameters before training, as one undoable step."""
-        if self.runner.busy:
+        if self.busy:
             self._after_stop = self.reset
-            self.runner.pause()
+            self.pause()
             return
         if self.origin is None:
             return
@@ -226,106 +196,197 @@ class TrainingController(QObject):
         self._set_message("")
         self._update_panel()
 
-    # ---- results from the training thread --------------------------------------------------
-    def _on_started(self, info: RunInfo) -> None:
-        history = TrainingHistory(info.names, info.shapes, info.initial)
-        self.alive = True
-        self._committed = 0
+    # ---- what the training thread posts ----------------------------------------------------
+    def _on_posted(self, run: int, what: str, payload: object) -> None:
+        if run != self.run_id:
+            return  # an older run's news
+        if what == "started":
+            self._started(payload)
+        elif what == "failed":
+            self._set_busy(False)
+            self._set_message(str(payload))
+            self._update_panel()
+        elif what == "progress":
+            self._note(payload)
+            self.schedule()
+        elif what == "stopped":
+            self._set_busy(False)
+            self._stopped(payload)
+        elif what == "wish":
+            done, result = payload
+            done(result)
+
+    def _started(self, session) -> None:
+        self.session, self.label = session, run_label(session.settings)
+        self._committed, self._fresh, self.shown, self.rate = 0, False, None, 0.0
         if self.origin is None:
-            self.origin = history.values_at(0)
+            self.origin = session.values_at(0)
             graph = self.graph
             self.origin_trained = {n: graph.node(n).trained for n in self.origin if n in graph}
-        self.display.start(history, run_label(info.settings))
+        self.param_plot.set_series(session.history.series_names)
 
-    def _on_failed(self, message: str, node) -> None:
-        self._set_message(message)
-        self._update_panel()
+    def _note(self, progress) -> None:
+        self._fresh = self._fresh or progress.trace is not None
+        if progress.steps and progress.seconds > 0:
+            rate = progress.steps / progress.seconds
+            self.rate = rate if self.rate == 0 else 0.7 * self.rate + 0.3 * rate
 
-    def _take(self, batch: Batch) -> None:
-        h = self.history
-        if h is None:
-            return
-        h.extend(batch.first, batch.losses, batch.rows)
-        if batch.trace is not None:
-            loss = batch.trace.output_value
-            if isinstance(loss, float):
-                h.set_loss(batch.last, loss)
-            self.display.add_trace(batch.last, batch.trace)
-        self.display.note_rate(len(batch.losses), batch.seconds)
-
-    def _on_progress(self, batch: Batch) -> None:
-        self._take(batch)
-        self.display.schedule()
-
-    def _on_stopped(self, batch: Batch) -> None:
-        self._take(batch)
-        h = self.history
-        if batch.reason == "error" and h is not None:
-            self.alive = False
-            h.truncate(max((batch.error_iteration or 0) - 1, 0))
-            self.display.forget_latest()
+    def _stopped(self, end) -> None:
+        self._note(end)
+        s = self.session
+        if end.reason == "error":
             self._set_message(
-                f"{batch.error} — lower the learning rate, or press Reset to start over"
+                f"{end.error} — lower the learning rate, or press Reset to start over"
             )
-        if h is not None:
-            self._truncate_to_finite(h)
-            steps = h.iteration - self._committed
+        if s is not None:
+            steps = s.history.iteration - self._committed
             if steps > 0:
-                self._write(h.values_at(h.iteration), f"Train {steps} step{'s' * (steps != 1)}")
-            self._committed = h.iteration
-        self.display.draw()
+                values = s.values_at(s.history.iteration)
+                self._write(values, f"Train {steps} step{'s' * (steps != 1)}")
+            self._committed = s.history.iteration
+        self.draw()
         then, self._after_stop = self._after_stop, None
         if then is not None:
             then()
         self._update_panel()
+        self.stopped.emit(end)
 
-    @staticmethod
-    def _truncate_to_finite(h: TrainingHistory) -> None:
-        """The document refuses NaN: a run ends at its last iteration with finite parameters."""
-        if np.isfinite(h.latest).all():
-            return
-        ok = np.isfinite(h.data[: h.count, 1 : 1 + h.n_params]).all(axis=1)
-        h.truncate(int(np.nonzero(ok)[0][-1]) * h.stride if ok.any() else 0)
-
-    def _write(
-        self, values: dict[str, Value], text: str, trained: dict[str, bool] | None = None
-    ) -> None:
-        """Write parameter values into the graph as one undoable command. Recipe leaves keep
-        their recipe, marked trained (``trained`` None) or as ``trained`` says (a Reset)."""
-        graph = self.graph
-        children = []
-        for name, value in values.items():
-            if name not in graph or not graph.node(name).is_leaf:
-                continue
-            node = graph.node(name)
-            mark = True if trained is None else trained.get(name, False)
-            moved = node.value != value or (node.recipe == "init" and node.trained != mark)
-            if moved and shape_of(node.value) == shape_of(value):
-                children.append(commands.SetTrainedValue(graph, name, value, mark))
-        if not children:
-            return
-        self._committing = True
-        try:
-            self.window.push(commands.Macro(text, children))
-        finally:
-            self._committing = False
+    def _write(self, values: dict[str, Value], text: str, trained: dict | None = None) -> None:
+        command = write_values(self.graph, values, text, trained)
+        if command is not None:
+            self._written = dict(values)
+            self._push(command)
 
     def _end_run(self, archive: bool) -> None:
-        self.display.end(archive)
-        self.alive = False
+        """The run is over: its curve fades (or goes), the timeline empties, the canvas is live."""
+        if archive and self.session is not None:
+            self.loss_plot.archive()
+        else:
+            self.loss_plot.set_losses(np.zeros(0), np.zeros(0))
+            self.loss_plot.set_current(None)
+        self.session, self.shown, self._written = None, None, {}
+        self.param_plot.set_series([])
+        self.timeline.clear()
+        self.timeline.setEnabled(False)
+        self.view.readout.clear()
+        self.canvas.release()
+
+    # ---- drawing ---------------------------------------------------------------------------
+    def schedule(self) -> None:
+        """Draw now, or when the current frame interval is over."""
+        wait = self.pacer.wait_s()
+        if wait <= 0:
+            self.draw()
+        elif not self._timer.isActive():
+            self._timer.start(int(wait * 1000) + 1)
+
+    def draw(self) -> None:
+        self._timer.stop()
+        self.pacer.frame(self.busy)
+        s = self.session
+        if s is None:
+            return
+        self._hold_for_frame()
+        with s.lock:
+            h = s.history
+            x, y = (a.copy() for a in h.loss_curve())
+            px, py = (a.copy() for a in h.series_curve())
+            iteration, stride, latest = h.iteration, h.stride, s.latest
+        self.loss_plot.set_losses(x, y, self.label)
+        self.param_plot.set_data(px, py)
+        self.timeline.setEnabled(True)
+        self.timeline.set_last(iteration, stride)
+        if self.shown is None:
+            self.loss_plot.set_current(iteration)
+            self.param_plot.set_current(iteration)
+            if latest is not None and self._fresh and self.pacer.canvas_due(self.busy, latest):
+                self.canvas.show_run(latest, holds=self.busy)
+                self.pacer.canvas_drawn()
+                self._fresh = False
+                self._live_wanted = True
+        self.update_status()
+
+    def update_status(self) -> None:
+        s = self.session
+        if s is None:
+            return
+        h = s.history
+        parts = [f"iteration {h.iteration}"]
+        loss = h.loss_at(h.iteration)
+        if not math.isnan(loss):
+            parts.append(f"loss {format_loss(loss)}")
+        if self.rate and h.iteration > 1:
+            parts.append(f"{self.rate:,.0f} it/s")
+        if self.busy and self.shown is None and not live_canvas(s.latest):
+            parts.append("canvas follows on pause")
+        self.panel.status.setText(" · ".join(parts))
+
+    # ---- the timeline ----------------------------------------------------------------------
+    def show_iteration(self, iteration: int) -> None:
+        """Show an earlier iteration's values and gradients on the canvas and the plots."""
+        s = self.session
+        if s is None:
+            return
+        h = s.history
+        it = h.nearest(iteration)
+        if it == h.iteration and not self.busy:
+            self.go_live()
+            return
+        self.shown = it
+        self.timeline.show_iteration(it, live=False)
+        self.loss_plot.set_current(it)
+        self.param_plot.set_current(it)
+        self.view.readout.setText(f"iteration {it}: loss {format_loss(h.loss_at(it))}")
+        trace = s.cached_trace(it)
+        if trace is not None:
+            self._show_picked(it, trace)
+        else:
+            self.ask(
+                "timeline", lambda session: session.trace_at(it), lambda t: self._show_picked(it, t)
+            )
+
+    def _show_picked(self, iteration: int, trace) -> None:
+        if self.shown == iteration and self.session is not None:
+            note = f"iteration {iteration} of {self.session.history.iteration}"
+            self.canvas.show_run(trace, holds=True, note=note)
+
+    def go_live(self) -> None:
+        """Follow the newest iteration again."""
+        was_old = self.shown is not None
+        self.shown = None
+        s = self.session
+        if s is None:
+            self.timeline.clear()
+            return
+        h = s.history
+        self.timeline.show_iteration(h.iteration, live=True)
+        self.loss_plot.set_current(h.iteration)
+        self.param_plot.set_current(h.iteration)
+        self.view.readout.clear()
+        if was_old:
+            trace = s.latest or s.cached_trace(h.iteration)
+            if trace is not None:
+                self.canvas.show_run(trace, holds=self.busy)
+            else:
+                self.canvas.release()
+            self._live_wanted = True
+        self.update_status()
+
+    def nudge(self, delta: int) -> None:
+        """One (kept) iteration back or forward."""
+        if self.session is not None:
+            self.show_iteration(
+                max(0, self.timeline.iteration + delta * self.session.history.stride)
+            )
 
     # ---- the panel -------------------------------------------------------------------------
     def _set_message(self, text: str) -> None:
         self.message = text
         self.panel.show_message(text)
         if text:
-            self.window.say(text, 15000)
+            self._say(text, 15000)
 
     def _update_panel(self) -> None:
-        busy = self.runner.busy
-        self.panel.set_state(running=busy, can_reset=self.origin is not None)
-        if not busy and self.history is None and not self.message:
+        self.panel.set_state(running=self.busy, can_reset=self.origin is not None)
+        if not self.busy and self.session is None and not self.message:
             self.panel.status.setText("not trained yet" if self.origin is None else "reset")
-
-    def shutdown(self) -> None:
-        self.runner.shutdown()

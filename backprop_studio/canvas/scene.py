@@ -195,6 +195,11 @@ class GraphScene(SceneEvents):
                 expect()
         self._show(edge_flows(trace))
 
+    def keep_trace(self, trace: Trace) -> None:
+        """``trace`` has the numbers on show (of a newer revision): it is remembered without
+        refilling the items, so what plays over them (an animation) goes on."""
+        self._trace = trace
+
     @property
     def trace(self) -> Trace | None:
         return self._trace

@@ -180,12 +180,12 @@ def test_a_selected_collapsed_card_copies_duplicates_and_deletes_its_nodes(qtbot
     window.scene.select_names(["y_hat"])  # selects the card that stands for it
     assert window.scene.selected_names() == []
     assert window.scene.selected_members() == ["y_hat", "sub_1"]
-    assert window.copy_selection()
+    assert window.edits.copy_selection()
     count = len(window.graph)
-    window.duplicate()
+    window.edits.duplicate()
     assert len(window.graph) == count + 2  # both hidden nodes, not none
     window.scene.select_names(["y_hat"])
-    window.delete_selection()
+    window.edits.delete_selection()
     assert "y_hat" not in window.graph and "sub_1" not in window.graph
     window.document.undo_stack.undo()
     assert "y_hat" in window.graph and "sub_1" in window.graph

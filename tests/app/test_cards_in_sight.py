@@ -75,7 +75,7 @@ def _available(item) -> float:
 def test_a_problem_wraps_on_the_card_and_is_whole_elsewhere(qtbot, laptop):
     window = laptop
     name = drop_op(window, "mul", QPointF(window.view.viewport().rect().center()))
-    window.rename(name, "mul_with_a_long_name")
+    window.edits.rename(name, "mul_with_a_long_name")
     settle(qtbot, window)
     item = window.scene.node_item("mul_with_a_long_name")
     assert item.problem == LONG

@@ -41,7 +41,7 @@ def test_rubber_band_select_then_delete_then_undo(qtbot, window):
 def test_tab_opens_quick_add_and_enter_creates_the_node(qtbot, window):
     window.view.setFocus()
     qtbot.keyClick(window.view, Qt.Key.Key_Tab)
-    popup = window._quick
+    popup = window.edits._quick
     assert popup.isVisible()
     qtbot.keyClicks(popup.edit, "tanh")
     qtbot.keyClick(popup.edit, Qt.Key.Key_Return)
@@ -54,7 +54,7 @@ def test_edge_dropped_on_empty_canvas_adds_a_connected_node(qtbot, window):
     loss = window.scene.node_item("loss")
     start = to_view(window.view, loss.output_anchor())
     drag(qtbot, window.view, start, start + QPoint(150, 120))
-    popup = window._quick
+    popup = window.edits._quick
     qtbot.keyClicks(popup.edit, "sqrt")
     qtbot.keyClick(popup.edit, Qt.Key.Key_Return)
     assert window.graph.inputs_of("sqrt_1")["a"].src == "loss"
@@ -83,20 +83,20 @@ def test_program_view_apply_keeps_positions_and_shows_errors(qtbot, window):
 
 def test_canvas_edits_rewrite_the_program_text(qtbot, window):
     open_seed(window)
-    window.rename("w", "weight")
+    window.edits.rename("w", "weight")
     qtbot.waitUntil(lambda: "weight = 1.0" in window.program.editor.toPlainText())
 
 
 def test_copy_paste_across_documents(qtbot, window):
     open_seed(window)
     window.scene.select_names(["w", "y_hat", "x"])
-    assert window.copy_selection()
+    assert window.edits.copy_selection()
     window.files.new()
-    window.paste()
+    window.edits.paste()
     assert sorted(window.graph.names) == ["w", "x", "y_hat"]
     assert window.graph.node("y_hat").label == "ŷ"
     assert len(window.graph.edges) == 2
-    window.paste()  # a second paste renames to stay unique
+    window.edits.paste()  # a second paste renames to stay unique
     assert sorted(window.graph.names) == ["w", "w_2", "x", "x_2", "y_hat", "y_hat_2"]
     assert window.graph.inputs_of("y_hat_2")["a"].src == "w_2"
 
@@ -105,7 +105,7 @@ def test_duplicate_is_one_undo_step(qtbot, window):
     open_seed(window)
     seed = len(window.graph)
     window.scene.select_names(["y_hat", "w"])
-    window.duplicate()
+    window.edits.duplicate()
     assert "w_2" in window.graph and len(window.graph) == seed + 2
     window.document.undo_stack.undo()
     assert len(window.graph) == seed
@@ -113,7 +113,7 @@ def test_duplicate_is_one_undo_step(qtbot, window):
 
 def test_malformed_files_leave_the_document_untouched(qtbot, window, tmp_path, dialogs):
     open_seed(window)
-    window.rename("w", "weight")
+    window.edits.rename("w", "weight")
     before = window.graph.structure()
     cases = {
         "garbage.json": b"\x89PNG not json",
@@ -132,7 +132,7 @@ def test_malformed_files_leave_the_document_untouched(qtbot, window, tmp_path, d
 
 def test_recovery_after_a_simulated_crash(qtbot, window, tmp_path, dialogs):
     open_seed(window)
-    window.rename("w", "weight")
+    window.edits.rename("w", "weight")
     window.document.write_recovery()  # what the autosave timer does a few seconds after an edit
     written = window.document.recovery_path
     assert written.exists()
@@ -151,7 +151,7 @@ def test_recovery_after_a_simulated_crash(qtbot, window, tmp_path, dialogs):
 
 def test_autosave_timer_writes_a_recovery_copy(qtbot, window):
     window.document.autosave.quiet_s = 0.05
-    window.add_node("param", QPointF(0, 0))
+    window.edits.add_node("param", QPointF(0, 0))
     qtbot.waitUntil(window.document.recovery_path.exists, timeout=5000)
     data = json.loads(window.document.recovery_path.read_text())
     assert [n["name"] for n in data["nodes"]] == ["w"]
@@ -178,7 +178,7 @@ def test_exception_hook_reports_and_keeps_running(qtbot, window, capsys):
 
 
 def test_save_as_json_and_title(qtbot, window, tmp_path, monkeypatch):
-    window.add_node("param", QPointF(0, 0))
+    window.edits.add_node("param", QPointF(0, 0))
     assert window.windowTitle().startswith("Untitled*")
     target = str(tmp_path / "one")  # the extension is added
     monkeypatch.setattr(files_module.QFileDialog, "getSaveFileName", lambda *a, **k: (target, ""))
@@ -212,7 +212,7 @@ def test_auto_layout_glides_then_is_one_undo_step(qtbot, window):
     window.graph.set_position("w", (900.0, 900.0))  # mess one node up (not through the stack)
     before = window.graph.node("w").position
     count = window.document.undo_stack.count()
-    window.auto_layout()
+    window.edits.auto_layout()
     qtbot.waitUntil(lambda: window.document.undo_stack.count() == count + 1, timeout=3000)
     after = window.graph.node("w").position
     assert after != before
@@ -230,8 +230,8 @@ def test_paste_keeps_op_settings(qtbot, window):
 
     window.push(commands.ReplaceGraph(window.graph, graph))
     window.scene.select_names(["h", "s"])
-    assert window.copy_selection()
-    window.paste()
+    assert window.edits.copy_selection()
+    window.edits.paste()
     assert window.graph.node("s_2").attrs == {"axis": 1}
 
 

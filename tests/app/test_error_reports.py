@@ -3,7 +3,6 @@ that says where the log is — from the GUI thread, a Python thread, or an engin
 
 from __future__ import annotations
 
-import copy
 import sys
 import threading
 
@@ -12,9 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from backprop_studio.app.main import install_excepthook
 from backprop_studio.app.runner import EvalRunner
-from backprop_studio.app.train_runner import TrainRunner
 from backprop_studio.log_file import configure_logging, current_log_path
-from backprop_studio.model import document_io
 from backprop_studio.model.program import parse_program
 
 
@@ -85,20 +82,17 @@ def test_an_evaluation_worker_failure_reaches_the_log_with_its_traceback(qtbot, 
     assert "in raise_here" in text and "RuntimeError: engine bug" in text
 
 
-def test_a_training_worker_failure_reaches_the_log_with_its_traceback(qtbot, monkeypatch):
+def test_a_training_worker_failure_reaches_the_log_with_its_traceback(qtbot, monkeypatch, window):
+    from backprop_studio.document import Document
     from backprop_studio.engine.training import Trainer
 
     configure_logging(stderr=True)
     monkeypatch.setattr(Trainer, "step", lambda self: raise_here("optimizer bug"))
-    runner = TrainRunner()
-    settings = copy.deepcopy(document_io.DEFAULT_SETTINGS)
-    try:
-        with qtbot.waitSignal(runner.started, timeout=60_000):
-            runner.begin(parse_program("w = 1.0; x = data(2.0); (w * x - 3) ** 2"), settings)
-        with qtbot.waitSignal(runner.stopped, timeout=60_000) as got:
-            runner.train(5)
-    finally:
-        runner.shutdown()
+    graph = parse_program("w = 1.0; x = data(2.0); (w * x - 3) ** 2")
+    window.set_document(Document(graph))
+    training = window.training
+    with qtbot.waitSignal(training.stopped, timeout=60_000) as got:
+        training.step()
     batch = got.args[0]
     assert batch.reason == "error" and "optimizer bug" in batch.error
     text = log_text()

@@ -22,9 +22,10 @@ def test_training_forms_the_decision_boundary(qtbot, window, name):
     assert len(points) == len(window.graph.node("x").value)
     threshold = window.document.settings["training"]["expect_loss_below"]
     qtbot.mouseClick(window.training.panel.run_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.training.runner.busy, timeout=10_000)
-    qtbot.waitUntil(lambda: not window.training.runner.busy, timeout=120_000)
+    qtbot.waitUntil(lambda: window.training.busy, timeout=10_000)
+    qtbot.waitUntil(lambda: not window.training.busy, timeout=120_000)
     trace = settle(qtbot, window)
+    qtbot.waitUntil(lambda: not window.fit.pending, timeout=10_000)
     assert trace.value(window.graph.output) < threshold
     after = window.fit.plot.surface()
     assert np.abs(after - before).max() > 0.2  # the surface moved
@@ -76,8 +77,8 @@ def test_a_regression_shows_its_fit_line(qtbot, window):
     xs, ys = window.fit.plot.curve.getData()
     assert len(xs) == 200 and xs[0] < xs[-1]
     qtbot.mouseClick(window.training.panel.run_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.training.runner.busy, timeout=10_000)
-    qtbot.waitUntil(lambda: not window.training.runner.busy, timeout=60_000)
+    qtbot.waitUntil(lambda: window.training.busy, timeout=10_000)
+    qtbot.waitUntil(lambda: not window.training.busy, timeout=60_000)
     settle(qtbot, window)
     qtbot.waitUntil(lambda: not np.allclose(window.fit.plot.curve.getData()[1], ys), timeout=10_000)
 

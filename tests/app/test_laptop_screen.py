@@ -67,7 +67,7 @@ def test_plots_belong_to_their_document(qtbot, window):
     qtbot.waitUntil(lambda: window.fit.plot.surface() is not None, timeout=60_000)
     for _ in range(3):
         qtbot.mouseClick(window.training.panel.step_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: not window.training.runner.busy, timeout=60_000)
+        qtbot.waitUntil(lambda: not window.training.busy, timeout=60_000)
     xs, _ = window.training.loss_plot.curve.getData()
     assert xs is not None and len(xs) > 0
 
@@ -133,7 +133,7 @@ def test_a_laptop_screen_shows_every_primary_control(qtbot, width, height):
         # a tensor in the inspector (table, heat maps) changes neither the window nor a dock
         window.files.open_example(example_path("moons_mlp"))
         settle(qtbot, window, timeout=60_000)
-        docks = [window.inspector_dock, window.program_dock, *window.training.docks]
+        docks = [window.inspector_dock, window.program_dock, *window.training_docks]
         sizes = [window.size(), *(d.size() for d in docks)]
         for name in ("W2", "x", "loss", "W1"):
             window.scene.select_names([name])
@@ -158,10 +158,10 @@ def test_training_brings_the_loss_plot_to_the_front(qtbot, window):
     window.backward.dock.show()
     window.backward.dock.raise_()
     qtbot.wait(20)
-    loss = window.training.docks[1]
+    loss = window.training_docks[1]
     assert loss.visibleRegion().isEmpty()  # the Explain tab is in front
     qtbot.mouseClick(window.training.panel.step_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not window.training.runner.busy, timeout=60_000)
+    qtbot.waitUntil(lambda: not window.training.busy, timeout=60_000)
     qtbot.wait(20)
     assert not loss.visibleRegion().isEmpty()
 

@@ -27,7 +27,7 @@ def test_quick_add_from_a_free_input_feeds_it(qtbot, window):
     item = window.scene.node_item("h")
     start = to_view(window.view, item.input_anchor("a"))
     drag(qtbot, window.view, start, start - QPoint(160, 40))
-    popup = window._quick
+    popup = window.edits._quick
     assert popup is not None and popup.isVisible()
     qtbot.keyClicks(popup.edit, "param")
     qtbot.keyClick(popup.edit, Qt.Key.Key_Return)
@@ -48,7 +48,7 @@ def test_the_inspector_names_the_node_not_the_palette_symbol(qtbot, window):
 def test_open_asks_about_unsaved_work_only_after_a_file_is_chosen(
     qtbot, window, dialogs, monkeypatch, tmp_path
 ):
-    window.add_node("param", QPointF(0, 0))
+    window.edits.add_node("param", QPointF(0, 0))
     assert window.document.dirty
     monkeypatch.setattr(files_module.QFileDialog, "getOpenFileName", lambda *a, **k: ("", ""))
     window.files.open_dialog()  # cancelled: nothing asked, nothing changed

@@ -105,7 +105,7 @@ def test_a_negative_number_to_the_power_one_half_is_reported_on_its_card(qtbot, 
 def test_quick_add_finds_square_by_its_symbol(qtbot, window):
     window.view.setFocus()
     qtbot.keyClick(window.view, Qt.Key.Key_Tab)
-    popup = window._quick
+    popup = window.edits._quick
     qtbot.keyClicks(popup.edit, "**2")
     qtbot.keyClick(popup.edit, Qt.Key.Key_Return)
     assert [(n.op, n.attrs) for n in window.graph] == [("power", {"exponent": 2.0})]

@@ -117,7 +117,7 @@ def test_auto_layout_arranges_a_scattered_graph_to_fit_readably(qtbot, window):
     for i, node in enumerate(window.graph):  # one long row, as the gallery used to open
         window.graph.set_position(node.name, (i * 400.0, 0.0))
     before = window.document.undo_stack.count()
-    window.auto_layout()
+    window.edits.auto_layout()
     qtbot.waitUntil(lambda: window.document.undo_stack.count() == before + 1, timeout=10_000)
     assert window.document.undo_stack.undoText() == "Auto-layout"
     lod = window.view.zoom

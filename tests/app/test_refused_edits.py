@@ -41,7 +41,7 @@ def test_a_refused_kind_switch_records_nothing(qtbot, window, name, op, why):
 
 def test_copies_of_the_longest_name_are_valid_and_undo_cleanly(qtbot, window):
     long = "w" * MAX_NAME_LENGTH
-    window.add_node("param", window.view_center())
+    window.edits.add_node("param", window.view_center())
     first = window.scene.selected_names()[0]
     assert window.push(commands.Rename(window.graph, first, long))
     start = window.graph.structure()
@@ -50,11 +50,11 @@ def test_copies_of_the_longest_name_are_valid_and_undo_cleanly(qtbot, window):
 
     for _ in range(3):
         window.scene.select_names([long])
-        window.duplicate()
+        window.edits.duplicate()
     window.scene.select_names([long])
-    assert window.copy_selection()
-    window.paste()
-    window.paste()
+    assert window.edits.copy_selection()
+    window.edits.paste()
+    window.edits.paste()
 
     copies = [n for n in window.graph.names if n != long]
     assert len(copies) == 5 and len(set(copies)) == 5

@@ -13,9 +13,9 @@ def test_a_duplicate_over_the_recipe_limit_is_refused_in_the_status_bar(qtbot, w
     monkeypatch.setattr(limits, "MAX_GRAPH_ELEMENTS", 1_500)
     steps = window.document.undo_stack.count()
     window.scene.select_names(["w"])
-    window.duplicate()
+    window.edits.duplicate()
     assert "w_2" not in window.graph and window.document.undo_stack.count() == steps
     assert "cannot duplicate: 'w_2' (param)" in window.statusBar().currentMessage()
     monkeypatch.setattr(limits, "MAX_GRAPH_ELEMENTS", 2_000)
-    window.duplicate()
+    window.edits.duplicate()
     assert "w_2" in window.graph

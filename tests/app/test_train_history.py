@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from backprop_studio.app.train_history import TraceCache, TrainingHistory, numbers_in
 from backprop_studio.engine.autograd import evaluate
+from backprop_studio.engine.train_history import TraceCache, TrainingHistory, numbers_in
 from tests.builders import seed_graph
 
 

@@ -23,7 +23,7 @@ def train_moons(qtbot, window, steps: int = 3):
     training = window.training
     training.panel.steps.setValue(steps)
     qtbot.mouseClick(training.panel.run_button, LEFT)
-    qtbot.waitUntil(lambda: not training.runner.busy, timeout=30_000)
+    qtbot.waitUntil(lambda: not training.busy, timeout=30_000)
     qtbot.waitUntil(lambda: "# trained" in window.program.editor.toPlainText())
     return training
 
@@ -111,7 +111,7 @@ def test_reset_returns_to_the_untrained_recipe(qtbot, window):
 def test_a_typed_value_replaces_the_recipe_until_undone(qtbot, window):
     train_moons(qtbot, window)
     trained = repr(window.graph.node("b3").value)
-    window._set_value("b3", [0.5, -0.5], 1)
+    window.edits.set_value("b3", [0.5, -0.5], 1)
     node = window.graph.node("b3")
     assert node.attrs == {} and not node.trained
     qtbot.waitUntil(lambda: "b3 = param([0.5, -0.5])\n" in window.program.editor.toPlainText())
@@ -148,7 +148,7 @@ def test_reset_after_reopening_returns_to_the_numbers_trained_before(qtbot, wind
     training = window.training
     qtbot.mouseClick(training.panel.step_button, LEFT)
     qtbot.waitUntil(lambda: values(window) != saved, timeout=30_000)
-    qtbot.waitUntil(lambda: not training.runner.busy)
+    qtbot.waitUntil(lambda: not training.busy)
     qtbot.mouseClick(training.panel.reset_button, LEFT)
     assert values(window) == saved
     assert all(window.graph.node(name).trained for name in RECIPES)  # trained, as it was
@@ -158,11 +158,11 @@ def test_copy_paste_and_duplicate_keep_the_trained_numbers_and_mark(qtbot, windo
     train_moons(qtbot, window)
     w1 = window.graph.node("W1")
     window.scene.node_item("W1").setSelected(True)
-    assert window.copy_selection()
-    window.paste()
+    assert window.edits.copy_selection()
+    window.edits.paste()
     window.scene.clearSelection()
     window.scene.node_item("W1").setSelected(True)
-    window.duplicate()
+    window.edits.duplicate()
     copies = [n for n in window.graph if n.name.startswith("W1_")]
     assert len(copies) == 2
     for node in copies:

@@ -30,7 +30,7 @@ def card(window, name: str) -> str:
 def run_to_end(qtbot, training, steps: int) -> None:
     training.panel.steps.setValue(steps)
     qtbot.mouseClick(training.panel.run_button, LEFT)
-    qtbot.waitUntil(lambda: not training.runner.busy, timeout=20_000)
+    qtbot.waitUntil(lambda: not training.busy, timeout=20_000)
 
 
 def test_step_moves_w_in_the_graph_and_on_the_canvas(qtbot, window):
@@ -56,7 +56,7 @@ def test_run_then_pause_leaves_one_undo_step_and_undo_restores_w(qtbot, window):
     assert not training.panel.run_button.isEnabled() and training.panel.pause_button.isEnabled()
     qtbot.waitUntil(lambda: training.history is not None and training.history.iteration > 5)
     qtbot.mouseClick(training.panel.pause_button, LEFT)
-    qtbot.waitUntil(lambda: not training.runner.busy)
+    qtbot.waitUntil(lambda: not training.busy)
     trained = training.history.iteration
     assert 5 < trained < 1_000_000
     assert stack.count() == before + 1
@@ -110,7 +110,7 @@ def test_timeline_shows_an_earlier_iteration(qtbot, window):
     assert window.trace.value("w") == expected.value("w")
 
     # an edit of the computation returns to live
-    window._set_value("x", 1.5, 99)
+    window.edits.set_value("x", 1.5, 99)
     settle(qtbot, window)
     assert training.timeline.live
     assert window.trace.value("x") == 1.5
@@ -195,14 +195,14 @@ def _start_long_run(qtbot, training):
 def test_an_edit_during_a_run_ends_it_without_writing_values(qtbot, window):
     training = open_seed(qtbot, window)
     _start_long_run(qtbot, training)
-    window._set_value("x", 2.0, 7)  # the user edits while training runs
-    assert not training.runner.busy and training.history is None
+    window.edits.set_value("x", 2.0, 7)  # the user edits while training runs
+    assert not training.busy and training.history is None
     assert window.graph.node("w").value == 1.0  # what was trained belonged to x = 1
     qtbot.wait(100)
     assert window.graph.node("w").value == 1.0
     # the next step trains the edited graph: loss (2w - 2)² at w = 1 is 0, so w stays
     window.actions_by_name["train_step"].trigger()
-    qtbot.waitUntil(lambda: training.history is not None and not training.runner.busy)
+    qtbot.waitUntil(lambda: training.history is not None and not training.busy)
     assert training.history.loss_at(0) == 0.0
 
 
@@ -210,7 +210,7 @@ def test_opening_another_document_stops_and_forgets_the_run(qtbot, window):
     training = open_seed(qtbot, window)
     _start_long_run(qtbot, training)
     window.files.new()
-    assert not training.runner.busy and training.history is None
+    assert not training.busy and training.history is None
     assert training.loss_plot.faded_count == 0
     assert training.panel.status.text() == "not trained yet"
 
@@ -223,7 +223,7 @@ def test_shortcuts_step_and_walk_the_timeline(qtbot, window):
     assert acts["train_reset"].shortcut().toString() == "Ctrl+Shift+R"
     for _ in range(3):
         acts["train_step"].trigger()
-        qtbot.waitUntil(lambda: not training.runner.busy)
+        qtbot.waitUntil(lambda: not training.busy)
     assert training.history.iteration == 3
     acts["iteration_back"].trigger()
     acts["iteration_back"].trigger()
@@ -235,9 +235,9 @@ def test_shortcuts_step_and_walk_the_timeline(qtbot, window):
 
 
 def test_a_large_graph_reaches_the_canvas_when_the_run_stops(qtbot, window):
-    from backprop_studio.app.train_history import numbers_in
-    from backprop_studio.app.training_display import LIVE_CANVAS_NUMBERS
+    from backprop_studio.app.frame_pacer import LIVE_CANVAS_NUMBERS
     from backprop_studio.document import Document
+    from backprop_studio.engine.train_history import numbers_in
     from tests.builders import build
 
     rows = [[float(i), 1.0] for i in range(300)]
@@ -249,11 +249,11 @@ def test_a_large_graph_reaches_the_canvas_when_the_run_stops(qtbot, window):
     settle(qtbot, window)
     training = window.training
     _start_long_run(qtbot, training)
-    qtbot.waitUntil(lambda: training.display.latest is not None)
-    assert numbers_in(training.display.latest) > LIVE_CANVAS_NUMBERS
+    qtbot.waitUntil(lambda: training.session.latest is not None)
+    assert numbers_in(training.session.latest) > LIVE_CANVAS_NUMBERS
     qtbot.waitUntil(lambda: "canvas follows on pause" in training.panel.status.text())
     qtbot.mouseClick(training.panel.pause_button, LEFT)
-    qtbot.waitUntil(lambda: not training.runner.busy)
+    qtbot.waitUntil(lambda: not training.busy)
     trained = window.graph.node("W").value
     assert window.trace.value("W") == trained  # the canvas shows the final numbers
 
@@ -263,14 +263,14 @@ def test_clipping_and_adam_from_the_panel(qtbot, window):
     training.panel.clip.setChecked(True)  # max gradient norm 1: ∂loss/∂w = -2 becomes -1
     assert window.document.settings["training"]["clip"] == 1.0
     qtbot.mouseClick(training.panel.step_button, LEFT)
-    qtbot.waitUntil(lambda: not training.runner.busy)
+    qtbot.waitUntil(lambda: not training.busy)
     assert window.graph.node("w").value == pytest.approx(1.01, abs=1e-6)  # torch adds 1e-6
     index = training.panel.optimizer.findData("adam")
     training.panel.optimizer.setCurrentIndex(index)
     training.panel.optimizer.activated.emit(index)
     training.panel.clip.setChecked(False)
     qtbot.mouseClick(training.panel.step_button, LEFT)
-    qtbot.waitUntil(lambda: not training.runner.busy)
+    qtbot.waitUntil(lambda: not training.busy)
     # Adam's first step moves every parameter by lr, whatever the gradient's size
     assert window.graph.node("w").value == pytest.approx(1.01 + 0.01, abs=1e-6)
     assert training.loss_plot.faded_count == 1  # another optimizer: another run

@@ -159,7 +159,10 @@ class TrainingHistory:
 
     def values_at(self, iteration: int) -> dict[str, Value]:
         """Each parameter as the graph stores it: a float, or a nested list of its shape."""
-        row = self.params_at(iteration)
+        return self.unflatten(self.params_at(iteration))
+
+    def unflatten(self, row: np.ndarray) -> dict[str, Value]:
+        """One row of parameters as the graph stores them, name by name."""
         values: dict[str, Value] = {}
         for k, (name, shape) in enumerate(zip(self.names, self.shapes)):
             part = row[self.offsets[k] : self.offsets[k + 1]]
