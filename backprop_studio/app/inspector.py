@@ -24,6 +24,7 @@ from ..model.program_writer import recipe_text
 from ..model.shapes import ShapeError, Value, format_shape, shape_of
 from ..model.trace import Trace
 from .attr_editor import AttrEditor
+from .check_view import CheckView
 from .value_table import HeatMap, ValueTable
 
 KINDS = (("param", "parameter (trainable)"), ("data", "data (fixed input)"), ("const", "constant"))
@@ -110,6 +111,8 @@ class Inspector(QWidget):
         layout.addWidget(QLabel("Computed by torch"))
         layout.addWidget(self.computed)
         layout.addLayout(heat)
+        self.check = CheckView()  # filled by the gradient check, for a checked parameter
+        layout.addWidget(self.check)
         layout.addStretch(1)
         self.name_edit.editingFinished.connect(self._rename)
         self.label_edit.editingFinished.connect(self._label)

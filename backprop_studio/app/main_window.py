@@ -38,6 +38,7 @@ from .docks import ElidedLabel, scrolling
 from .files import FileActions
 from .fit_panel import FitPanel
 from .getting_started import EmptyCanvasHint
+from .gradient_check import GradientCheckPanel
 from .inspector import Inspector
 from .menus import build_menus
 from .palette import Palette
@@ -116,6 +117,7 @@ class MainWindow(QMainWindow):
         self._wire()
         self.training = TrainingController(self)
         self.backward = BackwardPanel(self)
+        self.checks = GradientCheckPanel(self)
         self.fit = FitPanel(self)
         self.actions_by_name = build_menus(self)
         self.set_document(self.document)
@@ -454,6 +456,7 @@ class MainWindow(QMainWindow):
         self.document.discard_recovery()
         self.runner.shutdown()
         self.training.shutdown()
+        self.checks.shutdown()
         event.accept()
 
 
