@@ -24,7 +24,7 @@ ROWS_SHOWN = 8  # the table scrolls beyond
 
 
 def _number(x: float) -> str:
-    return f"{x:.6g}"
+    return f"{x:.5g}"
 
 
 class CheckView(QWidget):
@@ -40,7 +40,9 @@ class CheckView(QWidget):
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.explanation = QLabel()
         self.explanation.setTextFormat(Qt.TextFormat.PlainText)
         self.explanation.setWordWrap(True)
@@ -69,7 +71,7 @@ class CheckView(QWidget):
                 index,
                 _number(entry.numeric),
                 _number(entry.autograd),
-                f"{entry.rel_error:.1e}",
+                f"{entry.rel_error:.1g}",
             )
             for column, text in enumerate(texts):
                 item = QTableWidgetItem(text)

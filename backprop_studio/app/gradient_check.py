@@ -30,7 +30,24 @@ def _check(graph: Graph) -> GradCheck:
 
 
 def badge_text(ok: bool, max_rel_error: float) -> str:
-    return f"{'✓' if ok else '✗'} {max_rel_error:.0e}" if max_rel_error else "✓ exact"
+    """``✓ err 4e-12``, ``✗ err 0.33``: the mark and the maximum relative error, short."""
+    if max_rel_error == 0:
+        return "✓ exact"
+    error = f"{max_rel_error:.2g}" if max_rel_error >= 1e-3 else f"{max_rel_error:.0e}"
+    return f"{'✓' if ok else '✗'} err {error}"
+
+
+def check_badges(result: GradCheck) -> dict[str, tuple[str, str]]:
+    """A badge per checked parameter, and one on each kink that explains a disagreement."""
+    badges = {
+        name: (badge_text(p.ok, p.max_rel_error), "good" if p.ok else "bad")
+        for name, p in result.params.items()
+    }
+    for param in result.params.values():
+        for entry in param.entries:
+            if not entry.ok and entry.kink and entry.kink not in badges:
+                badges[entry.kink] = ("kink at 0", "bad")
+    return badges
 
 
 class GradientCheckPanel(QObject):
@@ -74,10 +91,7 @@ class GradientCheckPanel(QObject):
             self.checked.emit(None)
             return
         self.result = result
-        self.badges.show(
-            {n: (badge_text(p.ok, p.max_rel_error), "good" if p.ok else "bad")
-             for n, p in result.params.items()}
-        )  # fmt: skip
+        self.badges.show(check_badges(result))
         bad = [n for n, p in result.params.items() if not p.ok]
         if bad:
             self._say(f"✗ Gradient check: {', '.join(bad)} disagree (select one to see why)", 10000)

@@ -107,12 +107,12 @@ class Inspector(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.problem)  # under the name, not below the fold of a short dock
+        self.check = CheckView()  # filled by the gradient check, for a checked parameter
+        layout.addWidget(self.check)  # what was just asked for: high up too
         layout.addLayout(form)
         layout.addWidget(QLabel("Computed by torch"))
         layout.addWidget(self.computed)
         layout.addLayout(heat)
-        self.check = CheckView()  # filled by the gradient check, for a checked parameter
-        layout.addWidget(self.check)
         layout.addStretch(1)
         self.name_edit.editingFinished.connect(self._rename)
         self.label_edit.editingFinished.connect(self._label)

@@ -52,8 +52,9 @@ def test_a_kink_shows_a_cross_and_its_explanation(qtbot, window):
     load(qtbot, window, KINK)
     result = check(qtbot, window)
     assert not result.ok
-    assert window.checks.badges.tones() == {"w": "bad", "b": "good"}
-    assert window.checks.badges.texts()["w"].startswith("✗")
+    assert window.checks.badges.tones() == {"w": "bad", "b": "good", "r": "bad"}
+    assert window.checks.badges.texts()["w"] == "✗ err 1"  # 1 against 0
+    assert window.checks.badges.texts()["r"] == "kink at 0"
     window.scene.select_names(["w"])
     view = window.inspector.check
     assert "✗ disagrees" in view.heading.text()

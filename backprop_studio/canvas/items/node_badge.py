@@ -39,7 +39,7 @@ class BadgeMark(_Pill):
         """``text`` on the card's top edge (or its bottom edge, ``height`` below the top)."""
         color = tone_color(theme, tone)
         self.tone = tone
-        self._fill(text, style.fonts().small, theme, color, color)
+        self._fill(text, style.fonts().body, theme, color, color)
         w = self.size[0]
         self.place(QPointF(NODE_WIDTH - INSET - w / 2, height if bottom else 0.0))
         self.setVisible(True)
