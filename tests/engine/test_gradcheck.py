@@ -116,3 +116,35 @@ def test_json_has_the_documented_shape():
         },
     }
     assert data["params"]["w"]["max_rel_error"] > 0.1
+
+
+def _torch_gradcheck(text: str) -> bool:
+    """torch's own gradcheck of the same function of the parameters (independent of ours)."""
+    from backprop_studio.engine.compile import compile_graph
+
+    plan = compile_graph(parse_program(text), "float64")
+    slots = plan.leaf_tensors()
+    params = [s for s, train in zip(plan.leaf_slots, plan.trainable) if train]
+
+    def f(*tensors):
+        run = list(slots)
+        for slot, tensor in zip(params, tensors):
+            run[slot] = tensor
+        return plan.forward(run).sum()
+
+    inputs = tuple(slots[s].detach().clone().requires_grad_() for s in params)
+    return torch.autograd.gradcheck(f, inputs, raise_exception=False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "w = 3.0\nx = data(2.0)\n(w * x) ** 2",
+        "w = param([[0.5, -1.0], [2.0, 0.1]])\nx = data([[1.0, 2.0]])\nsum(tanh(x @ w))",
+        "w = 0.0\nr = relu(w)",
+        "w = param([-1.0, 0.0, 2.0])\nsum(relu(w))",
+        "w = param([0.3, -2.0])\nsum(sigmoid(w) * exp(w))",
+    ],
+)
+def test_the_verdict_is_torch_gradchecks(text):
+    assert check_graph(parse_program(text)).ok == _torch_gradcheck(text)
