@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from functools import partial
 
 import torch
 
@@ -42,8 +43,8 @@ def main() -> None:
         data = load_document(example_path(example.name))
         graph, dtype = data.graph, data.settings.get("dtype", "float64")
         entries = sum(p.checked for p in check_graph(graph).params.values())
-        one = median_seconds(lambda: evaluate(graph, dtype), args.repeat)
-        check = median_seconds(lambda: check_graph(graph), args.repeat)
+        one = median_seconds(partial(evaluate, graph, dtype), args.repeat)
+        check = median_seconds(partial(check_graph, graph), args.repeat)
         print(
             f"{example.name:<22}{entries:>8}{one * 1e3:>10.2f}ms{check * 1e3:>10.2f}ms"
             f"{check / one:>8.1f}×"
