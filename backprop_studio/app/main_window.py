@@ -37,6 +37,7 @@ from .block_actions import BlockActions
 from .docks import ElidedLabel, scrolling
 from .files import FileActions
 from .fit_panel import FitPanel
+from .forward_panel import ForwardPanel
 from .getting_started import EmptyCanvasHint
 from .gradient_check import GradientCheckPanel
 from .inspector import Inspector
@@ -118,6 +119,7 @@ class MainWindow(QMainWindow):
         self.training = TrainingController(self)
         self.backward = BackwardPanel(self)
         self.checks = GradientCheckPanel(self)
+        self.forward = ForwardPanel(self)
         self.fit = FitPanel(self)
         self.actions_by_name = build_menus(self)
         self.set_document(self.document)
@@ -457,6 +459,7 @@ class MainWindow(QMainWindow):
         self.runner.shutdown()
         self.training.shutdown()
         self.checks.shutdown()
+        self.forward.shutdown()
         event.accept()
 
 

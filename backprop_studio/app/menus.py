@@ -116,6 +116,7 @@ def build_menus(window) -> dict[str, QAction]:
         m.addAction(action)
         acts[name] = action
 
+    acts.update(window.forward.fill_menu(bar.addMenu("F&orward")))
     m = bar.addMenu("&Backward")
     acts.update(window.backward.fill_menu(m))
     m.addSeparator()

@@ -1,0 +1,147 @@
+"""The Forward menu: choose a derivative target, and every card shows ∂node/∂target.
+
+Forward mode is the engine's (torch's forward-mode AD, on a worker thread); this panel only
+keeps the target, asks again whenever the numbers change, and puts each node's tangent on a
+pill under its card. The Explain dock says how the two modes differ.
+"""
+
+from __future__ import annotations
+
+import shiboken6
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu
+
+from ..canvas.badges import NodeBadges
+from ..canvas.value_text import format_short, stats
+from ..model.graph import Graph
+from ..model.shapes import Value
+from ..model.tangents import Tangents
+from ..model.trace import Trace
+from .engine_job import EngineJob
+
+CONTRAST = (
+    "Forward mode pushes one input's derivative along with the values, from the leaves to the "
+    "output: one forward pass gives ∂node/∂{t} for every node at once. Backward (reverse mode) "
+    "pulls one output's derivative back from the output: one backward pass gives ∂{out}/∂node "
+    "for every node at once. So forward mode costs a pass per input, reverse mode a pass per "
+    "output — which is why training, with many parameters and one loss, uses backward."
+)
+
+
+def _tangents(request: tuple[Graph, str, str]) -> Tangents:
+    from ..engine.forward_mode import forward_tangents  # on the worker: torch stays off the UI
+
+    graph, target, dtype = request
+    return forward_tangents(graph, target, None, dtype)
+
+
+def tangent_text(label: str, value: Value) -> str:
+    """``∂/∂x 3`` for a scalar; ``∂/∂x ‖·‖ 1.2`` (the norm) for a tensor."""
+    if isinstance(value, list):
+        return f"∂/∂{label} ‖·‖ {format_short(stats(value)[1])}"
+    return f"∂/∂{label} {format_short(value)}"
+
+
+class ForwardPanel(QObject):
+    """Owns the target, the worker and the tangent pills; ``shown`` after each update."""
+
+    shown = Signal(object)  # the Tangents now on the cards, or None when they went away
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self._window = window
+        self._scene = window.scene
+        self.job = EngineJob("forward-mode", self)
+        self.job.finished.connect(self._done)
+        self.badges = NodeBadges(window.scene, bottom=True)
+        self.target: str | None = None
+        self.tangents: Tangents | None = None
+        self._numbers: tuple | None = None
+        self.actions = {
+            "forward_target": self._action(
+                "&Tangents of the Selected Leaf", self.choose_selected, "Ctrl+Shift+F",
+                "forward mode: every node shows its derivative with respect to the selected leaf",
+            ),
+            "forward_off": self._action(
+                "&Hide Tangents", self.stop, None, "leave forward mode"
+            ),
+        }  # fmt: skip
+        self.actions["forward_off"].setEnabled(False)
+        window.trace_shown.connect(self._on_trace)
+
+    def _action(self, text: str, slot, keys: str | None, tip: str) -> QAction:
+        act = QAction(text, self._window)
+        if keys:
+            act.setShortcut(QKeySequence(keys))
+        act.setStatusTip(tip)
+        act.triggered.connect(lambda _checked=False: slot())
+        return act
+
+    def fill_menu(self, menu: QMenu) -> dict[str, QAction]:
+        for action in self.actions.values():
+            menu.addAction(action)
+        return dict(self.actions)
+
+    def choose_selected(self) -> None:
+        names = self._scene.selected_names()
+        graph = self._window.graph
+        if len(names) != 1 or not graph.node(names[0]).is_leaf:
+            self._window.say(
+                "Select one leaf (a param, data or const node) to take derivatives with respect "
+                "to it",
+                6000,
+            )
+            return
+        self.choose(names[0])
+
+    def choose(self, target: str) -> None:
+        """Forward mode from ``target``: tangents now, and again after every change."""
+        self.target = target
+        self.actions["forward_off"].setEnabled(True)
+        self._request()
+        backward = self._window.backward
+        out = self._window.trace.output if self._window.trace else None
+        backward.explain.show_text(
+            f"Forward mode: ∂node/∂{target}", CONTRAST.format(t=target, out=out or "output")
+        )
+        backward.dock.show()
+        backward.dock.raise_()
+
+    def stop(self) -> None:
+        self.target = self.tangents = None
+        self.badges.clear()
+        self.actions["forward_off"].setEnabled(False)
+        self.shown.emit(None)
+
+    def _request(self) -> None:
+        trace: Trace | None = self._window.trace
+        self._numbers = _numbers(trace)
+        self.job.start(_tangents, (self._window.graph.copy(), self.target, self._window.dtype))
+
+    def _done(self, tangents: Tangents | None, error: str | None) -> None:
+        if self.target is None or not shiboken6.isValid(self._scene):
+            return
+        message = error or (tangents.error if tangents is not None else None)
+        if message or tangents is None:
+            self.stop()
+            self._window.say(f"Forward mode stopped: {message}", 8000)
+            return
+        self.tangents = tangents
+        label = tangents.label
+        self.badges.show(
+            {name: (tangent_text(label, value), "info") for name, value in tangents.values.items()}
+        )
+        self._window.say(f"Forward mode: every card shows ∂node/∂{label} (Forward ▸ Hide)", 6000)
+        self.shown.emit(tangents)
+
+    def _on_trace(self, trace: Trace) -> None:
+        if self.target is not None and _numbers(trace) != self._numbers:
+            self._request()
+
+    def shutdown(self) -> None:
+        self.job.shutdown()
+
+
+def _numbers(trace: Trace | None) -> tuple | None:
+    return None if trace is None else (dict(trace.values), trace.output)
