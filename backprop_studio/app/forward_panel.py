@@ -99,6 +99,7 @@ class ForwardPanel(QObject):
         """Forward mode from ``target``: tangents now, and again after every change."""
         self.target = target
         self.actions["forward_off"].setEnabled(True)
+        self._window.say(f"Forward mode from {target}: computing tangents…", 6000)
         self._request()
         backward = self._window.backward
         out = self._window.trace.output if self._window.trace else None
