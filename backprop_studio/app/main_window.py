@@ -32,6 +32,7 @@ from ..model.layout import layered_layout
 from ..model.program import auto_name
 from ..model.trace import Trace
 from . import clipboard
+from .accumulation_panel import AccumulationPanel
 from .backward_panel import BackwardPanel
 from .block_actions import BlockActions
 from .docks import ElidedLabel, scrolling
@@ -120,6 +121,7 @@ class MainWindow(QMainWindow):
         self.backward = BackwardPanel(self)
         self.checks = GradientCheckPanel(self)
         self.forward = ForwardPanel(self)
+        self.accumulation = AccumulationPanel(self)
         self.fit = FitPanel(self)
         self.actions_by_name = build_menus(self)
         self.set_document(self.document)
@@ -460,6 +462,7 @@ class MainWindow(QMainWindow):
         self.training.shutdown()
         self.checks.shutdown()
         self.forward.shutdown()
+        self.accumulation.shutdown()
         event.accept()
 
 

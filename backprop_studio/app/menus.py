@@ -122,6 +122,8 @@ def build_menus(window) -> dict[str, QAction]:
     m.addSeparator()
     m.addAction(window.checks.action)
     acts["check_gradients"] = window.checks.action
+    m.addSeparator()
+    acts.update(window.accumulation.fill_menu(m))
 
     m = bar.addMenu("&Help")
     acts["getting_started"] = _action(

@@ -15,11 +15,13 @@ from .scene import GraphScene
 
 
 class NodeBadges:
-    """Pills on the top edge of cards (``bottom``: on their bottom edge), set all at once."""
+    """Pills above cards (``bottom``: below them; ``row``: that many rows further out), set
+    all at once."""
 
-    def __init__(self, scene: GraphScene, bottom: bool = False) -> None:
+    def __init__(self, scene: GraphScene, bottom: bool = False, row: int = 0) -> None:
         self._scene = scene
         self._bottom = bottom
+        self._row = row
         self._marks: dict[str, BadgeMark] = {}
 
     def show(self, badges: Mapping[str, tuple[str, str]]) -> None:
@@ -32,7 +34,7 @@ class NodeBadges:
                 continue
             mark = BadgeMark()
             mark.setParentItem(item)
-            mark.show_text(text, tone, self._scene.theme, self._bottom, item.card_height)
+            mark.show_text(text, tone, self._scene.theme, self._bottom, item.card_height, self._row)
             self._marks[name] = mark
 
     def clear(self) -> None:

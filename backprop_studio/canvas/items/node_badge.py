@@ -40,12 +40,16 @@ class BadgeMark(_Pill):
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
         self.tone = "info"
 
-    def show_text(self, text: str, tone: str, theme: Theme, bottom: bool, height: float) -> None:
-        """``text`` just above the card (or just below it, ``height`` below its top)."""
+    def show_text(
+        self, text: str, tone: str, theme: Theme, bottom: bool, height: float, row: int = 0
+    ) -> None:
+        """``text`` just above the card (or just below it, ``height`` below its top); ``row``
+        rows further out, so that two kinds of badge can be shown at once."""
         color = tone_color(theme, tone)
         self.tone = tone
         self._fill(text, style.fonts().body, theme, color, color)
         w, h = self.size
-        self.place(QPointF(-w / 2, h / 2 + GAP if bottom else -h / 2 - GAP))
+        out = h / 2 + GAP + row * (h + GAP)
+        self.place(QPointF(-w / 2, out if bottom else -out))
         self.setPos(NODE_WIDTH - INSET, height if bottom else 0.0)
         self.setVisible(True)
