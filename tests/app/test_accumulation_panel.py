@@ -10,7 +10,7 @@ from tests.app.test_gradient_check import menu_action
 
 def open_seed(qtbot, window):
     assert window.files.open_example(example_path("seed"))
-    settle(qtbot, window)
+    settle(qtbot, window, timeout=60_000)
 
 
 def test_off_by_default_and_unmarked(qtbot, window):

@@ -18,7 +18,7 @@ def choose(qtbot, window, name):
 
 def test_tangents_of_w_on_the_seed_story(qtbot, window):
     assert window.files.open_example(example_path("seed"))
-    settle(qtbot, window)
+    settle(qtbot, window, timeout=60_000)
     tangents = choose(qtbot, window, "w")
     # ŷ = w·x with x = 1: ∂ŷ/∂w = 1; loss = (ŷ − y)²: ∂loss/∂w = 2(ŷ − y) = −2
     assert tangents.values["loss"] == -2.0 and tangents.values["y_hat"] == 1.0
@@ -32,7 +32,7 @@ def test_tangents_of_w_on_the_seed_story(qtbot, window):
 
 def test_an_edit_recomputes_and_hide_clears(qtbot, window):
     assert window.files.open_example(example_path("seed"))
-    settle(qtbot, window)
+    settle(qtbot, window, timeout=60_000)
     choose(qtbot, window, "w")
     with qtbot.waitSignal(window.forward.shown, timeout=30_000) as blocker:
         window.push(commands.SetValue(window.graph, "w", 3.0))
@@ -45,7 +45,7 @@ def test_an_edit_recomputes_and_hide_clears(qtbot, window):
 
 def test_a_node_that_is_not_a_leaf_is_refused_in_the_status_bar(qtbot, window):
     assert window.files.open_example(example_path("seed"))
-    settle(qtbot, window)
+    settle(qtbot, window, timeout=60_000)
     window.scene.select_names(["loss"])
     menu_action(window, "Forward", "Tangents of the Selected Leaf").trigger()
     assert window.statusBar().currentMessage().startswith("Select one leaf")

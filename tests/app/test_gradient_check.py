@@ -22,7 +22,7 @@ def menu_action(window, menu_title: str, text: str):
 
 def load(qtbot, window, text: str):
     window.push(commands.ReplaceGraph(window.graph, parse_program(text)))
-    return settle(qtbot, window)
+    return settle(qtbot, window, timeout=60_000)
 
 
 def check(qtbot, window):
@@ -34,7 +34,7 @@ def check(qtbot, window):
 
 def test_the_seed_agrees_with_a_badge_and_the_numbers_side_by_side(qtbot, window):
     assert window.files.open_example(example_path("seed"))
-    settle(qtbot, window)
+    settle(qtbot, window, timeout=60_000)
     result = check(qtbot, window)
     assert result.ok
     texts = window.checks.badges.texts()
@@ -70,7 +70,7 @@ def test_an_edit_takes_the_badges_away(qtbot, window):
     check(qtbot, window)
     assert window.checks.badges.texts()
     window.push(commands.SetValue(window.graph, "w", 1.0))
-    settle(qtbot, window)
+    settle(qtbot, window, timeout=60_000)
     assert window.checks.badges.texts() == {}
     assert window.checks.result is None
 
@@ -80,7 +80,7 @@ def test_a_graph_with_a_problem_gets_one_clear_message(qtbot, window, dialogs):
     graph.add_node(Node("s", "add"))
     graph.set_output("s")
     window.push(commands.ReplaceGraph(window.graph, graph))
-    settle(qtbot, window)
+    settle(qtbot, window, timeout=60_000)
     assert check(qtbot, window) is None
     ((kind, title, text),) = dialogs.shown
     assert kind == "warning" and title == "Check Gradients"
