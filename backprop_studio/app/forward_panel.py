@@ -8,18 +8,20 @@ pill under its card. The Explain dock says how the two modes differ.
 from __future__ import annotations
 
 import shiboken6
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
 from ..canvas.badges import NodeBadges
-from ..canvas.value_text import format_short, stats
+from ..canvas.flow_plan import generations
+from ..canvas.value_text import format_short, full_text, stats
 from ..model.graph import Graph
 from ..model.shapes import Value
 from ..model.tangents import Tangents
 from ..model.trace import Trace
 from .engine_job import EngineJob
 
+STEP_MS = 700  # one generation of tangents per step of Play Forward
 CONTRAST = (
     "Forward mode pushes one input's derivative along with the values, from the leaves to the "
     "output: one forward pass gives ∂node/∂{t} for every node at once. Backward (reverse mode) "
@@ -63,11 +65,21 @@ class ForwardPanel(QObject):
                 "&Tangents of the Selected Leaf", self.choose_selected, "Ctrl+Shift+F",
                 "forward mode: every node shows its derivative with respect to the selected leaf",
             ),
+            "forward_play": self._action(
+                "&Play Forward", self.play, None,
+                "the tangents flow from the target to the output, one generation of nodes a step",
+            ),
             "forward_off": self._action(
                 "&Hide Tangents", self.stop, None, "leave forward mode"
             ),
         }  # fmt: skip
-        self.actions["forward_off"].setEnabled(False)
+        for name in ("forward_play", "forward_off"):
+            self.actions[name].setEnabled(False)
+        self._steps: list[tuple[str, ...]] = []  # Play: the generations still to show
+        self._shown: list[str] = []
+        self.timer = QTimer(self)
+        self.timer.setInterval(STEP_MS)
+        self.timer.timeout.connect(self.advance)
         window.trace_shown.connect(self._on_trace)
 
     def _action(self, text: str, slot, keys: str | None, tip: str) -> QAction:
@@ -98,7 +110,8 @@ class ForwardPanel(QObject):
     def choose(self, target: str) -> None:
         """Forward mode from ``target``: tangents now, and again after every change."""
         self.target = target
-        self.actions["forward_off"].setEnabled(True)
+        for name in ("forward_play", "forward_off"):
+            self.actions[name].setEnabled(True)
         self._window.say(f"Forward mode from {target}: computing tangents…", 6000)
         self._request()
         backward = self._window.backward
@@ -110,10 +123,49 @@ class ForwardPanel(QObject):
         backward.dock.raise_()
 
     def stop(self) -> None:
+        self.timer.stop()
         self.target = self.tangents = None
         self.badges.clear()
-        self.actions["forward_off"].setEnabled(False)
+        for name in ("forward_play", "forward_off"):
+            self.actions[name].setEnabled(False)
         self.shown.emit(None)
+
+    # ---- Play Forward --------------------------------------------------------------------
+    def play(self) -> None:
+        """Hide the tangents, then show them a generation at a time, leaves first."""
+        trace, tangents = self._window.trace, self.tangents
+        if trace is None or tangents is None:
+            self._window.say("Choose a leaf first: Forward ▸ Tangents of the Selected Leaf", 5000)
+            return
+        self._steps = [
+            tuple(n for n in group if n in tangents.values) for group in generations(trace)
+        ]
+        self._shown = []
+        self.badges.show({})
+        self.timer.start()
+
+    def advance(self) -> None:
+        """One generation more (the timer calls it; so can a test, to step exactly)."""
+        tangents = self.tangents
+        if not self._steps or tangents is None:
+            self.timer.stop()
+            return
+        group = self._steps.pop(0)
+        self._shown.extend(group)
+        label = tangents.label
+        self.badges.show(
+            {n: (tangent_text(label, tangents.values[n]), "info") for n in self._shown}
+        )
+        lines = [f"∂{n}/∂{label} = {full_text(tangents.values[n])}" for n in group]
+        done = "" if self._steps else " Done: one pass gave every node's derivative."
+        self._window.backward.explain.show_text(
+            f"Forward · {len(self._shown)} of {len(tangents.values)} nodes",
+            "Each node's tangent is its op's derivative applied to its inputs' tangents, as soon "
+            f"as their values are known.{done}",
+            "\n".join(lines),
+        )
+        if not self._steps:
+            self.timer.stop()
 
     def _request(self) -> None:
         trace: Trace | None = self._window.trace
@@ -121,6 +173,7 @@ class ForwardPanel(QObject):
         self.job.start(_tangents, (self._window.graph.copy(), self.target, self._window.dtype))
 
     def _done(self, tangents: Tangents | None, error: str | None) -> None:
+        self.timer.stop()
         if self.target is None or not shiboken6.isValid(self._scene):
             return
         message = error or (tangents.error if tangents is not None else None)

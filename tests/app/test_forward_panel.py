@@ -11,7 +11,7 @@ from tests.app.test_gradient_check import menu_action
 def choose(qtbot, window, name):
     window.scene.select_names([name])
     action = menu_action(window, "Forward", "Tangents of the Selected Leaf")
-    with qtbot.waitSignal(window.forward.shown, timeout=30_000) as blocker:
+    with qtbot.waitSignal(window.forward.shown, timeout=120_000) as blocker:
         action.trigger()
     return blocker.args[0]
 
@@ -34,7 +34,7 @@ def test_an_edit_recomputes_and_hide_clears(qtbot, window):
     assert window.files.open_example(example_path("seed"))
     settle(qtbot, window, timeout=60_000)
     choose(qtbot, window, "w")
-    with qtbot.waitSignal(window.forward.shown, timeout=30_000) as blocker:
+    with qtbot.waitSignal(window.forward.shown, timeout=120_000) as blocker:
         window.push(commands.SetValue(window.graph, "w", 3.0))
     # ŷ = 3, loss' = 2(3 − 2)·1 = 2
     assert blocker.args[0].values["loss"] == 2.0
@@ -50,3 +50,23 @@ def test_a_node_that_is_not_a_leaf_is_refused_in_the_status_bar(qtbot, window):
     menu_action(window, "Forward", "Tangents of the Selected Leaf").trigger()
     assert window.statusBar().currentMessage().startswith("Select one leaf")
     assert window.forward.target is None and window.forward.badges.texts() == {}
+
+
+def test_play_forward_shows_the_tangents_a_generation_at_a_time(qtbot, window):
+    assert window.files.open_example(example_path("seed"))
+    settle(qtbot, window, timeout=60_000)
+    choose(qtbot, window, "w")
+    panel = window.forward
+    menu_action(window, "Forward", "Play Forward").trigger()
+    panel.timer.stop()  # step it exactly instead
+    assert panel.badges.texts() == {}
+    panel.advance()  # the leaves
+    assert set(panel.badges.texts()) == {"x", "y", "w"}
+    panel.advance()
+    assert set(panel.badges.texts()) == {"x", "y", "w", "y_hat"}
+    assert window.backward.explain.formula.text() == "∂y_hat/∂w = 1"
+    panel.advance()
+    panel.advance()
+    assert panel.badges.texts()["loss"] == "∂/∂w -2"
+    assert window.backward.explain.body.text().endswith("one pass gave every node's derivative.")
+    assert not panel.timer.isActive()
