@@ -22,7 +22,7 @@ from pathlib import Path
 from .model.graph import Graph, GraphError
 from .model.trace import Trace
 
-COMMANDS = ("eval", "train", "export", "import", "help")
+COMMANDS = ("eval", "train", "export", "import", "check", "help")
 DOCUMENT_SUFFIXES = (".json", ".png", ".svg", ".bps")  # what the editor opens
 log = logging.getLogger(__name__)
 EXIT_STATUS = (
@@ -31,7 +31,7 @@ EXIT_STATUS = (
     "limits, or a NaN or infinity in the result); 2 bad usage."
 )
 USAGE = (
-    "backprop-studio [-h] [--version] {eval,train,export,import,help} ...\n"
+    "backprop-studio [-h] [--version] {eval,train,export,import,check,help} ...\n"
     "       backprop-studio [FILE]            (no command: open FILE, or nothing, in the editor)"
 )
 
@@ -161,6 +161,7 @@ def _unexpected(arg: str, sub: argparse.ArgumentParser) -> str:
 def command_parser() -> argparse.ArgumentParser:
     """The whole command line: one subparser per command (``.commands`` maps names to them)."""
     from . import cli_commands, cli_train
+    from .cli_check import add_check
     from .cli_export import add_export
     from .cli_import import add_import
     from .version import __version__
@@ -180,6 +181,7 @@ def command_parser() -> argparse.ArgumentParser:
     cli_train.add_train(sub)
     add_export(sub)
     add_import(sub)
+    add_check(sub)
     sub.add_parser("help", help="this help, or a command's: 'backprop-studio help eval'")
     parser.commands = dict(sub.choices)  # type: ignore[attr-defined]
     return parser

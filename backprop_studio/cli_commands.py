@@ -19,6 +19,7 @@ from .cli import (
     whole_number,
 )
 from .cli_format import NumberFormat, is_whole, shape_text, table, trace_to_json
+from .cli_forward import add_forward_argument, add_tangents, forward_tangents_of, tangent_table
 from .model.shapes import Value
 from .model.trace import Trace
 
@@ -41,6 +42,7 @@ def add_eval(sub: argparse._SubParsersAction) -> None:
         "torch.ones_like(output))); without it such an output is refused, as train refuses it",
     )
     add_number_arguments(p)
+    add_forward_argument(p)
     p.set_defaults(handler=run_eval)
 
 
@@ -88,11 +90,17 @@ def run_eval(ns: argparse.Namespace) -> int:
     trace = evaluate(graph, dtype)
     if trace.problems or not trace.values:
         refuse_problems(trace)
+    tangents = forward_tangents_of(ns, graph, dtype)
     ops = {n.name: n.op for n in graph}
     if ns.json:
-        print(json.dumps(trace_to_json(trace, ops, dtype), allow_nan=False))
+        data = trace_to_json(trace, ops, dtype)
+        if tangents is not None:
+            add_tangents(data, tangents)
+        print(json.dumps(data, allow_nan=False))
     else:
         print(format_table(trace, ops, number_format(ns)))
+        if tangents is not None:
+            print(tangent_table(tangents, number_format(ns)))
     refuse_problems(trace)  # a NaN or an infinity: printed as torch gave it, then status 1
     return 0
 

@@ -93,7 +93,9 @@ def test_version_and_help_need_neither_torch_nor_qt():
     done = cli("help")
     assert done.returncode == 0 and loaded(done) == "loaded: torch=False qt=False"
     usage = done.stdout.splitlines()[0]
-    assert usage == "usage: backprop-studio [-h] [--version] {eval,train,export,import,help} ..."
+    assert (
+        usage == "usage: backprop-studio [-h] [--version] {eval,train,export,import,check,help} ..."
+    )
     for command in ("eval", "train", "export", "help"):
         assert f"    {command} " in done.stdout
     done = cli("help", "train")

@@ -25,6 +25,7 @@ from ..model.program_writer import recipe_text
 from ..model.shapes import ShapeError, Value, format_shape, shape_of
 from ..model.trace import Trace
 from .attr_editor import AttrEditor
+from .check_view import CheckView
 from .value_table import HeatMap, ValueTable
 
 KINDS = (("param", "parameter (trainable)"), ("data", "data (fixed input)"), ("const", "constant"))
@@ -107,6 +108,8 @@ class Inspector(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.problem)  # under the name, not below the fold of a short dock
+        self.check = CheckView()  # filled by the gradient check, for a checked parameter
+        layout.addWidget(self.check)  # what was just asked for: high up too
         layout.addLayout(form)
         layout.addWidget(QLabel("Computed by torch"))
         layout.addWidget(self.computed)

@@ -21,13 +21,16 @@ from ..document import Document
 from ..model.graph import Graph, GraphError, Node
 from ..model.trace import Trace
 from . import window_layout
+from .accumulation_panel import AccumulationPanel
 from .backward_panel import BackwardPanel
 from .block_actions import BlockActions
 from .canvas_trace import CanvasTrace
 from .docks import ElidedLabel, scrolling
 from .export_actions import ExportActions
 from .files import FileActions
+from .forward_panel import ForwardPanel
 from .getting_started import EmptyCanvasHint
+from .gradient_check import GradientCheckPanel
 from .graph_edits import GraphEdits
 from .inspector import Inspector
 from .menus import build_menus
@@ -92,6 +95,9 @@ class MainWindow(QMainWindow):
         docks = add_training_docks(self, self.canvas, self.worker, self.push, self.say)
         self.training, self.training_docks = docks.training, docks.docks
         self.backward = BackwardPanel(self)  # its dock goes beside the loss plot, then the fit's
+        self.checks = GradientCheckPanel(self)
+        self.forward = ForwardPanel(self)
+        self.accumulation = AccumulationPanel(self)
         self.fit = docks.add_fit(self, self.worker, graph, lambda: self.dtype)
         self.canvas.shown.connect(self.fit.on_trace)
         self.exports = ExportActions(
@@ -220,6 +226,9 @@ class MainWindow(QMainWindow):
         self.document.discard_recovery()
         self.runner.shutdown()
         self.training.shutdown()
+        self.checks.shutdown()
+        self.forward.shutdown()
+        self.accumulation.shutdown()
         self.worker.shutdown()
         event.accept()
 

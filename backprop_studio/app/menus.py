@@ -121,7 +121,14 @@ def build_menus(window) -> dict[str, QAction]:
         m.addAction(action)
         acts[name] = action
 
-    acts.update(window.backward.fill_menu(bar.addMenu("&Backward")))
+    acts.update(window.forward.fill_menu(bar.addMenu("F&orward")))
+    m = bar.addMenu("&Backward")
+    acts.update(window.backward.fill_menu(m))
+    m.addSeparator()
+    m.addAction(window.checks.action)
+    acts["check_gradients"] = window.checks.action
+    m.addSeparator()
+    acts.update(window.accumulation.fill_menu(m))
 
     m = bar.addMenu("&Help")
     acts["getting_started"] = _action(
