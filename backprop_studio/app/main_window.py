@@ -39,6 +39,7 @@ from .files import FileActions
 from .fit_panel import FitPanel
 from .getting_started import EmptyCanvasHint
 from .inspector import Inspector
+from .lessons import install_lessons
 from .menus import build_menus
 from .palette import Palette
 from .program_view import ProgramView
@@ -118,6 +119,7 @@ class MainWindow(QMainWindow):
         self.backward = BackwardPanel(self)
         self.fit = FitPanel(self)
         self.actions_by_name = build_menus(self)
+        self.lessons = install_lessons(self)
         self.set_document(self.document)
 
     def fit_to_screen(self) -> None:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from backprop_studio.model.attrs import op_symbol
 from backprop_studio.model.graph import Analysis, Edge, Graph, Node
+from backprop_studio.model.lesson_conceal import conceal
 from backprop_studio.model.trace import Trace
 
 from . import style
@@ -63,6 +64,8 @@ class GraphScene(QGraphicsScene):
         self._edges: dict[Edge, EdgeItem] = {}
         self._edge_width_scale = 1.0
         self._trace: Trace | None = None
+        self._hidden: frozenset[tuple[str, str]] = frozenset()  # numbers a lesson's task asks for
+        self._unconcealed: Trace | None = None
         self._analysis = Analysis()
         self._analysed_at: tuple[Graph, int] | None = None  # a new trace alone changes no shape
         self._edge_labels = True
@@ -198,7 +201,9 @@ class GraphScene(QGraphicsScene):
     def show_trace(self, trace: Trace | None) -> None:
         """Show a run's values, gradients and per-edge gradients (None: the graph's own values)."""
         self.display_reset.emit()
-        self._trace = trace
+        self._unconcealed = trace
+        self._trace = conceal(trace, self._hidden) if trace is not None else None
+        trace = self._trace
         flows = edge_flows(trace)
         for edge, item in self._edges.items():
             item.set_grad(*flows.get(edge, (None, None, None)))
@@ -211,6 +216,13 @@ class GraphScene(QGraphicsScene):
     @property
     def trace(self) -> Trace | None:
         return self._trace
+
+    def set_hidden(self, hidden: frozenset[tuple[str, str]]) -> None:
+        """Take the (node, "value" | "grad") numbers out of every card and edge, not just out of
+        sight (a lesson's open task); the empty set shows the run's numbers again."""
+        if hidden != self._hidden:
+            self._hidden = frozenset(hidden)
+            self.show_trace(self._unconcealed)
 
     def refresh(self) -> None:
         """Re-read values, shapes, problems and the output from the graph and the shown trace."""
