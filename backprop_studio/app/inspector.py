@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
 from ..canvas.value_text import full_text as format_value
 from ..model.attrs import op_symbol
 from ..model.graph import Graph
+from ..model.lesson_conceal import conceal
 from ..model.program_writer import recipe_text
 from ..model.shapes import ShapeError, Value, format_shape, shape_of
-from ..model.lesson_conceal import conceal
 from ..model.trace import Trace
 from .attr_editor import AttrEditor
 from .value_table import HeatMap, ValueTable

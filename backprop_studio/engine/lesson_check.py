@@ -146,10 +146,14 @@ def _grad_hints(graph: Graph, trace: Trace, q: Quantity) -> list[str]:
         dst = _title(graph, edge.dst)
         local = trace.local_grads[i] if i < len(trace.local_grads) else None
         if local is not None:
-            found.append(f"Local derivative: ∂{dst}/∂{me} = {number(local)} (input {edge.port} of {dst}).")
+            found.append(
+                f"Local derivative: ∂{dst}/∂{me} = {number(local)} (input {edge.port} of {dst})."
+            )
         else:
             spec = op_spec(graph.node(edge.dst).op)
-            found.append(f"Local derivative of {dst} ({spec.name}), input {edge.port}: {spec.derivative}.")
+            found.append(
+                f"Local derivative of {dst} ({spec.name}), input {edge.port}: {spec.derivative}."
+            )
         upstream = trace.grads.get(edge.dst)
         found.append(f"Upstream gradient: ∂{out}/∂{dst} = {_shown(upstream, q.index)}.")
     if len(found) > 2:

@@ -211,12 +211,9 @@ def _step(entry: object, path: str, before: Graph | None) -> LessonStep:
         for i, item in enumerate(_list(obj, "highlights", path))
     )
     task = _task(obj["task"], join(path, "task"), graph) if "task" in obj else None  # type: ignore[arg-type]
-    locked = tuple(
-        _ui_name(v, f"{path}.lock[{i}]") for i, v in enumerate(_list(obj, "lock", path))
-    )
+    locked = tuple(_ui_name(v, f"{path}.lock[{i}]") for i, v in enumerate(_list(obj, "lock", path)))
     docks = tuple(
-        _ui_name(v, f"{path}.hide_docks[{i}]")
-        for i, v in enumerate(_list(obj, "hide_docks", path))
+        _ui_name(v, f"{path}.hide_docks[{i}]") for i, v in enumerate(_list(obj, "hide_docks", path))
     )
     return LessonStep(text, document, program, raw, highlights, task, locked, docks)
 
@@ -326,14 +323,18 @@ def _quantity(value: object, path: str, graph: Graph) -> Quantity:
     node = _node(require_key(obj, "node", path), join(path, "node"), graph)
     of = obj.get("of", "grad")
     if of not in QUANTITIES:
-        raise LessonError(f"must be one of {', '.join(QUANTITIES)}, not {of!r:.40}", join(path, "of"))
+        raise LessonError(
+            f"must be one of {', '.join(QUANTITIES)}, not {of!r:.40}", join(path, "of")
+        )
     if of == "grad" and graph.node(node).is_leaf and not graph.node(node).trainable:
         raise LessonError(
             f"'{node}' is {graph.node(node).op}, not a parameter: no gradient flows to it",
             join(path, "node"),
         )
     if of == "after_step" and not graph.node(node).trainable:
-        raise LessonError(f"'{node}' is not a parameter, so a step does not move it", join(path, "node"))
+        raise LessonError(
+            f"'{node}' is not a parameter, so a step does not move it", join(path, "node")
+        )
     index = obj.get("index", [])
     if (
         not isinstance(index, list)
@@ -374,5 +375,7 @@ def _hidden(value: object, path: str, graph: Graph) -> tuple[str, str]:
     node = _node(require_key(obj, "node", path), join(path, "node"), graph)
     what = obj.get("what", "grad")
     if what not in HIDDEN:
-        raise LessonError(f"must be one of {', '.join(HIDDEN)}, not {what!r:.40}", join(path, "what"))
+        raise LessonError(
+            f"must be one of {', '.join(HIDDEN)}, not {what!r:.40}", join(path, "what")
+        )
     return node, what

@@ -45,7 +45,9 @@ def _frac(match: re.Match[str]) -> str:
 def math_to_unicode(tex: str) -> str:
     """One formula as Unicode text."""
     text = _HAT.sub(lambda m: HATS.get(m.group(1), m.group(1) + "\u0302"), tex)
-    text = _COMMAND.sub(lambda m: SYMBOLS.get(m.group(1), m.group(0)), text.replace("\\frac", "\x00"))
+    text = _COMMAND.sub(
+        lambda m: SYMBOLS.get(m.group(1), m.group(0)), text.replace("\\frac", "\x00")
+    )
     text = text.replace("∂ ", "∂").replace("\x00", "\\frac")
     text = _SCRIPT.sub(_script, text)
     text = _FRAC.sub(_frac, text)

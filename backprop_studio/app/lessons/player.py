@@ -222,7 +222,9 @@ class LessonPlayer(QObject):
     # ---- highlights and locks ------------------------------------------------------------
     def _highlight(self, step: LessonStep) -> None:
         scene = self.window.scene
-        nodes = [h.target for h in step.highlights if h.kind == "node" and h.target in self.window.graph]
+        nodes = [
+            h.target for h in step.highlights if h.kind == "node" and h.target in self.window.graph
+        ]
         scene.select_names(nodes)
         for h in step.highlights:
             if h.edge is not None and h.edge in scene.edge_items():
