@@ -99,7 +99,11 @@ def test_every_task_has_an_independent_torch_answer():
 def test_the_answer_is_torchs_and_passes(lesson, index, task, graph):
     truth = expected(graph, task.quantity)
     assert truth == pytest.approx(TORCH[lesson, index], abs=1e-12)
-    answer = {1: "+", -1: "-", 0: "0"}[(truth > 0) - (truth < 0)] if task.answer == "sign" else repr(truth)
+    answer = (
+        {1: "+", -1: "-", 0: "0"}[(truth > 0) - (truth < 0)]
+        if task.answer == "sign"
+        else repr(truth)
+    )
     verdict = check(task, graph, answer)
     assert verdict.correct, verdict.message
     assert verdict.expected == truth

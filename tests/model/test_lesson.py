@@ -104,7 +104,9 @@ def _refused(data) -> LessonError:
             "object or action name",
         ),
         (
-            lambda d: d["steps"][0].update(highlights=[{"edge": {"from": "x", "to": "w", "port": "a"}}]),
+            lambda d: d["steps"][0].update(
+                highlights=[{"edge": {"from": "x", "to": "w", "port": "a"}}]
+            ),
             "steps[0].highlights[0].edge",
             "no edge",
         ),

@@ -102,13 +102,12 @@ class LessonPlayer(QObject):
         self.hints, self.hints_shown = [], 0
         if step.task is not None:
             self._open_task(step.task)
-        else:
-            self.progress.reached(self.key, index, len(lesson.steps))
+        self.progress.reached(self.key, index)
         self.step_changed.emit(index)
 
     def _next(self) -> None:
         if self.lesson is not None and self.index + 1 >= len(self.lesson.steps):
-            self.progress.reached(self.key, self.index, len(self.lesson.steps))
+            self.progress.finished(self.key)
             self.close()
         else:
             self.go(self.index + 1)
@@ -151,8 +150,6 @@ class LessonPlayer(QObject):
         if step is not None:
             self._lock(step.locked, step.hidden_docks)
         self.panel.set_open(False)
-        if self.lesson is not None:
-            self.progress.reached(self.key, self.index, len(self.lesson.steps))
         self.task_closed.emit(correct)
         self.window.backward.start()  # the gradients flow back, torch's own order
 

@@ -10,15 +10,14 @@ PREFIX = "lessons"
 class Progress:
     """Per lesson key: the furthest step reached, and whether the lesson was finished."""
 
-    def reached(self, key: str, index: int, count: int) -> None:
-        if not key:
-            return
-        store = settings()
-        best = self.furthest(key)
-        if index > best:
-            store.setValue(f"{PREFIX}/{key}/step", index)
-        if index + 1 >= count:
-            store.setValue(f"{PREFIX}/{key}/done", True)
+    def reached(self, key: str, index: int) -> None:
+        """The learner has seen step ``index`` of lesson ``key``."""
+        if key and index > self.furthest(key):
+            settings().setValue(f"{PREFIX}/{key}/step", index)
+
+    def finished(self, key: str) -> None:
+        if key:
+            settings().setValue(f"{PREFIX}/{key}/done", True)
 
     def furthest(self, key: str) -> int:
         value = settings().value(f"{PREFIX}/{key}/step", -1)
