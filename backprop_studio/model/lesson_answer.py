@@ -32,6 +32,8 @@ def _tidy(text: str) -> str:
 def parse_number(text: str) -> float:
     """``text`` as a finite float; AnswerError otherwise."""
     tidy = _tidy(text)
+    if not tidy:
+        raise AnswerError("type your prediction first, a number such as -2, 0.5 or 1/3")
     if re.fullmatch(_NUMBER, tidy):
         value = float(tidy)
     elif (match := _FRACTION.fullmatch(tidy)) is not None:

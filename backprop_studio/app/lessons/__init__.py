@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu, QMessageBox
 
 from ...model.lesson import LessonError
 from ...model.lesson_io import load_lesson, shipped_lessons
-from ..docks import scrolling
 from .panel import LessonPanel
 from .player import LessonPlayer
 from .progress import Progress
@@ -23,6 +22,7 @@ from .progress import Progress
 __all__ = ["LessonActions", "install_lessons"]
 
 LESSON_FILTER = "Lessons (*.json);;All files (*)"
+LESSON_WIDTH = 360  # pixels: a sentence of a step per line or two
 
 
 class LessonActions(QObject):
@@ -34,7 +34,7 @@ class LessonActions(QObject):
         self.panel = LessonPanel()
         self.dock = QDockWidget("Lessons", window)
         self.dock.setObjectName("LessonsDock")
-        self.dock.setWidget(scrolling(self.panel))
+        self.dock.setWidget(self.panel)  # its text and results scroll inside it
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         program = window.findChild(QDockWidget, "ProgramDock")
         if program is not None:
@@ -81,7 +81,6 @@ class LessonActions(QObject):
             act.triggered.connect(partial(self.open_path, path))
         self.menu.addSeparator()
         self.menu.addAction("&Open Lesson File…", self.open_dialog)
-        self.menu.addAction(self.dock.toggleViewAction())
 
     def open_path(self, path: Path, _checked: bool = False) -> bool:
         """Open a lesson file at the step after the furthest one reached (a finished lesson
@@ -93,9 +92,20 @@ class LessonActions(QObject):
             return False
         key = Path(path).stem
         start = 0 if self.progress.done(key) else self.progress.furthest(key)
+        self._make_room()
+        return self.player.open(lesson, key, max(0, start))
+
+    def _make_room(self) -> None:
+        """The dock in front, with most of the right column: a step's text and its task fit
+        on a laptop screen without scrolling."""
         self.dock.show()
         self.dock.raise_()
-        return self.player.open(lesson, key, max(0, start))
+        window = self.window
+        inspector = window.findChild(QDockWidget, "InspectorDock")
+        vertical, horizontal = Qt.Orientation.Vertical, Qt.Orientation.Horizontal
+        if inspector is not None and inspector.isVisible() and not inspector.isFloating():
+            window.resizeDocks([inspector, self.dock], [1, 3], vertical)
+        window.resizeDocks([self.dock], [max(self.dock.width(), LESSON_WIDTH)], horizontal)
 
     def open_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self.window, "Open Lesson", "", LESSON_FILTER)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from ...model.lesson import Task
 from ...model.math_text import markdown_with_math
+from ..docks import scrolling
 
 SIGN_CHOICES = (("+", "positive (+)"), ("-", "negative (−)"), ("0", "zero"))
 WELCOME = (
@@ -57,7 +58,7 @@ class LessonPanel(QWidget):
         self.text.setObjectName("LessonText")
         self.text.setOpenLinks(False)
         self.text.setFrameShape(QFrame.Shape.NoFrame)
-        self.text.setMinimumHeight(120)
+        self.text.setMinimumHeight(80)
         self.task_box = QFrame()
         self.task_box.setObjectName("LessonTask")
         self.task_box.setFrameShape(QFrame.Shape.StyledPanel)
@@ -85,6 +86,7 @@ class LessonPanel(QWidget):
         self.hints = _label("LessonHints")
         self.answer_text = _label("LessonAnswerText")
         self.answer_text.setStyleSheet("font-weight: 600;")
+        self.explanation = _label("LessonExplanation")
         task = QVBoxLayout(self.task_box)
         task.addWidget(self.question)
         task.addWidget(self.answer)
@@ -93,8 +95,16 @@ class LessonPanel(QWidget):
         for button in (self.check, self.hint, self.reveal):
             buttons.addWidget(button)
         task.addLayout(buttons)
-        for widget in (self.feedback, self.hints, self.answer_text):
-            task.addWidget(widget)
+        # what follows an answer scrolls on its own, so the dock never grows past the screen
+        results = QWidget()
+        results_layout = QVBoxLayout(results)
+        results_layout.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.feedback, self.hints, self.answer_text, self.explanation):
+            results_layout.addWidget(widget)
+        results_layout.addStretch(1)
+        self.results = scrolling(results)
+        self.results.setObjectName("LessonResults")
+        task.addWidget(self.results, 1)
         self.back = self._button("◂ Back", "LessonBack", self.back_requested.emit)
         self.next = self._button("Next ▸", "LessonNext", self.next_requested.emit)
         nav = QHBoxLayout()
@@ -104,10 +114,10 @@ class LessonPanel(QWidget):
         nav.addStretch(1)
         nav.addWidget(self.next)
         layout = QVBoxLayout(self)
+        layout.addLayout(nav)  # on top: always in view, however long the step
         layout.addWidget(self.title)
-        layout.addWidget(self.text, 1)
-        layout.addWidget(self.task_box)
-        layout.addLayout(nav)
+        layout.addWidget(self.text, 2)
+        layout.addWidget(self.task_box, 3)
         self.show_welcome()
 
     def _button(self, text: str, name: str, slot) -> QPushButton:
@@ -147,8 +157,9 @@ class LessonPanel(QWidget):
         self.feedback.clear()
         self.hints.clear()
         self.hints.hide()
-        self.answer_text.clear()
-        self.answer_text.hide()
+        for label in (self.answer_text, self.explanation):
+            label.clear()
+            label.hide()
         self.set_open(True)
         self.hint.setEnabled(False)  # a hint follows a wrong answer
 
@@ -170,8 +181,11 @@ class LessonPanel(QWidget):
         self.hint.setEnabled(more)
 
     def show_answer(self, text: str, explanation: str) -> None:
-        self.answer_text.setText(text + (f"\n{explanation}" if explanation else ""))
+        self.answer_text.setText(text)
         self.answer_text.show()
+        self.explanation.setText(explanation)
+        self.explanation.setVisible(bool(explanation))
+        self.results.ensureWidgetVisible(self.answer_text)
 
     def _check(self) -> None:
         if not self.check.isEnabled():
