@@ -104,6 +104,7 @@ class LessonPanel(QWidget):
         results_layout.addStretch(1)
         self.results = scrolling(results)
         self.results.setObjectName("LessonResults")
+        self.results.setMinimumHeight(60)  # more would grow the dock when a task appears
         task.addWidget(self.results, 1)
         self.back = self._button("◂ Back", "LessonBack", self.back_requested.emit)
         self.next = self._button("Next ▸", "LessonNext", self.next_requested.emit)
