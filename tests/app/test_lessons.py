@@ -141,10 +141,24 @@ def test_controls_that_would_show_the_answer_are_locked_while_a_task_is_open(qtb
     for name in ("backward_play", "backward_step", "train_step", "train_run"):
         assert not window.actions_by_name[name].isEnabled(), name
     assert not explain.isVisible()
+    training = window.findChild(QDockWidget, "TrainingDock").widget()
+    assert not training.isEnabled() and not window.training.panel.step_button.isEnabled()
     click(qtbot, panel.reveal)
+    assert training.isEnabled() and window.training.panel.step_button.isEnabled()
     assert window.actions_by_name["backward_play"].isEnabled()
     assert window.actions_by_name["train_step"].isEnabled()
     assert explain.isVisible()
+
+
+def test_closing_the_dock_leaves_the_lesson_and_shows_the_numbers(qtbot, window):
+    panel, player = open_lesson(qtbot, window, 0)
+    click(qtbot, panel.next)
+    settle(qtbot, window)
+    assert window.scene.node_item("sub_1").grad is None
+    window.lessons.dock.close()
+    assert player.lesson is None and not player.task_open
+    assert window.scene.node_item("sub_1").grad == -2.0
+    assert window.actions_by_name["backward_play"].isEnabled()
 
 
 def test_progress_is_remembered(qtbot, window):

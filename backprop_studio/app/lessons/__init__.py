@@ -43,6 +43,8 @@ class LessonActions(QObject):
         self.progress = Progress()
         self.player = LessonPlayer(window, self.panel, self.progress)
         self.player.step_changed.connect(lambda _i: self._refresh_menu())
+        # closing the dock leaves the lesson: nothing stays hidden or locked out of sight
+        self.dock.toggleViewAction().toggled.connect(self._dock_toggled)
         self.menu = QMenu("&Lessons", window)
         self.menu.aboutToShow.connect(self._refresh_menu)
         self._refresh_menu()
@@ -106,6 +108,10 @@ class LessonActions(QObject):
         if inspector is not None and inspector.isVisible() and not inspector.isFloating():
             window.resizeDocks([inspector, self.dock], [1, 3], vertical)
         window.resizeDocks([self.dock], [max(self.dock.width(), LESSON_WIDTH)], horizontal)
+
+    def _dock_toggled(self, shown: bool) -> None:
+        if not shown and self.player.lesson is not None:
+            self.player.close()
 
     def open_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self.window, "Open Lesson", "", LESSON_FILTER)

@@ -37,7 +37,7 @@ from ...model.lesson_io import MAX_LESSON_BYTES, lesson_to_dict, load_lesson, sa
 
 QUANTITY_CHOICES = (("grad", "its gradient ∂output/∂node"), ("value", "its value"),
                     ("after_step", "its value after one step"), ("", "nothing (no task)"))  # fmt: skip
-LOCKABLE = ("backward_play", "train_step", "train_run", "evaluate", "auto_layout")
+LOCKABLE = ("backward_play", "train_step", "train_run", "evaluate", "TrainingDock", "ProgramDock")
 
 
 def _checklist(names: list[str], name: str) -> QListWidget:

@@ -10,6 +10,7 @@ them anyway (the Backward player, training, the Explain dock) are disabled or hi
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QWidget
 
 from ...document import Document
@@ -31,6 +32,8 @@ TASK_LOCKS = (
     "train_run",
     "iteration_back",
     "iteration_forward",
+    "TrainingDock",  # its Step and Run buttons: the whole dock's contents
+    "LossDock",  # the timeline can show another iteration's numbers
 )
 TASK_HIDDEN_DOCKS = ("ExplainDock",)
 HIGHLIGHT_STYLE = "border: 2px solid #e6a100; border-radius: 3px;"
@@ -244,17 +247,22 @@ class LessonPlayer(QObject):
         widget = self.window.findChild(QWidget, name)
         return [widget] if widget is not None else []
 
-    def _lock(self, actions: tuple[str, ...], docks: tuple[str, ...]) -> None:
-        for name in actions:
-            action = self.window.actions_by_name.get(name)
-            if action is not None and name not in self._locked:
-                self._locked[name] = action.isEnabled()
-                action.setEnabled(False)
-            elif action is None:
-                widget = self.window.findChild(QWidget, name)
-                if widget is not None and name not in self._locked:
-                    self._locked[name] = widget.isEnabled()
-                    widget.setEnabled(False)
+    def _lockable(self, name: str) -> QAction | QWidget | None:
+        """An action by name, else a dock's contents, else a widget by object name."""
+        action = self.window.actions_by_name.get(name)
+        if action is not None:
+            return action
+        dock = self.window.findChild(QDockWidget, name)
+        if dock is not None:
+            return dock.widget()
+        return self.window.findChild(QWidget, name)
+
+    def _lock(self, names: tuple[str, ...], docks: tuple[str, ...]) -> None:
+        for name in names:
+            target = self._lockable(name)
+            if target is not None and name not in self._locked:
+                self._locked[name] = target.isEnabled()
+                target.setEnabled(False)
         for name in docks:
             dock = self.window.findChild(QDockWidget, name)
             if dock is not None and dock.isVisible():
@@ -263,8 +271,7 @@ class LessonPlayer(QObject):
 
     def _undo_locks(self) -> None:
         for name, enabled in self._locked.items():
-            action = self.window.actions_by_name.get(name)
-            target = action if action is not None else self.window.findChild(QWidget, name)
+            target = self._lockable(name)
             if target is not None:
                 target.setEnabled(enabled)
         self._locked.clear()
