@@ -30,6 +30,8 @@ from .document_schema import (
     require_string,
 )
 from .graph import Edge, Graph
+from .layout import layered_layout
+from .layout_blocks import card_heights
 from .program import ProgramError, parse_program
 
 FORMAT = "backprop-studio-lesson"
@@ -250,9 +252,13 @@ def _graph(
         where = join(path, "program")
         text = _text(obj["program"], where, MAX_TEXT)
         try:
-            return DocumentData(parse_program(text)), text, None
+            graph = parse_program(text)
         except ProgramError as exc:
             raise LessonError(str(exc), where) from None
+        # laid out as the gallery's examples are: layers from the leaves, no card on another
+        for name, position in layered_layout(graph, heights=card_heights(graph)).items():
+            graph.set_position(name, position)
+        return DocumentData(graph), text, None
     return None, None, None
 
 
