@@ -21,6 +21,7 @@ from ..canvas.value_text import full_text as format_value
 from ..model.attrs import op_symbol
 from ..model.csv_prepare import origin_text
 from ..model.graph import Graph
+from ..model.lesson_conceal import conceal
 from ..model.program_writer import recipe_text
 from ..model.shapes import ShapeError, Value, format_shape, shape_of
 from ..model.trace import Trace
@@ -56,6 +57,7 @@ class Inspector(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._hidden: frozenset[tuple[str, str]] = frozenset()
         self._name: str | None = None
         self._session = 0
         self.title = QLabel("Select a node to inspect it.")
@@ -124,8 +126,20 @@ class Inspector(QWidget):
         self.attrs.edited.connect(self.attrs_edited)
         self.show_node(None, None, None)
 
+    @property
+    def node_name(self) -> str | None:
+        return self._name
+
+    def set_hidden(self, hidden: frozenset[tuple[str, str]]) -> None:
+        """Numbers (node, "value" | "grad") a lesson's open task asks for: shown as ?, not as
+        numbers, until it is answered; the caller shows the node again."""
+        self._hidden = frozenset(hidden)
+
     def show_node(self, graph: Graph | None, name: str | None, trace: Trace | None) -> None:
         """Show ``name`` of ``graph`` (None: nothing selected) with the numbers of ``trace``."""
+        hidden = self._hidden
+        if trace is not None and hidden:
+            trace = conceal(trace, hidden)
         node = graph.node(name) if graph is not None and name in graph else None
         if node is None or self._name != name:
             self._end_session()
@@ -171,7 +185,11 @@ class Inspector(QWidget):
         shape = trace.shapes.get(node.name) if trace else None
         self.shape.setText(format_shape(shape) if shape is not None else "—")
         lines = []
-        if trace is not None and node.name in trace.values:
+        if (node.name, "value") in hidden:
+            lines.append("value = ? (predict it in the Lessons dock)")
+        if (node.name, "grad") in hidden:
+            lines.append(f"∂{trace.output if trace else 'output'}/∂{node.name} = ? (predict it)")
+        elif trace is not None and node.name in trace.values:
             lines.append(f"value = {format_value(trace.values[node.name])}")
             grad = trace.grads.get(node.name)
             out = trace.output or "output"

@@ -33,6 +33,7 @@ from .getting_started import EmptyCanvasHint
 from .gradient_check import GradientCheckPanel
 from .graph_edits import GraphEdits
 from .inspector import Inspector
+from .lessons import install_lessons
 from .menus import build_menus
 from .palette import Palette
 from .program_view import ProgramView
@@ -104,6 +105,7 @@ class MainWindow(QMainWindow):
             self, lambda: self.document, self.scene, self.canvas, self.training, self.say
         )
         self.actions_by_name = build_menus(self)
+        self.lessons = install_lessons(self)
         self.set_document(self.document)
 
     def fit_to_screen(self) -> None:

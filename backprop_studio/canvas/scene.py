@@ -13,6 +13,7 @@ from PySide6.QtGui import QBrush
 
 from backprop_studio.model.attrs import op_symbol
 from backprop_studio.model.graph import Analysis, Edge, Graph, Node
+from backprop_studio.model.lesson_conceal import conceal
 from backprop_studio.model.trace import Trace
 
 from . import style
@@ -54,6 +55,8 @@ class GraphScene(SceneEvents):
         self._edges: dict[Edge, EdgeItem] = {}
         self._edge_width_scale = 1.0
         self._trace: Trace | None = None
+        self._hidden: frozenset[tuple[str, str]] = frozenset()  # numbers a lesson's task asks for
+        self._unconcealed: Trace | None = None
         self._edge_labels = True
         self._gesture: NewEdgeDrag | None = None
         self._drag: NodeDrag | None = None
@@ -188,7 +191,9 @@ class GraphScene(SceneEvents):
     def show_trace(self, trace: Trace | None) -> None:
         """Show a run's values, gradients and per-edge gradients (None: the graph's own values)."""
         self.display_reset.emit()
-        self._trace = trace
+        self._unconcealed = trace
+        self._trace = conceal(trace, self._hidden) if trace is not None else None
+        trace = self._trace
         for view in self.views():
             expect = getattr(view, "expect_full_repaint", None)
             if expect is not None:
@@ -198,11 +203,19 @@ class GraphScene(SceneEvents):
     def keep_trace(self, trace: Trace) -> None:
         """``trace`` has the numbers on show (of a newer revision): it is remembered without
         refilling the items, so what plays over them (an animation) goes on."""
-        self._trace = trace
+        self._unconcealed = trace
+        self._trace = conceal(trace, self._hidden)
 
     @property
     def trace(self) -> Trace | None:
         return self._trace
+
+    def set_hidden(self, hidden: frozenset[tuple[str, str]]) -> None:
+        """Take the (node, "value" | "grad") numbers out of every card and edge, not just out of
+        sight (a lesson's open task); the empty set shows the run's numbers again."""
+        if hidden != self._hidden:
+            self._hidden = frozenset(hidden)
+            self.show_trace(self._unconcealed)
 
     def refresh(self) -> None:
         """Re-read values, shapes, problems and the output from the graph and the shown trace."""
