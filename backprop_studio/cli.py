@@ -268,19 +268,14 @@ def _read_stdin() -> str:
 
 
 def _read_program_file(path: Path) -> str:
-    from .model.document_io import MAX_BYTES
+    from .model.document_io import DocumentError
+    from .model.program_file import read_program_text
 
     try:
-        with open(path, "rb") as file:
-            raw = file.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise CliError(f"cannot open '{path}': {exc.strerror or exc}") from None
-    if len(raw) > MAX_BYTES:
-        raise CliError(f"{path}: a program may have at most {MAX_BYTES:,} bytes")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise CliError(f"{path}: not UTF-8 text (byte at offset {exc.start})") from None
+        return read_program_text(path)
+    except DocumentError as exc:
+        where = "" if str(exc).startswith("cannot open") else f"{path}: "
+        raise CliError(f"{where}{exc}") from None
 
 
 def apply_override(graph: Graph, item: str) -> None:

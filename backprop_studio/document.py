@@ -26,6 +26,7 @@ from .commands import Command
 from .model import document_io
 from .model.atomic_file import pid_alive, write_atomically
 from .model.graph import Graph
+from .model.program_file import is_program_file, read_program_file
 
 log = logging.getLogger(__name__)
 
@@ -108,8 +109,14 @@ class Document(QObject):
     @classmethod
     def open(cls, path: Path, parent: QObject | None = None) -> Document:
         """Load ``path``; DocumentError (with a clear message) leaves nothing half-open."""
-        data = document_io.load_document(Path(path))
-        return cls(data.graph, Path(path), data.settings, data.view, parent)
+        path = Path(path)
+        if is_program_file(path):  # program text: an untitled document, so Save writes JSON
+            data = read_program_file(path)
+            document = cls(data.graph, None, data.settings, data.view, parent)
+            document.untitled_name = f"graph from {path.name}"
+            return document
+        data = document_io.load_document(path)
+        return cls(data.graph, path, data.settings, data.view, parent)
 
     def save(self, path: Path | None = None) -> None:
         """Atomic save; on success the document is clean and its recovery copy is gone."""

@@ -22,7 +22,7 @@ from ..model import document_io, embedded
 from ..model.gallery import examples_dir as gallery_examples_dir
 
 FILE_FILTER = "Backprop Studio graphs (*.json);;All files (*)"
-OPEN_FILTER = "Graphs and exported images (*.json *.png *.svg);;All files (*)"
+OPEN_FILTER = "Graphs, exported images and programs (*.json *.png *.svg *.bps);;All files (*)"
 MAX_RECENT = 8
 
 
