@@ -402,3 +402,36 @@ def test_a_parameter_over_the_size_limit_is_refused_before_it_is_copied(tmp_path
 def test_a_file_that_exits_is_refused_not_obeyed(tmp_path):
     exc = refusal(tmp_path, "import sys\nsys.exit(3)\n", "f")
     assert str(exc) == "running model.py failed: line 2: SystemExit: 3"
+
+
+SUMS_ON_ONE_LINE = """
+import torch
+
+
+def terms(a, b, c, d):
+    s = a + b + c * d * a
+    t = a + b
+    u = t + c
+    return (s * u).sum()
+
+
+def example_inputs():
+    return (
+        torch.tensor([1.0, 2.0], dtype=torch.float64, requires_grad=True),
+        torch.tensor([0.5, -1.0], dtype=torch.float64),
+        torch.tensor([3.0, 1.0], dtype=torch.float64, requires_grad=True),
+        torch.tensor([2.0, 2.0], dtype=torch.float64),
+    )
+"""
+
+
+def test_a_sum_of_several_terms_on_one_line_is_one_n_ary_node(tmp_path):
+    path = write(tmp_path, SUMS_ON_ONE_LINE)
+    check_same(path, "terms")
+    graph = import_pytorch(path, "terms").graph
+    s = graph.node("s")
+    assert (s.op, s.attrs.get("n")) == ("add", 3)
+    product = graph.inputs_of("s")["c"].src
+    assert (graph.node(product).op, graph.node(product).attrs.get("n")) == ("mul", 3)
+    assert graph.node("u").attrs.get("n") is None  # t was named on a line of its own: kept
+    assert graph.inputs_of("u")["a"].src == "t"

@@ -92,3 +92,32 @@ OLD_OPS = {"add", "sub", "mul", "div", "power", "pow", "matmul", "neg", "exp", "
 OLD_OPS |= {"abs", "sin", "cos", "tanh", "sigmoid", "relu", "softmax", "log_softmax", "sum"}
 OLD_OPS |= {"mean", "mse", "bce_logits", "cross_entropy", "transpose", "reshape", "unsqueeze"}
 OLD_OPS |= {"squeeze"}
+
+
+NEW_OPS_PROGRAMS = {
+    "an n-ary add and mul": "a = param([1.0, 2.0])\nb = data([0.5, -1.0])\nc = param([3.0, 1.0])\n"
+    "s = add(a, b, c)\nm = mul(a, b, c)\nloss = sum(s * m)\n",
+    "activations": "a = param([0.5, -2.0])\nloss = sum(tan(a) + identity(a) + gelu(a) + softplus(a)"
+    " + log1p(abs(a)) + square(a) + leaky_relu(a, slope=0.2) + elu(a, alpha=0.5)"
+    " + clamp(a, min=-1.0, max=1.0))\n",
+    "maximum and minimum": "a = param([0.5, -2.0])\nb = data([1.0, -3.0])\n"
+    "loss = sum(maximum(a, b) + minimum(a, b))\n",
+    "max and min over an axis": "a = param([[0.5, -2.0], [1.0, 3.0]])\n"
+    "loss = sum(max(a, axis=1)) + sum(min(a, axis=0, keepdim=True))\n",
+    "bce on probabilities": "p = param([0.2, 0.7])\nt = data([0.0, 1.0])\nloss = bce(p, t)\n",
+}
+
+
+@pytest.mark.parametrize("what", sorted(NEW_OPS_PROGRAMS))
+def test_the_newer_ops_round_trip_through_the_script(tmp_path, what):
+    from backprop_studio import parse_program
+
+    graph = parse_program(NEW_OPS_PROGRAMS[what])
+    path = tmp_path / "new.py"
+    path.write_text(to_script(graph, {}), encoding="utf-8")
+    back = import_pytorch(path).graph
+    assert shape(back) == shape(graph)
+    before, after = evaluate(graph), evaluate(back)
+    assert after.value("loss") == before.value("loss")
+    for leaf in (n.name for n in graph if n.op == "param"):
+        assert after.grad(leaf) == before.grad(leaf)

@@ -21,6 +21,7 @@ from ...model.blocks import Block
 from ...model.document_schema import MAX_NODES
 from ...model.graph import Graph, GraphError, Node, check_name
 from ...model.limits import MAX_NODE_ELEMENTS
+from ...model.ops import MAX_INPUTS
 from ...model.program_parser import auto_name
 from ...model.templates import build_template
 from . import mapping
@@ -188,11 +189,37 @@ class Builder:
         if len(made.inputs) != len(spec.inputs):
             raise Unsupported(f"'{made.op}' takes {len(spec.inputs)} inputs")
         sources = [self._source(value) for value in made.inputs]
+        attrs = made.attrs
+        inner = self._chained(node, made)
+        if inner is not None:  # a + b + c on one line: one add of three, as the studio writes it
+            feeds = self.graph.inputs_of(inner)
+            sources = [feeds[port].src for port in self.graph.node(inner).inputs] + sources[1:]
+            self.graph.remove_node(inner)
+            attrs = {**attrs, "n": len(sources)}
         name = self._name(node, made.op)
-        self.graph.add_node(Node(name, made.op, self.labels.get(node, ""), attrs=made.attrs))
-        for source, port in zip(sources, spec.inputs):
+        self.graph.add_node(Node(name, made.op, self.labels.get(node, ""), attrs=attrs))
+        for source, port in zip(sources, self.graph.node(name).inputs):
             self.graph.connect(source, name, port)
         return name
+
+    def _chained(self, node: fx.Node, made: Op) -> str | None:
+        """The add (or mul) that ``node`` continues on the same line, used by it alone: it and
+        ``node`` become one n-ary node. None when there is no such node."""
+        if not mapping.OPS[made.op].variadic or not made.inputs:
+            return None
+        first = made.inputs[0]
+        if not isinstance(first, fx.Node) or len(first.users) != 1 or first in self.labels:
+            return None
+        inner = self.made.get(first)
+        if not isinstance(inner, str) or inner not in self.graph:
+            return None
+        if self.graph.node(inner).op != made.op or line_of(first) != line_of(node):
+            return None
+        if self.graph.blocks.owner(inner) is not None:  # a Linear block's own add stays
+            return None
+        if line_of(node) == 0 or len(self.graph.node(inner).inputs) >= MAX_INPUTS:
+            return None
+        return inner
 
     def _source(self, value: Any) -> str:
         """The graph node feeding a port: a mapped fx node, or a new constant for a number."""

@@ -257,9 +257,12 @@ def softplus_rule(input: Any, beta: Any = 1.0, threshold: Any = 20.0) -> Op:
 
 
 def elu_rule(input: Any, alpha: Any = 1.0, inplace: bool = False) -> Op:
-    if alpha != 1:
-        raise Unsupported("alpha= other than 1")
-    return op("elu", [input])
+    return op("elu", [input], alpha=_number(alpha, "alpha"))
+
+
+def clone_rule(input: Any, memory_format: Any = None) -> Op:
+    """``torch.clone`` (how the studio writes ``identity``): the same numbers, a node of its own."""
+    return op("identity", [tensor_arg(input)])
 
 
 def _activation(name: str) -> Rule:
@@ -321,6 +324,7 @@ FUNCTIONS: dict[Any, Rule] = {
     torch.flatten: flatten_rule,
     torch.unsqueeze: _dim("unsqueeze"),
     torch.squeeze: _dim("squeeze"),
+    torch.clone: clone_rule,
     torch.ones_like: _like("ones", "ones"),
     torch.zeros_like: _like("zeros", "zeros"),
     **{getattr(torch, name): _unary(name) for name in _UNARY},
@@ -349,6 +353,7 @@ FUNCTIONS: dict[Any, Rule] = {
 }
 
 METHODS: dict[str, Rule] = {
+    "clone": clone_rule,
     "add": _binary("add"),
     "sub": _binary("sub"),
     "mul": _binary("mul"),
