@@ -19,13 +19,12 @@ import torch
 from ..model import recipes
 from ..model.graph import Graph
 from .confusion import trainer_confusion, true_classes
-from .predict import evaluate_on, surface_on_axes, to_raw
+from .predict import Transform, evaluate_on, surface_on_axes, to_raw
 from .training import Trainer, TrainingError, TrainSettings
 
 RESOLUTION = 60
 MARGIN = 0.15  # of the data's range, around it
 NO_DATASET = "Open a graph whose data is bound to a dataset (Help ▸ Examples) to see its fit."
-Transform = tuple[tuple[float, ...], tuple[float, ...]]
 Bounds = tuple[float, float, float, float]
 
 
