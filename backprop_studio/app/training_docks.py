@@ -1,5 +1,6 @@
 """The training docks at the bottom of the window: the panel and the loss view side by side,
-the Fit view in a tab behind the loss view (which stays in front until a run asks for it)."""
+the Fit and Confusion views in tabs behind the loss view (which stays in front until a run
+asks for it)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow
 
 from .. import commands
 from ..model.graph import Graph
-from ..plots.fit_plot import FitPlot
+from ..plots.confusion_plot import ConfusionPlot
 from .canvas_trace import CanvasTrace
-from .fit_panel import FitPanel
+from .fit_panel import FitPanel, FitView
 from .loss_view import LossView
 from .training_controller import TrainingController
 from .training_panel import TrainingPanel
@@ -33,17 +34,19 @@ class TrainingDocks:
         graph: Callable[[], Graph],
         dtype: Callable[[], str],
     ) -> FitPanel:
-        """The Fit dock, tabbed behind the loss view; a run brings the loss view forward
-        unless the fit is what is in sight."""
-        plot = FitPlot()
-        fit_dock = add_dock(window, "Fit", plot, BOTTOM)
+        """The Fit and Confusion docks, tabbed behind the loss view; a run brings the loss
+        view forward unless the fit or the confusion matrix is what is in sight."""
+        view = FitView()
+        fit_dock = add_dock(window, "Fit", view, BOTTOM)
+        confusion_dock = add_dock(window, "Confusion", ConfusionPlot(), BOTTOM)
         loss_dock = self.docks[1]
         window.tabifyDockWidget(loss_dock, fit_dock)
+        window.tabifyDockWidget(fit_dock, confusion_dock)
         loss_dock.raise_()
-        fit = FitPanel(plot, fit_dock, self.training, worker, graph, dtype, window)
+        fit = FitPanel(view, fit_dock, confusion_dock, self.training, worker, graph, dtype, window)
 
         def show_loss() -> None:
-            if fit_dock.visibleRegion().isEmpty():
+            if fit_dock.visibleRegion().isEmpty() and confusion_dock.visibleRegion().isEmpty():
                 loss_dock.raise_()
 
         self.training.run_started.connect(show_loss)

@@ -3,46 +3,68 @@
 A plain ``FitPicture`` made here, on the training thread, from a Trainer at the parameters to
 show (a running session's own, or a trainer built once per graph revision for the editor's
 values); the view only draws it. Predictions are forward passes without gradients
-(``engine.predict``): a 1-D regression's curve, a 2-D classifier's probability surface.
+(``engine.predict``): a 1-D regression's curve, a classifier's probability surface over two
+chosen feature columns (the others held at their mean), predicted against actual for a
+regression on more features, and a classifier's confusion matrix (``engine.confusion``).
+A CSV leaf's rows are drawn in the file's units: its standardisation is undone (``to_raw``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
 
 from ..model import recipes
 from ..model.graph import Graph
-from .predict import decision_surface, evaluate_on
+from .confusion import trainer_confusion, true_classes
+from .predict import Transform, evaluate_on, surface_on_axes, to_raw
 from .training import Trainer, TrainingError, TrainSettings
 
 RESOLUTION = 60
 MARGIN = 0.15  # of the data's range, around it
 NO_DATASET = "Open a graph whose data is bound to a dataset (Help ▸ Examples) to see its fit."
+Bounds = tuple[float, float, float, float]
 
 
 @dataclass(frozen=True)
 class FitTarget:
-    """The leaves a dataset feeds, how many classes it has, and the node that predicts."""
+    """The leaves a dataset feeds, how many classes it has, the node that predicts, and for a
+    CSV file its column names, class names and standardisation; ``axes`` are the two feature
+    columns a classifier's surface is drawn over."""
 
     features: str
     targets: str
     classes: int
     prediction: str
     loss_op: str
+    columns: tuple[str, ...] = ()  # the features leaf's column names (a CSV file's)
+    target_column: str = ""
+    class_names: tuple[str, ...] = ()
+    transform: Transform | None = None
+    axes: tuple[int, int] = (0, 1)
+
+    def with_axes(self, axes: tuple[int, int]) -> FitTarget:
+        return replace(self, axes=axes)
 
 
 @dataclass
 class FitPicture:
     """Nothing to draw (``points`` None: the view clears, then says ``message`` unless None),
-    or the data's points with a surface or a curve, and a word when neither fits."""
+    or the data's points with a two-class ``surface``, a many-class ``classes`` map or a
+    ``curve``, and a word when none fits; ``confusion`` counts a classifier's rows."""
 
     message: str | None = None
     points: tuple[np.ndarray, np.ndarray, int] | None = None
-    surface: tuple[np.ndarray, tuple[float, float, float, float]] | None = None
+    surface: tuple[np.ndarray, Bounds] | None = None
     curve: tuple[np.ndarray, np.ndarray] | None = None
+    classes: tuple[np.ndarray, Bounds] | None = None  # (res, res, k) probabilities
+    legend: tuple[str, ...] = ()
+    axis_names: tuple[str, str] = ("", "")
+    note: str = ""  # what the picture holds fixed
+    confusion: list[list[int]] | None = None
+    same_scale: bool = True  # both axes in one unit (a toy dataset's plane)
 
 
 def fit_target(graph: Graph) -> FitTarget | FitPicture:
@@ -56,7 +78,21 @@ def fit_target(graph: Graph) -> FitTarget | FitPicture:
     if not spec.inputs or spec.inputs[0] not in inputs:
         return FitPicture()
     prediction = inputs[spec.inputs[0]].src
-    return FitTarget(binding.features, binding.targets, binding.classes, prediction, spec.name)
+    assert binding.features is not None and binding.targets is not None
+    x_attrs, y_attrs = graph.node(binding.features).attrs, graph.node(binding.targets).attrs
+    columns = tuple(str(c) for c in x_attrs.get("columns", ())) if "csv" in x_attrs else ()
+    target_columns = y_attrs.get("columns", ()) if "csv" in y_attrs else ()
+    return FitTarget(
+        binding.features,
+        binding.targets,
+        binding.classes,
+        prediction,
+        spec.name,
+        columns,
+        str(target_columns[0]) if target_columns else "",
+        binding.class_names,
+        binding.transform,
+    )
 
 
 class FitPredictor:
@@ -67,7 +103,9 @@ class FitPredictor:
         self._trainer: Trainer | None = None
         self._problem = ""
 
-    def picture(self, graph: Graph, dtype: str, key: tuple) -> FitPicture:
+    def picture(
+        self, graph: Graph, dtype: str, key: tuple, axes: tuple[int, int] = (0, 1)
+    ) -> FitPicture:
         """``graph`` is a snapshot; ``key`` names its revision (same key: same trainer)."""
         target = fit_target(graph)
         if isinstance(target, FitPicture):
@@ -80,7 +118,7 @@ class FitPredictor:
                 self._trainer, self._problem = None, str(exc)
         if self._trainer is None:
             return FitPicture(self._problem)
-        return picture(self._trainer, target)
+        return picture(self._trainer, target.with_axes(axes))
 
 
 def picture(trainer: Trainer, target: FitTarget) -> FitPicture:
@@ -91,23 +129,98 @@ def picture(trainer: Trainer, target: FitTarget) -> FitPicture:
         return FitPicture(f"cannot draw the fit: {exc}")
 
 
+def _rows(trainer: Trainer, name: str) -> torch.Tensor:
+    value = trainer.slots[trainer.plan.slot_of[name]]
+    assert value is not None
+    return value.detach().to("cpu", torch.float64)
+
+
 def _picture(trainer: Trainer, t: FitTarget) -> FitPicture:
-    plan = trainer.plan
-    x = trainer.slots[plan.slot_of[t.features]].detach().cpu().double().numpy()
-    y = trainer.slots[plan.slot_of[t.targets]].detach().cpu().double().numpy()
-    points = (x, y, t.classes)
-    if t.classes >= 2 and x.shape[1] == 2:
-        lo, hi = x.min(axis=0), x.max(axis=0)
-        pad = (hi - lo) * MARGIN
-        bounds = (lo[0] - pad[0], hi[0] + pad[0], lo[1] - pad[1], hi[1] + pad[1])
-        logits = decision_surface(trainer, t.features, t.prediction, bounds, RESOLUTION)
-        if t.loss_op == "cross_entropy" and logits.shape[-1] >= 2:
-            prob = torch.softmax(logits, dim=-1)[..., 1]
-        else:
-            prob = torch.sigmoid(logits[..., 0])
-        return FitPicture("", points, surface=(prob.numpy(), bounds))
+    x = to_raw(_rows(trainer, t.features), t.transform)
+    y = _rows(trainer, t.targets)
+    if x.dim() == 1:
+        x = x.reshape(-1, 1)
+    if t.classes >= 2 and x.shape[1] >= 2:
+        return _classifier(trainer, t, x, y)
     if x.shape[1] == 1:
-        xs = np.linspace(x.min() - 0.1 * np.ptp(x), x.max() + 0.1 * np.ptp(x), 200)
-        ys = evaluate_on(trainer, {t.features: xs.reshape(-1, 1)}, t.prediction)
-        return FitPicture("", points, curve=(xs, ys.numpy().reshape(-1)))
-    return FitPicture("the fit view draws 1-D regressions and 2-D classifiers", points)
+        return _curve(trainer, t, x.numpy(), y.numpy())
+    return _predicted_vs_actual(trainer, t, y)
+
+
+def _names(t: FitTarget, width: int) -> tuple[str, ...]:
+    return t.columns if len(t.columns) == width else tuple(f"x[:, {j}]" for j in range(width))
+
+
+def _confusion(trainer: Trainer, t: FitTarget) -> list[list[int]] | None:
+    try:
+        return trainer_confusion(trainer, t.prediction, t.targets, t.classes)
+    except ValueError:  # targets that are not class indices: no matrix, still a surface
+        return None
+
+
+def _classifier(trainer: Trainer, t: FitTarget, x: torch.Tensor, y: torch.Tensor) -> FitPicture:
+    axes = t.axes if all(0 <= a < x.shape[1] for a in t.axes) and t.axes[0] != t.axes[1] else (0, 1)
+    plane = x[:, list(axes)].numpy()
+    lo, hi = plane.min(axis=0), plane.max(axis=0)
+    pad = (hi - lo) * MARGIN
+    bounds = (lo[0] - pad[0], hi[0] + pad[0], lo[1] - pad[1], hi[1] + pad[1])
+    logits = surface_on_axes(
+        trainer, t.features, t.prediction, bounds, axes, None, t.transform, RESOLUTION
+    )
+    labels = true_classes(y).double().reshape(-1, 1).numpy()
+    names = _names(t, x.shape[1])
+    picture = FitPicture(
+        "",
+        (plane, labels, t.classes),
+        legend=t.class_names,
+        axis_names=(names[axes[0]], names[axes[1]]) if t.columns else ("", ""),
+        note=_held_note(x, axes, names) if x.shape[1] > 2 else "",
+        confusion=_confusion(trainer, t),
+        same_scale=not t.columns,
+    )
+    if t.loss_op == "cross_entropy" and logits.shape[-1] >= 3:
+        picture.classes = (torch.softmax(logits, dim=-1).numpy(), bounds)
+    elif t.loss_op == "cross_entropy" and logits.shape[-1] == 2:
+        picture.surface = (torch.softmax(logits, dim=-1)[..., 1].numpy(), bounds)
+    else:
+        picture.surface = (torch.sigmoid(logits[..., 0]).numpy(), bounds)
+    return picture
+
+
+def _held_note(x: torch.Tensor, axes: tuple[int, int], names: tuple[str, ...]) -> str:
+    """Which features the surface holds still, and at what (their raw means)."""
+    mean = x.mean(dim=0)
+    held = [f"{names[j]} {float(mean[j]):.3g}" for j in range(x.shape[1]) if j not in axes]
+    return "other features at their mean: " + ", ".join(held)
+
+
+def _curve(trainer: Trainer, t: FitTarget, x: np.ndarray, y: np.ndarray) -> FitPicture:
+    xs = np.linspace(x.min() - 0.1 * np.ptp(x), x.max() + 0.1 * np.ptp(x), 200)
+    feed = xs.reshape(-1, 1)
+    if t.transform is not None:
+        feed = (feed - np.array(t.transform[0])) / np.array(t.transform[1])
+    ys = evaluate_on(trainer, {t.features: feed}, t.prediction)
+    return FitPicture(
+        "",
+        (x, y, t.classes),
+        curve=(xs, ys.numpy().reshape(-1)),
+        axis_names=(t.columns[0], t.target_column) if t.columns else ("", ""),
+    )
+
+
+def _predicted_vs_actual(trainer: Trainer, t: FitTarget, y: torch.Tensor) -> FitPicture:
+    """A regression on several features: each row's prediction against its target, and the
+    line where they are equal."""
+    predicted = evaluate_on(trainer, {}, t.prediction)
+    if predicted.numel() != y.numel() or y.dim() == 2 and y.shape[1] != 1:
+        return FitPicture("the fit view draws one predicted column against one target column")
+    actual = y.reshape(-1, 1).numpy()
+    guess = predicted.reshape(-1).numpy()
+    lo, hi = float(min(actual.min(), guess.min())), float(max(actual.max(), guess.max()))
+    name = t.target_column or "y"
+    return FitPicture(
+        "predicted against actual: a perfect fit puts every point on the line",
+        (actual, guess, 0),
+        curve=(np.array([lo, hi]), np.array([lo, hi])),
+        axis_names=(f"actual {name}", f"predicted {name}"),
+    )

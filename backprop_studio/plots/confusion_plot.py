@@ -53,6 +53,14 @@ class ConfusionPlot(QWidget):
         layout.addWidget(self.plot, 1)
         self.counts: list[list[int]] = []
 
+    def clear(self, message: str = "") -> None:
+        """No matrix (not a classifier, or nothing bound): only ``message``."""
+        self.image.clear()
+        for item in self.texts:
+            self.plot.removeItem(item)
+        self.texts, self.counts = [], []
+        self.summary.setText(message)
+
     def show_matrix(self, matrix: Sequence[Sequence[int]], names: Sequence[str] = ()) -> None:
         """Draw the counts; ``names`` label the classes (their indices without)."""
         counts = np.array(matrix, dtype=np.int64).reshape(len(matrix), -1)

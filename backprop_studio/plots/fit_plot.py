@@ -88,11 +88,16 @@ class FitPlot(QWidget):
         self.plot.setLabel("left", y)
 
     def show_surface(
-        self, probability: np.ndarray, bounds: tuple[float, float, float, float]
+        self,
+        probability: np.ndarray,
+        bounds: tuple[float, float, float, float],
+        same_scale: bool = True,
     ) -> None:
-        """``probability[i, j]`` of class 1 at row ``i`` (y) and column ``j`` (x) of the grid."""
+        """``probability[i, j]`` of class 1 at row ``i`` (y) and column ``j`` (x) of the grid;
+        ``same_scale`` keeps one unit as long on both axes (False: two columns of a file, whose
+        units and ranges differ)."""
         x_min, x_max, y_min, y_max = bounds
-        self.plot.setAspectLocked(True)  # the data's own shape: moons stay moons in a low dock
+        self.plot.setAspectLocked(same_scale)  # the data's own shape: moons stay moons
         self.curve.setData([], [])
         self.image.setLookupTable(self.lookup)
         self.image.setImage(probability.T, autoLevels=False)  # ImageItem wants (x, y)
