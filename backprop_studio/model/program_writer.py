@@ -86,9 +86,10 @@ def keep_exact_values(old: Graph, new: Graph, digits: int) -> None:
             continue
         if before.label and not node.label:
             new.set_label(node.name, before.label)
-        if node.is_leaf and before.value is not None and not node.attrs and not before.attrs:
-            if _value(before.value, digits) == _value(node.value, digits):
-                new.set_value(node.name, before.value)
+        plain = node.recipe is None and before.recipe is None and node.attrs == before.attrs
+        if node.is_leaf and before.value is not None and plain:  # a recipe makes its own numbers
+            if _value(before.value, digits) == _value(node.value, digits):  # keeps a CSV origin
+                new.set_trained_value(node.name, before.value, trained=False)
 
 
 def recipe_text(node: Node) -> str | None:

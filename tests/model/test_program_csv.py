@@ -82,3 +82,16 @@ def test_bad_csv_lines_are_one_message(folder, text, message):
     with pytest.raises(ProgramError) as info:
         parse_program(text + "\nsum(x)")
     assert message in str(info.value)
+
+
+def test_applying_the_readable_text_keeps_a_csv_leafs_exact_numbers_and_origin(folder):
+    from backprop_studio.model.program_writer import keep_exact_values
+
+    graph = parse_program('x, y = csv("iris.csv", target="species", standardize=True)\nw = 1.0')
+    shown = to_program(graph, 6)  # what the program view shows: six digits
+    applied = parse_program(shown.replace("w = 1.0", "w = 2.0"))
+    assert applied.node("x").value != graph.node("x").value  # the text rounds
+    keep_exact_values(graph, applied, 6)
+    for name in ("x", "y"):
+        assert applied.node(name).value == graph.node(name).value
+        assert applied.node(name).attrs == graph.node(name).attrs
