@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from .. import commands
+from ..canvas import style
 from ..model.csv_data import CsvError
 from ..model.graph import Graph, GraphError, Node
+from ..model.layout_blocks import card_heights
 from .csv_dialog import CsvDialog
 
 
@@ -41,20 +43,22 @@ def load_csv(window, path: Path | None = None, dialog: CsvDialog | None = None) 
         QMessageBox.warning(window, "Cannot load CSV", f"{path.name}: {problem}")
         return []
     graph = window.graph
-    centre = window.view_center()
     nodes = []
-    for base, value, attrs, dy in (
-        ("x", data.x, data.x_attrs, 0.0),
-        ("y", data.y, data.y_attrs, 120.0),
-    ):
-        if value is None:
-            continue
-        node = window.new_node("data", QPointF(centre.x(), centre.y() + dy))
-        node.name = _free(graph, base, [n.name for n in nodes])
-        node.value, node.attrs = value, attrs
-        nodes.append(node)
+    for base, value, attrs in (("x", data.x, data.x_attrs), ("y", data.y, data.y_attrs)):
+        if value is not None:
+            node = Node(_free(graph, base, [n.name for n in nodes]), "data", value=value)
+            node.attrs = attrs
+            nodes.append(node)
+    column = _place_column(window, nodes)
     window.push(commands.add_items(graph, nodes, [], f"Load {path.name}"))
     window.scene.select_names([n.name for n in nodes])
+    window.view.ensureVisible(column, 40, 40)  # to the right of a full canvas: scroll there
+    if window.graph.output in {n.name for n in nodes} and len(window.graph) == len(nodes):
+        window.statusBar().showMessage(
+            f"Loaded {' and '.join(f'{n.name} ({_shape_text(n.value)})' for n in nodes)}: "
+            "wire a model from x to a loss that takes y (or start from Help ▸ Examples)",
+            12000,
+        )
     if data.dropped:
         window.statusBar().showMessage(
             f"{path.name}: {data.dropped} row{'s' * (data.dropped != 1)} with missing values "
@@ -101,3 +105,44 @@ def _free(graph, base: str, taken: list[str]) -> str:
 
 
 __all__ = ["add_dataset", "load_csv"]
+
+
+_GAP = 40.0  # between the new cards, and between them and the cards already there
+
+
+def _place_column(window, nodes: list[Node]) -> QRectF:
+    """The new cards one under the other at the centre of the view, or, where they would cover
+    cards already there, to the right of all of them; the view then shows them."""
+    heights = card_heights(_scratch(nodes))
+    width = style.NODE_WIDTH
+    total = sum(heights[n.name] for n in nodes) + _GAP * (len(nodes) - 1)
+    centre = window.view_center()
+    left, top = centre.x() - width / 2, centre.y() - total / 2
+    cards = [
+        item.sceneBoundingRect()
+        for item in (*window.scene.node_items().values(), *window.scene.block_items().values())
+        if item.isVisible()
+    ]
+    wanted = QRectF(left, top, width, total).adjusted(-_GAP, -_GAP, _GAP, _GAP)
+    if any(wanted.intersects(card) for card in cards):
+        everything = cards[0]
+        for card in cards[1:]:
+            everything = everything.united(card)
+        left, top = everything.right() + 2 * _GAP, everything.top()
+    for node in nodes:
+        node.position = (left, top)
+        top += heights[node.name] + _GAP
+    return QRectF(left, nodes[0].position[1], width, total)
+
+
+def _scratch(nodes: list[Node]) -> Graph:
+    scratch = Graph()
+    for node in nodes:
+        scratch.add_node(Node(node.name, node.op, value=node.value, attrs=dict(node.attrs)))
+    return scratch
+
+
+def _shape_text(value) -> str:
+    from ..model.shapes import format_shape, shape_of
+
+    return format_shape(shape_of(value))

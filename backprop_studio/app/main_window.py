@@ -182,7 +182,6 @@ class MainWindow(QMainWindow):
     def _update_title(self, *_args) -> None:
         marker = "*" if self.document.dirty else ""
         self.setWindowTitle(f"{self.document.title}{marker} — Backprop Studio")
-        self.setWindowModified(self.document.dirty)
 
     def _refresh_recipes(self) -> None:
         """Recipe leaves opened before torch loaded hold zeros of the right shape; once the engine

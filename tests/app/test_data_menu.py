@@ -79,3 +79,30 @@ def test_leaves_the_graph_refuses_are_a_message(qtbot, window, tmp_path, dialogs
     kind, _, text = dialogs.shown[-1]
     assert kind == "warning" and "columns" in text and "long.csv" in text
     assert len(window.graph) == 0
+
+
+def _card_rects(window, names):
+    items = window.scene.node_items()
+    return {name: items[name].sceneBoundingRect() for name in names}
+
+
+def test_loaded_cards_cover_neither_each_other_nor_the_graph(qtbot, window, tmp_path):
+    from pathlib import Path
+
+    from backprop_studio.model.gallery import example_path
+
+    iris = Path(__file__).parents[1] / "data" / "iris.csv"
+    names = load_csv(window, iris, Loading(iris, window))  # an empty canvas first
+    rects = _card_rects(window, names)
+    assert not rects["x"].intersects(rects["y"])  # x's heat maps make its card tall
+    assert "wire a model from x" in window.statusBar().currentMessage()
+    assert window.files.open_path(example_path("moons_mlp"), ask=False)
+    before = [
+        item.sceneBoundingRect()
+        for item in (*window.scene.node_items().values(), *window.scene.block_items().values())
+        if item.isVisible()
+    ]
+    names = load_csv(window, iris, Loading(iris, window))
+    assert names == ["x_2", "y_2"]
+    for rect in _card_rects(window, names).values():
+        assert not any(rect.intersects(card) for card in before)
