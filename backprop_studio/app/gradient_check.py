@@ -97,9 +97,11 @@ class GradientCheckPanel(QObject):
             self._say(f"✗ Gradient check: {', '.join(bad)} disagree (select one to see why)", 10000)
         else:
             worst = max(p.max_rel_error for p in result.params.values())
+            count = len(result.params)
+            which = "the parameter agrees" if count == 1 else f"all {count} parameters agree"
             self._say(
-                f"✓ Gradient check: all {len(result.params)} parameters agree with finite "
-                f"differences (max relative error {worst:.1e})",
+                f"✓ Gradient check: {which} with finite differences "
+                f"(max relative error {worst:.1e})",
                 10000,
             )
         self.show_selected()

@@ -45,7 +45,7 @@ def test_the_seed_agrees_with_a_badge_and_the_numbers_side_by_side(qtbot, window
     assert view.isVisible() and "✓ agrees" in view.heading.text()
     ((index, numeric, auto, _rel),) = view.cell_texts()
     assert index == "—" and float(auto) == -2.0 and abs(float(numeric) + 2.0) < 1e-8
-    assert window.statusBar().currentMessage().startswith("✓ Gradient check: all 1 parameters")
+    assert window.statusBar().currentMessage().startswith("✓ Gradient check: the parameter agrees")
 
 
 def test_a_kink_shows_a_cross_and_its_explanation(qtbot, window):
