@@ -390,3 +390,5 @@ class TrainingController(TrainingThread):
         self.panel.set_state(running=self.busy, can_reset=self.origin is not None)
         if not self.busy and self.session is None and not self.message:
             self.panel.status.setText("not trained yet" if self.origin is None else "reset")
+        elif self.busy and (self.history is None or self.history.iteration == 0):
+            self.panel.status.setText("training…")  # a first step also loads torch's optimiser

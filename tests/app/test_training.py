@@ -274,3 +274,12 @@ def test_clipping_and_adam_from_the_panel(qtbot, window):
     # Adam's first step moves every parameter by lr, whatever the gradient's size
     assert window.graph.node("w").value == pytest.approx(1.01 + 0.01, abs=1e-6)
     assert training.loss_plot.faded_count == 1  # another optimizer: another run
+
+
+def test_a_step_says_it_is_training_until_its_first_numbers_arrive(qtbot, window):
+    training = open_seed(qtbot, window)
+    assert training.panel.status.text() == "not trained yet"
+    qtbot.mouseClick(training.panel.step_button, LEFT)  # the worker's news waits for the loop
+    assert training.busy and training.panel.status.text() == "training…"
+    qtbot.waitUntil(lambda: not training.busy, timeout=30_000)
+    assert training.panel.status.text().startswith("iteration 1")
