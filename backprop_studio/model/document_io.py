@@ -204,9 +204,16 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _loads(text: str | bytes) -> DocumentData:
+    return document_from_dict(read_json(text, MAX_BYTES))
+
+
+def read_json(text: str | bytes, limit: int, constants: bool = True) -> Any:
+    """Strict JSON of at most ``limit`` characters: UTF-8 (a byte-order mark dropped), not empty,
+    no key twice in one object, and with ``constants`` False no NaN or Infinity either;
+    DocumentError says which. Documents and lessons are read through this."""
     if isinstance(text, (bytes, bytearray)):
-        if len(text) > MAX_BYTES:
-            raise DocumentError(_too_large(len(text)))
+        if len(text) > limit:
+            raise DocumentError(_too_large(len(text), limit))
         try:
             text = bytes(text).decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -215,13 +222,14 @@ def _loads(text: str | bytes) -> DocumentData:
             ) from None
     elif not isinstance(text, str):
         raise DocumentError(f"expected text, not a Python {type(text).__name__}")
-    elif len(text) > MAX_BYTES:
-        raise DocumentError(_too_large(len(text)))
+    elif len(text) > limit:
+        raise DocumentError(_too_large(len(text), limit))
     text = text.removeprefix("\ufeff")  # a byte order mark, as some Windows editors add
     if not text.strip():
         raise DocumentError("the file is empty")
+    extra = {} if constants else {"parse_constant": _no_constant}
     try:
-        data = json.loads(text, object_pairs_hook=_unique_keys)
+        return json.loads(text, object_pairs_hook=_unique_keys, **extra)
     except RecursionError:
         raise DocumentError("the file nests lists or objects too deeply to be a document") from None
     except json.JSONDecodeError as exc:
@@ -230,7 +238,10 @@ def _loads(text: str | bytes) -> DocumentData:
         ) from None
     except ValueError as exc:  # e.g. an integer with more than 4300 digits
         raise DocumentError(f"not valid JSON: {exc}") from None
-    return document_from_dict(data)
+
+
+def _no_constant(name: str) -> float:
+    raise DocumentError(f"not valid JSON: {name} is not a number JSON allows")
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -243,8 +254,8 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
-def _too_large(size: int) -> str:
-    return f"the file is too large ({size / 2**20:.1f} MB; at most {MAX_BYTES // 2**20} MB)"
+def _too_large(size: int, limit: int = MAX_BYTES) -> str:
+    return f"the file is too large ({size / 2**20:.1f} MB; at most {limit // 2**20} MB)"
 
 
 # ---- files -------------------------------------------------------------------------------------

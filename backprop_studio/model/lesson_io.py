@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .atomic_file import write_atomically
-from .document_io import document_to_dict, only_document_errors
+from .document_io import document_to_dict, only_document_errors, read_json
 from .document_schema import DocumentError
 from .lesson import FORMAT, VERSION, Lesson, LessonError, LessonStep, Task, lesson_from_dict
 
@@ -42,36 +42,7 @@ def loads_lesson(text: str | bytes) -> Lesson:
 
 
 def _loads(text: str | bytes) -> Lesson:
-    if len(text) > MAX_LESSON_BYTES:
-        raise LessonError(f"the file is too large (at most {MAX_LESSON_BYTES // 2**20} MB)")
-    if isinstance(text, (bytes, bytearray)):
-        try:
-            text = bytes(text).decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise LessonError(f"the file is not UTF-8 text (offset {exc.start})") from None
-    text = text.removeprefix("\ufeff")
-    if not text.strip():
-        raise LessonError("the file is empty")
-    try:
-        data = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
-    except json.JSONDecodeError as exc:
-        raise LessonError(
-            f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
-        ) from None
-    return lesson_from_dict(data)
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise LessonError(f"the key '{key:.40}' appears twice in one object")
-        result[key] = value
-    return result
-
-
-def _no_constant(name: str) -> float:
-    raise LessonError(f"not valid JSON: {name} is not a number JSON allows")
+    return lesson_from_dict(read_json(text, MAX_LESSON_BYTES, constants=False))
 
 
 def load_lesson(path: str | os.PathLike[str]) -> Lesson:
