@@ -182,19 +182,24 @@ def brief(value: object) -> str:
 
 
 # ---- header, settings, view ------------------------------------------------------------------
-def check_header(data: Mapping[str, Any]) -> None:
+def check_header(
+    data: Mapping[str, Any],
+    fmt: str = FORMAT,
+    newest: int = VERSION,
+    what: str = "document",
+    newer: str = "this file was written by a newer Backprop Studio (format version {})",
+) -> None:
+    """``format`` and ``version`` of a document (or, with the other arguments, of a lesson)."""
     if "format" not in data:
-        raise DocumentError("missing: this is not a Backprop Studio document", "format")
-    if data["format"] != FORMAT:
-        raise DocumentError(f"must be '{FORMAT}', not {data['format']!r:.40}", "format")
+        raise DocumentError(f"missing: this is not a Backprop Studio {what}", "format")
+    if data["format"] != fmt:
+        raise DocumentError(f"must be '{fmt}', not {data['format']!r:.40}", "format")
     version = require_key(data, "version", "")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise DocumentError(f"must be a whole number from 1, not {version!r:.40}", "version")
-    if version > VERSION:
+    if version > newest:
         raise DocumentError(
-            f"this file was written by a newer Backprop Studio (format version {version}); "
-            f"this version reads version {VERSION}",
-            "version",
+            f"{newer.format(version)}; this version reads version {newest}", "version"
         )
 
 

@@ -22,6 +22,7 @@ from typing import Any
 from .document_io import DocumentData, document_from_dict
 from .document_schema import (
     DocumentError,
+    check_header,
     join,
     kind,
     require_key,
@@ -150,23 +151,13 @@ def lesson_from_dict(data: object) -> Lesson:
 
 def _lesson(data: object) -> Lesson:
     obj = require_object(data, "")
-    if obj.get("format") != FORMAT:
-        found = obj.get("format")
-        raise LessonError(
-            "missing: this is not a Backprop Studio lesson"
-            if found is None
-            else f"must be '{FORMAT}', not {found!r:.40}",
-            "format",
-        )
-    version = require_key(obj, "version", "")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise LessonError(f"must be a whole number from 1, not {version!r:.40}", "version")
-    if version > VERSION:
-        raise LessonError(
-            f"this lesson was written by a newer Backprop Studio (version {version}); "
-            f"this version reads version {VERSION}",
-            "version",
-        )
+    check_header(
+        obj,
+        FORMAT,
+        VERSION,
+        "lesson",
+        "this lesson was written by a newer Backprop Studio (version {})",
+    )
     title = _text(require_key(obj, "title", ""), "title", MAX_TITLE)
     if not title.strip():
         raise LessonError("must not be empty", "title")
