@@ -70,3 +70,20 @@ def settle(qtbot, window, timeout=10_000):
     )
     qtbot.wait(10)
     return window.trace
+
+
+def menu_action(window, menu_title: str, text: str):
+    """The menu bar's ``menu_title ▸ text`` action (mnemonics ignored)."""
+    for action in window.menuBar().actions():
+        if action.text().replace("&", "") == menu_title:
+            for item in action.menu().actions():
+                if item.text().replace("&", "") == text:
+                    return item
+    raise AssertionError(f"no {menu_title} ▸ {text}")
+
+
+def trigger_and_wait(qtbot, window, menu_title: str, text: str, signal, timeout: int):
+    """Trigger a menu action and return what ``signal`` carries when the work is done."""
+    with qtbot.waitSignal(signal, timeout=timeout) as blocker:
+        menu_action(window, menu_title, text).trigger()
+    return blocker.args[0]

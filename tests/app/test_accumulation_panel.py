@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from backprop_studio import commands
 from backprop_studio.model.gallery import example_path
-from tests.app.conftest import settle
-from tests.app.test_gradient_check import menu_action
+from tests.app.conftest import menu_action, settle
 
 
 def open_seed(qtbot, window):

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from backprop_studio import commands
 from backprop_studio.model.gallery import example_path
-from tests.app.conftest import settle
-from tests.app.test_gradient_check import menu_action
+from tests.app.conftest import menu_action, settle, trigger_and_wait
 
 
 def choose(qtbot, window, name):
     window.scene.select_names([name])
-    action = menu_action(window, "Forward", "Tangents of the Selected Leaf")
-    with qtbot.waitSignal(window.forward.shown, timeout=120_000) as blocker:
-        action.trigger()
-    return blocker.args[0]
+    return trigger_and_wait(
+        qtbot, window, "Forward", "Tangents of the Selected Leaf", window.forward.shown, 120_000
+    )
 
 
 def test_tangents_of_w_on_the_seed_story(qtbot, window):

@@ -6,18 +6,9 @@ from backprop_studio import commands
 from backprop_studio.model.gallery import example_path
 from backprop_studio.model.graph import Node
 from backprop_studio.model.program import parse_program
-from tests.app.conftest import settle
+from tests.app.conftest import settle, trigger_and_wait
 
 KINK = "w = 0.0\nb = 2.0\nr = relu(w)\nloss = r * b"
-
-
-def menu_action(window, menu_title: str, text: str):
-    for action in window.menuBar().actions():
-        if action.text().replace("&", "") == menu_title:
-            for item in action.menu().actions():
-                if item.text().replace("&", "") == text:
-                    return item
-    raise AssertionError(f"no {menu_title} ▸ {text}")
 
 
 def load(qtbot, window, text: str):
@@ -26,10 +17,9 @@ def load(qtbot, window, text: str):
 
 
 def check(qtbot, window):
-    action = menu_action(window, "Backward", "Check Gradients")
-    with qtbot.waitSignal(window.checks.checked, timeout=30_000) as blocker:
-        action.trigger()
-    return blocker.args[0]
+    return trigger_and_wait(
+        qtbot, window, "Backward", "Check Gradients", window.checks.checked, 30_000
+    )
 
 
 def test_the_seed_agrees_with_a_badge_and_the_numbers_side_by_side(qtbot, window):
