@@ -26,7 +26,7 @@ from PySide6.QtCore import QElapsedTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from backprop_studio.canvas import CanvasView, GraphScene  # noqa: E402
-from backprop_studio.canvas.animation import GradientFlow  # noqa: E402
+from backprop_studio.canvas.flow.player import GradientFlow  # noqa: E402
 from backprop_studio.canvas.style import LIGHT  # noqa: E402
 from backprop_studio.engine.autograd import evaluate  # noqa: E402
 from backprop_studio.model.graph import Graph, Node  # noqa: E402

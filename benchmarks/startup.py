@@ -22,7 +22,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
 from backprop_studio.app.main_window import MainWindow
-from backprop_studio.app.files import examples_dir
+from backprop_studio.app.files.file_actions import examples_dir
 window = MainWindow()
 window.show()
 window.runner.warm_up()

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from backprop_studio.cli import main
+from backprop_studio.cli.main import main
 from backprop_studio.model.gallery import example_path
 
 SEED = "x = data(1.0)\ny = data(2.0)\nw = 1.0\ny_hat = w * x\nloss = (y_hat - y)**2"

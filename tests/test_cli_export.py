@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 
 from backprop_studio.canvas.style import LIGHT
-from backprop_studio.cli import main
+from backprop_studio.cli.main import main
 from backprop_studio.model.gallery import example_path
 from tests.test_cli import run
 

@@ -7,9 +7,9 @@ import json
 import pytest
 from PIL import Image
 
-from backprop_studio import cli_commands
-from backprop_studio.canvas.export_flow import MAX_FRAME_MS
-from backprop_studio.cli import main
+from backprop_studio.canvas.flow.frames import MAX_FRAME_MS
+from backprop_studio.cli import evaluate as cli_commands
+from backprop_studio.cli.main import main
 from backprop_studio.model import embedded
 from backprop_studio.model.limits import MAX_GRAPH_ELEMENTS
 from tests.test_cli import SEED_FILE, run

@@ -8,8 +8,8 @@ import json
 import pytest
 import torch
 
-from backprop_studio import cli_train
-from backprop_studio.cli import main
+from backprop_studio.cli import train as cli_train
+from backprop_studio.cli.main import main
 from tests.test_cli import SEED, SEED_FILE, run
 
 

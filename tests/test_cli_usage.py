@@ -19,7 +19,7 @@ PROBE = (
     "import atexit, sys\n"
     "atexit.register(lambda: sys.__stdout__.write("
     "f\"\\nloaded: torch={'torch' in sys.modules} qt={'PySide6' in sys.modules}\\n\"))\n"
-    "from backprop_studio.cli import main\n"
+    "from backprop_studio.cli.main import main\n"
     "sys.exit(main(sys.argv[1:]))\n"
 )
 
@@ -120,7 +120,7 @@ def test_an_evaluation_imports_torch_but_not_qt_nor_sympy():
 
 @pytest.mark.parametrize("name", ["graph.json", "slide.png", "picture.svg", "story.bps"])
 def test_a_document_argument_opens_the_editor(monkeypatch, name):
-    from backprop_studio import cli
+    from backprop_studio.cli import main as cli
 
     opened = []
     monkeypatch.setattr(cli, "_editor", lambda path: opened.append(path) or 0)
@@ -129,7 +129,7 @@ def test_a_document_argument_opens_the_editor(monkeypatch, name):
 
 
 def test_an_existing_file_of_any_name_opens_the_editor(monkeypatch, tmp_path):
-    from backprop_studio import cli
+    from backprop_studio.cli import main as cli
 
     opened = []
     monkeypatch.setattr(cli, "_editor", lambda path: opened.append(path) or 0)

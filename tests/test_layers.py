@@ -56,7 +56,7 @@ def test_a_contract_fails_when_the_model_imports_torch(tmp_path):
 def test_gui_modules_do_not_import_torch_at_load_time():
     # torch takes ~1 s to import; the window must not wait for it
     loaded = _loaded_after(
-        "import backprop_studio.app.main_window, backprop_studio.canvas.scene, backprop_studio.cli"
+        "import backprop_studio.app.main_window, backprop_studio.canvas.scene, backprop_studio.cli.main"
     )
     assert "PySide6" in loaded
     assert "torch" not in loaded

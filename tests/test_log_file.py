@@ -9,7 +9,8 @@ from pathlib import Path
 
 import platformdirs
 
-from backprop_studio import cli, log_file
+from backprop_studio import log_file
+from backprop_studio.cli import main as cli
 from backprop_studio.log_file import configure_logging, current_log_path, log_dir
 
 log = logging.getLogger("backprop_studio.tests")

@@ -21,25 +21,25 @@ from ..document import Document
 from ..model.graph import Graph, GraphError, Node
 from ..model.trace import Trace
 from . import window_layout
-from .accumulation_panel import AccumulationPanel
-from .backward_panel import BackwardPanel
-from .block_actions import BlockActions
-from .canvas_trace import CanvasTrace
-from .docks import ElidedLabel, scrolling
-from .export_actions import ExportActions
-from .files import FileActions
-from .forward_panel import ForwardPanel
+from .diagnose.accumulation import AccumulationPanel
+from .diagnose.backward import BackwardPanel
+from .diagnose.forward import ForwardPanel
+from .diagnose.gradient_check import GradientCheckPanel
+from .editor.block_actions import BlockActions
+from .editor.canvas_trace import CanvasTrace
+from .editor.eval_runner import EvalRunner
+from .editor.graph_edits import GraphEdits
+from .export.actions import ExportActions
+from .files.file_actions import FileActions
 from .getting_started import EmptyCanvasHint
-from .gradient_check import GradientCheckPanel
-from .graph_edits import GraphEdits
-from .inspector import Inspector
 from .lessons import install_lessons
 from .menus import build_menus
-from .palette import Palette
-from .program_view import ProgramView
-from .runner import EvalRunner
+from .panels.inspector import Inspector
+from .panels.palette import Palette
+from .panels.program_view import ProgramView
 from .status_line import StatusLine
-from .training_docks import add_training_docks
+from .training.docks import add_training_docks
+from .widgets import ElidedLabel, scrolling
 from .window_layout import LEFT, RIGHT, add_dock
 from .worker_thread import WorkerThread
 

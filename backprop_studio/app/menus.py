@@ -8,10 +8,10 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox
 
 from ..version import __version__
-from .export_actions import export_menu
-from .files import example_files, settings
+from .export.actions import export_menu
+from .files.file_actions import example_files, settings
+from .files.import_pytorch import PyTorchImport
 from .getting_started import show_getting_started
-from .import_pytorch import PyTorchImport
 
 Std = QKeySequence.StandardKey
 MINIMAP_KEY = "view/minimap"
@@ -165,7 +165,7 @@ def _fill_examples(window, menu: QMenu) -> None:
 
 def _fill_datasets(window, menu: QMenu) -> None:
     from ..model.recipes import DATASETS
-    from .data_menu import add_dataset
+    from .files.data_menu import add_dataset
 
     for name, info in DATASETS.items():
         _action(
@@ -174,7 +174,7 @@ def _fill_datasets(window, menu: QMenu) -> None:
 
 
 def _load_csv(window) -> None:
-    from .data_menu import load_csv
+    from .files.data_menu import load_csv
 
     load_csv(window)
 

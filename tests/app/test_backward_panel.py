@@ -6,7 +6,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QKeySequence
 
 from backprop_studio import commands
-from backprop_studio.app import files as files_module
+from backprop_studio.app.files import file_actions as files_module
 from tests.app.conftest import settle
 
 SEED = files_module.examples_dir() / "seed.json"

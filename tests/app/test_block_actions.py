@@ -7,9 +7,9 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QInputDialog
 
-from backprop_studio.app import block_actions, template_dialog
-from backprop_studio.app.palette import TEMPLATE_ROLE
-from backprop_studio.app.template_dialog import TemplateSizes
+from backprop_studio.app.editor import block_actions, template_dialog
+from backprop_studio.app.editor.template_dialog import TemplateSizes
+from backprop_studio.app.panels.palette import TEMPLATE_ROLE
 from backprop_studio.model.blocks import Block
 from tests.app.conftest import settle
 

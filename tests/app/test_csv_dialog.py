@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from backprop_studio.app.csv_dialog import CsvDialog, CsvLoader
+from backprop_studio.app.files.csv_dialog import CsvDialog, CsvLoader
 from backprop_studio.model import limits
 from backprop_studio.model.csv_data import CsvError
 from backprop_studio.model.csv_prepare import CsvChoice

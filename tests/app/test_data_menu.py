@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from backprop_studio.app.csv_dialog import CsvDialog
-from backprop_studio.app.data_menu import load_csv
+from backprop_studio.app.files.csv_dialog import CsvDialog
+from backprop_studio.app.files.data_menu import load_csv
 
 
 class Loading(CsvDialog):

@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from backprop_studio.app import files as files_module
+from backprop_studio.app.files import file_actions as files_module
 from backprop_studio.app.main import install_excepthook
 from backprop_studio.document import Document, orphaned_recoveries
 from tests.app.conftest import settle

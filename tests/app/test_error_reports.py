@@ -9,8 +9,8 @@ import threading
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
+from backprop_studio.app.editor.eval_runner import EvalRunner
 from backprop_studio.app.main import install_excepthook
-from backprop_studio.app.runner import EvalRunner
 from backprop_studio.log_file import configure_logging, current_log_path
 from backprop_studio.model.program import parse_program
 

@@ -10,8 +10,8 @@ from PIL import Image
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog
 
-from backprop_studio.app import export_dialog
-from backprop_studio.app.export_actions import KINDS, ExportOptions
+from backprop_studio.app.export import dialog as export_dialog
+from backprop_studio.app.export.actions import KINDS, ExportOptions
 from backprop_studio.canvas.export import ExportError
 from backprop_studio.model.document_io import loads
 from backprop_studio.model.embedded import unwrap

@@ -6,9 +6,9 @@ import io
 
 from PIL import Image
 
-from backprop_studio.app.export_gif import gif_bytes, write_gif
-from backprop_studio.canvas.export_flow import flow_frames
-from backprop_studio.canvas.flow_plan import FlowPlan
+from backprop_studio.app.export.gif import gif_bytes, write_gif
+from backprop_studio.canvas.flow.frames import flow_frames
+from backprop_studio.canvas.flow.plan import FlowPlan
 from backprop_studio.engine.autograd import evaluate
 from tests.canvas.canvas_helpers import seed_graph
 
@@ -48,8 +48,8 @@ def callout_boxes(monkeypatch, graph, trace, width: int) -> list[tuple[int, int,
     frame is rendered once more without it (None: the frame has no callout)."""
     from PIL import ImageChops
 
-    from backprop_studio.app.export_gif import to_pil
-    from backprop_studio.canvas import export_flow
+    from backprop_studio.app.export.gif import to_pil
+    from backprop_studio.canvas.flow import frames as export_flow
 
     real, boxes = export_flow._render, []
 
@@ -87,7 +87,7 @@ def test_the_callout_grows_with_the_width_and_stays_on_the_last_frame(qtbot, mon
 
 
 def test_the_command_line_reports_the_frames_stored(qtbot, capsys, tmp_path):
-    from backprop_studio.canvas.export_flow import frame_count
+    from backprop_studio.canvas.flow.frames import frame_count
     from backprop_studio.model.gallery import example_path
     from tests.test_cli import run
 

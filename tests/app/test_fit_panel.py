@@ -41,7 +41,7 @@ def test_examples_menus_list_the_gallery(window):
 
 
 def test_a_graph_without_a_dataset_says_so(qtbot, window):
-    from backprop_studio.app import files as files_module
+    from backprop_studio.app.files import file_actions as files_module
 
     assert window.files.open_path(files_module.examples_dir() / "seed.json", ask=False)
     settle(qtbot, window)

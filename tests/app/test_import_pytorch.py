@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
-from backprop_studio.app.import_pytorch import PyTorchImport
+from backprop_studio.app.files.import_pytorch import PyTorchImport
 from tests.app.conftest import settle
 from tests.engine.test_import import FUNCTIONS, write
 

@@ -7,7 +7,7 @@ from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication
 
-from backprop_studio.app.files import settings
+from backprop_studio.app.files.file_actions import settings
 from backprop_studio.app.menus import MINIMAP_KEY
 from backprop_studio.commands import MoveNodes
 from backprop_studio.model.gallery import example_path

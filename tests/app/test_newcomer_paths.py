@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, QPointF, Qt
 
 from backprop_studio import commands
-from backprop_studio.app import files as files_module
+from backprop_studio.app.files import file_actions as files_module
 from backprop_studio.model.gallery import example_path
 from backprop_studio.model.graph import Node
 from tests.app.gestures import drop_op

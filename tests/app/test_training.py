@@ -235,7 +235,7 @@ def test_shortcuts_step_and_walk_the_timeline(qtbot, window):
 
 
 def test_a_large_graph_reaches_the_canvas_when_the_run_stops(qtbot, window):
-    from backprop_studio.app.frame_pacer import LIVE_CANVAS_NUMBERS
+    from backprop_studio.app.training.frame_pacer import LIVE_CANVAS_NUMBERS
     from backprop_studio.document import Document
     from backprop_studio.engine.train_history import numbers_in
     from tests.builders import build

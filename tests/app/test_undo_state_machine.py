@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from backprop_studio import block_commands, commands
-from backprop_studio.app import clipboard
+from backprop_studio.app.editor import clipboard
 from backprop_studio.canvas.scene import GraphScene
 from backprop_studio.document import Document
 from backprop_studio.model import document_io

@@ -9,8 +9,8 @@ import pytest
 import torch
 
 from backprop_studio.canvas import GraphScene
-from backprop_studio.canvas.animation import GradientFlow
-from backprop_studio.canvas.flow_plan import EDGE, FORWARD, SEED, FlowPlan
+from backprop_studio.canvas.flow.plan import EDGE, FORWARD, SEED, FlowPlan
+from backprop_studio.canvas.flow.player import GradientFlow
 from backprop_studio.canvas.style import LIGHT
 from backprop_studio.engine.autograd import evaluate
 from backprop_studio.model.graph import Edge

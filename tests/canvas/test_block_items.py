@@ -7,8 +7,8 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QImage, QPainter
 
 from backprop_studio.canvas import GraphScene
-from backprop_studio.canvas.animation import GradientFlow
 from backprop_studio.canvas.export import to_svg
+from backprop_studio.canvas.flow.player import GradientFlow
 from backprop_studio.canvas.style import LIGHT
 from backprop_studio.engine.autograd import evaluate
 from backprop_studio.model.blocks import Block, boundary

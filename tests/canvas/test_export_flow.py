@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from backprop_studio.canvas.export import ExportError
-from backprop_studio.canvas.export_flow import HOLD_END_MS, flow_frames, frame_count
-from backprop_studio.canvas.flow_plan import FlowPlan
+from backprop_studio.canvas.flow.frames import HOLD_END_MS, flow_frames, frame_count
+from backprop_studio.canvas.flow.plan import FlowPlan
 from backprop_studio.canvas.style import LIGHT
 from backprop_studio.engine.autograd import evaluate
 from backprop_studio.model.graph import Graph

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from backprop_studio.canvas.flow_plan import FlowPlan, NodeState
-from backprop_studio.canvas.flow_text import Labels, chain_rule, narration, sum_text
+from backprop_studio.canvas.flow.plan import FlowPlan, NodeState
+from backprop_studio.canvas.flow.text import Labels, chain_rule, narration, sum_text
 from backprop_studio.engine.autograd import evaluate
 from backprop_studio.model.graph import Node
 from backprop_studio.model.program import parse_program

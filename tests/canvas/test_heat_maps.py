@@ -10,8 +10,8 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QStyleOptionGraphicsItem
 
 from backprop_studio.canvas import GraphScene, heat
-from backprop_studio.canvas.animation import GradientFlow
-from backprop_studio.canvas.flow_plan import EDGE
+from backprop_studio.canvas.flow.plan import EDGE
+from backprop_studio.canvas.flow.player import GradientFlow
 from backprop_studio.canvas.items.node_heat import THUMB_MIN_PX
 from backprop_studio.canvas.style import LIGHT, TEXT_MARGIN
 from backprop_studio.engine.autograd import evaluate

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from backprop_studio.cli import main
+from backprop_studio.cli.main import main
 from backprop_studio.engine.autograd import evaluate
 from backprop_studio.engine.codegen import to_script
 from backprop_studio.engine.leaves import leaf_value, refresh_recipe_values

@@ -47,7 +47,7 @@ def test_plots_import_no_project_module_and_the_app_no_torch():
     code = (
         "import sys, backprop_studio.plots.loss_plot, backprop_studio.plots.param_plot;"
         "print(sorted(m for m in sys.modules if m.startswith('backprop_studio')));"
-        "import backprop_studio.app.training_controller;"
+        "import backprop_studio.app.training.controller;"
         "print('torch' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from ...model.lesson import Task
 from ...model.math_text import markdown_with_math
-from ..docks import scrolling
+from ..widgets import scrolling
 
 SIGN_CHOICES = (("+", "positive (+)"), ("-", "negative (−)"), ("0", "zero"))
 WELCOME = (

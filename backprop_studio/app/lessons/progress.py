@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..files import settings
+from ..files.file_actions import settings
 
 PREFIX = "lessons"
 

@@ -34,7 +34,7 @@ from backprop_studio.model.graph import Edge
 from backprop_studio.model.shapes import Value
 
 from .. import style
-from ..flow_text import chain_rule_text
+from ..flow.text import chain_rule_text
 from ..style import EDGE_HIT_WIDTH, EDGE_WIDTH, PORT_RADIUS, Z_EDGE, Theme
 from ..value_text import format_short, full_text, magnitude, signed, stats
 from .edge_curve import RUN_ABOVE_CARD, curve

@@ -1,0 +1,1 @@
+"""Looking into gradients: the backward panel, the gradient check, forward mode and accumulation."""

@@ -1,0 +1,1 @@
+"""Pictures and code out of the editor: the export dialog, its actions and the GIF writer."""

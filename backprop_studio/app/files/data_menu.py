@@ -1,0 +1,148 @@
+"""The Data menu: a toy dataset, or columns of a CSV file, as two data leaves (x and y).
+
+Data ▸ Load CSV…: pick a file; the Load CSV dialog (``csv_dialog.py``) previews it, takes the
+choices (header, target, labels, missing values, standardisation) and reads it on a worker; the
+leaves (features x, targets y) arrive as one undoable step. A file that cannot even be previewed
+(too large, not text, empty) is one message, before any dialog.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+
+from ... import commands
+from ...canvas import style
+from ...model.csv_data import CsvError
+from ...model.graph import Graph, GraphError, Node
+from ...model.layout_blocks import card_heights
+from .csv_dialog import CsvDialog
+
+
+def load_csv(window, path: Path | None = None, dialog: CsvDialog | None = None) -> list[str]:
+    """Ask for a file and its choices; add the leaves. Returns the new node names ([] if none)."""
+    if path is None:
+        chosen, _ = QFileDialog.getOpenFileName(
+            window, "Load CSV", "", "CSV files (*.csv *.tsv *.txt);;All files (*)"
+        )
+        if not chosen:
+            return []
+        path = Path(chosen)
+    try:
+        dialog = dialog or CsvDialog(path, window)
+    except (CsvError, OSError) as exc:
+        QMessageBox.warning(window, "Cannot load CSV", f"{path.name}: {exc}")
+        return []
+    if dialog.exec() != QDialog.DialogCode.Accepted or dialog.data is None:
+        return []
+    data = dialog.data
+    problem = _leaf_problem(data)
+    if problem:
+        QMessageBox.warning(window, "Cannot load CSV", f"{path.name}: {problem}")
+        return []
+    graph = window.graph
+    nodes = []
+    for base, value, attrs in (("x", data.x, data.x_attrs), ("y", data.y, data.y_attrs)):
+        if value is not None:
+            node = Node(_free(graph, base, [n.name for n in nodes]), "data", value=value)
+            node.attrs = attrs
+            nodes.append(node)
+    column = _place_column(window, nodes)
+    window.push(commands.add_items(graph, nodes, [], f"Load {path.name}"))
+    window.scene.select_names([n.name for n in nodes])
+    window.view.ensureVisible(column, 40, 40)  # to the right of a full canvas: scroll there
+    if window.graph.output in {n.name for n in nodes} and len(window.graph) == len(nodes):
+        window.statusBar().showMessage(
+            f"Loaded {' and '.join(f'{n.name} ({_shape_text(n.value)})' for n in nodes)}: "
+            "wire a model from x to a loss that takes y (or start from Help ▸ Examples)",
+            12000,
+        )
+    if data.dropped:
+        window.statusBar().showMessage(
+            f"{path.name}: {data.dropped} row{'s' * (data.dropped != 1)} with missing values "
+            "dropped",
+            8000,
+        )
+    return [n.name for n in nodes]
+
+
+def add_dataset(window, dataset: str) -> list[str]:
+    """x and y leaves bound to a built-in dataset (its default size, noise and seed)."""
+    from ...model.program import parse_program
+
+    part = parse_program(f'x, y = dataset("{dataset}")')
+    graph, centre = window.graph, window.view_center()
+    nodes = []
+    for node, dy in zip(part.nodes, (0.0, 120.0)):
+        placed = window.new_node("data", QPointF(centre.x(), centre.y() + dy))
+        node.name = _free(graph, node.name, [n.name for n in nodes])
+        node.position = placed.position
+        nodes.append(node)
+    window.push(commands.add_items(graph, nodes, [], f"Add {dataset} data"))
+    window.scene.select_names([n.name for n in nodes])
+    return [n.name for n in nodes]
+
+
+def _leaf_problem(data) -> str | None:
+    """Why the leaves cannot join a graph (e.g. a column name of 5,000 characters), or None."""
+    scratch = Graph()
+    try:
+        for name, value, attrs in (("x", data.x, data.x_attrs), ("y", data.y, data.y_attrs)):
+            if value is not None:
+                scratch.add_node(Node(name, "data", value=value, attrs=attrs))
+    except (GraphError, ValueError) as exc:
+        return str(exc)
+    return None
+
+
+def _free(graph, base: str, taken: list[str]) -> str:
+    name, k = base, 2
+    while name in graph or name in taken:
+        name, k = f"{base}_{k}", k + 1
+    return name
+
+
+__all__ = ["add_dataset", "load_csv"]
+
+
+_GAP = 40.0  # between the new cards, and between them and the cards already there
+
+
+def _place_column(window, nodes: list[Node]) -> QRectF:
+    """The new cards one under the other at the centre of the view, or, where they would cover
+    cards already there, to the right of all of them; the view then shows them."""
+    heights = card_heights(_scratch(nodes))
+    width = style.NODE_WIDTH
+    total = sum(heights[n.name] for n in nodes) + _GAP * (len(nodes) - 1)
+    centre = window.view_center()
+    left, top = centre.x() - width / 2, centre.y() - total / 2
+    cards = [
+        item.sceneBoundingRect()
+        for item in (*window.scene.node_items().values(), *window.scene.block_items().values())
+        if item.isVisible()
+    ]
+    wanted = QRectF(left, top, width, total).adjusted(-_GAP, -_GAP, _GAP, _GAP)
+    if any(wanted.intersects(card) for card in cards):
+        everything = cards[0]
+        for card in cards[1:]:
+            everything = everything.united(card)
+        left, top = everything.right() + 2 * _GAP, everything.top()
+    for node in nodes:
+        node.position = (left, top)
+        top += heights[node.name] + _GAP
+    return QRectF(left, nodes[0].position[1], width, total)
+
+
+def _scratch(nodes: list[Node]) -> Graph:
+    scratch = Graph()
+    for node in nodes:
+        scratch.add_node(Node(node.name, node.op, value=node.value, attrs=dict(node.attrs)))
+    return scratch
+
+
+def _shape_text(value) -> str:
+    from ...model.shapes import format_shape, shape_of
+
+    return format_shape(shape_of(value))

@@ -1,0 +1,1 @@
+"""The editor's docks: inspector, program view, palette, value table and attribute editor."""

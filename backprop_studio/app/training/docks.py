@@ -1,0 +1,69 @@
+"""The training docks at the bottom of the window: the panel and the loss view side by side,
+the Fit and Confusion views in tabs behind the loss view (which stays in front until a run
+asks for it)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDockWidget, QMainWindow
+
+from ... import commands
+from ...model.graph import Graph
+from ...plots.confusion_plot import ConfusionPlot
+from ..editor.canvas_trace import CanvasTrace
+from ..window_layout import BOTTOM, add_dock
+from ..worker_thread import WorkerThread
+from .controller import TrainingController
+from .curves_view import LossView
+from .fit_view import FitPanel, FitView
+from .panel import TrainingPanel
+
+
+@dataclass
+class TrainingDocks:
+    training: TrainingController
+    docks: list[QDockWidget]  # Training, Loss (the View menu toggles them)
+
+    def add_fit(
+        self,
+        window: QMainWindow,
+        worker: WorkerThread,
+        graph: Callable[[], Graph],
+        dtype: Callable[[], str],
+    ) -> FitPanel:
+        """The Fit and Confusion docks, tabbed behind the loss view; a run brings the loss
+        view forward unless the fit or the confusion matrix is what is in sight."""
+        view = FitView()
+        fit_dock = add_dock(window, "Fit", view, BOTTOM)
+        confusion_dock = add_dock(window, "Confusion", ConfusionPlot(), BOTTOM)
+        loss_dock = self.docks[1]
+        window.tabifyDockWidget(loss_dock, fit_dock)
+        window.tabifyDockWidget(fit_dock, confusion_dock)
+        loss_dock.raise_()
+        fit = FitPanel(view, fit_dock, confusion_dock, self.training, worker, graph, dtype, window)
+
+        def show_loss() -> None:
+            if fit_dock.visibleRegion().isEmpty() and confusion_dock.visibleRegion().isEmpty():
+                loss_dock.raise_()
+
+        self.training.run_started.connect(show_loss)
+        return fit
+
+
+def add_training_docks(
+    window: QMainWindow,
+    canvas: CanvasTrace,
+    worker: WorkerThread,
+    push: Callable[[commands.Command], bool],
+    say: Callable[[str, int], None],
+) -> TrainingDocks:
+    panel, view = TrainingPanel(), LossView()
+    training = TrainingController(panel, view, canvas, worker, push, say, window)
+    docks = [add_dock(window, "Training", panel, BOTTOM), add_dock(window, "Loss", view, BOTTOM)]
+    window.splitDockWidget(docks[0], docks[1], Qt.Orientation.Horizontal)
+    window.resizeDocks(docks, [330, 900], Qt.Orientation.Horizontal)
+    window.resizeDocks(docks[:1], [250], Qt.Orientation.Vertical)
+    return TrainingDocks(training, docks)

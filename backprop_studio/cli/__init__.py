@@ -1,0 +1,1 @@
+"""The command line: ``backprop-studio`` and its subcommands, one module each."""
