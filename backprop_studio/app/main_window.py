@@ -29,6 +29,7 @@ from .editor.block_actions import BlockActions
 from .editor.canvas_trace import CanvasTrace
 from .editor.eval_runner import EvalRunner
 from .editor.graph_edits import GraphEdits
+from .editor.parts import EditorParts
 from .export.actions import ExportActions
 from .files.file_actions import FileActions
 from .getting_started import EmptyCanvasHint
@@ -95,10 +96,14 @@ class MainWindow(QMainWindow):
         self.canvas.shown.connect(self._on_shown)
         docks = add_training_docks(self, self.canvas, self.worker, self.push, self.say)
         self.training, self.training_docks = docks.training, docks.docks
+        parts = EditorParts(
+            self, self.scene, self.canvas, graph, lambda: self.dtype, self.push, self.say,
+            self.undo_group, self.inspector,
+        )  # fmt: skip
         self.backward = BackwardPanel(self)  # its dock goes beside the loss plot, then the fit's
-        self.checks = GradientCheckPanel(self)
+        self.checks = GradientCheckPanel(parts)
         self.forward = ForwardPanel(self)
-        self.accumulation = AccumulationPanel(self)
+        self.accumulation = AccumulationPanel(parts)
         self.fit = docks.add_fit(self, self.worker, graph, lambda: self.dtype)
         self.canvas.shown.connect(self.fit.on_trace)
         self.exports = ExportActions(

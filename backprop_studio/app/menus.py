@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox
@@ -13,11 +14,16 @@ from .files.file_actions import example_files, settings
 from .files.import_pytorch import PyTorchImport
 from .getting_started import show_getting_started
 
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
 Std = QKeySequence.StandardKey
 MINIMAP_KEY = "view/minimap"
 
 
-def _action(window, menu: QMenu, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+def _action(
+    window: MainWindow, menu: QMenu, text: str, slot, shortcut=None, tip: str = ""
+) -> QAction:
     action = QAction(text, window)
     if shortcut is not None:
         action.setShortcut(QKeySequence(shortcut))
@@ -28,7 +34,7 @@ def _action(window, menu: QMenu, text: str, slot, shortcut=None, tip: str = "") 
     return action
 
 
-def build_menus(window) -> dict[str, QAction]:
+def build_menus(window: MainWindow) -> dict[str, QAction]:
     """All actions by a short name (tests and the toolbar look them up here)."""
     bar = window.menuBar()
     files, edits = window.files, window.edits
@@ -41,7 +47,7 @@ def build_menus(window) -> dict[str, QAction]:
     recent.aboutToShow.connect(partial(_fill_recent, window, recent))
     examples = m.addMenu("&Examples")
     _fill_examples(window, examples)
-    importer = PyTorchImport(window)
+    importer = PyTorchImport(window.files, window.say, window)
     acts["import_pytorch"] = _action(
         window, m, "&Import PyTorch…", importer.choose, tip="Trace a function or nn.Module"
     )
@@ -140,7 +146,7 @@ def build_menus(window) -> dict[str, QAction]:
     return acts
 
 
-def _fill_examples(window, menu: QMenu) -> None:
+def _fill_examples(window: MainWindow, menu: QMenu) -> None:
     """The gallery in its teaching order, titled, with a one-line description as status tip."""
     from ..model.gallery import EXAMPLES, example_path
 
@@ -163,7 +169,7 @@ def _fill_examples(window, menu: QMenu) -> None:
             )
 
 
-def _fill_datasets(window, menu: QMenu) -> None:
+def _fill_datasets(window: MainWindow, menu: QMenu) -> None:
     from ..model.recipes import DATASETS
     from .files.data_menu import add_dataset
 
@@ -173,13 +179,13 @@ def _fill_datasets(window, menu: QMenu) -> None:
         )
 
 
-def _load_csv(window) -> None:
+def _load_csv(window: MainWindow) -> None:
     from .files.data_menu import load_csv
 
     load_csv(window)
 
 
-def _fill_recent(window, menu: QMenu) -> None:
+def _fill_recent(window: MainWindow, menu: QMenu) -> None:
     menu.clear()
     paths = window.files.recent()
     if not paths:
@@ -188,14 +194,14 @@ def _fill_recent(window, menu: QMenu) -> None:
         _action(window, menu, str(path), partial(window.files.open_path, path))
 
 
-def _select_all(window):
+def _select_all(window: MainWindow):
     def run() -> None:
         window.scene.select_names(window.graph.names)
 
     return run
 
 
-def _rename_selected(window):
+def _rename_selected(window: MainWindow):
     def run() -> None:
         names = window.scene.selected_names()
         if len(names) == 1:
@@ -204,7 +210,7 @@ def _rename_selected(window):
     return run
 
 
-def _about(window) -> None:
+def _about(window: MainWindow) -> None:
     QMessageBox.about(
         window,
         "About Backprop Studio",
@@ -213,7 +219,7 @@ def _about(window) -> None:
     )
 
 
-def _minimap_action(window, menu: QMenu) -> QAction:
+def _minimap_action(window: MainWindow, menu: QMenu) -> QAction:
     """View ▸ Minimap, remembered across launches (on by default)."""
     shown = settings().value(MINIMAP_KEY, True) not in (False, "false")
     action = QAction("&Minimap", window, checkable=True, checked=shown)

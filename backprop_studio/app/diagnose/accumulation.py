@@ -17,6 +17,7 @@ from ...canvas.value_text import format_short, stats
 from ...model.accumulation import Accumulated
 from ...model.shapes import Value
 from ...model.trace import Trace
+from ..editor.parts import EditorParts
 from ..engine_job import EngineJob
 
 MARK_STYLE = "color: #b35c00; font-weight: 600;"
@@ -49,32 +50,32 @@ def grad_text(value: Value, passes: int) -> str:
 class AccumulationPanel(QObject):
     shown = Signal(object)  # the Accumulated now on the cards, None when switched off
 
-    def __init__(self, window) -> None:
-        super().__init__(window)
-        self._window = window
+    def __init__(self, parts: EditorParts) -> None:
+        super().__init__(parts.window)
+        self._parts = parts
         self.job = EngineJob("gradient-passes", self)
         self.job.finished.connect(self._done)
         self._passes = _Passes()
-        self.badges = NodeBadges(window.scene, bottom=True, row=1)
+        self.badges = NodeBadges(parts.scene, bottom=True, row=1)
         self.result: Accumulated | None = None
         self._numbers: tuple | None = None
         self.mark = QLabel()
         self.mark.setStyleSheet(MARK_STYLE)
         self.mark.hide()
-        window.statusBar().addPermanentWidget(self.mark)
-        self.option = QAction("&Keep Gradients Between Passes (no zero_grad)", window)
+        parts.window.statusBar().addPermanentWidget(self.mark)
+        self.option = QAction("&Keep Gradients Between Passes (no zero_grad)", parts.window)
         self.option.setCheckable(True)
         self.option.setStatusTip(
             "each backward pass adds into .grad instead of starting from zero, as in a training "
             "loop that forgets optimizer.zero_grad()"
         )
         self.option.toggled.connect(self._toggled)
-        self.again = QAction("Backward Pass &Again", window)
+        self.again = QAction("Backward Pass &Again", parts.window)
         self.again.setShortcut(QKeySequence("Ctrl+Shift+B"))
         self.again.setStatusTip("one more backward pass on the same tensors; torch adds into .grad")
         self.again.setEnabled(False)
         self.again.triggered.connect(lambda _checked=False: self.run())
-        window.trace_shown.connect(self._on_trace)
+        parts.canvas.shown.connect(self._on_trace)
 
     def fill_menu(self, menu: QMenu) -> dict[str, QAction]:
         menu.addAction(self.option)
@@ -88,9 +89,9 @@ class AccumulationPanel(QObject):
     def run(self, fresh: bool = False) -> None:
         if not self.enabled:
             return
-        trace: Trace | None = self._window.trace
+        trace: Trace | None = self._parts.trace
         self._numbers = None if trace is None else (dict(trace.values), trace.output)
-        self.job.start(self._passes, (self._window.graph.copy(), self._window.dtype, fresh))
+        self.job.start(self._passes, (self._parts.graph().copy(), self._parts.dtype(), fresh))
 
     def _toggled(self, on: bool) -> None:
         self.again.setEnabled(on)
@@ -110,7 +111,7 @@ class AccumulationPanel(QObject):
             self.badges.clear()
             self.mark.setText("Σ gradients accumulate — nothing to add")
             self.mark.show()
-            self._window.say(f"Cannot accumulate gradients: {message}", 8000)
+            self._parts.say(f"Cannot accumulate gradients: {message}", 8000)
             return
         self.result = result
         self.badges.show(

@@ -18,6 +18,7 @@ from ...canvas.badges import NodeBadges
 from ...model.check_result import GradCheck
 from ...model.graph import Graph
 from ...model.trace import Trace
+from ..editor.parts import EditorParts
 from ..engine_job import EngineJob
 
 TITLE = "Check Gradients"
@@ -55,39 +56,41 @@ class GradientCheckPanel(QObject):
 
     checked = Signal(object)  # the GradCheck now shown, or None when it failed (tests wait)
 
-    def __init__(self, window) -> None:
-        super().__init__(window)
-        self._window = window
-        self._scene = window.scene
-        self._inspector = window.inspector
-        self._say = window.say
+    def __init__(self, parts: EditorParts) -> None:
+        super().__init__(parts.window)
+        self._parts = parts
+        self._scene = parts.scene
+        self._inspector = parts.inspector
+        self._say = parts.say
         self.job = EngineJob("gradient-check", self)
         self.job.finished.connect(self._done)
-        self.badges = NodeBadges(window.scene)
+        self.badges = NodeBadges(parts.scene)
         self.result: GradCheck | None = None
         self._numbers: tuple | None = None  # the trace's numbers the result belongs to
-        self.action = QAction("Check &Gradients", window)
+        self.action = QAction("Check &Gradients", parts.window)
         self.action.setShortcut(QKeySequence("Ctrl+K"))
         self.action.setStatusTip(
             "compare autograd's gradient of every parameter with central finite differences "
             "(float64, from torch forward passes)"
         )
         self.action.triggered.connect(lambda _checked=False: self.run())
-        window.trace_shown.connect(self._on_trace)
-        window.scene.selectionChanged.connect(self.show_selected)
+        parts.canvas.shown.connect(self._on_trace)
+        parts.scene.selectionChanged.connect(self.show_selected)
 
     def run(self) -> None:
         """Check a snapshot of the graph on the worker thread."""
-        trace: Trace | None = self._window.trace
+        trace: Trace | None = self._parts.trace
         self._numbers = _numbers(trace) if trace is not None else None
         self._say("Checking gradients against finite differences…")
-        self.job.start(_check, self._window.graph.copy())
+        self.job.start(_check, self._parts.graph().copy())
 
     def _done(self, result: GradCheck | None, error: str | None) -> None:
         message = error or (result.error if result is not None else None)
         if message or result is None:
             self.clear()
-            QMessageBox.warning(self._window, TITLE, f"The gradients cannot be checked: {message}")
+            QMessageBox.warning(
+                self._parts.window, TITLE, f"The gradients cannot be checked: {message}"
+            )
             self.checked.emit(None)
             return
         self.result = result

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog, QMessageBox
@@ -20,6 +21,9 @@ from ...document import (
 )
 from ...model import document_io, embedded
 from ...model.gallery import examples_dir as gallery_examples_dir
+
+if TYPE_CHECKING:
+    from ..main_window import MainWindow
 
 FILE_FILTER = "Backprop Studio graphs (*.json);;All files (*)"
 OPEN_FILTER = "Graphs, exported images and programs (*.json *.png *.svg *.bps);;All files (*)"
@@ -47,9 +51,10 @@ def _is_image(path: Path) -> bool:
 
 
 class FileActions:
-    """The File menu's behaviour, kept apart from the window's wiring."""
+    """The File menu's behaviour, kept apart from the window's wiring. It alone replaces the
+    window's document (after asking to save the one open), so it holds the window itself."""
 
-    def __init__(self, window) -> None:
+    def __init__(self, window: MainWindow) -> None:
         self.window = window
 
     # ---- opening -------------------------------------------------------------------------
@@ -99,6 +104,14 @@ class FileActions:
             return False
         document = Document(data.graph, None, data.settings, data.view)
         document.untitled_name = f"{example_title(path)} (example)"
+        self.window.set_document(document)
+        return True
+
+    def open_untitled(self, document: Document) -> bool:
+        """Show a document made elsewhere (an import) in place of the open one, once that one is
+        saved or given up; False when the user keeps it."""
+        if not self.maybe_save():
+            return False
         self.window.set_document(document)
         return True
 

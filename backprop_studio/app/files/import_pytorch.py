@@ -12,14 +12,16 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QProcess, QTimer, Signal
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from ...document import Document
 from ...model import document_io
 from ...model.python_source import importable_names, is_exported_script
+from .file_actions import FileActions
 
 PYTHON_FILTER = "Python files (*.py);;All files (*)"
 TIMEOUT_MS = 120_000
@@ -32,10 +34,11 @@ class PyTorchImport(QObject):
 
     finished = Signal(bool)  # True when a document was opened
 
-    def __init__(self, window) -> None:
-        super().__init__(window)
+    def __init__(self, files: FileActions, say: Callable[..., None], parent: QWidget) -> None:
+        super().__init__(parent)
         self.setObjectName("pytorch_import")
-        self.window = window
+        self.window = parent  # of the dialogs
+        self._files, self._say = files, say
         self.process: QProcess | None = None
         self._folder: str | None = None
         self._what = ""
@@ -49,7 +52,7 @@ class PyTorchImport(QObject):
     def choose(self) -> None:
         """The menu entry: a file dialog, then :meth:`start`."""
         if self.running:
-            self.window.say("An import is already running")
+            self._say("An import is already running")
             return
         path, _ = QFileDialog.getOpenFileName(self.window, "Import PyTorch", "", PYTHON_FILTER)
         if path:
@@ -103,7 +106,7 @@ class PyTorchImport(QObject):
         self.process = process
         process.start()
         self._timer.start()
-        self.window.say(f"Importing {self._what}…", TIMEOUT_MS)
+        self._say(f"Importing {self._what}…", TIMEOUT_MS)
 
     def _out(self) -> str:
         assert self._folder is not None
@@ -133,12 +136,11 @@ class PyTorchImport(QObject):
             data = document_io.load_document(out)
         except document_io.DocumentError as exc:
             return self._refused(str(exc))
-        if not self.window.files.maybe_save():
-            return False
         document = Document(data.graph, None, data.settings)
         document.untitled_name = f"{self._what} (imported)"
-        self.window.set_document(document)
-        self.window.say(f"Imported {self._what}: {len(data.graph)} nodes", 6000)
+        if not self._files.open_untitled(document):
+            return False
+        self._say(f"Imported {self._what}: {len(data.graph)} nodes", 6000)
         return True
 
     def _too_long(self) -> None:

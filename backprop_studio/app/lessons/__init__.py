@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
@@ -19,6 +20,9 @@ from .panel import LessonPanel
 from .player import LessonPlayer
 from .progress import Progress
 
+if TYPE_CHECKING:
+    from ..main_window import MainWindow
+
 __all__ = ["LessonActions", "install_lessons"]
 
 LESSON_FILTER = "Lessons (*.json);;All files (*)"
@@ -28,7 +32,7 @@ LESSON_WIDTH = 360  # pixels: a sentence of a step per line or two
 class LessonActions(QObject):
     """The Lessons dock and menus of one window."""
 
-    def __init__(self, window) -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
         self.panel = LessonPanel()
@@ -119,6 +123,6 @@ class LessonActions(QObject):
             self.open_path(Path(path))
 
 
-def install_lessons(window) -> LessonActions:
+def install_lessons(window: MainWindow) -> LessonActions:
     """Add the Lessons dock and menus to ``window`` (after its menus are built)."""
     return LessonActions(window)

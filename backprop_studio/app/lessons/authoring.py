@@ -9,7 +9,7 @@ reader as any lesson before it is written, so a saved lesson always opens.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -34,6 +34,9 @@ from PySide6.QtWidgets import (
 from ...model.document_io import document_to_dict
 from ...model.lesson import FORMAT, VERSION, LessonError, lesson_from_dict
 from ...model.lesson_io import MAX_LESSON_BYTES, lesson_to_dict, load_lesson, save_lesson
+
+if TYPE_CHECKING:
+    from ..main_window import MainWindow
 
 QUANTITY_CHOICES = (("grad", "its gradient ∂output/∂node"), ("value", "its value"),
                     ("after_step", "its value after one step"), ("", "nothing (no task)"))  # fmt: skip
@@ -63,7 +66,7 @@ def _checked(box: QListWidget) -> list[str]:
 class LessonStepDialog(QDialog):
     """The step's text, its task and its locks; ``step_dict()`` is the step as lesson JSON."""
 
-    def __init__(self, window, parent: QWidget | None = None) -> None:
+    def __init__(self, window: MainWindow, parent: QWidget | None = None) -> None:
         super().__init__(parent or window)
         self.setWindowTitle("Save as Lesson Step")
         self.window = window
@@ -175,7 +178,7 @@ class LessonStepDialog(QDialog):
         self.accept()
 
 
-def save_as_lesson_step(window) -> None:
+def save_as_lesson_step(window: MainWindow) -> None:
     dialog = LessonStepDialog(window)
     if dialog.exec() == QDialog.DialogCode.Accepted:
         window.say(f"Lesson step saved to {Path(dialog.path.text()).name}", 5000)

@@ -9,6 +9,8 @@ them anyway (the Backward player, training, the Explain dock) are disabled or hi
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QWidget
@@ -19,6 +21,9 @@ from ...model.lesson import Lesson, LessonStep, Task
 from ...model.lesson_answer import AnswerError
 from .panel import LessonPanel
 from .progress import Progress
+
+if TYPE_CHECKING:
+    from ..main_window import MainWindow
 
 # what shows the hidden numbers anyway, so it is locked while a task is open
 TASK_LOCKS = (
@@ -45,7 +50,7 @@ class LessonPlayer(QObject):
     step_changed = Signal(int)
     task_closed = Signal(bool)  # True: answered right; False: revealed
 
-    def __init__(self, window, panel: LessonPanel, progress: Progress) -> None:
+    def __init__(self, window: MainWindow, panel: LessonPanel, progress: Progress) -> None:
         super().__init__(window)
         self.window = window
         self.panel = panel

@@ -25,8 +25,8 @@ from ...model.ops import MAX_INPUTS
 from ...model.program_parser import auto_name
 from ...model.templates import build_template
 from . import mapping
-from .mapping import Leaf, Op, Pass, Unsupported
 from .modules import module_rule
+from .results import Leaf, Op, Pass, Rule, Unsupported
 
 
 class ImportRefused(ValueError):
@@ -73,7 +73,7 @@ class Builder:
         inputs: list[Input],
         names: dict[fx.Node, str],
         labels: dict[fx.Node, str] | None = None,
-        rules: dict[Any, mapping.Rule] | None = None,
+        rules: dict[Any, Rule] | None = None,
     ) -> None:
         self.gm = gm
         self.inputs = inputs

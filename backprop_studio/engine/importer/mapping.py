@@ -12,8 +12,6 @@ the table may name ops before they exist.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import torch
@@ -21,77 +19,18 @@ import torch.nn.functional as F
 from torch import fx
 
 from ...model.ops import MAX_EXPONENT, OPS
-
-
-class Unsupported(Exception):
-    """This call has no counterpart in the studio; the message says what would be needed."""
-
-
-@dataclass
-class Op:
-    """A node: catalogue op ``op`` fed by ``inputs`` (one per port, in port order)."""
-
-    op: str
-    inputs: list[Any]
-    attrs: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class Pass:
-    """No node: the call's result is ``value`` (an input, or a tensor made from numbers)."""
-
-    value: Any
-
-
-@dataclass
-class Leaf:
-    """A new leaf made from numbers alone: ``zeros_like(x)`` while the catalogue has no op."""
-
-    op: str
-    value: Any = None
-    attrs: dict[str, Any] = field(default_factory=dict)
-
-
-Rule = Callable[..., "Op | Pass | Leaf"]
-
-
-def op(name: str, inputs: list[Any], **attrs: Any) -> Op:
-    """An :class:`Op` of the catalogue; Unsupported when ``name`` is not (yet) in it."""
-    if name not in OPS:
-        raise Unsupported(f"the studio has no '{name}' op")
-    return Op(name, inputs, {k: v for k, v in attrs.items() if v is not None})
-
-
-def shape_of(value: Any) -> tuple[int, ...]:
-    """The shape the example run gave ``value`` (a number: ())."""
-    if isinstance(value, fx.Node):
-        meta = value.meta.get("value")
-        if isinstance(meta, torch.Tensor):
-            return tuple(meta.shape)
-        raise Unsupported(f"'{value.name}' is not a tensor")
-    return ()
-
-
-def _number(value: Any, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise Unsupported(f"{what} must be a number written in the code")
-    return float(value)
-
-
-def _axis(dim: Any) -> int | None:
-    if isinstance(dim, (tuple, list)):
-        if len(dim) != 1:
-            raise Unsupported("a reduction over several axes at once (reduce one axis at a time)")
-        dim = dim[0]
-    if dim is not None and (isinstance(dim, bool) or not isinstance(dim, int)):
-        raise Unsupported("the axis must be a whole number written in the code")
-    return dim
-
-
-def tensor_arg(value: Any, what: str = "the argument") -> Any:
-    if not isinstance(value, (fx.Node, int, float)) or isinstance(value, bool):
-        raise Unsupported(f"{what} must be a tensor or a number")
-    return value
+from .results import (
+    Leaf,
+    Op,
+    Pass,
+    Rule,
+    Unsupported,
+    literal_number,
+    one_axis,
+    op,
+    shape_of,
+    tensor_arg,
+)
 
 
 def _unary(name: str) -> Rule:
@@ -126,7 +65,7 @@ def _reduce(name: str) -> Rule:
     def rule(input: Any, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Op:
         if dtype is not None:
             raise Unsupported("dtype=")
-        axis = _axis(dim)
+        axis = one_axis(dim)
         return op(name, [tensor_arg(input)], axis=axis, keepdim=True if keepdim else None)
 
     return rule
@@ -138,7 +77,7 @@ def _extreme(name: str, pairwise: str) -> Rule:
     def rule(input: Any, dim: Any = None, keepdim: bool = False) -> Op:
         if isinstance(dim, fx.Node):
             return op(pairwise, [tensor_arg(input), dim])
-        axis = _axis(dim)
+        axis = one_axis(dim)
         return op(name, [tensor_arg(input)], axis=axis, keepdim=True if keepdim else None)
 
     return rule
@@ -146,7 +85,7 @@ def _extreme(name: str, pairwise: str) -> Rule:
 
 def _amax(name: str) -> Rule:
     def rule(input: Any, dim: Any = (), keepdim: bool = False) -> Op:
-        axis = None if dim == () else _axis(dim)
+        axis = None if dim == () else one_axis(dim)
         return op(name, [tensor_arg(input)], axis=axis, keepdim=True if keepdim else None)
 
     return rule
@@ -156,7 +95,7 @@ def softmax_rule(name: str) -> Rule:
     def rule(input: Any, dim: Any = None, _stacklevel: int = 3, dtype: Any = None) -> Op:
         if dim is None or dtype is not None:
             raise Unsupported("softmax needs dim= (and no dtype=)")
-        return op(name, [tensor_arg(input)], axis=_axis(dim))
+        return op(name, [tensor_arg(input)], axis=one_axis(dim))
 
     return rule
 
@@ -208,7 +147,7 @@ def _dim(name: str) -> Rule:
     def rule(input: Any, dim: Any = None) -> Op:
         if dim is None or isinstance(dim, (tuple, list)):
             raise Unsupported(f"{name} needs one dim")
-        return op(name, [input], dim=_axis(dim))
+        return op(name, [input], dim=one_axis(dim))
 
     return rule
 
@@ -233,15 +172,15 @@ def _float_cast(input: Any, *args: Any, **kwargs: Any) -> Pass:
 
 
 def _clamp(input: Any, min: Any = None, max: Any = None) -> Op:
-    low = None if min is None else _number(min, "min")
-    high = None if max is None else _number(max, "max")
+    low = None if min is None else literal_number(min, "min")
+    high = None if max is None else literal_number(max, "max")
     if low is None and high is None:
         raise Unsupported("clamp with neither min nor max")
     return op("clamp", [input], min=low, max=high)
 
 
 def leaky_relu_rule(input: Any, negative_slope: Any = 0.01, inplace: bool = False) -> Op:
-    return op("leaky_relu", [input], slope=_number(negative_slope, "negative_slope"))
+    return op("leaky_relu", [input], slope=literal_number(negative_slope, "negative_slope"))
 
 
 def gelu_rule(input: Any, approximate: str = "none") -> Op:
@@ -257,7 +196,7 @@ def softplus_rule(input: Any, beta: Any = 1.0, threshold: Any = 20.0) -> Op:
 
 
 def elu_rule(input: Any, alpha: Any = 1.0, inplace: bool = False) -> Op:
-    return op("elu", [input], alpha=_number(alpha, "alpha"))
+    return op("elu", [input], alpha=literal_number(alpha, "alpha"))
 
 
 def clone_rule(input: Any, memory_format: Any = None) -> Op:

@@ -9,18 +9,14 @@ from typing import Any
 import torch.nn as nn
 
 from .mapping import (
-    Op,
-    Rule,
-    Unsupported,
     elu_rule,
     flatten_rule,
     gelu_rule,
     leaky_relu_rule,
-    op,
     softmax_rule,
     softplus_rule,
-    tensor_arg,
 )
+from .results import Op, Rule, Unsupported, op, tensor_arg
 
 
 def _same(name: str) -> Callable[[nn.Module], Rule]:

@@ -21,8 +21,9 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from . import mapping
 from .builder import ImportRefused, Input
+from .results import Op
+from .results import op as op_of
 
 
 def _mse(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
@@ -51,8 +52,8 @@ def rules() -> dict[Callable, Callable]:
     return {fn: partial(_one_op, op) for fn, op in WRAPPED.values()}
 
 
-def _one_op(op: str, *args: object) -> mapping.Op:
-    return mapping.op(op, list(args))
+def _one_op(op: str, *args: object) -> Op:
+    return op_of(op, list(args))
 
 
 @dataclass
