@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from backprop_studio import block_commands, commands
+from backprop_studio import block_commands, commands, document_commands
 from backprop_studio.document import Document
 from backprop_studio.model.blocks import Block
 from backprop_studio.model.graph import GraphError
@@ -69,7 +69,7 @@ def test_replacing_the_graph_carries_its_blocks_and_undo_brings_the_old_ones():
     before = _state(doc.graph)
     new = seed_graph()
     new.blocks.add(Block("Loss", ("diff", "loss")))
-    doc.push(commands.ReplaceGraph(doc.graph, new))
+    doc.push(document_commands.ReplaceGraph(doc.graph, new))
     assert doc.graph.blocks.snapshot() == (Block("Loss", ("diff", "loss")),)
     doc.undo_stack.undo()
     assert _state(doc.graph) == before

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PySide6.QtGui import QUndoStack
 
-from backprop_studio import commands
+from backprop_studio import commands, document_commands
 from backprop_studio.model.graph import Edge, Node
 from backprop_studio.model.program import parse_program
 from tests.builders import seed_graph
@@ -58,7 +58,7 @@ def test_replace_graph_round_trip():
     other = seed_graph()
     other.remove_node("loss")
     stack = QUndoStack()
-    stack.push(commands.ReplaceGraph(graph, other))
+    stack.push(document_commands.ReplaceGraph(graph, other))
     assert graph.structure() == other.structure()
     stack.undo()
     assert graph.structure() == before

@@ -223,12 +223,12 @@ def test_auto_layout_glides_then_is_one_undo_step(qtbot, window):
 
 
 def test_paste_keeps_op_settings(qtbot, window):
+    from backprop_studio import document_commands
     from backprop_studio.model.program import parse_program
 
     graph = parse_program("h = param([[1.0, 2.0], [3.0, 4.0]])\ns = sum(h, axis=1)")
-    from backprop_studio import commands
 
-    window.push(commands.ReplaceGraph(window.graph, graph))
+    window.push(document_commands.ReplaceGraph(window.graph, graph))
     window.scene.select_names(["h", "s"])
     assert window.edits.copy_selection()
     window.edits.paste()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from backprop_studio import commands
+from backprop_studio import commands, document_commands
 from backprop_studio.model.gallery import example_path
 from backprop_studio.model.graph import Node
 from backprop_studio.model.program import parse_program
@@ -12,7 +12,7 @@ KINK = "w = 0.0\nb = 2.0\nr = relu(w)\nloss = r * b"
 
 
 def load(qtbot, window, text: str):
-    window.push(commands.ReplaceGraph(window.graph, parse_program(text)))
+    window.push(document_commands.ReplaceGraph(window.graph, parse_program(text)))
     return settle(qtbot, window, timeout=60_000)
 
 
@@ -69,7 +69,7 @@ def test_a_graph_with_a_problem_gets_one_clear_message(qtbot, window, dialogs):
     graph = parse_program("w = 1.0\ntanh(w)")
     graph.add_node(Node("s", "add"))
     graph.set_output("s")
-    window.push(commands.ReplaceGraph(window.graph, graph))
+    window.push(document_commands.ReplaceGraph(window.graph, graph))
     settle(qtbot, window, timeout=60_000)
     assert check(qtbot, window) is None
     ((kind, title, text),) = dialogs.shown

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from backprop_studio import commands
+from backprop_studio import document_commands
 from backprop_studio.model import limits
 from backprop_studio.model.program import parse_program
 
 
 def test_a_duplicate_over_the_recipe_limit_is_refused_in_the_status_bar(qtbot, window, monkeypatch):
     graph = parse_program('w = param(init="zeros", shape=(10, 100))\nsum(w)')
-    window.push(commands.ReplaceGraph(window.graph, graph))
+    window.push(document_commands.ReplaceGraph(window.graph, graph))
     monkeypatch.setattr(limits, "MAX_GRAPH_ELEMENTS", 1_500)
     steps = window.document.undo_stack.count()
     window.scene.select_names(["w"])

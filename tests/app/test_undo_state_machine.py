@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from backprop_studio import block_commands, commands
+from backprop_studio import block_commands, commands, document_commands
 from backprop_studio.app.editor import clipboard
 from backprop_studio.canvas.scene import GraphScene
 from backprop_studio.document import Document
@@ -224,7 +224,7 @@ class UndoMachine(RuleBasedStateMachine):
                 keep_exact_values(self.graph, new, 6)
         except (GraphError, ValueError):
             return
-        self.push(lambda: commands.ReplaceGraph(self.graph, new))
+        self.push(lambda: document_commands.ReplaceGraph(self.graph, new))
 
     @rule(data=st.data(), name=block_names, collapsed=st.booleans())
     def group(self, data, name, collapsed) -> None:
@@ -261,7 +261,7 @@ class UndoMachine(RuleBasedStateMachine):
     @rule(data=st.data(), key=st.sampled_from(sorted(TRAINING)))
     def training_option(self, data, key) -> None:
         value = data.draw(TRAINING[key])
-        self.push(lambda: commands.SetTrainingOption(self.doc.settings, key, value))
+        self.push(lambda: document_commands.SetTrainingOption(self.doc.settings, key, value))
 
     # ---- moving through the history --------------------------------------------------------
     @precondition(lambda self: self.stack.canUndo())

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from backprop_studio import commands
+from backprop_studio import document_commands
 from backprop_studio.model.program import parse_program
 from tests.app.conftest import settle
 
 
 def test_matrix_value_edits_in_the_table_and_undoes_in_one_step(qtbot, window):
     graph = parse_program("W = param([[1.0, 2.0], [3.0, 4.0]])\nx = data([1.0, -1.0])\nsum(x @ W)")
-    window.push(commands.ReplaceGraph(window.graph, graph))
+    window.push(document_commands.ReplaceGraph(window.graph, graph))
     trace = settle(qtbot, window)
     window.scene.select_names(["W"])
     table = window.inspector.table
@@ -30,7 +30,7 @@ def test_matrix_value_edits_in_the_table_and_undoes_in_one_step(qtbot, window):
 
 def test_scalars_and_big_tensors_keep_the_text_field(qtbot, window):
     graph = parse_program('w = 1.0\nB = param(shape=(30, 2), init="normal", seed=0)\nsum(B) * w')
-    window.push(commands.ReplaceGraph(window.graph, graph))
+    window.push(document_commands.ReplaceGraph(window.graph, graph))
     settle(qtbot, window)
     window.scene.select_names(["w"])
     assert not window.inspector.table.isVisible()

@@ -13,7 +13,7 @@ from PySide6.QtCore import QEasingCurve, QEvent, QObject, QPointF, Qt, QVariantA
 from PySide6.QtGui import QCursor, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import QWidget
 
-from ... import commands
+from ... import commands, document_commands
 from ...canvas import style
 from ...canvas.items.node import new_card_rect
 from ...canvas.scene import GraphScene
@@ -69,7 +69,7 @@ class GraphEdits(QObject):
         inspector.value_edited.connect(self.set_value)
         inspector.attrs_edited.connect(self.set_attrs)
         program.apply_requested.connect(
-            lambda graph: self._push(commands.ReplaceGraph(self._graph(), graph))
+            lambda graph: self._push(document_commands.ReplaceGraph(self._graph(), graph))
         )
 
     def new_node(self, op: str, pos: QPointF, in_sight: bool = False) -> Node:

@@ -18,7 +18,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction
 
-from ... import commands
+from ... import commands, document_commands
 from ...document import Document
 from ...model.graph import Graph, Node
 from ...model.shapes import Value
@@ -136,7 +136,7 @@ class TrainingController(TrainingThread):
     def _set_option(self, key: str, value: object) -> None:
         settings = self.document.settings if self.document is not None else {}
         if settings.setdefault("training", {}).get(key) != value:
-            self._push(commands.SetTrainingOption(settings, key, value))
+            self._push(document_commands.SetTrainingOption(settings, key, value))
 
     def _node_changed(self, node: Node, attr: str) -> None:
         if attr == "op" or (attr == "value" and node.value != self._written.get(node.name)):
