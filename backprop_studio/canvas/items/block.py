@@ -12,11 +12,10 @@ The item knows nothing of the Graph: the scene gives it the member cards and bou
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QPainter, QPainterPath
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsSceneMouseEvent,
@@ -39,16 +38,15 @@ from ..style import (
     Z_NODE,
     Theme,
 )
+from .block_paint import BUTTON, CardLook, paint_button, paint_card, paint_frame, port_y
 from .node import NodeItem
-from .node_summary import Summary, paint_summary, summarize
+from .node_summary import Summary, summarize
 
 # The frame is the union of its cards, each grown by this much: wide enough across a column gap
 # (100) and a row gap (34) of the layout to join neighbours, short of a card that is not a member.
 FRAME_PAD_X = 56.0
 FRAME_PAD_Y = 24.0
 TAB_HEIGHT = 34.0  # the frame's title band, above the cards
-TAB_FONT_SCALE = 1.6  # the frame's name stays readable when a fitted network is zoomed out
-BUTTON = 16.0  # the collapse / expand button
 Z_FRAME = Z_EDGE - 2.0  # behind the edges and the cards
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -232,16 +230,13 @@ class BlockItem(QGraphicsItem):
                 if edge.src_via is self or edge.dst_via is self:
                     edge.update_path()
 
-    def _port_y(self, row: int) -> float:
-        return HEADER_HEIGHT + ROW_HEIGHT + BODY_PADDING + (row + 0.5) * ROW_HEIGHT
-
     def input_anchor_of(self, edge: Edge) -> QPointF:
         row = self._inputs.index(edge) if edge in self._inputs else 0
-        return self.mapToScene(QPointF(0.0, self._port_y(row)))
+        return self.mapToScene(QPointF(0.0, port_y(row)))
 
     def output_anchor_of(self, edge: Edge) -> QPointF:
         row = self._outputs.index(edge) if edge in self._outputs else 0
-        return self.mapToScene(QPointF(NODE_WIDTH, self._port_y(row)))
+        return self.mapToScene(QPointF(NODE_WIDTH, port_y(row)))
 
     def button_rect(self) -> QRectF:
         band = self.title_rect()
@@ -306,105 +301,14 @@ class BlockItem(QGraphicsItem):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         if self._collapsed:
-            self._paint_card(painter)
-        else:
-            self._paint_frame(painter)
-
-    def _paint_frame(self, painter: QPainter) -> None:
-        theme = self._theme
-        fill = QColor(theme.output_border)
-        fill.setAlphaF(0.05)
-        pen = QPen(theme.muted, 1.2, Qt.PenStyle.DashLine)
-        painter.setPen(pen)
-        painter.setBrush(QBrush(fill))
-        outline = QPainterPath(self._hull)
-        tab = QPainterPath()
-        tab.addRoundedRect(self._tab, CORNER_RADIUS + 3, CORNER_RADIUS + 3)
-        painter.drawPath(outline.united(tab))
-        painter.setFont(_tab_font())
-        painter.setPen(theme.text)
-        title = self.title_rect().adjusted(TEXT_MARGIN, 0, -BUTTON - 12.0, 0)
-        painter.drawText(title, _LEFT, self._name)
-        self._paint_button(painter, "−")
-
-    def _paint_card(self, painter: QPainter) -> None:
-        theme, f = self._theme, style.fonts()
-        w, h = NODE_WIDTH, self._rect.height()
-        card = QPainterPath()
-        card.addRoundedRect(QRectF(0, 0, w, h), CORNER_RADIUS, CORNER_RADIUS)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(theme.card)
-        painter.drawPath(card)
-        header = QPainterPath()
-        header.addRoundedRect(QRectF(0, 0, w, HEADER_HEIGHT), CORNER_RADIUS, CORNER_RADIUS)
-        header.addRect(QRectF(0, HEADER_HEIGHT / 2, w, HEADER_HEIGHT / 2))
-        tint = QColor(theme.output_border)
-        tint.setAlphaF(0.14)
-        painter.setBrush(tint)
-        painter.drawPath(header.simplified())
-        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
-        if lod < style.DETAIL_ZOOM:
-            summary = self.summary(lod)
-            paint_summary(
-                painter, summary, QRectF(0, 0, w, h), HEADER_HEIGHT, lod, theme.text, theme.muted
+            labels = (
+                [self._labels.get(e, e.src) for e in es] for es in (self._inputs, self._outputs)
+            )
+            look = CardLook(self._rect.height(), self._name, self.count_text(), *labels)
+            paint_card(
+                painter, self._theme, look, self.isSelected(), self.summary, self.button_rect()
             )
         else:
-            painter.setFont(f.title)
-            painter.setPen(theme.text)
-            title = QRectF(TEXT_MARGIN, 0, w - 2 * TEXT_MARGIN - BUTTON - 6.0, HEADER_HEIGHT)
-            painter.drawText(
-                title,
-                _LEFT,
-                f.title_metrics.elidedText(self._name, Qt.TextElideMode.ElideRight, title.width()),
-            )
-            painter.setFont(f.small)
-            painter.setPen(theme.muted)
-            count = QRectF(0, HEADER_HEIGHT + BODY_PADDING / 2, w, ROW_HEIGHT)
-            painter.drawText(count, _CENTER, f"block · {self.count_text()}")
-            self._paint_port_labels(painter)
-        self._paint_ports(painter)
-        border = QPen(theme.selection, 2.2) if self.isSelected() else QPen(theme.output_border, 1.4)
-        painter.setPen(border)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawPath(card)
-        inner = QPen(theme.output_border, 1.0, Qt.PenStyle.DashLine)
-        painter.setPen(inner)
-        painter.drawRoundedRect(QRectF(3, 3, w - 6, h - 6), CORNER_RADIUS - 2, CORNER_RADIUS - 2)
-        self._paint_button(painter, "+")
-
-    def _paint_port_labels(self, painter: QPainter) -> None:
-        half = NODE_WIDTH / 2 - PORT_RADIUS - 8.0
-        for side, edges in ((_LEFT, self._inputs), (_RIGHT, self._outputs)):
-            for row, edge in enumerate(edges):
-                y = self._port_y(row) - ROW_HEIGHT / 2
-                x = PORT_RADIUS + 4.0 if side == _LEFT else NODE_WIDTH / 2 + 4.0
-                label = self._labels.get(edge, edge.src)
-                text = style.fonts().small_metrics.elidedText(
-                    label, Qt.TextElideMode.ElideMiddle, half
-                )
-                painter.drawText(QRectF(x, y, half, ROW_HEIGHT), side, text)
-
-    def _paint_ports(self, painter: QPainter) -> None:
-        theme = self._theme
-        painter.setPen(QPen(theme.port, 1.4))
-        painter.setBrush(QBrush(theme.port))
-        for row in range(len(self._inputs)):
-            painter.drawEllipse(QPointF(0.0, self._port_y(row)), PORT_RADIUS, PORT_RADIUS)
-        for row in range(len(self._outputs)):
-            painter.drawEllipse(QPointF(NODE_WIDTH, self._port_y(row)), PORT_RADIUS, PORT_RADIUS)
-
-    def _paint_button(self, painter: QPainter, sign: str) -> None:
-        theme, rect = self._theme, self.button_rect()
-        painter.setPen(QPen(theme.muted, 1.0))
-        painter.setBrush(theme.card)
-        painter.drawRoundedRect(rect, 3.0, 3.0)
-        painter.setFont(style.fonts().title)
-        painter.setPen(theme.text)
-        painter.drawText(rect, _CENTER, sign)
-
-
-@lru_cache(maxsize=1)
-def _tab_font() -> QFont:
-    font = QFont(style.fonts().title)
-    font.setPointSizeF(font.pointSizeF() * TAB_FONT_SCALE)
-    return font
+            title = self.title_rect().adjusted(TEXT_MARGIN, 0, -BUTTON - 12.0, 0)
+            paint_frame(painter, self._theme, self._hull, self._tab, title, self._name)
+            paint_button(painter, self._theme, self.button_rect(), "−")
