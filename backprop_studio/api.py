@@ -19,7 +19,8 @@ from .model import display
 from .model import trace as model_trace
 from .model.document_io import DocumentData, PathLike, load_document
 from .model.graph import Graph
-from .model.ops import OPS, OpSpec, op_spec
+from .model.op_spec import OpSpec
+from .model.ops import OPS, op_spec
 
 if TYPE_CHECKING:
     import torch

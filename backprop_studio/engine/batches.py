@@ -13,7 +13,8 @@ from __future__ import annotations
 import torch
 
 from ..model.attrs import op_symbol
-from ..model.ops import FILL, OPS, op_spec
+from ..model.op_spec import FILL
+from ..model.ops import OPS, op_spec
 from ..model.recipes import dataset_key
 from ..model.shapes import Shape, ShapeError, format_shape, infer
 from .compile import Plan

@@ -16,7 +16,7 @@ import torch
 import torch.nn.functional as F
 
 from ..model.graph import Analysis, Edge, Graph, Node, Problem
-from ..model.ops import FILL
+from ..model.op_spec import FILL
 from ..model.shapes import Shape, Value
 from .leaves import recipe_tensor
 from .values import to_plain

@@ -11,7 +11,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from .ops import (
+from .op_spec import (
     BOOL,
     COLUMNS,
     FILL,

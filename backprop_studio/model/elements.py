@@ -9,7 +9,8 @@ from typing import Any
 
 from . import recipes
 from .errors import GraphError
-from .ops import LEAF_OPS, OPS, OpSpec, op_spec
+from .op_spec import OpSpec
+from .ops import LEAF_OPS, OPS, op_spec
 from .shapes import Value
 
 MAX_NAME_LENGTH = 64

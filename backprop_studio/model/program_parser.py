@@ -15,7 +15,8 @@ from . import program_blocks, program_csv, recipes
 from .attrs import AttrError, normalise_attrs
 from .graph import Graph, GraphError, Node, check_name
 from .layout import complete_layout
-from .ops import FILL, INFIX_OPS, LEAF_OPS, MAX_INPUTS, OPS, POWER
+from .op_spec import FILL, MAX_INPUTS
+from .ops import INFIX_OPS, LEAF_OPS, OPS, POWER
 from .program_lists import Position, lift_long_lists
 from .program_literals import LiteralReading, is_number
 from .shapes import Value

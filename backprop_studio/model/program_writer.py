@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from . import program_blocks, recipes
 from .attrs import attr_value, number_text
 from .graph import Graph, Node
-from .ops import FILL, INFIX_OPS, OPS, POWER
+from .op_spec import FILL
+from .ops import INFIX_OPS, OPS, POWER
 from .program_literals import is_number
 from .program_parser import _NEG, TRAINED_MARK, _Parser
 from .shapes import Value

@@ -6,7 +6,7 @@ import math
 from collections.abc import Mapping, Sequence
 
 from .limits import MAX_NODE_ELEMENTS
-from .ops import (
+from .op_spec import (
     AXIS_REDUCE,
     BROADCAST,
     CLAMP,

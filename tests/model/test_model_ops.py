@@ -10,7 +10,8 @@ import pytest
 from backprop_studio.model.attrs import AttrError, normalise_attrs
 from backprop_studio.model.document_io import DocumentError, dumps, loads
 from backprop_studio.model.graph import Graph, GraphError, Node
-from backprop_studio.model.ops import MAX_INPUTS, OPS, ops_in
+from backprop_studio.model.op_spec import MAX_INPUTS
+from backprop_studio.model.ops import OPS, ops_in
 from backprop_studio.model.program import ProgramError, parse_program, to_program
 from backprop_studio.model.shapes import ShapeError, infer
 

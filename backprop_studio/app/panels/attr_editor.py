@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QLineEdit, QVBoxLa
 
 from ...model.attrs import AttrError, Attrs, normalise_attrs, number_text
 from ...model.graph import Node
-from ...model.ops import BOOL, FLOAT, INT, NEW_SHAPE, SHAPE, AttrSpec, OpSpec
+from ...model.op_spec import BOOL, FLOAT, INT, NEW_SHAPE, SHAPE, AttrSpec, OpSpec
 
 _SHAPES = (NEW_SHAPE, SHAPE)  # typed as sizes separated by commas: 2, 3
 

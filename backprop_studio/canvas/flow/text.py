@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from backprop_studio.model.attrs import op_symbol
 from backprop_studio.model.graph import Graph
-from backprop_studio.model.ops import OPS, PORT_NAMES
+from backprop_studio.model.op_spec import PORT_NAMES
+from backprop_studio.model.ops import OPS
 from backprop_studio.model.shapes import Value, format_shape
 from backprop_studio.model.trace import Trace
 

@@ -21,7 +21,7 @@ from ...model.blocks import Block
 from ...model.document_schema import MAX_NODES
 from ...model.graph import Graph, GraphError, Node, check_name
 from ...model.limits import MAX_NODE_ELEMENTS
-from ...model.ops import MAX_INPUTS
+from ...model.op_spec import MAX_INPUTS
 from ...model.program_parser import auto_name
 from ...model.templates import build_template
 from . import mapping
