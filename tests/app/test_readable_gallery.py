@@ -9,6 +9,7 @@ the cap height of a 7.2 pt font, about the card's smallest labels at 100 %).
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetricsF
 
 from backprop_studio.canvas import style
@@ -108,6 +109,26 @@ def test_detail_fades_in_the_gradient_where_the_card_has_room(qtbot, window):
     assert trace.grad("w") == pytest.approx(-2.0)
     tiny = window.scene.node_item("w").summary(style.FIT_MIN_ZOOM / 2)
     assert tiny.number == "1" and tiny.name == "w"  # smaller: the name and the value only
+
+
+def test_a_step_keeps_every_fitted_seed_card_saying_its_gradient(qtbot, window):
+    """After one SGD step, sub_1 reads −0.98 where it read −1: one character more must not
+    drop its gradient from the small card while the other cards keep theirs."""
+    window.resize(1280, 800)
+    assert window.files.open_example(example_path("seed"))
+    settle(qtbot, window, timeout=60_000)
+    window.view.fit_to_graph()
+    qtbot.mouseClick(window.training.panel.step_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: window.trace is not None and window.trace.value("w") != 1.0, timeout=60_000
+    )
+    trace = window.trace
+    assert trace.grad("sub_1") == pytest.approx(-1.96)
+    zoom = window.view.zoom
+    assert zoom < style.DETAIL_ZOOM
+    for name in ("w", "y_hat", "sub_1"):
+        number = window.scene.node_item(name).summary(zoom).number
+        assert "grad -1.96" in number, (name, number)
 
 
 def test_auto_layout_arranges_a_scattered_graph_to_fit_readably(qtbot, window):

@@ -32,7 +32,9 @@ def richer_numbers(value: Value | None, grad: Value | None) -> tuple[str, ...]:
     if not is_scalar(value) or not is_scalar(grad):
         return ()
     v, g = format_short(value), format_short(grad)  # type: ignore[arg-type]
-    return (f"data {v} │ grad {g}", f"{v} │ grad {g}")
+    # shorter and shorter, so that one more digit (−0.98 after a step, where −1 was) does not
+    # drop the gradient from the card
+    return (f"data {v} │ grad {g}", f"{v} │ grad {g}", f"{v} grad {g}")
 
 
 def key_number(value: Value | None, shape: Shape | None) -> str:
