@@ -185,3 +185,23 @@ def test_an_empty_canvas_invites_the_first_step(qtbot, window, dialogs):
     boxes = [w for w in window.findChildren(QMessageBox) if w.isVisible()]
     assert boxes and "Getting started" in boxes[0].text()
     boxes[0].close()
+
+
+def test_every_palette_entry_reads_in_full_at_1280x800(qtbot, window):
+    window.resize(1280, 800)
+    qtbot.wait(20)
+    tree = window.palette.tree
+    metrics = tree.fontMetrics()
+    room = tree.viewport().width()
+    cut = []
+    for i in range(tree.topLevelItemCount()):
+        group = tree.topLevelItem(i)
+        for j in range(group.childCount()):
+            item = group.child(j)
+            tree.scrollToItem(item)
+            right = tree.visualItemRect(item).left() + metrics.horizontalAdvance(item.text(0))
+            if right + 6 > room:  # the item's own padding
+                cut.append(item.text(0))
+    assert cut == []
+    window.palette.search.setText("leaky relu")  # the spelled-out symbol still finds it
+    assert window.palette.visible_ops() == ["leaky_relu"]

@@ -31,9 +31,10 @@ class OpTree(QTreeWidget):
             parent_item = QTreeWidgetItem(self, [category])
             parent_item.setFlags(Qt.ItemFlag.ItemIsEnabled)
             for spec in ops_in(category):
-                item = QTreeWidgetItem(parent_item, [f"{op_symbol(spec, {})}   {spec.name}"])
+                label, also = _label(op_symbol(spec, {}), spec.name)
+                item = QTreeWidgetItem(parent_item, [label])
                 item.setData(0, OP_ROLE, spec.name)
-                item.setToolTip(0, f"<b>{spec.name}</b>: {spec.formula}<br>{spec.derivative}")
+                item.setToolTip(0, f"<b>{spec.name}</b>{also}: {spec.formula}<br>{spec.derivative}")
                 item.setFlags(_DRAGGABLE)
         blocks = QTreeWidgetItem(self, ["Blocks"])
         blocks.setFlags(Qt.ItemFlag.ItemIsEnabled)
@@ -133,3 +134,12 @@ class Palette(QWidget):
             self.op_activated.emit(op)
         elif item.data(0, TEMPLATE_ROLE):
             self.template_activated.emit(item.data(0, TEMPLATE_ROLE))
+
+
+def _label(symbol: str, name: str) -> tuple[str, str]:
+    """The entry's text, and what the tooltip adds. A symbol that only spells the name out
+    ("leaky ReLU" for leaky_relu) is left to the tooltip: both would not fit the dock's width,
+    and the name is what a program calls it."""
+    if len(symbol) > 5 and symbol.lower().replace(" ", "_") == name:
+        return name, f" ({symbol})"
+    return f"{symbol}   {name}", ""
