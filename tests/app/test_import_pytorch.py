@@ -67,3 +67,5 @@ def test_a_refusal_is_one_dialog_listing_each_call_and_line(qtbot, window, dialo
         "line 5: Tensor.cumsum: not in the studio's catalogue",
     ]
     assert window.graph.structure() == before
+    status = window.statusBar().currentMessage()  # no longer "Importing …" for two minutes
+    assert status.startswith("Not imported: ") and "Importing" not in status, status

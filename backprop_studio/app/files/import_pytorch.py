@@ -154,5 +154,6 @@ class PyTorchImport(QObject):
         text = message
         if rest:
             text = head + ":\n\n" + "\n".join("line " + p for p in rest.split("; line "))
+        self._say(f"Not imported: {head}", 8000)  # in place of "Importing …", which is over
         QMessageBox.warning(self.window, "Cannot import", text)
         return False
