@@ -172,6 +172,8 @@ def test_an_empty_canvas_invites_the_first_step(qtbot, window, dialogs):
     assert "Palette" in hint.text() and "Tab" in hint.text()
     centre = hint.geometry().center()
     assert abs(centre.x() - window.view.viewport().rect().center().x()) <= 2
+    settle(qtbot, window, timeout=60_000)  # the empty graph's evaluation
+    assert window.status_value.text() == ""  # the hint says it in full; no elided echo of it
 
     hint.linkActivated.emit("seed")  # the link under "Open the seed story"
     settle(qtbot, window, timeout=60_000)

@@ -68,6 +68,8 @@ def status_text(trace: Trace) -> str:
     """The status bar's word on a Trace: its first problem, or the output's value."""
     if trace.error:
         return f"⚠ {trace.error}"
+    if not trace.values and not trace.edges:
+        return ""  # an empty graph: the canvas's own hint says what to do, in full
     if trace.problems:
         return f"⚠ {trace.problems[0].message}"
     if trace.output is not None and trace.output in trace.values:
