@@ -213,6 +213,9 @@ def run_train(ns: argparse.Namespace) -> int:
     finally:
         if bar is not None:
             bar.close()
+    for warning in session.watch.warnings:
+        watch.warnings.append(warning.message)
+        print(f"backprop-studio train: warning: {warning.message}", file=sys.stderr)
     # on a stop, the last finite loss is the one of the parameters before the last update
     params = trainer.param_values() if stop is None else session.values_at(len(losses) - 1)
     last = len(losses) - 1
@@ -226,9 +229,6 @@ def run_train(ns: argparse.Namespace) -> int:
             f"({watch.lowest:.4g}): it diverged ({hint(train_settings.lr)})"
         )
         print(f"backprop-studio train: warning: {watch.warnings[-1]}", file=sys.stderr)
-    for warning in session.watch.warnings:
-        watch.warnings.append(warning.message)
-        print(f"backprop-studio train: warning: {warning.message}", file=sys.stderr)
     if ns.json:
         data = history_json(losses, params, final, initial, batches, watch.warnings, stop)
         data["grad_norms"] = grad_norms_json(trainer.param_names, norms)
