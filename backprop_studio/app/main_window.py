@@ -95,6 +95,7 @@ class MainWindow(QMainWindow):
         self.canvas.shown.connect(self._on_shown)
         docks = add_training_docks(self, self.canvas, self.worker, self.push, self.say)
         self.training, self.training_docks = docks.training, docks.docks
+        self.gradients = docks.add_gradients(self, self.scene, self.say)
         self.backward = BackwardPanel(self)  # its dock goes beside the loss plot, then the fit's
         self.checks = GradientCheckPanel(self)
         self.forward = ForwardPanel(self)

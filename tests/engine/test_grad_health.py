@@ -47,7 +47,9 @@ def _chain(depth: int, op: str, weight: float) -> str:
 
 def _train(program: str, steps: int, optimizer: str = "sgd", lr: float = 0.1):
     graph = parse_program(program)
-    session = TrainingSession(graph, {"dtype": "float64", "training": {"optimizer": optimizer, "lr": lr}})
+    session = TrainingSession(
+        graph, {"dtype": "float64", "training": {"optimizer": optimizer, "lr": lr}}
+    )
     end = session.run(steps, final_trace=False)
     return session, end
 
