@@ -34,7 +34,7 @@ SOFTMAX = Starter(
 MLP = Starter(
     "mlp",
     f"Network with one hidden layer ({HIDDEN} relu units)",
-    f"relu(x @ W1 + b1) @ W2 + b2, cross-entropy: bends the boundaries between classes",
+    "relu(x @ W1 + b1) @ W2 + b2, cross-entropy: bends the boundaries between classes",
 )
 LINEAR = Starter("linear", "Linear regression", "ŷ = x @ W + b, the mean squared error")
 
