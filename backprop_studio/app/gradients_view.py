@@ -73,7 +73,9 @@ class GradientHealth(QObject):
     ) -> None:
         super().__init__(parent)
         self.view, self.training, self._say = view, training, say
-        self.badges = NodeBadges(scene, row=1)  # row 0 is the gradient check's
+        # above the card, where the gradient check's ✓/✗ go too: a run's first write of new
+        # values takes the check's badges away, so the two never meet
+        self.badges = NodeBadges(scene)
         self._session = None
         self._seen = 0
         self.warnings: list = []  # engine.grad_health.HealthWarning, of the run on show
@@ -107,8 +109,8 @@ class GradientHealth(QObject):
             return
         self.warnings = warnings
         if new and not self.training.message:  # a stopped run's message says more
-            more = f" (and {len(new) - 1} more in the Gradients tab)" if len(new) > 1 else ""
-            self._say(f"⚠ {new[0].message}{more}", 15000)
+            more = f" ({len(new) - 1} more in the Gradients tab)" if len(new) > 1 else ""
+            self._say(f"⚠ {new[0].short}: {new[0].hint}{more}", 15000)
         first: dict[str, tuple[str, str]] = {}
         for w in warnings:
             first.setdefault(w.param, (badge_text(w.kind, w.iteration), "bad"))

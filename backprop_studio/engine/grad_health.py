@@ -61,23 +61,19 @@ def segment_norms(rows: np.ndarray, offsets: Sequence[int]) -> np.ndarray:
 @dataclass(frozen=True)
 class HealthWarning:
     """One parameter's gradients went wrong at ``iteration``: ``kind`` is "vanishing" or
-    "exploding"; ``message`` is the sentence with its hint."""
+    "exploding"; ``message`` is the whole sentence, ``short`` and ``hint`` its two ends (for a
+    status bar)."""
 
     param: str
     kind: str
     iteration: int
     norm: float
     message: str
+    hint: str
 
-    def as_json(self) -> dict:
-        norm = self.norm if math.isfinite(self.norm) else str(self.norm)
-        return {
-            "param": self.param,
-            "kind": self.kind,
-            "iteration": self.iteration,
-            "norm": norm,
-            "message": self.message,
-        }
+    @property
+    def short(self) -> str:
+        return f"iteration {self.iteration}: the gradient of '{self.param}' is {self.kind}"
 
 
 def _norm_text(norm: float) -> str:
@@ -128,22 +124,20 @@ class HealthWatch:
         self.warned.add((name, kind))
         norm = float(norm)
         if kind == "vanishing":
-            text = (
-                f"iteration {iteration}: the gradient of '{name}' is vanishing "
-                f"(‖∂L/∂{name}‖ = {_norm_text(norm)} for {VANISH_STEPS} steps) — saturating "
-                "activations (sigmoid, tanh) in a deep chain multiply small derivatives: try "
-                "relu, fewer layers or a higher learning rate"
-            )
+            detail = f"‖∂L/∂{name}‖ = {_norm_text(norm)} for {VANISH_STEPS} steps"
+            hint = "try relu, fewer layers or a higher learning rate"
+            why = "saturating activations (sigmoid, tanh) in a deep chain multiply small derivatives: "
         else:
             first = self.first_norm[j]
             times = norm / first if math.isfinite(norm) and first > 0 else 0.0
             grown = f", {times:.2g}× its first" if times >= EXPLODE_GROWTH else ""
-            text = (
-                f"iteration {iteration}: the gradient of '{name}' is exploding "
-                f"(‖∂L/∂{name}‖ = {_norm_text(norm)}{grown}) — lower the learning rate "
-                f"(now {self.lr:g}, e.g. {self.lr / 10:g}) or clip the gradients' norm"
-            )
-        warning = HealthWarning(name, kind, iteration, norm, text)
+            detail = f"‖∂L/∂{name}‖ = {_norm_text(norm)}{grown}"
+            hint = "lower the learning rate or clip the gradients' norm"
+            why = ""
+        text = f"iteration {iteration}: the gradient of '{name}' is {kind} ({detail}) — {why}{hint}"
+        if kind == "exploding":
+            text += f" (the learning rate is {self.lr:g}: try {self.lr / 10:g})"
+        warning = HealthWarning(name, kind, iteration, norm, text, hint)
         self.warnings.append(warning)
         new.append(warning)
 
