@@ -17,9 +17,11 @@ def test_train_seed_program_json_is_exact(capsys):
     code, out, err = run(capsys, "train", "-e", SEED, "--steps", "1", "--lr", "0.01", "--json")
     assert code == 0 and err == ""
     data = json.loads(out)
-    assert list(data) == ["losses", "params", "final_loss", "steps", "warnings", "stopped"]
+    keys = ["losses", "params", "final_loss", "steps", "warnings", "stopped", "grad_norms"]
+    assert list(data) == keys
     assert data["steps"] == 1 and data["warnings"] == [] and data["stopped"] is None
     assert data["losses"] == [1.0]
+    assert data["grad_norms"] == {"w": [2.0]}  # |2(wx − y)x| at w = 1, x = 1, y = 2
     assert data["params"] == {"w": 1.02}
     assert data["final_loss"] == pytest.approx(0.9604, rel=1e-12)
 
@@ -47,14 +49,16 @@ def test_train_matches_a_torch_loop(capsys, optimizer):
         "momentum": lambda: torch.optim.SGD([w], lr=0.05, momentum=0.9),
         "adam": lambda: torch.optim.Adam([w], lr=0.05),
     }[optimizer]()
-    losses = []
+    losses, norms = [], []
     for _ in range(20):
         loss = (w * 1.0 - 2.0) ** 2
         losses.append(loss.item())
         opt.zero_grad()
         loss.backward()
+        norms.append(w.grad.norm().item())
         opt.step()
     assert data["losses"] == pytest.approx(losses, abs=1e-9)
+    assert data["grad_norms"]["w"] == pytest.approx(norms, abs=1e-9)
     assert data["params"]["w"] == pytest.approx(w.item(), abs=1e-9)
     assert data["final_loss"] == pytest.approx(((w - 2.0) ** 2).item(), abs=1e-9)
 
@@ -339,3 +343,13 @@ def test_a_fixed_row_count_reshape_with_batches_is_one_line_naming_it(capsys):
     fixed = program.replace("(4, 2)", "(-1, 2)")
     code, out, _ = run(capsys, "train", "-e", fixed, "--batch-size", "2", "--steps", "3")
     assert code == 0 and "mini-batches of 2 rows" in out
+
+
+def test_train_warns_of_exploding_gradients(capsys):
+    code, out, err = run(capsys, "train", "-e", SEED, "--steps", "30", "--lr", "2", "--json")
+    assert code == 0
+    data = json.loads(out)
+    (line,) = [w for w in data["warnings"] if "gradient" in w]
+    assert line.startswith("iteration 7: the gradient of 'w' is exploding")
+    assert line in err
+    assert data["grad_norms"]["w"][7] >= 1000 * data["grad_norms"]["w"][0]

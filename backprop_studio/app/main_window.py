@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
         self.canvas.shown.connect(self._on_shown)
         docks = add_training_docks(self, self.canvas, self.worker, self.push, self.say)
         self.training, self.training_docks = docks.training, docks.docks
+        self.gradients = docks.add_gradients(self, self.scene, self.say)
         parts = EditorParts(
             self, self.scene, self.canvas, graph, lambda: self.dtype, self.push, self.say,
             self.undo_group, self.inspector,

@@ -173,6 +173,7 @@ def hint(lr: float) -> str:
 
 def run_train(ns: argparse.Namespace) -> int:
     graph, settings = load_source(ns)
+    from ..engine.grad_health import segment_norms
     from ..engine.session import TrainingSession
     from ..engine.training import TrainingError, TrainSettings
 
@@ -190,9 +191,12 @@ def run_train(ns: argparse.Namespace) -> int:
     watch = DivergenceWatch(train_settings.lr)
     bar = ProgressBar(steps) if sys.stderr.isatty() else None
     losses: list[float] = []
+    norms: list = []  # each step's gradient norm per parameter
+    offsets = session.history.offsets
 
     def see(i: int, loss: float) -> None:
         losses.append(loss)
+        norms.append(segment_norms(trainer.grads.numpy()[None, :], offsets)[0])
         warning = watch.see(i, loss)
         if warning:
             _stderr(bar, f"backprop-studio train: warning: {warning}")
@@ -209,6 +213,9 @@ def run_train(ns: argparse.Namespace) -> int:
     finally:
         if bar is not None:
             bar.close()
+    for warning in session.watch.warnings:
+        watch.warnings.append(warning.message)
+        print(f"backprop-studio train: warning: {warning.message}", file=sys.stderr)
     # on a stop, the last finite loss is the one of the parameters before the last update
     params = trainer.param_values() if stop is None else session.values_at(len(losses) - 1)
     last = len(losses) - 1
@@ -224,6 +231,7 @@ def run_train(ns: argparse.Namespace) -> int:
         print(f"backprop-studio train: warning: {watch.warnings[-1]}", file=sys.stderr)
     if ns.json:
         data = history_json(losses, params, final, initial, batches, watch.warnings, stop)
+        data["grad_norms"] = grad_norms_json(trainer.param_names, norms)
         print(json.dumps(data, allow_nan=False))
     elif stop is None:
         print_summary(train_settings, steps, losses, initial, final, params, batches, numbers)
@@ -309,6 +317,18 @@ def history_json(
             "last_finite_iteration": len(losses) - 1 if losses else None,
         }
     return data
+
+
+def grad_norms_json(names: list[str], norms: list) -> dict[str, list]:
+    """Per parameter, ‖∂L/∂w‖ of every step (before any clipping); a non-finite norm as its
+    name ("inf", "nan"), as JSON has no such numbers."""
+    import numpy as np
+
+    table = np.array(norms).reshape(len(norms), len(names))
+    return {
+        name: [x if math.isfinite(x) else str(x) for x in table[:, k].tolist()]
+        for k, name in enumerate(names)
+    }
 
 
 def print_summary(

@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import torch
@@ -21,6 +21,7 @@ import torch
 from ..model.graph import Graph
 from ..model.shapes import Value
 from ..model.trace import Trace
+from .grad_health import GradientRecord, HealthWarning, HealthWatch, segment_norms
 from .train_history import HISTORY_BYTES, TraceCache, TrainingHistory
 from .training import Trainer, TrainingError, TrainSettings
 
@@ -43,6 +44,7 @@ class Progress:
     trace: Trace | None = None
     reason: str = ""
     failure: TrainingError | None = None
+    warnings: list[HealthWarning] = field(default_factory=list)  # new ones about gradients
 
     @property
     def error(self) -> str | None:
@@ -73,6 +75,8 @@ class TrainingSession:
             t.param_names, t.param_shapes, t.flat_params().numpy(), budget_bytes
         )
         self.traces = TraceCache()
+        self.health = GradientRecord(t.param_names)  # gradient norms and update ratios
+        self.watch = HealthWatch(t.param_names, t.settings.lr)
         self.latest: Trace | None = None  # the newest Trace at the newest parameters
         self.alive = True  # steps can go on from the newest iteration
         # the parameters one iteration before the newest (a failed run's last finite ones)
@@ -100,7 +104,7 @@ class TrainingSession:
         finite iteration: ``alive`` turns False and a new session is needed to go on.
         """
         trainer = self.trainer
-        first, losses, rows = trainer.iteration, [], []
+        first, losses, rows, grads = trainer.iteration, [], [], []
         start = time.perf_counter()
         next_post = start + POST_INTERVAL_S
         reason, failure = "done", None
@@ -119,14 +123,15 @@ class TrainingSession:
                 break
             losses.append(loss)
             rows.append(trainer.flat_params())
+            grads.append(trainer.grads)
             if on_step is not None:
                 on_step(trainer.iteration - 1, loss)
             now = time.perf_counter()
             if post is not None and now >= next_post:
-                post(self._record(first, losses, rows, now - start, live_trace()))
-                first, losses, rows = trainer.iteration, [], []
+                post(self._record(first, losses, rows, grads, now - start, live_trace()))
+                first, losses, rows, grads = trainer.iteration, [], [], []
                 start, next_post = now, now + POST_INTERVAL_S
-        end = self._record(first, losses, rows, time.perf_counter() - start, final_trace)
+        end = self._record(first, losses, rows, grads, time.perf_counter() - start, final_trace)
         end.reason, end.failure = reason, failure
         if failure is not None:
             self._stop_at(failure)
@@ -135,11 +140,13 @@ class TrainingSession:
         return end
 
     def _record(
-        self, first: int, losses: list, rows: list, seconds: float, trace: bool
+        self, first: int, losses: list, rows: list, grads: list, seconds: float, trace: bool
     ) -> Progress:
-        """Add the steps to the history; with ``trace``, a Trace at the newest parameters."""
+        """Add the steps to the history and the gradient record; with ``trace``, a Trace at
+        the newest parameters."""
         array = torch.stack(rows).numpy() if rows else np.zeros((0, self.history.n_params))
         shown = self._trace_now() if trace else None
+        warnings = self._see_gradients(first, losses, array, grads)
         with self.lock:
             if len(array):
                 before = array[-2] if len(array) >= 2 else self.history.latest
@@ -151,7 +158,25 @@ class TrainingSession:
                     self.history.set_loss(self.history.iteration, loss)
                 self.traces.put(self.history.iteration, shown)
                 self.latest = shown
-        return Progress(self.trainer.iteration, len(losses), seconds, shown)
+        return Progress(self.trainer.iteration, len(losses), seconds, shown, warnings=warnings)
+
+    def _see_gradients(
+        self, first: int, losses: list, array: np.ndarray, grads: list
+    ) -> list[HealthWarning]:
+        """Each step's gradient norms and ‖Δw‖/‖w‖ into the record; the watch's new warnings."""
+        if not len(array):
+            return []
+        offsets = self.history.offsets
+        norms = segment_norms(torch.stack(grads).numpy(), offsets)
+        before = np.vstack([self.history.latest[None, :], array[:-1]])
+        weights = segment_norms(before, offsets)
+        moved = segment_norms(array - before, offsets)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratios = np.where(weights > 0, moved / weights, np.nan)
+        warnings = self.watch.see(first, losses, norms, weights)
+        with self.lock:
+            self.health.extend(first, norms, ratios)
+        return warnings
 
     def _trace_now(self) -> Trace:
         # A session's Trace holds the run's parameters, not a revision of the editor's graph

@@ -25,6 +25,7 @@ from .autograd import non_finite_kinds, run
 from .batches import Batcher, BatchError
 from .compile import Plan, compile_graph
 from .devices import device_problem
+from .grad_health import flat_grads
 from .values import to_plain
 
 OPTIMIZERS = ("sgd", "momentum", "adam")
@@ -132,6 +133,7 @@ class Trainer:
         self.initial = [p.detach().clone() for p in self.params]
         self.optimizer = make_optimizer(self.params, self.settings)
         self.iteration = 0
+        self.grads = torch.zeros(0, dtype=torch.float64)  # the last step's, flat (flat_grads)
         try:  # one checked pass over all rows (e.g. class targets), so steps need not check
             self.loss()
         except TrainingError as exc:
@@ -154,6 +156,7 @@ class Trainer:
             loss.backward()
         except (RuntimeError, MemoryError) as exc:
             raise self._refused(exc) from None
+        self.grads = flat_grads(self.params)  # as backward left them, before any clip
         if self.settings.clip is not None:
             torch.nn.utils.clip_grad_norm_(self.params, self.settings.clip)
         self.optimizer.step()

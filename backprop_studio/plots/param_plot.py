@@ -32,8 +32,8 @@ AXIS_LABELS = ("parameters", "params")  # the first that fits the plot's height
 class ParamPlot(pg.PlotWidget):
     """One curve per series; ``set_data`` takes the iterations and one column per series."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, axisItems=compact_axes())
+    def __init__(self, parent: QWidget | None = None, left: pg.AxisItem | None = None) -> None:
+        super().__init__(parent, axisItems=compact_axes(left))
         style_plot(self)
         item = self.getPlotItem()
         item.getAxis("bottom").set_label_fitting("iteration")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
+from backprop_studio.app.files import data_menu
 from backprop_studio.app.main_window import MainWindow
 
 
@@ -14,6 +15,11 @@ class Dialogs:
     def __init__(self) -> None:
         self.shown: list[tuple[str, str, str]] = []
         self.answer = QMessageBox.StandardButton.Discard
+        self.starter: str | None = None  # the starter model chosen after a CSV file loads
+
+    def ask_starter(self, parent, options, about) -> str | None:
+        self.shown.append(("starter", about, ", ".join(o.key for o in options)))
+        return self.starter
 
     def _record(self, kind):
         def show(parent, title, text, *args, **kwargs):
@@ -28,6 +34,7 @@ def dialogs(monkeypatch) -> Dialogs:
     fake = Dialogs()
     for kind in ("question", "warning", "critical", "information"):
         monkeypatch.setattr(QMessageBox, kind, staticmethod(fake._record(kind)))
+    monkeypatch.setattr(data_menu, "ask_starter", fake.ask_starter)
     return fake
 
 

@@ -50,16 +50,18 @@ def test_a_node_that_is_not_a_leaf_is_refused_in_the_status_bar(qtbot, window):
     assert window.forward.target is None and window.forward.badges.texts() == {}
 
 
-def test_play_forward_shows_the_tangents_a_generation_at_a_time(qtbot, window):
+def test_play_forward_moves_the_tangents_along_the_edges_a_generation_at_a_time(qtbot, window):
     assert window.files.open_example(example_path("seed"))
     settle(qtbot, window, timeout=60_000)
     choose(qtbot, window, "w")
     panel = window.forward
     menu_action(window, "Forward", "Play Forward").trigger()
-    panel.timer.stop()  # step it exactly instead
-    assert panel.badges.texts() == {}
-    panel.advance()  # the leaves
-    assert set(panel.badges.texts()) == {"x", "y", "w"}
+    assert panel.badges.texts() == {} and panel.flow.is_playing
+    panel.advance()  # the leaves; stepping exactly from here
+    assert set(panel.badges.texts()) == {"x", "y", "w"} and not panel.flow.is_playing
+    panel.flow.apply(1, 0.5)  # w's tangent on its way to y_hat, along the edge w → y_hat
+    (pulse,) = panel.flow.marks()["pulses"]
+    assert pulse.isVisible()
     panel.advance()
     assert set(panel.badges.texts()) == {"x", "y", "w", "y_hat"}
     assert window.backward.explain.formula.text() == "∂y_hat/∂w = 1"
@@ -67,4 +69,4 @@ def test_play_forward_shows_the_tangents_a_generation_at_a_time(qtbot, window):
     panel.advance()
     assert panel.badges.texts()["loss"] == "∂/∂w -2"
     assert window.backward.explain.body.text().endswith("one pass gave every node's derivative.")
-    assert not panel.timer.isActive()
+    assert not panel.flow.is_playing and panel.flow.marks() == {}

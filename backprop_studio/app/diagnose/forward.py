@@ -8,12 +8,12 @@ pill under its card. The Explain dock says how the two modes differ.
 from __future__ import annotations
 
 import shiboken6
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
 from ...canvas.badges import NodeBadges
-from ...canvas.flow.plan import generations
+from ...canvas.flow.tangents import TangentFlow
 from ...canvas.value_text import format_short, full_text, stats
 from ...model.graph import Graph
 from ...model.shapes import Value
@@ -21,7 +21,6 @@ from ...model.tangents import Tangents
 from ...model.trace import Trace
 from ..engine_job import EngineJob
 
-STEP_MS = 700  # one generation of tangents per step of Play Forward
 CONTRAST = (
     "Forward mode pushes one input's derivative along with the values, from the leaves to the "
     "output: one forward pass gives ∂node/∂{t} for every node at once. Backward (reverse mode) "
@@ -75,11 +74,9 @@ class ForwardPanel(QObject):
         }  # fmt: skip
         for name in ("forward_play", "forward_off"):
             self.actions[name].setEnabled(False)
-        self._steps: list[tuple[str, ...]] = []  # Play: the generations still to show
         self._shown: list[str] = []
-        self.timer = QTimer(self)
-        self.timer.setInterval(STEP_MS)
-        self.timer.timeout.connect(self.advance)
+        self.flow = TangentFlow(window.scene, self)
+        self.flow.arrived.connect(self._arrived)
         window.trace_shown.connect(self._on_trace)
 
     def _action(self, text: str, slot, keys: str | None, tip: str) -> QAction:
@@ -123,7 +120,7 @@ class ForwardPanel(QObject):
         backward.dock.raise_()
 
     def stop(self) -> None:
-        self.timer.stop()
+        self.flow.stop()
         self.target = self.tangents = None
         self.badges.clear()
         for name in ("forward_play", "forward_off"):
@@ -132,40 +129,44 @@ class ForwardPanel(QObject):
 
     # ---- Play Forward --------------------------------------------------------------------
     def play(self) -> None:
-        """Hide the tangents, then show them a generation at a time, leaves first."""
+        """Hide the tangents, then let them flow from the target along the edges, a generation
+        of nodes a step, each pill appearing when its tangent arrives."""
         trace, tangents = self._window.trace, self.tangents
         if trace is None or tangents is None:
             self._window.say("Choose a leaf first: Forward ▸ Tangents of the Selected Leaf", 5000)
             return
-        self._steps = [
-            tuple(n for n in group if n in tangents.values) for group in generations(trace)
-        ]
+        if not self.flow.load(trace, tangents.target):
+            return
         self._shown = []
         self.badges.show({})
-        self.timer.start()
+        self.flow.play()
 
     def advance(self) -> None:
-        """One generation more (the timer calls it; so can a test, to step exactly)."""
+        """The step under way completes at once, and the animation pauses (tests step exactly)."""
+        self.flow.advance()
+
+    def _arrived(self, k: int) -> None:
+        """Step ``k`` of the flow is complete: its nodes' pills appear, the Explain dock says."""
         tangents = self.tangents
-        if not self._steps or tangents is None:
-            self.timer.stop()
+        if tangents is None:
             return
-        group = self._steps.pop(0)
+        group = [n for n in self.flow.steps[k - 1].nodes if n in tangents.values]
         self._shown.extend(group)
         label = tangents.label
         self.badges.show(
             {n: (tangent_text(label, tangents.values[n]), "info") for n in self._shown}
         )
         lines = [f"∂{n}/∂{label} = {full_text(tangents.values[n])}" for n in group]
-        done = "" if self._steps else " Done: one pass gave every node's derivative."
+        done = k == len(self.flow.steps)
+        end = " Done: one pass gave every node's derivative." if done else ""
         self._window.backward.explain.show_text(
             f"Forward · {len(self._shown)} of {len(tangents.values)} nodes",
             "Each node's tangent is its op's derivative applied to its inputs' tangents, as soon "
-            f"as their values are known.{done}",
+            f"as their values are known: it flows forward along the edges.{end}",
             "\n".join(lines),
         )
-        if not self._steps:
-            self.timer.stop()
+        if done:
+            self.flow.stop()
 
     def _request(self) -> None:
         trace: Trace | None = self._window.trace
@@ -173,7 +174,7 @@ class ForwardPanel(QObject):
         self.job.start(_tangents, (self._window.graph.copy(), self.target, self._window.dtype))
 
     def _done(self, tangents: Tangents | None, error: str | None) -> None:
-        self.timer.stop()
+        self.flow.stop()
         if self.target is None or not shiboken6.isValid(self._scene):
             return
         message = error or (tangents.error if tangents is not None else None)

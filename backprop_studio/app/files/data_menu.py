@@ -8,21 +8,30 @@ leaves (features x, targets y) arrive as one undoable step. A file that cannot e
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
 from ... import commands
 from ...canvas import style
 from ...model.csv_data import CsvError
 from ...model.graph import Graph, GraphError, Node
 from ...model.layout_blocks import card_heights
+from ...model.starter import Starter, build_starter, starters
 from .csv_dialog import CsvDialog
+from .starter_dialog import ask_starter
 
 
-def load_csv(window, path: Path | None = None, dialog: CsvDialog | None = None) -> list[str]:
-    """Ask for a file and its choices; add the leaves. Returns the new node names ([] if none)."""
+def load_csv(
+    window,
+    path: Path | None = None,
+    dialog: CsvDialog | None = None,
+    starter: Callable[[QWidget, list[Starter], str], str | None] | None = None,
+) -> list[str]:
+    """Ask for a file and its choices; add the leaves, and on an empty canvas the starter
+    model chosen (``starter`` asks). Returns the new node names ([] if none)."""
     if path is None:
         chosen, _ = QFileDialog.getOpenFileName(
             window, "Load CSV", "", "CSV files (*.csv *.tsv *.txt);;All files (*)"
@@ -49,6 +58,10 @@ def load_csv(window, path: Path | None = None, dialog: CsvDialog | None = None) 
             node = Node(_free(graph, base, [n.name for n in nodes]), "data", value=value)
             node.attrs = attrs
             nodes.append(node)
+    ask = starter or ask_starter
+    model = _starter_model(window, nodes, data, path.name, ask) if not len(graph) else None
+    if model is not None:
+        return _add_with_model(window, nodes, model, path.name)
     column = _place_column(window, nodes)
     window.push(commands.add_items(graph, nodes, [], f"Load {path.name}"))
     window.scene.select_names([n.name for n in nodes])
@@ -66,6 +79,44 @@ def load_csv(window, path: Path | None = None, dialog: CsvDialog | None = None) 
             8000,
         )
     return [n.name for n in nodes]
+
+
+def _starter_model(window, nodes: list[Node], data, file: str, starter) -> tuple | None:
+    """The chosen starter model's (title, nodes, edges), or None for just the data."""
+    if len(nodes) != 2:
+        return None
+    classes = len(data.classes)
+    options = starters(classes)
+    kind = f"{classes} classes" if classes >= 2 else "a number to predict"
+    about = f"{file}: {_shape_text(nodes[0].value)} features, and a target with {kind}."
+    key = starter(window, options, about)
+    chosen = next((o for o in options if o.key == key), None)
+    if chosen is None:
+        return None
+    model, edges = build_starter(chosen.key, nodes[0], nodes[1], classes)
+    return chosen, model, edges
+
+
+def _add_with_model(window, data_nodes: list[Node], model: tuple, file: str) -> list[str]:
+    """The data leaves and the model as one undoable step, centred in the view."""
+    chosen, nodes, edges = model
+    everything = [*data_nodes, *nodes]
+    xs = [n.position[0] for n in everything]
+    ys = [n.position[1] for n in everything]
+    centre = window.view_center()
+    dx = centre.x() - (min(xs) + max(xs) + style.NODE_WIDTH) / 2
+    dy = centre.y() - (min(ys) + max(ys)) / 2
+    for node in everything:
+        node.position = (node.position[0] + dx, node.position[1] + dy)
+    title = chosen.title[0].lower() + chosen.title[1:]
+    window.push(commands.add_items(window.graph, everything, edges, f"Load {file} with {title}"))
+    window.view.fit_to_graph()
+    window.statusBar().showMessage(
+        f"Loaded {file} with {title}: press Run in the Training panel to train it "
+        "(Adam with lr 0.05 for 300 steps, then the Confusion tab)",
+        15000,
+    )
+    return [n.name for n in everything]
 
 
 def add_dataset(window, dataset: str) -> list[str]:

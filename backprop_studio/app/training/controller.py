@@ -46,6 +46,8 @@ class TrainingController(TrainingThread):
 
     stopped = Signal(object)  # the final Progress of a Step or Run
     run_started = Signal()
+    drawn = Signal()  # the plots show the session's newest numbers
+    run_ended = Signal()  # the session is gone: views of it empty
 
     def __init__(
         self,
@@ -270,6 +272,7 @@ class TrainingController(TrainingThread):
         self.timeline.setEnabled(False)
         self.view.readout.clear()
         self.canvas.release()
+        self.run_ended.emit()
 
     # ---- drawing ---------------------------------------------------------------------------
     def schedule(self) -> None:
@@ -305,6 +308,7 @@ class TrainingController(TrainingThread):
                 self._fresh = False
                 self._live_wanted = True
         self.update_status()
+        self.drawn.emit()
 
     def update_status(self) -> None:
         s = self.session

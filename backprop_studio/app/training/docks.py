@@ -5,12 +5,13 @@ asks for it)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget, QMainWindow
 
 from ... import commands
+from ...canvas.scene import GraphScene
 from ...model.graph import Graph
 from ...plots.confusion_plot import ConfusionPlot
 from ..editor.canvas_trace import CanvasTrace
@@ -19,6 +20,7 @@ from ..worker_thread import WorkerThread
 from .controller import TrainingController
 from .curves_view import LossView
 from .fit_view import FitPanel, FitView
+from .gradients_view import GradientHealth, GradientsView
 from .panel import TrainingPanel
 
 
@@ -26,6 +28,18 @@ from .panel import TrainingPanel
 class TrainingDocks:
     training: TrainingController
     docks: list[QDockWidget]  # Training, Loss (the View menu toggles them)
+    in_front: list[QDockWidget] = field(default_factory=list)  # a run leaves these in sight
+
+    def add_gradients(
+        self, window: QMainWindow, scene: GraphScene, say: Callable[[str, int], None]
+    ) -> GradientHealth:
+        """The Gradients dock, tabbed beside the loss view."""
+        view = GradientsView()
+        dock = add_dock(window, "Gradients", view, BOTTOM)
+        window.tabifyDockWidget(self.docks[1], dock)
+        self.docks[1].raise_()
+        self.in_front.append(dock)
+        return GradientHealth(view, self.training, scene, say, window)
 
     def add_fit(
         self,
@@ -46,7 +60,8 @@ class TrainingDocks:
         fit = FitPanel(view, fit_dock, confusion_dock, self.training, worker, graph, dtype, window)
 
         def show_loss() -> None:
-            if fit_dock.visibleRegion().isEmpty() and confusion_dock.visibleRegion().isEmpty():
+            shown = [fit_dock, confusion_dock, *self.in_front]
+            if all(dock.visibleRegion().isEmpty() for dock in shown):
                 loss_dock.raise_()
 
         self.training.run_started.connect(show_loss)

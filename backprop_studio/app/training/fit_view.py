@@ -107,6 +107,7 @@ class FitPanel(QObject):
         view.x_axis.currentIndexChanged.connect(lambda _i: self._axis_chosen(0))
         view.y_axis.currentIndexChanged.connect(lambda _i: self._axis_chosen(1))
         self.confusion.clear(NOT_A_CLASSIFIER)
+        self._show_confusion(False)
 
     def _tick(self) -> None:
         in_sight = self.dock.isVisible() or self.confusion_dock.isVisible()
@@ -145,6 +146,7 @@ class FitPanel(QObject):
 
         graph = self._graph()
         target = fit_target(graph)
+        self._show_confusion(not isinstance(target, FitPicture) and target.classes >= 2)
         self._request += 1
         request = self._request
         if isinstance(target, FitPicture):
@@ -161,6 +163,11 @@ class FitPanel(QObject):
             return
         key = (id(graph), graph.revision)
         self.worker.submit(self._editor_job, request, graph.copy(), self._dtype(), key, axes)
+
+    def _show_confusion(self, classifier: bool) -> None:
+        """The Confusion tab is there for classifiers only (it stays in its place in the tabs)."""
+        if self.confusion_dock.isHidden() == classifier:
+            self.confusion_dock.setVisible(classifier)
 
     def _answer(self, request: int) -> Callable[[object], None]:
         return lambda picture: self._on_drawn(request, picture)

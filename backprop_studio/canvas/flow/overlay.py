@@ -7,7 +7,7 @@ rebuilt exactly. The marks are pooled scene items: a frame moves them, it does n
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import QEasingCurve, QPointF, QRectF
 from PySide6.QtGui import QColor
@@ -128,6 +128,33 @@ class FlowOverlay:
         for mark in self._rings[self._n_rings :]:
             mark.setVisible(False)
         if self._callout is not None and not callout:
+            self._callout.setVisible(False)
+
+    def show_tangents(
+        self, edges: Sequence[int], nodes: Sequence[str], progress: float, color: QColor
+    ) -> None:
+        """Forward mode's step at ``progress``: tangents travel forward along ``edges`` from
+        their sources' cards, and ``nodes`` are ringed when they arrive (at once if no edge
+        leads to them); at 0 nothing is marked."""
+        self._n_pulses = self._n_rings = 0
+        t = _travel(progress) if progress > 0 else 0.0
+        if progress > 0:
+            for i in edges:
+                src = self._nodes.get(self._plan.trace.edges[i].src)
+                if src is not None:
+                    self._ring(card_rect(src), color, _ramp(progress) * (0.55 if t >= 1 else 1.0))
+                if i in self._edges and t < 1.0:
+                    self._pulse(i, False, t, color, style.EDGE_WIDTH + 0.8)
+            if t >= 1.0 or not edges:
+                for name in nodes:
+                    item = self._nodes.get(name)
+                    if item is not None:
+                        self._ring(card_rect(item), color, 1.0, width=3.2)
+        for mark in self._pulses[self._n_pulses :]:
+            mark.setVisible(False)
+        for mark in self._rings[self._n_rings :]:
+            mark.setVisible(False)
+        if self._callout is not None:
             self._callout.setVisible(False)
 
     def _forward(self, names: tuple[str, ...], progress: float, phase: float) -> None:

@@ -167,3 +167,51 @@ class FlowPlan:
     def states(self) -> list[FrameState]:
         """``state(k)`` for every k from 0 to the end, e.g. for rendering frames offline."""
         return [self.state(k) for k in range(len(self.steps) + 1)]
+
+
+@dataclass(frozen=True)
+class TangentStep:
+    """One step of forward mode: ``nodes`` get their tangent once it has flowed along ``edges``
+    (indices into ``trace.edges``, from nodes whose tangents are already known)."""
+
+    nodes: tuple[str, ...]
+    edges: tuple[int, ...] = ()
+
+
+def tangent_steps(trace: Trace, target: str) -> list[TangentStep]:
+    """The order forward mode computes tangents in, from ``target`` to the output.
+
+    First the target and every node it does not reach (their tangents are known at once: 1
+    for the target, 0 for the rest); then, generation by generation of the nodes downstream of
+    the target, each node once all its inputs' tangents are known, with the edges they flow
+    along. Only edges from nodes the target reaches carry a tangent (the others carry 0)."""
+    names = list(trace.values)
+    known = set(names)
+    inputs: dict[str, list[int]] = {n: [] for n in names}
+    outputs: dict[str, list[str]] = {n: [] for n in names}
+    for i, edge in enumerate(trace.edges):
+        if edge.src in known and edge.dst in known:
+            inputs[edge.dst].append(i)
+            outputs[edge.src].append(edge.dst)
+    reached, stack = set(), [target] if target in known else []
+    while stack:
+        name = stack.pop()
+        if name not in reached:
+            reached.add(name)
+            stack.extend(outputs[name])
+    depth = {name: 0 for name in names if name == target or name not in reached}
+    for group in generations(trace):  # inputs come in earlier generations
+        for name in group:
+            if name not in depth:
+                depth[name] = 1 + max(depth[trace.edges[i].src] for i in inputs[name])
+    groups: dict[int, list[str]] = {}
+    for name in names:
+        groups.setdefault(depth[name], []).append(name)
+    steps = []
+    for d in sorted(groups):
+        nodes = tuple(groups[d])
+        edges = tuple(
+            i for n in nodes for i in inputs[n] if d > 0 and trace.edges[i].src in reached
+        )
+        steps.append(TangentStep(nodes, edges))
+    return steps

@@ -1,0 +1,129 @@
+"""The Gradients dock: each parameter's gradient norm (or update-to-weight ratio) over a run, on
+a log axis, and the run's warnings about gradients that vanish or explode.
+
+The numbers are the session's (``engine.grad_health``: norms of the gradients each step's own
+backward pass left, ratios from the parameters before and after it); this only draws them,
+each time the training controller draws. A warning is said once in the status bar, stays on
+its parameter's card as a badge and in the dock's note, and goes when the run ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from ...canvas.badges import NodeBadges
+from ...canvas.scene import GraphScene
+from ...plots.grad_plot import GradPlot
+from ..widgets import ElidedLabel
+from .controller import TrainingController
+
+QUANTITIES = (
+    ("gradient norm", "‖∂L/∂w‖", "each parameter's gradient norm at every step (before clipping)"),
+    ("update ÷ weight", "‖Δw‖/‖w‖", "how far each step moved a parameter, relative to its size"),
+)
+HEALTHY = "no warning: gradients neither vanish nor explode"
+
+
+def badge_text(kind: str, iteration: int) -> str:
+    return f"⚠ ∂ {kind} · it {iteration}"
+
+
+class GradientsView(QWidget):
+    """The plot, with the quantity to show and a note on the warnings above it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plot = GradPlot(self)
+        self.quantity = QComboBox(self)
+        for text, _label, tip in QUANTITIES:
+            self.quantity.addItem(text)
+            self.quantity.setItemData(self.quantity.count() - 1, tip)
+        self.quantity.setToolTip("what the curves show, one per parameter, on a log axis")
+        self.note = ElidedLabel("", self)
+        row = QHBoxLayout()
+        row.setContentsMargins(4, 2, 4, 0)
+        row.addWidget(QLabel("show", self))
+        row.addWidget(self.quantity)
+        row.addWidget(self.note, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(row)
+        layout.addWidget(self.plot, 1)
+
+    def show_note(self, text: str, warning: bool) -> None:
+        self.note.setText(text)
+        self.note.setToolTip(text)
+        self.note.setStyleSheet("color: #b00020; font-weight: 600;" if warning else "color: #555;")
+
+
+class GradientHealth(QObject):
+    """Draws the running session's gradient record and puts its warnings on the cards."""
+
+    def __init__(
+        self,
+        view: GradientsView,
+        training: TrainingController,
+        scene: GraphScene,
+        say: Callable[[str, int], None],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.view, self.training, self._say = view, training, say
+        # above the card, where the gradient check's ✓/✗ go too: a run's first write of new
+        # values takes the check's badges away, so the two never meet
+        self.badges = NodeBadges(scene)
+        self._session = None
+        self._seen = 0
+        self.warnings: list = []  # engine.grad_health.HealthWarning, of the run on show
+        training.drawn.connect(self.draw)
+        training.run_ended.connect(self.end)
+        view.quantity.currentIndexChanged.connect(self._quantity_chosen)
+        view.show_note("not trained yet", False)
+
+    def _quantity_chosen(self, index: int) -> None:
+        self.view.plot.set_quantity(QUANTITIES[index][1])
+        self.draw()
+
+    def draw(self) -> None:
+        s = self.training.session
+        if s is None:
+            return
+        if s is not self._session:
+            self._session, self._seen, self.warnings = s, 0, []
+            self.view.plot.set_series(s.health.names)
+            self.badges.clear()
+        with s.lock:
+            x, norms, ratios = s.health.curves()
+            warnings = list(s.watch.warnings)
+            iteration = s.history.iteration
+        self.view.plot.set_data(x, ratios if self.view.quantity.currentIndex() else norms)
+        self.view.plot.set_current(
+            self.training.shown if self.training.shown is not None else iteration
+        )
+        new, self._seen = warnings[self._seen :], len(warnings)
+        if not new and self.warnings:
+            return
+        self.warnings = warnings
+        if new and not self.training.message:  # a stopped run's message says more
+            more = f" ({len(new) - 1} more in the Gradients tab)" if len(new) > 1 else ""
+            self._say(f"⚠ {new[0].short}: {new[0].hint}{more}", 15000)
+        first: dict[str, tuple[str, str]] = {}
+        for w in warnings:
+            first.setdefault(w.param, (badge_text(w.kind, w.iteration), "bad"))
+        self.badges.show(first)
+        if warnings:
+            names = ", ".join(dict.fromkeys(f"{w.param} {w.kind}" for w in warnings))
+            self.view.show_note(f"⚠ {names} — {warnings[0].message}", True)
+        else:
+            self.view.show_note(HEALTHY, False)
+
+    def end(self) -> None:
+        """The run is over: its curves, badges and warnings go with it."""
+        self._session, self._seen, self.warnings = None, 0, []
+        self.view.plot.set_series([])
+        self.badges.clear()
+        self.view.show_note("not trained yet", False)
