@@ -101,9 +101,9 @@ class MainWindow(QMainWindow):
             self, self.scene, self.canvas, graph, lambda: self.dtype, self.push, self.say,
             self.undo_group, self.inspector,
         )  # fmt: skip
-        self.backward = BackwardPanel(self)  # its dock goes beside the loss plot, then the fit's
+        self.backward = BackwardPanel(parts)  # its dock goes beside the loss plot, then the fit's
         self.checks = GradientCheckPanel(parts)
-        self.forward = ForwardPanel(self)
+        self.forward = ForwardPanel(parts, self.backward)
         self.accumulation = AccumulationPanel(parts)
         self.fit = docks.add_fit(self, self.worker, graph, lambda: self.dtype)
         self.canvas.shown.connect(self.fit.on_trace)

@@ -29,6 +29,7 @@ from ...canvas.flow.text import Labels, chain_rule, narration
 from ...canvas.legend import LEGEND_SIZE, paint_legend
 from ...canvas.style import Theme
 from ...model.trace import Trace
+from ..editor.parts import EditorParts
 from ..files.file_actions import settings
 from ..widgets import scrolling
 
@@ -95,10 +96,11 @@ class ExplainView(QWidget):
 class BackwardPanel(QObject):
     """Owns the GradientFlow, its actions (for the Backward menu and toolbar) and the Explain dock."""
 
-    def __init__(self, window) -> None:
-        super().__init__(window)
-        self.window = window
-        self.flow = GradientFlow(window.scene, self)
+    def __init__(self, parts: EditorParts) -> None:
+        super().__init__(parts.window)
+        self._parts = parts
+        self.window = parts.window  # of the dock, the tool bar and the actions
+        self.flow = GradientFlow(parts.scene, self)
         self._edited = False
         self._last_numbers: tuple | None = None
         self.actions = self._make_actions()
@@ -110,8 +112,8 @@ class BackwardPanel(QObject):
         self.position = QLabel()
         self.position.setMinimumWidth(120)
         self.toolbar = self._make_toolbar()
-        self.explain = ExplainView(lambda: window.scene.theme)
-        self.dock = QDockWidget("Explain", window)
+        self.explain = ExplainView(lambda: parts.scene.theme)
+        self.dock = QDockWidget("Explain", parts.window)
         self.dock.setObjectName("ExplainDock")
         self.dock.setWidget(scrolling(self.explain))
         self._place_dock()
@@ -121,9 +123,9 @@ class BackwardPanel(QObject):
         self.flow.step_changed.connect(self._narrate)
         self.flow.playing_changed.connect(self._update_controls)
         self.flow.stopped.connect(self._idle)
-        window.trace_shown.connect(self._on_trace)
-        window.undo_group.indexChanged.connect(self._mark_edited)
-        window.scene.selectionChanged.connect(self._on_selection)
+        parts.canvas.shown.connect(self._on_trace)
+        parts.undo_group.indexChanged.connect(self._mark_edited)
+        parts.scene.selectionChanged.connect(self._on_selection)
         self._idle()
 
     def _place_dock(self) -> None:
@@ -244,7 +246,7 @@ class BackwardPanel(QObject):
 
     def load(self) -> bool:
         """Give the flow the trace on the canvas; say why in the status bar when it cannot."""
-        trace: Trace | None = self.window.trace
+        trace: Trace | None = self._parts.trace
         if self.flow.load(trace, forward=self.forward_first):
             self.dock.show()
             self.dock.raise_()
@@ -252,7 +254,7 @@ class BackwardPanel(QObject):
         reason = "evaluate a graph first" if trace is None else "the graph has nothing to run"
         if trace is not None and trace.problems:
             reason = trace.problems[0].message
-        self.window.say(f"Nothing to animate: {reason}", 5000)
+        self._parts.say(f"Nothing to animate: {reason}", 5000)
         return False
 
     def start(self) -> None:
@@ -322,11 +324,11 @@ class BackwardPanel(QObject):
         """No animation: explain the selected edge, if one is, else how to start."""
         self._update_controls(False)
         self.position.setText("")
-        trace = self.window.trace
-        edges = self.window.scene.selected_edges()
+        trace = self._parts.trace
+        edges = self._parts.scene.selected_edges()
         if trace is not None and len(edges) == 1 and edges[0] in trace.edges:
             edge = edges[0]
-            labels = Labels.of(self.window.graph)
+            labels = Labels.of(self._parts.graph())
             formula = chain_rule(trace, trace.edges.index(edge), labels)
             self.explain.show_text(
                 f"Edge {labels.title(edge.src)} → {labels.title(edge.dst)}",

@@ -19,7 +19,9 @@ from ...model.graph import Graph
 from ...model.shapes import Value
 from ...model.tangents import Tangents
 from ...model.trace import Trace
+from ..editor.parts import EditorParts
 from ..engine_job import EngineJob
+from .backward import BackwardPanel
 
 CONTRAST = (
     "Forward mode pushes one input's derivative along with the values, from the leaves to the "
@@ -49,13 +51,13 @@ class ForwardPanel(QObject):
 
     shown = Signal(object)  # the Tangents now on the cards, or None when they went away
 
-    def __init__(self, window) -> None:
-        super().__init__(window)
-        self._window = window
-        self._scene = window.scene
+    def __init__(self, parts: EditorParts, backward: BackwardPanel) -> None:
+        super().__init__(parts.window)
+        self._parts, self._backward = parts, backward
+        self._scene = parts.scene
         self.job = EngineJob("forward-mode", self)
         self.job.finished.connect(self._done)
-        self.badges = NodeBadges(window.scene, bottom=True)
+        self.badges = NodeBadges(parts.scene, bottom=True)
         self.target: str | None = None
         self.tangents: Tangents | None = None
         self._numbers: tuple | None = None
@@ -75,12 +77,12 @@ class ForwardPanel(QObject):
         for name in ("forward_play", "forward_off"):
             self.actions[name].setEnabled(False)
         self._shown: list[str] = []
-        self.flow = TangentFlow(window.scene, self)
+        self.flow = TangentFlow(parts.scene, self)
         self.flow.arrived.connect(self._arrived)
-        window.trace_shown.connect(self._on_trace)
+        parts.canvas.shown.connect(self._on_trace)
 
     def _action(self, text: str, slot, keys: str | None, tip: str) -> QAction:
-        act = QAction(text, self._window)
+        act = QAction(text, self._parts.window)
         if keys:
             act.setShortcut(QKeySequence(keys))
         act.setStatusTip(tip)
@@ -94,9 +96,9 @@ class ForwardPanel(QObject):
 
     def choose_selected(self) -> None:
         names = self._scene.selected_names()
-        graph = self._window.graph
+        graph = self._parts.graph()
         if len(names) != 1 or not graph.node(names[0]).is_leaf:
-            self._window.say(
+            self._parts.say(
                 "Select one leaf (a param, data or const node) to take derivatives with respect "
                 "to it",
                 6000,
@@ -109,10 +111,10 @@ class ForwardPanel(QObject):
         self.target = target
         for name in ("forward_play", "forward_off"):
             self.actions[name].setEnabled(True)
-        self._window.say(f"Forward mode from {target}: computing tangents…", 6000)
+        self._parts.say(f"Forward mode from {target}: computing tangents…", 6000)
         self._request()
-        backward = self._window.backward
-        out = self._window.trace.output if self._window.trace else None
+        backward = self._backward
+        out = self._parts.trace.output if self._parts.trace else None
         backward.explain.show_text(
             f"Forward mode: ∂node/∂{target}", CONTRAST.format(t=target, out=out or "output")
         )
@@ -131,9 +133,9 @@ class ForwardPanel(QObject):
     def play(self) -> None:
         """Hide the tangents, then let them flow from the target along the edges, a generation
         of nodes a step, each pill appearing when its tangent arrives."""
-        trace, tangents = self._window.trace, self.tangents
+        trace, tangents = self._parts.trace, self.tangents
         if trace is None or tangents is None:
-            self._window.say("Choose a leaf first: Forward ▸ Tangents of the Selected Leaf", 5000)
+            self._parts.say("Choose a leaf first: Forward ▸ Tangents of the Selected Leaf", 5000)
             return
         if not self.flow.load(trace, tangents.target):
             return
@@ -159,7 +161,7 @@ class ForwardPanel(QObject):
         lines = [f"∂{n}/∂{label} = {full_text(tangents.values[n])}" for n in group]
         done = k == len(self.flow.steps)
         end = " Done: one pass gave every node's derivative." if done else ""
-        self._window.backward.explain.show_text(
+        self._backward.explain.show_text(
             f"Forward · {len(self._shown)} of {len(tangents.values)} nodes",
             "Each node's tangent is its op's derivative applied to its inputs' tangents, as soon "
             f"as their values are known: it flows forward along the edges.{end}",
@@ -169,9 +171,9 @@ class ForwardPanel(QObject):
             self.flow.stop()
 
     def _request(self) -> None:
-        trace: Trace | None = self._window.trace
+        trace: Trace | None = self._parts.trace
         self._numbers = _numbers(trace)
-        self.job.start(_tangents, (self._window.graph.copy(), self.target, self._window.dtype))
+        self.job.start(_tangents, (self._parts.graph().copy(), self.target, self._parts.dtype()))
 
     def _done(self, tangents: Tangents | None, error: str | None) -> None:
         self.flow.stop()
@@ -180,14 +182,14 @@ class ForwardPanel(QObject):
         message = error or (tangents.error if tangents is not None else None)
         if message or tangents is None:
             self.stop()
-            self._window.say(f"Forward mode stopped: {message}", 8000)
+            self._parts.say(f"Forward mode stopped: {message}", 8000)
             return
         self.tangents = tangents
         label = tangents.label
         self.badges.show(
             {name: (tangent_text(label, value), "info") for name, value in tangents.values.items()}
         )
-        self._window.say(f"Forward mode: every card shows ∂node/∂{label} (Forward ▸ Hide)", 6000)
+        self._parts.say(f"Forward mode: every card shows ∂node/∂{label} (Forward ▸ Hide)", 6000)
         self.shown.emit(tangents)
 
     def _on_trace(self, trace: Trace) -> None:

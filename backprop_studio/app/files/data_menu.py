@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
@@ -23,9 +24,12 @@ from ...model.starter import Starter, build_starter, starters
 from .csv_dialog import CsvDialog
 from .starter_dialog import ask_starter
 
+if TYPE_CHECKING:
+    from ..main_window import MainWindow
+
 
 def load_csv(
-    window,
+    window: MainWindow,
     path: Path | None = None,
     dialog: CsvDialog | None = None,
     starter: Callable[[QWidget, list[Starter], str], str | None] | None = None,
@@ -81,7 +85,7 @@ def load_csv(
     return [n.name for n in nodes]
 
 
-def _starter_model(window, nodes: list[Node], data, file: str, starter) -> tuple | None:
+def _starter_model(window: MainWindow, nodes: list[Node], data, file: str, starter) -> tuple | None:
     """The chosen starter model's (title, nodes, edges), or None for just the data."""
     if len(nodes) != 2:
         return None
@@ -97,7 +101,9 @@ def _starter_model(window, nodes: list[Node], data, file: str, starter) -> tuple
     return chosen, model, edges
 
 
-def _add_with_model(window, data_nodes: list[Node], model: tuple, file: str) -> list[str]:
+def _add_with_model(
+    window: MainWindow, data_nodes: list[Node], model: tuple, file: str
+) -> list[str]:
     """The data leaves and the model as one undoable step, centred in the view."""
     chosen, nodes, edges = model
     everything = [*data_nodes, *nodes]
@@ -119,7 +125,7 @@ def _add_with_model(window, data_nodes: list[Node], model: tuple, file: str) -> 
     return [n.name for n in everything]
 
 
-def add_dataset(window, dataset: str) -> list[str]:
+def add_dataset(window: MainWindow, dataset: str) -> list[str]:
     """x and y leaves bound to a built-in dataset (its default size, noise and seed)."""
     from ...model.program import parse_program
 
@@ -161,7 +167,7 @@ __all__ = ["add_dataset", "load_csv"]
 _GAP = 40.0  # between the new cards, and between them and the cards already there
 
 
-def _place_column(window, nodes: list[Node]) -> QRectF:
+def _place_column(window: MainWindow, nodes: list[Node]) -> QRectF:
     """The new cards one under the other at the centre of the view, or, where they would cover
     cards already there, to the right of all of them; the view then shows them."""
     heights = card_heights(_scratch(nodes))
