@@ -18,12 +18,13 @@ from PySide6.QtCore import QByteArray, QMimeData
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
-from ..canvas import export
+from ..canvas import export, slide
 from ..canvas.export_flow import flow_frames
 from ..canvas.scene import GraphScene
 from ..canvas.style import DARK, LIGHT
 from ..document import Document
 from ..model.document_io import DocumentError
+from ..model.slide_frame import DEFAULT_MIN_POINTS, PRESETS, SlideFrame
 from .canvas_trace import CanvasTrace
 from .training_controller import TrainingController
 
@@ -41,14 +42,21 @@ KINDS = {  # kind → (menu text, file filter, suffix)
 }
 
 
+DRAWING, CUSTOM = "drawing", "custom"
+
+
 @dataclass(frozen=True)
 class ExportOptions:
     """What the options dialog asks; the defaults suit a slide."""
 
     selection: bool = False  # only the selected nodes (and the edges between them)
-    scale: float = 2.0  # PNG pixels per canvas unit
-    transparent: bool = False  # PNG/SVG without the canvas colour behind
+    scale: float = 2.0  # PNG pixels per canvas unit (the drawing's own size)
+    background: str = export.WHITE  # or export.THEMED, export.TRANSPARENT (PNG, SVG, PDF)
     theme: str = "canvas"  # "canvas", "light" or "dark"
+    frame: str = DRAWING  # DRAWING: as drawn; "16:9", "4:3" or CUSTOM: laid out for a slide
+    frame_size: tuple[int, int] = (1920, 1080)  # the CUSTOM frame, in pixels
+    min_points: float = DEFAULT_MIN_POINTS  # a slide's smallest text, in slide points
+    values_only: bool = False  # cards without the words "data" and "grad"
     width: int | None = None  # GIF width in pixels (None: 100 %)
     speed: float = 1.0  # GIF, as the canvas animation's speed
     frames_per_step: int = 6  # GIF
@@ -84,6 +92,7 @@ class ExportActions:
         self.parent, self.document, self.scene = parent, document, scene
         self.canvas, self.training, self.say = canvas, training, say
         self.last_options = ExportOptions()
+        self.slide_note = ""  # how the last slide was laid out, for the status line
         self.last_folder: Path | None = None  # where the last export went
 
     # ---- interactive ---------------------------------------------------------------------
@@ -127,6 +136,7 @@ class ExportActions:
     ) -> bool:
         """Write ``kind`` to ``path``; failures are dialogs when ``report``, else raised."""
         options = options or ExportOptions()
+        self.slide_note = ""
         try:
             self._write(kind, Path(path), options)
         except (export.ExportError, DocumentError, OSError, ValueError) as exc:
@@ -135,15 +145,23 @@ class ExportActions:
             QMessageBox.warning(self.parent, "Cannot export", f"{Path(path).name}: {exc}")
             return False
         if report:
-            self.say(f"Exported {path}", 5000)
+            self.say(f"Exported {path}{self.slide_note}", 8000)
         return True
 
     def _write(self, kind: str, path: Path, options: ExportOptions) -> None:
         names = self.scene.selected_members() if options.selection else None
         theme = {"light": LIGHT, "dark": DARK}.get(options.theme)
-        background = export.TRANSPARENT if options.transparent else export.THEMED
+        background = options.background
         settings = self.document().settings
         shown = self._shown_iteration()
+        if kind in ("png", "svg", "pdf") and options.frame != DRAWING:
+            laid = self.lay_out_slide(options, names, theme)
+            slide.write_slide(laid, path, settings, shown)
+            self.slide_note = (
+                f" ({laid.frame.width} × {laid.frame.height}, {laid.orientation}, "
+                f"smallest text {laid.smallest_points:.1f} pt)"
+            )
+            return
         if kind == "png":
             export.to_png(
                 self.scene,
@@ -154,6 +172,7 @@ class ExportActions:
                 theme=theme,
                 settings=settings,
                 description=shown,
+                values_only=options.values_only,
             )
         elif kind == "svg":
             export.to_svg(
@@ -164,9 +183,17 @@ class ExportActions:
                 theme=theme,
                 settings=settings,
                 description=shown,
+                values_only=options.values_only,
             )
         elif kind == "pdf":
-            export.to_pdf(self.scene, path, names=names, theme=theme)
+            export.to_pdf(
+                self.scene,
+                path,
+                names=names,
+                theme=theme,
+                background=background,
+                values_only=options.values_only,
+            )
         elif kind == "gif":
             self._write_gif(path, options, theme)
         elif kind == "py":
@@ -177,6 +204,17 @@ class ExportActions:
             path.write_text(loss_csv(self._history()), encoding="utf-8")
         else:
             raise ValueError(f"unknown export '{kind}'")
+
+    def lay_out_slide(self, options: ExportOptions, names: list[str] | None, theme) -> slide.Slide:
+        """What the canvas shows, laid out afresh for the options' slide frame."""
+        graph = self.scene.graph
+        if graph is None:
+            raise export.ExportError("there is nothing to export: the canvas is empty")
+        width, height = PRESETS.get(options.frame, options.frame_size)
+        frame = SlideFrame(
+            width, height, options.min_points, options.values_only, options.background
+        )
+        return slide.lay_out(graph, self.scene.trace, frame, theme or self.scene.theme, names)
 
     def _shown_iteration(self) -> str | None:
         """ "iteration k of n" while the timeline shows an earlier iteration than the latest,

@@ -74,9 +74,11 @@ def paint_body(
     lines: list[tuple[str, ...]],
     left: float,
     grad_sign: float | None,
+    values_only: bool = False,
 ) -> None:
     """Draw the rows ``(kind, texts…)`` below the header, text starting at ``left``;
-    ``grad_sign`` colours the gradient (a tensor's mean; None: no gradient)."""
+    ``grad_sign`` colours the gradient (a tensor's mean; None: no gradient); ``values_only``
+    leaves out the words "data" and "grad" (the colours still tell them apart)."""
     right = NODE_WIDTH - TEXT_MARGIN
     grad_color = theme.muted if grad_sign is None else style.grad_color(theme, grad_sign)
     for i, (kind, *texts) in enumerate(lines):
@@ -102,6 +104,8 @@ def paint_body(
             segments = [(texts[0] + " ", theme.muted, 0.0), (texts[1], color, 0.0)]
         else:
             segments = [(texts[0], theme.muted, 0.0)]
+        if values_only and kind in ("pair", "stat"):
+            segments = [s for s in segments if s[0] not in ("data ", "grad ")]
         _draw_segments(painter, f, segments, left, top, right)
 
 
