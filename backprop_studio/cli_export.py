@@ -92,6 +92,14 @@ def add_export(sub: argparse._SubParsersAction) -> None:
         help="GIF frames per step (default 6)",
     )
     p.add_argument(
+        "--hold",
+        type=_seconds,
+        default=2.5,
+        metavar="SECONDS",
+        help="GIF: how long each finished chain-rule step and the last frame stay, at 1× "
+        "(default 2.5: time to read the formula aloud)",
+    )
+    p.add_argument(
         "--backward-only", action="store_true", help="GIF: skip the forward pass, start at the loss"
     )
     p.add_argument("--train", action="store_true", help=".py: add the training loop")
@@ -111,6 +119,16 @@ def _frame(text: str) -> tuple[int, int]:
         return parse_size(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 600:
+        raise argparse.ArgumentTypeError(f"'{text}': a hold is 0 to 600 seconds")
+    return value
 
 
 def _points(text: str) -> float:
@@ -176,6 +194,7 @@ def run_export(ns: argparse.Namespace) -> int:
                 tweens=ns.frames_per_step,
                 forward=not ns.backward_only,
                 theme=theme,
+                dwell_ms=ns.hold * 1000,
             )
             stored = write_gif(frames, out)
             size = frames[0].image.size()

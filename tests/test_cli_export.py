@@ -91,6 +91,7 @@ def test_python_script_with_training(capsys, tmp_path):
         (["-o", "{tmp}/missing/out.png"], 1, "cannot write"),
         (["-e", "x = data(2.0)\nd = exp(x)", "-o", "{tmp}/x.py", "--train"], 1, "nothing to train"),
         (["-e", "w = 1.0\nnope(w)", "-o", "{tmp}/x.png"], 1, "nope"),
+        (["-o", "{tmp}/s.gif", "--hold", "-1"], 2, "a hold is 0 to 600 seconds"),
         (["-o", "{tmp}/s.png", "--slide", "16:10"], 2, "a slide is 16:9, 4:3 or WIDTHxHEIGHT"),
         (["-o", "{tmp}/s.png", "--min-text", "8"], 2, "it needs --slide"),
         (["-o", "{tmp}/s.png", "--slide", "4:3", "--min-text", "x"], 2, "0 to 200 points"),
@@ -148,3 +149,20 @@ def test_values_only_and_backgrounds_apply_to_drawings_too(qtbot, capsys, tmp_pa
     assert Image.open(out).convert("RGB").getpixel((1, 1)) == (255, 255, 255)
     code, _, _ = run(capsys, "export", str(SEED_FILE), "-o", str(out))
     assert code == 0 and Image.open(out).convert("RGB").getpixel((1, 1)) != (255, 255, 255)
+
+
+def test_a_gif_holds_each_finished_step_as_asked(qtbot, capsys, tmp_path):
+    durations = {}
+    for hold in ("0", "4"):
+        out = tmp_path / f"hold{hold}.gif"
+        argv = ["export", str(SEED_FILE), "-o", str(out), "--hold", hold, "--backward-only"]
+        code, stdout, err = run(capsys, *argv)
+        assert (code, err) == (0, "")
+        image = Image.open(out)
+        assert f"{image.n_frames} frames" in stdout
+        durations[hold] = []
+        for i in range(image.n_frames):
+            image.seek(i)
+            durations[hold].append(image.info["duration"])
+    extra = [b - a for a, b in zip(durations["0"], durations["4"])]
+    assert extra.count(4000) == 2 and extra[-1] == 4000 - 2500  # two edges, then the end

@@ -19,7 +19,7 @@ from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from ..canvas import export, slide
-from ..canvas.export_flow import flow_frames
+from ..canvas.export_flow import DWELL_MS, flow_frames
 from ..canvas.scene import GraphScene
 from ..canvas.style import DARK, LIGHT
 from ..document import Document
@@ -60,6 +60,7 @@ class ExportOptions:
     width: int | None = None  # GIF width in pixels (None: 100 %)
     speed: float = 1.0  # GIF, as the canvas animation's speed
     frames_per_step: int = 6  # GIF
+    hold: float = DWELL_MS / 1000  # GIF: seconds each finished edge step is held, at 1×
     forward: bool = True  # GIF: play the forward pass first, as the canvas does
     train: bool = False  # PyTorch code: add the training loop
 
@@ -240,6 +241,7 @@ class ExportActions:
             tweens=options.frames_per_step,
             forward=options.forward,
             theme=theme or self.scene.theme,
+            dwell_ms=options.hold * 1000,
         )
         write_gif(frames, path)
 

@@ -98,6 +98,15 @@ class ExportDialog(QDialog):
         self.frames = QSpinBox()
         self.frames.setRange(1, 24)
         self.frames.setValue(options.frames_per_step)
+        self.hold = QDoubleSpinBox()
+        self.hold.setRange(0.0, 30.0)
+        self.hold.setSingleStep(0.5)
+        self.hold.setSuffix(" s")
+        self.hold.setValue(options.hold)
+        self.hold.setToolTip(
+            "How long each finished chain-rule step, and the last frame, stay on screen at 1× "
+            "(time to read the formula aloud)"
+        )
         self.forward = QCheckBox("Show the forward pass first")
         self.forward.setChecked(options.forward)
         self.train = QCheckBox("Include the training loop (the document's training settings)")
@@ -122,6 +131,7 @@ class ExportDialog(QDialog):
             form.addRow("Width", self.width)
             form.addRow("Speed", self.speed)
             form.addRow("Frames per step", self.frames)
+            form.addRow("Hold each step", self.hold)
             form.addRow(self.forward)
         if kind == "py":
             form.addRow(self.train)
@@ -158,6 +168,7 @@ class ExportDialog(QDialog):
             width=self.width.value() or None,
             speed=self.speed.value(),
             frames_per_step=self.frames.value(),
+            hold=self.hold.value(),
             forward=self.forward.isChecked(),
             train=self.train.isChecked(),
         )

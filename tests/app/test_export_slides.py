@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PIL import Image
 
 from backprop_studio.app import export_dialog
@@ -59,3 +61,18 @@ def test_a_slide_too_small_for_its_text_is_a_dialog(qtbot, window, tmp_path, dia
     assert not window.exports.write("svg", tmp_path / "s.svg", options, report=True)
     assert dialogs.shown[-1][1] == "Cannot export" and "pt" in dialogs.shown[-1][2]
     assert not (tmp_path / "s.svg").exists()
+
+
+def test_the_gif_dialog_asks_how_long_each_step_is_held(qtbot, window, tmp_path):
+    dialog = export_dialog.ExportDialog("gif", ExportOptions(), has_selection=False)
+    qtbot.addWidget(dialog)
+    assert dialog.hold.value() == 2.5
+    dialog.hold.setValue(1.0)
+    options = dialog.options()
+    assert options.hold == 1.0
+    open_seed(qtbot, window)
+    path = tmp_path / "seed.gif"
+    window.exports.write("gif", path, replace(options, width=320, forward=False))
+    image = Image.open(path)
+    image.seek(image.n_frames - 1)
+    assert image.info["duration"] == 2500  # the end: at least the usual hold
