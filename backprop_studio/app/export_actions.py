@@ -30,6 +30,7 @@ from .training_controller import TrainingController
 
 if TYPE_CHECKING:  # the engine package loads torch: never at start-up
     from ..engine.train_history import TrainingHistory
+    from ..plots.fit_plot import FitPlot
 
 KINDS = {  # kind → (menu text, file filter, suffix)
     "png": ("&Image (PNG)…", "PNG image (*.png)", ".png"),
@@ -38,6 +39,7 @@ KINDS = {  # kind → (menu text, file filter, suffix)
     "gif": ("&Animated Backward Pass (GIF)…", "Animated GIF (*.gif)", ".gif"),
     "py": ("Py&Torch Code…", "Python script (*.py)", ".py"),
     "loss_plot": ("&Loss Plot…", "PNG image (*.png);;SVG image (*.svg)", ".png"),
+    "fit_plot": ("&Fit View…", "PNG image (*.png);;SVG image (*.svg)", ".png"),
     "loss_csv": ("Loss &History (CSV)…", "CSV table (*.csv)", ".csv"),
 }
 
@@ -63,6 +65,7 @@ class ExportOptions:
     hold: float = DWELL_MS / 1000  # GIF: seconds each finished edge step is held, at 1×
     forward: bool = True  # GIF: play the forward pass first, as the canvas does
     train: bool = False  # PyTorch code: add the training loop
+    cursor: bool = False  # loss plot: keep the mark of the iteration the timeline shows
 
 
 def export_menu(exports: ExportActions, menu: QMenu) -> dict[str, QAction]:
@@ -89,8 +92,10 @@ class ExportActions:
         canvas: CanvasTrace,
         training: TrainingController,
         say: Callable[..., None],
+        fit: FitPlot | None = None,
     ) -> None:
         self.parent, self.document, self.scene = parent, document, scene
+        self.fit = fit
         self.canvas, self.training, self.say = canvas, training, say
         self.last_options = ExportOptions()
         self.slide_note = ""  # how the last slide was laid out, for the status line
@@ -101,7 +106,7 @@ class ExportActions:
         """Options (where there are any), then a file name, then write; None when cancelled."""
         from .export_dialog import ask_options
 
-        if kind in ("png", "svg", "pdf", "gif", "py"):
+        if kind in ("png", "svg", "pdf", "gif", "py", "loss_plot"):
             has_selection = bool(self.scene.selected_members())
             options = ask_options(self.parent, kind, self.last_options, has_selection)
             if options is None:
@@ -200,7 +205,14 @@ class ExportActions:
         elif kind == "py":
             self._write_code(path, options)
         elif kind == "loss_plot":
-            self._write_loss_plot(path)
+            self._history()
+            _write_plot(self.training.loss_plot, path, "Loss", options.cursor)
+        elif kind == "fit_plot":
+            if self.fit is None or not self.fit.shows_something():
+                raise export.ExportError(
+                    "the Fit view shows nothing: open a graph bound to a dataset (Help ▸ Examples)"
+                )
+            _write_plot(self.fit.plot, path, "Fit")
         elif kind == "loss_csv":
             path.write_text(loss_csv(self._history()), encoding="utf-8")
         else:
@@ -261,16 +273,6 @@ class ExportActions:
             raise export.ExportError("there is no loss history yet: train the graph first")
         return history
 
-    def _write_loss_plot(self, path: Path) -> None:
-        from ..plots.export import plot_image, plot_svg
-
-        self._history()
-        plot = self.training.loss_plot
-        if path.suffix.lower() == ".svg":
-            path.write_text(plot_svg(plot), encoding="utf-8")
-        elif not plot_image(plot).save(str(path), "PNG"):
-            raise export.ExportError(f"cannot write '{path}'")
-
     # ---- clipboard -------------------------------------------------------------------------
     def copy_image(self) -> bool:
         """The selection (or else the whole graph) as a picture at 2×, for crisp pasting; the
@@ -291,6 +293,16 @@ class ExportActions:
         what = "the selection" if names else "the graph"
         self.say(f"Copied {what} as an image", 4000)
         return True
+
+
+def _write_plot(plot, path: Path, title: str, cursor: bool = False) -> None:
+    """A plot widget as SVG (by the suffix) or PNG."""
+    from ..plots.export import plot_image, plot_svg
+
+    if path.suffix.lower() == ".svg":
+        path.write_text(plot_svg(plot, title, cursor), encoding="utf-8")
+    elif not plot_image(plot, cursor=cursor).save(str(path), "PNG"):
+        raise export.ExportError(f"cannot write '{path}'")
 
 
 def loss_csv(history: TrainingHistory) -> str:

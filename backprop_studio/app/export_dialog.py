@@ -37,6 +37,7 @@ TITLES = {
     "pdf": "Export PDF",
     "gif": "Export Animated Backward Pass",
     "py": "Export PyTorch Code",
+    "loss_plot": "Export Loss Plot",
 }
 
 
@@ -111,6 +112,8 @@ class ExportDialog(QDialog):
         self.forward.setChecked(options.forward)
         self.train = QCheckBox("Include the training loop (the document's training settings)")
         self.train.setChecked(options.train)
+        self.cursor = QCheckBox("Mark the iteration the timeline shows")
+        self.cursor.setChecked(options.cursor)
         if kind in ("png", "svg", "pdf"):
             form.addRow(self.selection)
         if kind in ("png", "svg", "pdf", "gif"):
@@ -135,6 +138,8 @@ class ExportDialog(QDialog):
             form.addRow(self.forward)
         if kind == "py":
             form.addRow(self.train)
+        if kind == "loss_plot":
+            form.addRow(self.cursor)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -171,6 +176,7 @@ class ExportDialog(QDialog):
             hold=self.hold.value(),
             forward=self.forward.isChecked(),
             train=self.train.isChecked(),
+            cursor=self.cursor.isChecked(),
         )
 
 
