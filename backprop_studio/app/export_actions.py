@@ -275,20 +275,22 @@ class ExportActions:
 
     # ---- clipboard -------------------------------------------------------------------------
     def copy_image(self) -> bool:
-        """The selection (or else the whole graph) as a picture at 2×, for crisp pasting; the
-        PNG flavour carries the graph inside, like an exported file."""
+        """The selection (or else the whole graph) as a picture at 2×, for crisp pasting, and
+        as SVG (``image/svg+xml``) for programs that take vectors; the PNG and SVG flavours
+        carry the graph inside, like an exported file."""
         names = self.scene.selected_members() or None
+        settings = self.document().settings
         try:
             image = export.render_image(self.scene, 2.0, export.THEMED, names)
-            png = export.to_png(
-                self.scene, scale=2.0, names=names, settings=self.document().settings
-            )
+            png = export.to_png(self.scene, scale=2.0, names=names, settings=settings)
+            svg = export.to_svg(self.scene, names=names, settings=settings)
         except export.ExportError as exc:
             self.say(str(exc), 5000)
             return False
         mime = QMimeData()
         mime.setImageData(image)
         mime.setData("image/png", QByteArray(png))
+        mime.setData("image/svg+xml", QByteArray(svg.encode("utf-8")))
         QGuiApplication.clipboard().setMimeData(mime)
         what = "the selection" if names else "the graph"
         self.say(f"Copied {what} as an image", 4000)
