@@ -91,6 +91,11 @@ def test_python_script_with_training(capsys, tmp_path):
         (["-o", "{tmp}/missing/out.png"], 1, "cannot write"),
         (["-e", "x = data(2.0)\nd = exp(x)", "-o", "{tmp}/x.py", "--train"], 1, "nothing to train"),
         (["-e", "w = 1.0\nnope(w)", "-o", "{tmp}/x.png"], 1, "nope"),
+        (["-o", "{tmp}/s.gif", "--hold", "-1"], 2, "a hold is 0 to 600 seconds"),
+        (["-o", "{tmp}/s.png", "--slide", "16:10"], 2, "a slide is 16:9, 4:3 or WIDTHxHEIGHT"),
+        (["-o", "{tmp}/s.png", "--min-text", "8"], 2, "it needs --slide"),
+        (["-o", "{tmp}/s.png", "--slide", "4:3", "--min-text", "x"], 2, "0 to 200 points"),
+        (["-o", "{tmp}/s.pdf", "--slide", "320x180", "--min-text", "12"], 1, "under the 12 pt"),
     ],
 )
 def test_failures_are_one_clear_line(capsys, tmp_path, argv, status, message):
@@ -115,3 +120,49 @@ def test_headless_without_a_display(tmp_path):
     done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 0, done.stderr
     assert Image.open(out).format == "PNG"
+
+
+@pytest.mark.parametrize("suffix", ["png", "svg", "pdf"])
+def test_a_slide_fills_its_frame_and_says_how(qtbot, capsys, tmp_path, suffix):
+    out = tmp_path / f"seed.{suffix}"
+    code, stdout, err = run(capsys, "export", str(SEED_FILE), "--slide", "16:9", "-o", str(out))
+    assert (code, err) == (0, "")
+    assert "1920 × 1080" in stdout and "smallest text" in stdout and " pt" in stdout
+    if suffix == "png":
+        image = Image.open(out).convert("RGB")
+        assert image.size == (1920, 1080) and image.getpixel((0, 0)) == (255, 255, 255)
+        code, stdout, _ = run(capsys, "eval", str(out), "--json")
+        assert code == 0 and json.loads(stdout)["output"] == 1.0
+    elif suffix == "svg":
+        root = ET.parse(out).getroot()
+        assert (root.get("width"), root.get("height")) == ("1920", "1080")
+    else:
+        assert b"/MediaBox [0 0 960.000000 540.000000]" in out.read_bytes()
+
+
+def test_values_only_and_backgrounds_apply_to_drawings_too(qtbot, capsys, tmp_path):
+    out = tmp_path / "seed.png"
+    code, _, err = run(
+        capsys, "export", str(SEED_FILE), "--background", "white", "--values-only", "-o", str(out)
+    )
+    assert (code, err) == (0, "")
+    assert Image.open(out).convert("RGB").getpixel((1, 1)) == (255, 255, 255)
+    code, _, _ = run(capsys, "export", str(SEED_FILE), "-o", str(out))
+    assert code == 0 and Image.open(out).convert("RGB").getpixel((1, 1)) != (255, 255, 255)
+
+
+def test_a_gif_holds_each_finished_step_as_asked(qtbot, capsys, tmp_path):
+    durations = {}
+    for hold in ("0", "4"):
+        out = tmp_path / f"hold{hold}.gif"
+        argv = ["export", str(SEED_FILE), "-o", str(out), "--hold", hold, "--backward-only"]
+        code, stdout, err = run(capsys, *argv)
+        assert (code, err) == (0, "")
+        image = Image.open(out)
+        assert f"{image.n_frames} frames" in stdout
+        durations[hold] = []
+        for i in range(image.n_frames):
+            image.seek(i)
+            durations[hold].append(image.info["duration"])
+    extra = [b - a for a, b in zip(durations["0"], durations["4"])]
+    assert extra.count(4000) == 2 and extra[-1] == 4000 - 2500  # two edges, then the end

@@ -108,7 +108,13 @@ class MainWindow(QMainWindow):
         self.fit = docks.add_fit(self, self.worker, graph, lambda: self.dtype)
         self.canvas.shown.connect(self.fit.on_trace)
         self.exports = ExportActions(
-            self, lambda: self.document, self.scene, self.canvas, self.training, self.say
+            self,
+            lambda: self.document,
+            self.scene,
+            self.canvas,
+            self.training,
+            self.say,
+            self.fit.plot,
         )
         self.actions_by_name = build_menus(self)
         self.lessons = install_lessons(self)

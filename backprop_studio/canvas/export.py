@@ -30,7 +30,9 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from backprop_studio.model import document_io, embedded
 from backprop_studio.model.graph import Graph
+from backprop_studio.model.slide_frame import THEMED, TRANSPARENT, WHITE
 from backprop_studio.model.subgraph import subgraph
+from backprop_studio.model.trace import Trace
 from backprop_studio.version import __version__
 
 from .items.block import BlockItem
@@ -42,10 +44,10 @@ from .scene import GraphScene
 from .style import Z_TEMP_EDGE, Theme
 
 MARGIN = 24.0  # scene units of free space around the drawing, so nothing touches the border
-THEMED = "theme"  # background: the theme's canvas colour
-TRANSPARENT = "transparent"
+# backgrounds: the theme's canvas colour, none, or pure white (the light canvas is off-white)
+BACKGROUNDS = (THEMED, WHITE, TRANSPARENT)
 MAX_PIXELS = 200_000_000  # a PNG larger than this is refused (memory), ~ 14,000 × 14,000
-_HINTS = (
+HINTS = (
     QPainter.RenderHint.Antialiasing
     | QPainter.RenderHint.TextAntialiasing
     | QPainter.RenderHint.SmoothPixmapTransform
@@ -61,7 +63,7 @@ def _paint(device, scene: GraphScene, target: QRectF, source: QRectF) -> None:
     """Render ``source`` of the scene into ``target`` of a paint device, antialiased."""
     painter = QPainter(device)
     try:
-        painter.setRenderHints(_HINTS)
+        painter.setRenderHints(HINTS)
         scene.render(painter, target, source)
     finally:
         painter.end()
@@ -72,12 +74,15 @@ def export_mode(
     scene: GraphScene,
     names: Collection[str] | None = None,
     theme: Theme | None = None,
-    transparent: bool = False,
+    background: str | QColor = THEMED,
+    values_only: bool = False,
 ) -> Iterator[QRectF]:
     """The scene as an exported image shows it; yields the scene rect to render (with margins).
 
-    ``names`` limits the picture to those nodes and the edges between them. Decoration is hidden
-    with opacity, never visibility, so an open rename editor keeps its focus and its text.
+    ``names`` limits the picture to those nodes and the edges between them; ``background`` is
+    THEMED, WHITE, TRANSPARENT or a colour; ``values_only`` drops the cards' "data" / "grad"
+    words. Decoration is hidden with opacity, never visibility, so an open rename editor keeps
+    its focus and its text.
     """
     scene.flush_numbers()  # a big graph's off-screen cards may still await the latest trace
     selected = scene.selectedItems()
@@ -91,6 +96,7 @@ def export_mode(
     cached: list[tuple[QGraphicsItem, QGraphicsItem.CacheMode]] = []
     old_theme, old_brush = scene.theme, scene.backgroundBrush()
     old_widths = scene.edge_width_scale
+    old_values_only = scene.values_only
     keep = None if names is None else set(names)
     try:
         scene.blockSignals(True)  # the app's inspector must not follow this round trip
@@ -109,15 +115,16 @@ def export_mode(
                 item.setOpacity(0.0)
         if theme is not None and theme != old_theme:
             scene.set_theme(theme)
-        scene.setBackgroundBrush(
-            QBrush(Qt.BrushStyle.NoBrush) if transparent else QBrush(scene.theme.background)
-        )
+        color = background_color(scene, background)
+        scene.setBackgroundBrush(QBrush(Qt.BrushStyle.NoBrush) if color is None else color)
+        scene.set_values_only(values_only)
         yield drawing_rect(scene)
     finally:
         scene.blockSignals(False)
         if scene.theme != old_theme:
             scene.set_theme(old_theme)
         scene.setBackgroundBrush(old_brush)
+        scene.set_values_only(old_values_only)
         scene.set_edge_width_scale(old_widths)
         for item, opacity in faded:
             item.setOpacity(opacity)
@@ -130,6 +137,19 @@ def export_mode(
             if item.scene() is scene:
                 item.setSelected(True)
         scene.blockSignals(False)
+
+
+def background_color(scene: GraphScene, background: str | QColor) -> QColor | None:
+    """The colour behind an export (None: transparent); a name not known is refused."""
+    if isinstance(background, QColor):
+        return background
+    if background == TRANSPARENT:
+        return None
+    if background == WHITE:
+        return QColor(Qt.GlobalColor.white)
+    if background == THEMED:
+        return QColor(scene.theme.background)
+    raise ExportError(f"unknown background '{background}' (one of {', '.join(BACKGROUNDS)})")
 
 
 def _hidden_in_export(item: QGraphicsItem, keep: set[str] | None) -> bool:
@@ -182,7 +202,12 @@ def shown_graph(scene: GraphScene) -> Graph | None:
     trained numbers; the picture must reopen as drawn. (A trace older than the graph is not
     followed: cards of leaves edited since show the graph's value, as ``show_numbers`` does.)"""
     graph, trace = scene.graph, scene.trace
-    if graph is None or trace is None or trace.older_than(graph.revision):
+    return graph if graph is None else shown_values(graph, trace)
+
+
+def shown_values(graph: Graph, trace: Trace | None) -> Graph:
+    """``graph`` with every parameter at ``trace``'s value (itself when none differs)."""
+    if trace is None or trace.older_than(graph.revision):
         return graph
     moved = [
         node.name
@@ -216,12 +241,12 @@ def render_image(
     background: str | QColor = THEMED,
     names: Collection[str] | None = None,
     theme: Theme | None = None,
+    values_only: bool = False,
 ) -> QImage:
     """The drawing as an image, ``scale`` pixels per scene unit (2: crisp on slides and HiDPI)."""
     if not (scale > 0 and math.isfinite(scale)):
         raise ExportError(f"the scale must be a positive number, not {scale}")
-    transparent = background == TRANSPARENT
-    with export_mode(scene, names, theme, transparent) as source:
+    with export_mode(scene, names, theme, background, values_only) as source:
         if source.isEmpty():
             raise ExportError("there is nothing to export: the canvas is empty")
         w, h = source.width() * scale, source.height() * scale
@@ -232,17 +257,17 @@ def render_image(
                 "choose a smaller scale"
             )
         width, height = math.ceil(w), math.ceil(h)
-        image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
-        if transparent:
-            image.fill(Qt.GlobalColor.transparent)
-        elif isinstance(background, QColor):
-            image.fill(background)
-            scene.setBackgroundBrush(QBrush(background))
-        else:
-            image.fill(scene.theme.background)
-        _set_dpi(image, font_dpi())  # fonts are sized in points: as many pixels as on screen
+        image = new_image(width, height, background_color(scene, background))
+        set_dpi(image, font_dpi())  # fonts are sized in points: as many pixels as on screen
         _paint(image, scene, QRectF(0, 0, width, height), source)
-    _set_dpi(image, scale * 96)  # then the picture keeps its on-screen size when placed
+    set_dpi(image, scale * 96)  # then the picture keeps its on-screen size when placed
+    return image
+
+
+def new_image(width: int, height: int, color: QColor | None) -> QImage:
+    """An ARGB image filled with ``color`` (None: transparent)."""
+    image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent if color is None else color)
     return image
 
 
@@ -252,7 +277,7 @@ def font_dpi() -> float:
     return screen.logicalDotsPerInchY() if screen is not None else 96.0
 
 
-def _set_dpi(image: QImage, dpi: float) -> None:
+def set_dpi(image: QImage, dpi: float) -> None:
     dots = round(dpi / 0.0254)
     image.setDotsPerMeterX(dots)
     image.setDotsPerMeterY(dots)
@@ -269,14 +294,21 @@ def to_png(
     settings: dict[str, Any] | None = None,
     embed: bool = True,
     description: str | None = None,
+    values_only: bool = False,
 ) -> bytes:
     """PNG bytes (also written to ``path`` when given) with the graph in a text chunk, and
     ``description`` (what is shown, e.g. "iteration 0 of 100") in a Description chunk."""
-    image = render_image(scene, scale, background, names, theme)
-    if embed:
-        text = document_for(scene, names, settings)
-        if text is not None:
-            image.setText(embedded.KEYWORD, text)  # Qt writes it as a zTXt chunk
+    image = render_image(scene, scale, background, names, theme, values_only)
+    text = document_for(scene, names, settings) if embed else None
+    return png_bytes(image, path, text, description)
+
+
+def png_bytes(
+    image: QImage, path: str | Path | None, document: str | None, description: str | None
+) -> bytes:
+    """``image`` encoded as PNG with ``document`` (the graph) and ``description`` inside."""
+    if document is not None:
+        image.setText(embedded.KEYWORD, document)  # Qt writes it as a zTXt chunk
     if description:
         image.setText("Description", description)
     image.setText("Software", f"Backprop Studio {__version__}")
@@ -287,7 +319,7 @@ def to_png(
         raise ExportError("Qt could not encode the PNG image")
     png = bytes(data.data())
     if path is not None:
-        _write(path, png)
+        write_file(path, png)
     return png
 
 
@@ -303,13 +335,14 @@ def to_svg(
     embed: bool = True,
     title: str = "Backprop Studio graph",
     description: str | None = None,
+    values_only: bool = False,
 ) -> str:
     """SVG text with text as ``<text>`` (crisp at any zoom) and the graph in ``<metadata>``;
     ``description`` (what is shown) goes into ``<desc>``."""
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    with export_mode(scene, names, theme, background == TRANSPARENT) as source:
+    with export_mode(scene, names, theme, background, values_only) as source:
         if source.isEmpty():
             raise ExportError("there is nothing to export: the canvas is empty")
         width, height = math.ceil(source.width()), math.ceil(source.height())
@@ -322,17 +355,17 @@ def to_svg(
         made = f"Made with Backprop Studio {__version__}"
         generator.setDescription(f"{description}. {made}" if description else made)
         _paint(generator, scene, QRectF(0, 0, width, height), source)
-    svg = _polish_svg(bytes(data.data()).decode("utf-8"), width, height)
+    svg = polish_svg(bytes(data.data()).decode("utf-8"), width, height)
     if embed:
         text = document_for(scene, names, settings)
         if text is not None:
             svg = embedded.svg_with_document(svg, text)
     if path is not None:
-        _write(path, svg.encode("utf-8"))
+        write_file(path, svg.encode("utf-8"))
     return svg
 
 
-def _polish_svg(svg: str, width: int, height: int) -> str:
+def polish_svg(svg: str, width: int, height: int) -> str:
     """Pixel sizes instead of Qt's millimetres, and a generic fallback after each font, so a
     slide program without DejaVu still draws sans-serif and monospace text."""
     head = re.search(r'<svg width="[^"]*" height="[^"]*"', svg)
@@ -355,12 +388,15 @@ def to_pdf(
     names: Collection[str] | None = None,
     theme: Theme | None = None,
     title: str = "Backprop Studio graph",
+    background: str = THEMED,
+    values_only: bool = False,
 ) -> bytes:
-    """A one-page PDF the size of the drawing (as on screen at 100 %), with vector text."""
+    """A one-page PDF the size of the drawing (as on screen at 100 %), with vector text;
+    a TRANSPARENT background paints nothing behind the graph (the page shows through)."""
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    with export_mode(scene, names, theme) as source:
+    with export_mode(scene, names, theme, background, values_only) as source:
         if source.isEmpty():
             raise ExportError("there is nothing to export: the canvas is empty")
         writer = QPdfWriter(buffer)
@@ -373,18 +409,18 @@ def to_pdf(
         writer.setResolution(round(font_dpi()))  # the painter turns points into pixels with it
         painter = QPainter(writer)
         try:
-            painter.setRenderHints(_HINTS)
+            painter.setRenderHints(HINTS)
             target = QRectF(0, 0, writer.width(), writer.height())
             scene.render(painter, target, source, Qt.AspectRatioMode.KeepAspectRatio)
         finally:
             painter.end()
     pdf = bytes(data.data())
     if path is not None:
-        _write(path, pdf)
+        write_file(path, pdf)
     return pdf
 
 
-def _write(path: str | Path, data: bytes) -> None:
+def write_file(path: str | Path, data: bytes) -> None:
     try:
         Path(path).write_bytes(data)
     except OSError as exc:

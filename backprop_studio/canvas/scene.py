@@ -58,6 +58,7 @@ class GraphScene(SceneEvents):
         self._hidden: frozenset[tuple[str, str]] = frozenset()  # numbers a lesson's task asks for
         self._unconcealed: Trace | None = None
         self._edge_labels = True
+        self._values_only = False
         self._gesture: NewEdgeDrag | None = None
         self._drag: NodeDrag | None = None
         self._editor: TitleEditor | None = None
@@ -121,6 +122,7 @@ class GraphScene(SceneEvents):
         item.set_label(node.label)
         item.set_symbol(op_symbol(node.spec, node.attrs))
         item.setPos(*node.position)
+        item.set_values_only(self._values_only)
         if node.is_leaf:
             item.set_data(node.value)
             item.set_trained(node.trained)
@@ -265,6 +267,16 @@ class GraphScene(SceneEvents):
         self._edge_labels = show
         for item in self._edges.values():
             item.set_show_label(show)
+
+    @property
+    def values_only(self) -> bool:
+        return self._values_only
+
+    def set_values_only(self, values_only: bool) -> None:
+        """Cards write their numbers without the words "data" and "grad" (for slides)."""
+        self._values_only = values_only
+        for item in self._nodes.values():
+            item.set_values_only(values_only)
 
     # ---- lookups ---------------------------------------------------------------------------
     @property

@@ -75,12 +75,24 @@ def shape_of(value: Value) -> tuple[int, ...]:
     return tuple(shape)
 
 
+# A mean this small beside its elements is rounding noise of their sum (float32's epsilon, four
+# times over, growing like a random walk with the count): ``grad mean 3.47e-18`` of a gradient
+# that sums to zero in exact arithmetic is shown as 0, and not coloured as if it had a sign.
+ROUNDING = 4 * 2.0**-23
+
+
 def stats(value: Value) -> tuple[float, float]:
-    """Mean and Euclidean norm of a number or nested list."""
+    """Mean and Euclidean norm of a number or nested list; a mean within rounding of zero
+    (see ROUNDING) is 0."""
     xs = _flat(value)
     if not xs:
         return 0.0, 0.0
-    return sum(xs) / len(xs), math.sqrt(sum(map(operator.mul, xs, xs)))
+    mean = sum(xs) / len(xs)
+    if len(xs) > 1 and math.isfinite(mean):
+        size = sum(map(abs, xs)) / len(xs)
+        if abs(mean) <= ROUNDING * math.sqrt(len(xs)) * size:
+            mean = 0.0
+    return mean, math.sqrt(sum(map(operator.mul, xs, xs)))
 
 
 def is_scalar(value: Value | None) -> bool:

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from ..model.document_schema import MAX_STEPS
+from ..model.slide_frame import DEFAULT_MIN_POINTS, MAX_POINTS, SlideFrame, parse_size
 from .main import (
     EXIT_STATUS,
     CliError,
@@ -48,7 +49,35 @@ def add_export(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-values", action="store_true", help="draw the graph without running it")
     p.add_argument("--theme", choices=("light", "dark"), default="light", help="default: light")
     p.add_argument(
-        "--transparent", action="store_true", help="PNG/SVG: no background behind the graph"
+        "--background",
+        choices=("theme", "white", "transparent"),
+        default=None,
+        help="PNG/SVG/PDF: behind the graph (default: the theme's canvas colour, white on a slide)",
+    )
+    p.add_argument(
+        "--transparent",
+        action="store_true",
+        help="PNG/SVG/PDF: the same as --background transparent",
+    )
+    p.add_argument(
+        "--slide",
+        type=_frame,
+        metavar="16:9|4:3|WxH",
+        help="PNG/SVG/PDF: a slide of that frame (1920×1080, 1440×1080 or W×H pixels), the graph "
+        "laid out afresh to fill it",
+    )
+    p.add_argument(
+        "--min-text",
+        type=_points,
+        default=None,
+        metavar="PT",
+        help=f"with --slide: the smallest text in slide points, 2 px each at 1080 px tall "
+        f"(default {DEFAULT_MIN_POINTS:g}; 0: any); a graph too big for it is refused",
+    )
+    p.add_argument(
+        "--values-only",
+        action="store_true",
+        help='PNG/SVG/PDF: cards without the words "data" and "grad"',
     )
     p.add_argument(
         "--width", type=whole_number(1, 20_000), help="GIF width in pixels (default: 100 %% size)"
@@ -63,6 +92,14 @@ def add_export(sub: argparse._SubParsersAction) -> None:
         help="GIF frames per step (default 6)",
     )
     p.add_argument(
+        "--hold",
+        type=_seconds,
+        default=2.5,
+        metavar="SECONDS",
+        help="GIF: how long each finished chain-rule step and the last frame stay, at 1× "
+        "(default 2.5: time to read the formula aloud)",
+    )
+    p.add_argument(
         "--backward-only", action="store_true", help="GIF: skip the forward pass, start at the loss"
     )
     p.add_argument("--train", action="store_true", help=".py: add the training loop")
@@ -75,6 +112,33 @@ def add_export(sub: argparse._SubParsersAction) -> None:
         "--dtype", choices=("float64", "float32"), default=None, help="default: the file's"
     )
     p.set_defaults(handler=run_export)
+
+
+def _frame(text: str) -> tuple[int, int]:
+    try:
+        return parse_size(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 600:
+        raise argparse.ArgumentTypeError(f"'{text}': a hold is 0 to 600 seconds")
+    return value
+
+
+def _points(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= MAX_POINTS:
+        raise argparse.ArgumentTypeError(f"'{text}': a text size is 0 to {MAX_POINTS:g} points")
+    return value
 
 
 def _output(text: str) -> Path:
@@ -116,7 +180,9 @@ def run_export(ns: argparse.Namespace) -> int:
 
         trace = evaluate(graph, settings.get("dtype", "float64"))
         refuse_problems(trace)
-    background = export.TRANSPARENT if ns.transparent else export.THEMED
+    background = export.TRANSPARENT if ns.transparent else ns.background
+    if ns.slide is None and (ns.min_text is not None):
+        usage_error("backprop-studio export: --min-text sizes a slide: it needs --slide")
     try:
         if kind == "gif":
             from ..app.export.gif import write_gif
@@ -129,24 +195,52 @@ def run_export(ns: argparse.Namespace) -> int:
                 tweens=ns.frames_per_step,
                 forward=not ns.backward_only,
                 theme=theme,
+                dwell_ms=ns.hold * 1000,
             )
             stored = write_gif(frames, out)
             size = frames[0].image.size()
             print(f"wrote {out}: {stored} frames, {size.width()} × {size.height()}")
             return 0
+        if ns.slide is not None:
+            return _write_slide(ns, graph, trace, settings, theme, background or export.WHITE)
+        background = background or export.THEMED
         scene = GraphScene(theme=theme)
         scene.set_graph(graph)
         scene.show_trace(trace)
+        only = ns.values_only
         if kind == "png":
-            export.to_png(scene, out, scale=ns.scale, background=background, settings=settings)
+            export.to_png(
+                scene,
+                out,
+                scale=ns.scale,
+                background=background,
+                settings=settings,
+                values_only=only,
+            )
         elif kind == "svg":
-            export.to_svg(scene, out, background=background, settings=settings)
+            export.to_svg(scene, out, background=background, settings=settings, values_only=only)
         else:
-            export.to_pdf(scene, out)
+            export.to_pdf(scene, out, background=background, values_only=only)
         scene.set_graph(None)
     except export.ExportError as exc:
         raise CliError(str(exc)) from None
     print(f"wrote {out}")
+    return 0
+
+
+def _write_slide(ns: argparse.Namespace, graph, trace, settings: dict, theme, background) -> int:
+    from ..canvas import slide
+
+    width, height = ns.slide
+    points = DEFAULT_MIN_POINTS if ns.min_text is None else ns.min_text
+    frame = SlideFrame(width, height, points, ns.values_only, background)
+    laid = slide.lay_out(graph, trace, frame, theme)
+    slide.write_slide(laid, ns.output, settings)
+    laid.scene.set_graph(None)
+    print(
+        f"wrote {ns.output}: {width} × {height}, {laid.orientation}, "
+        f"smallest text {laid.smallest_points:.1f} pt"
+    )
     return 0
 
 

@@ -65,6 +65,7 @@ class FitPicture:
     note: str = ""  # what the picture holds fixed
     confusion: list[list[int]] | None = None
     same_scale: bool = True  # both axes in one unit (a toy dataset's plane)
+    threshold: float | None = None  # a level drawn across the curve (0.5: a classifier's)
 
 
 def fit_target(graph: Graph) -> FitTarget | FitPicture:
@@ -142,6 +143,8 @@ def _picture(trainer: Trainer, t: FitTarget) -> FitPicture:
         x = x.reshape(-1, 1)
     if t.classes >= 2 and x.shape[1] >= 2:
         return _classifier(trainer, t, x, y)
+    if x.shape[1] == 1 and t.classes == 2:
+        return _probability_curve(trainer, t, x.numpy(), y)
     if x.shape[1] == 1:
         return _curve(trainer, t, x.numpy(), y.numpy())
     return _predicted_vs_actual(trainer, t, y)
@@ -194,11 +197,44 @@ def _held_note(x: torch.Tensor, axes: tuple[int, int], names: tuple[str, ...]) -
     return "other features at their mean: " + ", ".join(held)
 
 
-def _curve(trainer: Trainer, t: FitTarget, x: np.ndarray, y: np.ndarray) -> FitPicture:
+def _inputs(x: np.ndarray, t: FitTarget) -> tuple[np.ndarray, np.ndarray]:
+    """200 inputs across the data (and a tenth of its range beyond), raw and as fed."""
     xs = np.linspace(x.min() - 0.1 * np.ptp(x), x.max() + 0.1 * np.ptp(x), 200)
     feed = xs.reshape(-1, 1)
     if t.transform is not None:
         feed = (feed - np.array(t.transform[0])) / np.array(t.transform[1])
+    return xs, feed
+
+
+def _probability_curve(
+    trainer: Trainer, t: FitTarget, x: np.ndarray, y: torch.Tensor
+) -> FitPicture:
+    """A two-class model on one feature: the probability of class 1 over the inputs (sigmoid
+    of a logit, softmax of two; a "bce" model predicts it already) with the 0.5 threshold,
+    and the points at their class, 0 or 1."""
+    xs, feed = _inputs(x, t)
+    out = evaluate_on(trainer, {t.features: feed}, t.prediction).reshape(len(xs), -1)
+    if t.loss_op == "cross_entropy" and out.shape[1] == 2:
+        probability = torch.softmax(out, dim=1)[:, 1]
+    elif t.loss_op == "bce":
+        probability = out[:, 0]
+    else:
+        probability = torch.sigmoid(out[:, 0])
+    labels = true_classes(y).double().reshape(-1, 1).numpy()
+    name = t.class_names[1] if len(t.class_names) == 2 else "class 1"
+    return FitPicture(
+        "",
+        (x, labels, 2),  # one feature: drawn at the height of their class, 0 or 1
+        curve=(xs, probability.numpy()),
+        legend=t.class_names,
+        axis_names=(t.columns[0] if t.columns else "x", f"P({name})"),
+        confusion=_confusion(trainer, t),
+        threshold=0.5,
+    )
+
+
+def _curve(trainer: Trainer, t: FitTarget, x: np.ndarray, y: np.ndarray) -> FitPicture:
+    xs, feed = _inputs(x, t)
     ys = evaluate_on(trainer, {t.features: feed}, t.prediction)
     return FitPicture(
         "",

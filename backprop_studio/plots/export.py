@@ -17,37 +17,54 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF
 from PySide6.QtGui import QGuiApplication, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 
+LEGEND_SIZE = "11pt"  # a legend's text in an export: as large as the tick labels, not 8 pt
+HOVER_MARKS = ("hover_label", "hover_dot")
+CURSOR_MARKS = ("current_line", "marker")  # the loss plot's mark of the timeline's iteration
+
 
 @contextmanager
-def _export_mode(plot: pg.PlotWidget) -> Iterator[None]:
-    """Hover marks hidden; items told they are exported (symbols drawn as shapes, not pasted
-    from pyqtgraph's pixmap atlas, which an SVG cannot crop). Restored afterwards."""
-    marks = [getattr(plot, name, None) for name in ("hover_label", "hover_dot")]
+def _export_mode(plot: pg.PlotWidget, cursor: bool = False) -> Iterator[None]:
+    """Hover marks hidden, and the timeline's cursor unless ``cursor``; legends in larger
+    text; items told they are exported (symbols drawn as shapes, not pasted from pyqtgraph's
+    pixmap atlas, which an SVG cannot crop). Restored afterwards."""
+    names = HOVER_MARKS if cursor else HOVER_MARKS + CURSOR_MARKS
+    marks = [getattr(plot, name, None) for name in names]
     shown = [(m, m.isVisible()) for m in marks if m is not None]
     items = [item for item in plot.scene().items() if hasattr(item, "setExportMode")]
+    legends = [item for item in plot.scene().items() if isinstance(item, pg.LegendItem)]
+    labels = [(label, label.text, dict(label.opts)) for lg in legends for _, label in lg.items]
     try:
         for mark, _visible in shown:
             mark.setVisible(False)
+        for label, text, opts in labels:
+            label.setText(text, **{**opts, "size": LEGEND_SIZE})
+        for legend in legends:
+            legend.updateSize()
         for item in items:
             item.setExportMode(True, {"antialias": True})
         yield
     finally:
         for item in items:
             item.setExportMode(False)
+        for label, text, opts in labels:
+            label.setText(text, **opts)
+        for legend in legends:
+            legend.updateSize()
         for mark, visible in shown:
             mark.setVisible(visible)
 
 
-def plot_image(plot: pg.PlotWidget, width: int = 1200) -> QImage:
-    """The plot (axes, curves, legend) rendered ``width`` pixels wide on its own background."""
-    with _export_mode(plot):
+def plot_image(plot: pg.PlotWidget, width: int = 1200, cursor: bool = False) -> QImage:
+    """The plot (axes, curves, legend) rendered ``width`` pixels wide on its own background;
+    ``cursor`` keeps the mark of the iteration the timeline shows."""
+    with _export_mode(plot, cursor):
         exporter = exporters.ImageExporter(plot.getPlotItem())
         exporter.parameters()["width"] = int(width)
         image = exporter.export(toBytes=True)
     return image
 
 
-def plot_svg(plot: pg.PlotWidget, title: str = "Loss") -> str:
+def plot_svg(plot: pg.PlotWidget, title: str = "Loss", cursor: bool = False) -> str:
     """The plot as SVG text (curves as paths, labels as text), at the widget's size.
 
     Drawn with QSvgGenerator: pyqtgraph 0.14's SVGExporter fails on the SVG paths of Qt 6.
@@ -64,7 +81,7 @@ def plot_svg(plot: pg.PlotWidget, title: str = "Loss") -> str:
     screen = QGuiApplication.primaryScreen()
     # axis text is replayed from QPictures recorded at the screen's DPI: match it, or it shrinks
     generator.setResolution(round(screen.logicalDotsPerInchY()) if screen else 96)
-    with _export_mode(plot):
+    with _export_mode(plot, cursor):
         painter = QPainter(generator)
         try:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)

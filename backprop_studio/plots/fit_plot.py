@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 CLASS_COLOURS = [(31, 119, 180), (230, 85, 13), (44, 160, 44), (148, 103, 189), (140, 86, 75)]
@@ -39,6 +40,11 @@ class FitPlot(QWidget):
         self.plot.addItem(self.points)
         self.curve = pg.PlotDataItem(pen=pg.mkPen((214, 39, 40), width=2))
         self.plot.addItem(self.curve)
+        self.threshold = pg.InfiniteLine(
+            angle=0, movable=False, pen=pg.mkPen((90, 90, 90), width=1, style=Qt.PenStyle.DashLine)
+        )
+        self.threshold.hide()
+        self.plot.addItem(self.threshold)
         self.legend = pg.LegendItem(offset=(8, 8), labelTextColor=(40, 40, 40))
         self.legend.setParentItem(self.plot.getPlotItem().getViewBox())
         self.legend.setVisible(False)
@@ -54,6 +60,7 @@ class FitPlot(QWidget):
         self.curve.setData([], [])
         self.image.clear()
         self.image.setVisible(False)
+        self.threshold.hide()
         self.show_legend(())
 
     def say(self, text: str) -> None:
@@ -61,11 +68,13 @@ class FitPlot(QWidget):
         self.message.setVisible(bool(text))
 
     def show_points(self, x: np.ndarray, y: np.ndarray, classes: int) -> None:
-        """2-D points coloured by class, or (x, y) pairs of a 1-D regression."""
-        if classes >= 2 and x.shape[1] >= 2:
+        """2-D points coloured by class, (x, class) pairs of a 1-D classifier coloured by class,
+        or (x, y) pairs of a 1-D regression."""
+        if classes >= 2:
             labels = np.clip(y.reshape(-1).astype(int), 0, len(CLASS_COLOURS) - 1)
             brushes = [pg.mkBrush(*CLASS_COLOURS[k]) for k in labels]
-            self.points.setData(x=x[:, 0], y=x[:, 1], brush=brushes)
+            height = x[:, 1] if x.shape[1] >= 2 else labels.astype(float)
+            self.points.setData(x=x[:, 0], y=height, brush=brushes)
         else:
             self.points.setData(x=x[:, 0], y=y.reshape(-1), brush=pg.mkBrush(*CLASS_COLOURS[0]))
 
@@ -99,6 +108,7 @@ class FitPlot(QWidget):
         x_min, x_max, y_min, y_max = bounds
         self.plot.setAspectLocked(same_scale)  # the data's own shape: moons stay moons
         self.curve.setData([], [])
+        self.threshold.hide()
         self.image.setLookupTable(self.lookup)
         self.image.setImage(probability.T, autoLevels=False)  # ImageItem wants (x, y)
         self.image.setLevels((0.0, 1.0))
@@ -120,16 +130,28 @@ class FitPlot(QWidget):
         rgb = (250 + (colours[best] - 250) * tint).round().astype(np.uint8)
         self.plot.setAspectLocked(False)
         self.curve.setData([], [])
+        self.threshold.hide()
         self.image.setLookupTable(None)  # colours as they are, not the two-class map
         self.image.setImage(rgb.transpose(1, 0, 2), autoLevels=False)
         self.image.setLevels((0, 255))
         self.image.setRect(x_min, y_min, x_max - x_min, y_max - y_min)
         self.image.setVisible(True)
 
-    def show_curve(self, xs: np.ndarray, ys: np.ndarray) -> None:
+    def show_curve(self, xs: np.ndarray, ys: np.ndarray, threshold: float | None = None) -> None:
+        """A fitted curve; ``threshold`` draws that level across it, dashed (a classifier's
+        0.5, where its decision changes)."""
         self.plot.setAspectLocked(False)  # a fitted curve uses the whole plot
         self.image.setVisible(False)
         self.curve.setData(xs, ys)
+        if threshold is None:
+            self.threshold.hide()
+        else:
+            self.threshold.setValue(threshold)
+            self.threshold.show()
+
+    def shows_something(self) -> bool:
+        """Points are drawn (a dataset-bound graph's fit), so an export has a picture."""
+        return bool(len(self.points.data))
 
     def surface(self) -> np.ndarray | None:
         """The probabilities on screen (for tests)."""

@@ -72,6 +72,10 @@ def test_copy_image_puts_a_picture_with_the_graph_on_the_clipboard(qtbot, window
     assert mime.hasImage()
     png = bytes(mime.data("image/png").data())
     assert loads(unwrap(png)).graph.structure() == window.graph.structure()
+    assert "image/svg+xml" in mime.formats()
+    svg = bytes(mime.data("image/svg+xml").data()).decode("utf-8")
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg and "<text" in svg
+    assert loads(unwrap(svg.encode("utf-8"))).graph.structure() == window.graph.structure()
     QGuiApplication.clipboard().clear()
 
 

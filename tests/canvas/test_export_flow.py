@@ -63,3 +63,31 @@ def test_frames_are_not_blank(qtbot, seed, trace):
     frames = flow_frames(seed, trace, tweens=1, width=400)
     array = pixels(frames[len(frames) // 2].image)
     assert len(np.unique(array.reshape(-1, 4), axis=0)) > 20
+
+
+@pytest.mark.parametrize(("dwell", "speed"), [(2500, 1.0), (4000, 2.0), (0, 1.0)])
+def test_each_finished_edge_step_and_the_end_are_held_for_the_dwell(
+    qtbot, seed, trace, dwell, speed
+):
+    plain = flow_frames(seed, trace, tweens=2, forward=False, dwell_ms=0, speed=speed)
+    held = flow_frames(seed, trace, tweens=2, forward=False, dwell_ms=dwell, speed=speed)
+    plan = FlowPlan(trace, forward=False)
+    edge_steps = {k for k in range(1, len(plan) + 1) if plan.step(k).kind == "edge"}
+    assert len(edge_steps) == 3  # w → ŷ, ŷ → sub, sub → loss
+    for a, b in zip(plain[:-1], held[:-1]):
+        extra = b.duration_ms - a.duration_ms
+        finished_edge = b.progress == 0 and b.step in edge_steps
+        assert extra == pytest.approx(dwell / speed if finished_edge else 0, abs=10)
+    assert held[-1].duration_ms == max(HOLD_END_MS, round(dwell / speed))
+    # at 1×, a chain-rule formula stays on screen at least the dwell (here from its own step)
+    if speed == 1.0:
+        shown = {
+            k: sum(f.duration_ms for f in held if f.step == k and f.progress == 0)
+            for k in edge_steps
+        }
+        assert all(ms >= dwell for ms in shown.values())
+
+
+def test_a_bad_dwell_is_an_export_error(qtbot, seed, trace):
+    with pytest.raises(ExportError, match="hold"):
+        flow_frames(seed, trace, dwell_ms=-1)

@@ -120,3 +120,50 @@ def test_two_csv_classes_draw_class_ones_probability(folder, tmp_path):  # noqa:
     expected = torch.softmax(((rows_ - mean) / std) @ p["W"] + p["b"], dim=1)[:, 1]
     np.testing.assert_allclose(probability.reshape(-1), expected.numpy(), atol=1e-12)
     assert not shown.same_scale and sum(map(sum, shown.confusion)) == 100
+
+
+def _two_classes(tmp_path) -> str:
+    rows = open("iris.csv").read().splitlines()
+    kept = [rows[0]] + [r for r in rows[1:] if not r.endswith("virginica")]
+    (tmp_path / "two.csv").write_text("\n".join(kept) + "\n")
+    return "two.csv"
+
+
+def test_a_one_feature_classifier_is_drawn_as_a_probability_with_its_threshold(
+    folder,  # noqa: F811
+    tmp_path,
+):
+    name = _two_classes(tmp_path)
+    text = f"""x, y = csv("{name}", target="species", features=("sepal_length",), standardize=True)
+W = param(shape=(1, 2), init="xavier", seed=0)
+b = param(shape=(2,), init="zeros")
+loss = cross_entropy(x @ W + b, y)"""
+    graph, trainer, p = _trained(text, 40)
+    shown = picture(trainer, fit_target(graph))
+    xs, probability = shown.curve
+    raw, mean, std = _raw(graph)
+    logits = ((torch.tensor(xs).reshape(-1, 1) - mean) / std) @ p["W"] + p["b"]
+    expected = torch.softmax(logits, dim=1)[:, 1]  # independently: softmax of two logits
+    np.testing.assert_allclose(probability, expected.numpy(), atol=1e-12)
+    assert 0 <= probability.min() < 0.5 < probability.max() <= 1
+    assert shown.threshold == 0.5
+    assert shown.axis_names == ("sepal_length", "P(versicolor)")
+    points, labels, classes = shown.points
+    np.testing.assert_allclose(points, raw.numpy(), atol=1e-12)
+    assert classes == 2 and sorted(set(labels.reshape(-1))) == [0.0, 1.0]
+
+
+def test_a_one_feature_logistic_regression_is_a_sigmoid(folder, tmp_path):  # noqa: F811
+    name = _two_classes(tmp_path)
+    text = f"""x, y = csv("{name}", target="species", features=("petal_length",), standardize=True)
+w = param(shape=(1, 1), init="xavier", seed=0)
+b = param(shape=(1,), init="zeros")
+loss = bce_logits(x @ w + b, y)"""
+    graph, trainer, p = _trained(text, 40)
+    shown = picture(trainer, fit_target(graph))
+    xs, probability = shown.curve
+    _, mean, std = _raw(graph)
+    z = (torch.tensor(xs) - mean) / std
+    expected = torch.sigmoid(z * p["w"][0, 0] + p["b"][0])
+    np.testing.assert_allclose(probability, expected.numpy(), atol=1e-12)
+    assert shown.threshold == 0.5 and shown.axis_names[1] == "P(versicolor)"

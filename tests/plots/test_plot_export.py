@@ -63,7 +63,8 @@ def test_losses_of_0_3_to_0_7_are_labelled_in_their_own_units(qtbot):
     plot.set_losses(x, 0.3 + 0.4 * np.exp(-x / 20), "SGD")
     svg = plot_svg(plot)
     texts = _texts(svg)
-    assert {"0.3", "0.4", "0.5", "0.6", "0.7"} <= texts, texts
+    numbers = {round(float(t), 6) for t in texts if re.fullmatch(r"-?[\d.]+", t)}
+    assert {0.3, 0.4, 0.5, 0.6, 0.7} <= numbers, texts  # "0.3" or "0.30", in the data's units
     assert not {"300", "500", "700"} & texts
     assert "loss" in texts and not any("x0.001" in t for t in texts)
     params = ParamPlot()  # parameters near 0.5 too
@@ -81,3 +82,36 @@ def test_losses_of_0_3_to_0_7_are_labelled_in_their_own_units(qtbot):
 def _texts(svg: str) -> set[str]:
     root = ET.fromstring(svg)
     return {"".join(t.itertext()).strip() for t in root.iter("{http://www.w3.org/2000/svg}text")}
+
+
+def _accent_columns(image) -> np.ndarray:
+    """How many accent-blue pixels each column holds (the curve, and the cursor's line)."""
+    from PySide6.QtGui import QImage
+
+    rgb = image.convertToFormat(QImage.Format.Format_RGB888)
+    data = np.frombuffer(rgb.constBits(), np.uint8, rgb.sizeInBytes())
+    array = data.reshape(rgb.height(), rgb.bytesPerLine())[:, : rgb.width() * 3]
+    array = array.reshape(rgb.height(), rgb.width(), 3).astype(int)
+    blue = (array[..., 2] > 150) & (array[..., 0] < 120)
+    return blue.sum(axis=0)
+
+
+def test_the_timeline_cursor_is_left_out_unless_asked(qtbot):
+    plot = _plot(qtbot)  # the cursor at iteration 20
+    plain, marked = plot_image(plot, width=900), plot_image(plot, width=900, cursor=True)
+    # the dashed vertical line fills a column from top to bottom only when asked for
+    assert _accent_columns(marked).max() > 3 * _accent_columns(plain).max()
+    assert plot.current_line.isVisible()  # put back for the screen
+    assert len(plot.marker.getData()[0]) == 1
+
+
+def test_the_legend_is_as_large_as_the_tick_labels_in_an_export(qtbot):
+    plot = _plot(qtbot)
+    root = ET.fromstring(plot_svg(plot))
+    sizes = {}
+    for group in root.iter("{http://www.w3.org/2000/svg}g"):
+        for text in group.iter("{http://www.w3.org/2000/svg}text"):
+            sizes["".join(text.itertext()).strip()] = float(text.get("font-size"))
+    assert sizes["SGD lr 0.1"] >= max(sizes["10"], sizes["loss"])
+    on_screen = plot.legend.items[0][1]
+    assert on_screen.opts["size"] == "8pt"  # the dock's legend keeps its own size

@@ -18,17 +18,19 @@ from PySide6.QtCore import QByteArray, QMimeData
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
-from ...canvas import export
-from ...canvas.flow.frames import flow_frames
+from ...canvas import export, slide
+from ...canvas.flow.frames import DWELL_MS, flow_frames
 from ...canvas.scene import GraphScene
 from ...canvas.style import DARK, LIGHT
 from ...document import Document
 from ...model.document_io import DocumentError
+from ...model.slide_frame import DEFAULT_MIN_POINTS, PRESETS, SlideFrame
 from ..editor.canvas_trace import CanvasTrace
 from ..training.controller import TrainingController
 
 if TYPE_CHECKING:  # the engine package loads torch: never at start-up
     from ...engine.train_history import TrainingHistory
+    from ...plots.fit_plot import FitPlot
 
 KINDS = {  # kind → (menu text, file filter, suffix)
     "png": ("&Image (PNG)…", "PNG image (*.png)", ".png"),
@@ -37,8 +39,12 @@ KINDS = {  # kind → (menu text, file filter, suffix)
     "gif": ("&Animated Backward Pass (GIF)…", "Animated GIF (*.gif)", ".gif"),
     "py": ("Py&Torch Code…", "Python script (*.py)", ".py"),
     "loss_plot": ("&Loss Plot…", "PNG image (*.png);;SVG image (*.svg)", ".png"),
+    "fit_plot": ("&Fit View…", "PNG image (*.png);;SVG image (*.svg)", ".png"),
     "loss_csv": ("Loss &History (CSV)…", "CSV table (*.csv)", ".csv"),
 }
+
+
+DRAWING, CUSTOM = "drawing", "custom"
 
 
 @dataclass(frozen=True)
@@ -46,14 +52,20 @@ class ExportOptions:
     """What the options dialog asks; the defaults suit a slide."""
 
     selection: bool = False  # only the selected nodes (and the edges between them)
-    scale: float = 2.0  # PNG pixels per canvas unit
-    transparent: bool = False  # PNG/SVG without the canvas colour behind
+    scale: float = 2.0  # PNG pixels per canvas unit (the drawing's own size)
+    background: str = export.WHITE  # or export.THEMED, export.TRANSPARENT (PNG, SVG, PDF)
     theme: str = "canvas"  # "canvas", "light" or "dark"
+    frame: str = DRAWING  # DRAWING: as drawn; "16:9", "4:3" or CUSTOM: laid out for a slide
+    frame_size: tuple[int, int] = (1920, 1080)  # the CUSTOM frame, in pixels
+    min_points: float = DEFAULT_MIN_POINTS  # a slide's smallest text, in slide points
+    values_only: bool = False  # cards without the words "data" and "grad"
     width: int | None = None  # GIF width in pixels (None: 100 %)
     speed: float = 1.0  # GIF, as the canvas animation's speed
     frames_per_step: int = 6  # GIF
+    hold: float = DWELL_MS / 1000  # GIF: seconds each finished edge step is held, at 1×
     forward: bool = True  # GIF: play the forward pass first, as the canvas does
     train: bool = False  # PyTorch code: add the training loop
+    cursor: bool = False  # loss plot: keep the mark of the iteration the timeline shows
 
 
 def export_menu(exports: ExportActions, menu: QMenu) -> dict[str, QAction]:
@@ -80,10 +92,13 @@ class ExportActions:
         canvas: CanvasTrace,
         training: TrainingController,
         say: Callable[..., None],
+        fit: FitPlot | None = None,
     ) -> None:
         self.parent, self.document, self.scene = parent, document, scene
+        self.fit = fit
         self.canvas, self.training, self.say = canvas, training, say
         self.last_options = ExportOptions()
+        self.slide_note = ""  # how the last slide was laid out, for the status line
         self.last_folder: Path | None = None  # where the last export went
 
     # ---- interactive ---------------------------------------------------------------------
@@ -91,7 +106,7 @@ class ExportActions:
         """Options (where there are any), then a file name, then write; None when cancelled."""
         from .dialog import ask_options
 
-        if kind in ("png", "svg", "pdf", "gif", "py"):
+        if kind in ("png", "svg", "pdf", "gif", "py", "loss_plot"):
             has_selection = bool(self.scene.selected_members())
             options = ask_options(self.parent, kind, self.last_options, has_selection)
             if options is None:
@@ -127,6 +142,7 @@ class ExportActions:
     ) -> bool:
         """Write ``kind`` to ``path``; failures are dialogs when ``report``, else raised."""
         options = options or ExportOptions()
+        self.slide_note = ""
         try:
             self._write(kind, Path(path), options)
         except (export.ExportError, DocumentError, OSError, ValueError) as exc:
@@ -135,15 +151,23 @@ class ExportActions:
             QMessageBox.warning(self.parent, "Cannot export", f"{Path(path).name}: {exc}")
             return False
         if report:
-            self.say(f"Exported {path}", 5000)
+            self.say(f"Exported {path}{self.slide_note}", 8000)
         return True
 
     def _write(self, kind: str, path: Path, options: ExportOptions) -> None:
         names = self.scene.selected_members() if options.selection else None
         theme = {"light": LIGHT, "dark": DARK}.get(options.theme)
-        background = export.TRANSPARENT if options.transparent else export.THEMED
+        background = options.background
         settings = self.document().settings
         shown = self._shown_iteration()
+        if kind in ("png", "svg", "pdf") and options.frame != DRAWING:
+            laid = self.lay_out_slide(options, names, theme)
+            slide.write_slide(laid, path, settings, shown)
+            self.slide_note = (
+                f" ({laid.frame.width} × {laid.frame.height}, {laid.orientation}, "
+                f"smallest text {laid.smallest_points:.1f} pt)"
+            )
+            return
         if kind == "png":
             export.to_png(
                 self.scene,
@@ -154,6 +178,7 @@ class ExportActions:
                 theme=theme,
                 settings=settings,
                 description=shown,
+                values_only=options.values_only,
             )
         elif kind == "svg":
             export.to_svg(
@@ -164,19 +189,45 @@ class ExportActions:
                 theme=theme,
                 settings=settings,
                 description=shown,
+                values_only=options.values_only,
             )
         elif kind == "pdf":
-            export.to_pdf(self.scene, path, names=names, theme=theme)
+            export.to_pdf(
+                self.scene,
+                path,
+                names=names,
+                theme=theme,
+                background=background,
+                values_only=options.values_only,
+            )
         elif kind == "gif":
             self._write_gif(path, options, theme)
         elif kind == "py":
             self._write_code(path, options)
         elif kind == "loss_plot":
-            self._write_loss_plot(path)
+            self._history()
+            _write_plot(self.training.loss_plot, path, "Loss", options.cursor)
+        elif kind == "fit_plot":
+            if self.fit is None or not self.fit.shows_something():
+                raise export.ExportError(
+                    "the Fit view shows nothing: open a graph bound to a dataset (Help ▸ Examples)"
+                )
+            _write_plot(self.fit.plot, path, "Fit")
         elif kind == "loss_csv":
             path.write_text(loss_csv(self._history()), encoding="utf-8")
         else:
             raise ValueError(f"unknown export '{kind}'")
+
+    def lay_out_slide(self, options: ExportOptions, names: list[str] | None, theme) -> slide.Slide:
+        """What the canvas shows, laid out afresh for the options' slide frame."""
+        graph = self.scene.graph
+        if graph is None:
+            raise export.ExportError("there is nothing to export: the canvas is empty")
+        width, height = PRESETS.get(options.frame, options.frame_size)
+        frame = SlideFrame(
+            width, height, options.min_points, options.values_only, options.background
+        )
+        return slide.lay_out(graph, self.scene.trace, frame, theme or self.scene.theme, names)
 
     def _shown_iteration(self) -> str | None:
         """ "iteration k of n" while the timeline shows an earlier iteration than the latest,
@@ -202,6 +253,7 @@ class ExportActions:
             tweens=options.frames_per_step,
             forward=options.forward,
             theme=theme or self.scene.theme,
+            dwell_ms=options.hold * 1000,
         )
         write_gif(frames, path)
 
@@ -221,36 +273,38 @@ class ExportActions:
             raise export.ExportError("there is no loss history yet: train the graph first")
         return history
 
-    def _write_loss_plot(self, path: Path) -> None:
-        from ...plots.export import plot_image, plot_svg
-
-        self._history()
-        plot = self.training.loss_plot
-        if path.suffix.lower() == ".svg":
-            path.write_text(plot_svg(plot), encoding="utf-8")
-        elif not plot_image(plot).save(str(path), "PNG"):
-            raise export.ExportError(f"cannot write '{path}'")
-
     # ---- clipboard -------------------------------------------------------------------------
     def copy_image(self) -> bool:
-        """The selection (or else the whole graph) as a picture at 2×, for crisp pasting; the
-        PNG flavour carries the graph inside, like an exported file."""
+        """The selection (or else the whole graph) as a picture at 2×, for crisp pasting, and
+        as SVG (``image/svg+xml``) for programs that take vectors; the PNG and SVG flavours
+        carry the graph inside, like an exported file."""
         names = self.scene.selected_members() or None
+        settings = self.document().settings
         try:
             image = export.render_image(self.scene, 2.0, export.THEMED, names)
-            png = export.to_png(
-                self.scene, scale=2.0, names=names, settings=self.document().settings
-            )
+            png = export.to_png(self.scene, scale=2.0, names=names, settings=settings)
+            svg = export.to_svg(self.scene, names=names, settings=settings)
         except export.ExportError as exc:
             self.say(str(exc), 5000)
             return False
         mime = QMimeData()
         mime.setImageData(image)
         mime.setData("image/png", QByteArray(png))
+        mime.setData("image/svg+xml", QByteArray(svg.encode("utf-8")))
         QGuiApplication.clipboard().setMimeData(mime)
         what = "the selection" if names else "the graph"
         self.say(f"Copied {what} as an image", 4000)
         return True
+
+
+def _write_plot(plot, path: Path, title: str, cursor: bool = False) -> None:
+    """A plot widget as SVG (by the suffix) or PNG."""
+    from ...plots.export import plot_image, plot_svg
+
+    if path.suffix.lower() == ".svg":
+        path.write_text(plot_svg(plot, title, cursor), encoding="utf-8")
+    elif not plot_image(plot, cursor=cursor).save(str(path), "PNG"):
+        raise export.ExportError(f"cannot write '{path}'")
 
 
 def loss_csv(history: TrainingHistory) -> str:

@@ -209,7 +209,7 @@ class FitPanel(QObject):
         elif picture.surface is not None:
             self.plot.show_surface(*picture.surface, same_scale=picture.same_scale)
         elif picture.curve is not None:
-            self.plot.show_curve(*picture.curve)
+            self.plot.show_curve(*picture.curve, threshold=picture.threshold)
         self.plot.show_legend(picture.legend)
         self.plot.set_axis_names(*picture.axis_names)
         self.plot.say(picture.message or "")

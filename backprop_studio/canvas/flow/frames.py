@@ -22,11 +22,12 @@ from ..export import MARGIN, ExportError, drawing_rect, export_mode, font_dpi
 from ..items.flow_marks import CalloutMark
 from ..scene import GraphScene
 from ..style import LIGHT, Theme
-from .plan import FlowPlan
+from .plan import EDGE, FlowPlan
 from .player import STEP_MS, GradientFlow
 
 HOLD_START_MS = 600  # the untouched graph, before anything moves
 HOLD_END_MS = 2500  # every gradient in place: time to read them before the loop restarts
+DWELL_MS = 2500  # at 1×, a finished chain-rule step is held this long: time to read it aloud
 DEFAULT_MAX_WIDTH = 1600  # without a chosen width: 100 %, but no wider than this
 MAX_FRAME_PIXELS = 60_000_000  # all frames together (~240 MB while they are encoded)
 MIN_FRAME_MS = 20  # GIF delays are in hundredths of a second; viewers slow down shorter ones
@@ -55,14 +56,19 @@ def flow_frames(
     tweens: int = 6,
     forward: bool = True,
     theme: Theme = LIGHT,
+    dwell_ms: float = DWELL_MS,
 ) -> list[Frame]:
     """One frame at each of ``tweens`` evenly spaced moments of every step, then the end.
 
     ``width`` is the image width in pixels (None: 100 %, at most 1600; the height follows);
-    ``speed`` as on the canvas (2 = twice as fast). Durations follow the canvas animation's step lengths.
+    ``speed`` as on the canvas (2 = twice as fast). Durations follow the canvas animation's step
+    lengths, and each finished edge step (its chain-rule callout with the result) and the last
+    frame are held ``dwell_ms`` more, at 1× (divided by ``speed``).
     """
     if not (speed > 0 and math.isfinite(speed)):
         raise ExportError(f"the speed must be a positive number, not {speed}")
+    if not (0 <= dwell_ms <= MAX_FRAME_MS and math.isfinite(dwell_ms)):
+        raise ExportError(f"the hold must be 0 to {MAX_FRAME_MS / 1000:g} s, not {dwell_ms} ms")
     if tweens < 1 or (width is not None and width < 16):
         raise ExportError("a GIF needs at least one frame per step and 16 pixels of width")
     scene = GraphScene(theme=theme)
@@ -93,7 +99,7 @@ def flow_frames(
             for k, progress in moments:
                 flow.apply(k, progress, keep_last=k == last)
                 image = _render(scene, source, width, height, pixel_sized)
-                ms = _duration(flow, k, tweens, speed)
+                ms = _duration(flow, k, tweens, speed, dwell_ms if progress == 0 else 0.0)
                 if not frames:
                     ms = min(ms + HOLD_START_MS, MAX_FRAME_MS)
                 frames.append(Frame(image, ms, k, progress))
@@ -105,13 +111,16 @@ def flow_frames(
         scene.deleteLater()
 
 
-def _duration(flow: GradientFlow, k: int, tweens: int, speed: float) -> int:
+def _duration(flow: GradientFlow, k: int, tweens: int, speed: float, dwell: float) -> int:
+    """How long the frame of step ``k + 1``'s first moment stays: its share of the step, plus
+    ``dwell`` when it shows edge step ``k`` finished (and at the end, at least HOLD_END_MS)."""
     plan = flow.plan
     assert plan is not None
-    step = plan.step(k + 1)
+    done, step = plan.step(k), plan.step(k + 1)
+    held = dwell / speed if done is not None and done.kind == EDGE else 0.0
     if step is None:
-        return HOLD_END_MS
-    ms = min(STEP_MS[step.kind] / speed / tweens, MAX_FRAME_MS)
+        return min(max(HOLD_END_MS, round(held / 10) * 10), MAX_FRAME_MS)
+    ms = min(STEP_MS[step.kind] / speed / tweens + held, MAX_FRAME_MS)
     return max(MIN_FRAME_MS, round(ms / 10) * 10)
 
 

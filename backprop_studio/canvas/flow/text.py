@@ -6,6 +6,7 @@ tooltips and a later GIF caption all say the same thing. Numbers are formatted, 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -88,7 +89,27 @@ def chain_rule_text(
     rule = f"{head} = ∂L/∂{v} · ∂{v}/∂{u}"
     if local is not None and is_scalar(upstream) and is_scalar(grad):
         return f"{rule} = ({describe(upstream)}) · ({describe(local)}) = {describe(grad)}"
+    summed = _summed(upstream, grad)
+    if summed:
+        shape = format_shape(shape_of(upstream)) if upstream is not None else ""
+        return f"{rule}, [{shape}], {summed} → {describe(grad)}"
     return f"{rule}: {describe(upstream)} → {describe(grad)}"
+
+
+def _summed(upstream: Value | None, grad: Value | None) -> str:
+    """ "summed over 15 rows" when the edge's gradient has fewer numbers than the one it comes
+    from (a parameter broadcast over a batch: autograd sums its uses); "" otherwise."""
+    if upstream is None or grad is None or is_scalar(upstream):
+        return ""
+    up = shape_of(upstream)
+    down = () if is_scalar(grad) else shape_of(grad)
+    n_up, n_down = math.prod(up), math.prod(down)
+    if n_down == 0 or n_up <= n_down or n_up % n_down:
+        return ""
+    times = n_up // n_down
+    if len(up) >= 1 and up[0] == times:
+        return f"summed over {times} rows"
+    return f"each number summed over {times} uses"
 
 
 def chain_rule(trace: Trace, index: int, labels: Labels | None = None) -> str:

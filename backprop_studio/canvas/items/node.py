@@ -94,6 +94,7 @@ class NodeItem(NodeText, QGraphicsItem):
         self._problem: str | None = None
         self._is_output = False
         self._trained = False
+        self.values_only = False  # numbers without their "data" / "grad" words (slides)
         self._edges: list[EdgeItem] = []
         self._lines: list[tuple[str, ...]] = []
         self._band = HeatBand()
@@ -168,6 +169,12 @@ class NodeItem(NodeText, QGraphicsItem):
         self._value, self._grad, self._shape = value, grad, shape
         pictures = self._band.set_data(value, grad, shape)
         self._relayout(pictures)
+
+    def set_values_only(self, values_only: bool) -> None:
+        """Write the numbers without their "data" / "grad" words (a slide has room for less)."""
+        if values_only != self.values_only:
+            self.values_only = values_only
+            self.update()
 
     def set_trained(self, trained: bool) -> None:
         """Mark a recipe leaf whose numbers training moved (its shape row says so)."""
@@ -345,7 +352,9 @@ class NodeItem(NodeText, QGraphicsItem):
             paint_header(
                 painter, theme, f, self._op, self.badge_text(), self.title, self.title_rect()
             )
-            paint_body(painter, theme, f, self._lines, self._gutter, self._grad_sign)
+            paint_body(
+                painter, theme, f, self._lines, self._gutter, self._grad_sign, self.values_only
+            )
         else:  # too small for the full text: name and one number, readable on screen
             summary = self.summary(lod)
             text = QRectF(0, 0, w, band.top() if pictures else h)  # type: ignore[union-attr]

@@ -74,9 +74,11 @@ def paint_body(
     lines: list[tuple[str, ...]],
     left: float,
     grad_sign: float | None,
+    values_only: bool = False,
 ) -> None:
     """Draw the rows ``(kind, texts…)`` below the header, text starting at ``left``;
-    ``grad_sign`` colours the gradient (a tensor's mean; None: no gradient)."""
+    ``grad_sign`` colours the gradient (a tensor's mean; None: no gradient); ``values_only``
+    leaves out the words "data" and "grad" (the colours still tell them apart)."""
     right = NODE_WIDTH - TEXT_MARGIN
     grad_color = theme.muted if grad_sign is None else style.grad_color(theme, grad_sign)
     for i, (kind, *texts) in enumerate(lines):
@@ -102,6 +104,8 @@ def paint_body(
             segments = [(texts[0] + " ", theme.muted, 0.0), (texts[1], color, 0.0)]
         else:
             segments = [(texts[0], theme.muted, 0.0)]
+        if values_only and kind in ("pair", "stat"):
+            segments = [s for s in segments if s[0] not in ("data ", "grad ")]
         _draw_segments(painter, f, segments, left, top, right)
 
 
@@ -113,15 +117,26 @@ def _draw_segments(
     top: float,
     right: float,
 ) -> None:
-    """Draw coloured pieces of one row left to right, eliding whatever passes ``right``."""
+    """Draw coloured pieces of one row left to right; a piece too long for what is left of
+    ``right`` loses whole `` · ``-separated parts first (a number is never cut half-way),
+    and only one part that does not fit alone is elided."""
     fm = f.body_metrics
     for text, color, gap_after in segments:
         if x >= right:
             return
-        shown = fm.elidedText(text, Qt.TextElideMode.ElideRight, right - x)
+        shown = fitting_parts(text, fm, right - x)
         painter.setPen(color)
         painter.drawText(QRectF(x, top, right - x, ROW_HEIGHT), _ALIGN_LEFT, shown)
         x += fm.horizontalAdvance(text) + gap_after
+
+
+def fitting_parts(text: str, metrics: QFontMetricsF, width: float) -> str:
+    """``text``, or as many of its leading `` · ``-separated parts as fit ``width``; elided
+    only when even the first part does not fit."""
+    parts = text.split(" · ")
+    while len(parts) > 1 and metrics.horizontalAdvance(" · ".join(parts)) > width:
+        parts.pop()
+    return metrics.elidedText(" · ".join(parts), Qt.TextElideMode.ElideRight, width)
 
 
 def paint_border(

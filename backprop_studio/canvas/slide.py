@@ -1,0 +1,287 @@
+"""Slides: the graph laid out afresh for a frame (16:9, 4:3 or any size), fitted so that its
+smallest text is no smaller than a chosen size in points, on white or transparent.
+
+A slide is drawn from a scene of its own, so the canvas the user edits never moves: the graph as
+shown (with the numbers its cards show) is copied, laid out once left to right in bands and once
+top to bottom, and the arrangement drawn largest in the frame is kept. The picture embeds that
+laid-out copy, so reopening a slide shows what it drew.
+
+Points are those of a slide program's page (``model.slide_frame``): on a 1080-pixel slide a point
+is 2 pixels, and a slide PDF is that page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSize, QSizeF
+from PySide6.QtGui import QPageSize, QPainter, QPdfWriter
+from PySide6.QtSvg import QSvgGenerator
+
+from backprop_studio.model import document_io, embedded
+from backprop_studio.model.graph import Graph
+from backprop_studio.model.layout import layered_layout
+from backprop_studio.model.slide_frame import DEFAULT_MIN_POINTS, PRESETS, SlideFrame
+from backprop_studio.model.trace import Trace
+from backprop_studio.version import __version__
+
+from . import export, style
+from .export import ExportError, background_color, export_mode
+from .scene import GraphScene
+from .style import LAYOUT_LAYER_GAP, LAYOUT_ROW_GAP, NODE_WIDTH, Theme
+
+__all__ = ["DEFAULT_MIN_POINTS", "PRESETS", "Slide", "SlideFrame", "lay_out", "write_slide"]
+
+LEFT_TO_RIGHT, TOP_TO_BOTTOM = "left to right", "top to bottom"
+_COLUMN_SPACE = 40.0  # top to bottom: between two cards side by side (room for a curve)
+_LAYER_SPACE = 64.0  # top to bottom: between two rows of cards (room for the edge labels)
+_TURN_GAIN = 1.05  # top to bottom only when it draws 5 % larger: cards read left to right
+_ROW_SPACE = 34.0  # model.layout.ROW_SPACE: what the layout adds to a card's given height
+
+
+@dataclass
+class Slide:
+    """A graph laid out for a frame: its scene, the scene rect that fills the frame, how many
+    pixels a scene unit takes, the arrangement kept, and the smallest text it gives in points."""
+
+    scene: GraphScene
+    frame: SlideFrame
+    source: QRectF
+    scale: float
+    orientation: str
+    smallest_points: float
+
+    @property
+    def graph(self) -> Graph:
+        graph = self.scene.graph
+        assert graph is not None
+        return graph
+
+
+def smallest_text_px() -> float:
+    """The pixel size (em) of the smallest font the canvas draws with, at 100 %."""
+    return style.fonts().small.pointSizeF() * export.font_dpi() / 72.0
+
+
+def lay_out(
+    graph: Graph,
+    trace: Trace | None,
+    frame: SlideFrame,
+    theme: Theme,
+    names: Collection[str] | None = None,
+) -> Slide:
+    """``graph`` (or only ``names``) with ``trace``'s numbers, laid out to fill ``frame``.
+
+    Raises ExportError when even the better arrangement draws the smallest text below
+    ``frame.min_points``: the message says what size it reaches."""
+    shown = export.fragment(export.shown_values(graph, trace), names)
+    copy = shown.copy() if shown is graph else shown
+    # laying out moves cards, which changes no number: the trace stays the run of this copy
+    revision = graph.revision
+    scene = GraphScene(theme=theme)
+    scene.set_graph(copy)
+    scene.set_values_only(frame.values_only)
+    scene.show_trace(trace)
+    scene.flush_numbers()
+    heights = {name: item.card_height for name, item in scene.node_items().items()}
+    if not heights:
+        raise ExportError("there is nothing to export: the canvas is empty")
+    aspect = frame.width / frame.height
+    shown_names = set(heights) - copy.blocks.hidden() | _anchors(scene)
+    across = layered_layout(
+        copy, layer_gap=LAYOUT_LAYER_GAP, row_gap=LAYOUT_ROW_GAP, aspect=aspect, heights=heights
+    )
+    candidates = {
+        LEFT_TO_RIGHT: _compact(across, shown_names),
+        TOP_TO_BOTTOM: _compact(_top_to_bottom(copy, heights, aspect), shown_names),
+    }
+    best: tuple[float, str] | None = None
+    for orientation, positions in candidates.items():
+        _place(copy, positions, revision)
+        rect = export.drawing_rect(scene)
+        fit = min(frame.width / rect.width(), frame.height / rect.height())
+        if best is None or fit > best[0] * _TURN_GAIN:
+            best = (fit, orientation)
+    assert best is not None
+    scale, orientation = best
+    _place(copy, candidates[orientation], revision)
+    scene.show_trace(trace)
+    scene.flush_numbers()
+    points = scale * smallest_text_px() / frame.pixels_per_point
+    if points < frame.min_points - 1e-9:
+        raise ExportError(
+            f"at {frame.width} × {frame.height} the smallest text would be {points:.1f} pt, "
+            f"under the {frame.min_points:g} pt asked: export fewer nodes (a selection), "
+            "collapse a block, or ask for smaller text"
+        )
+    source = _frame_rect(export.drawing_rect(scene), aspect)
+    return Slide(scene, frame, source, frame.width / source.width(), orientation, points)
+
+
+def _top_to_bottom(graph: Graph, heights: dict[str, float], aspect: float) -> dict:
+    """The layered layout turned a quarter: layers become rows, a card's width its pitch."""
+    widths = {name: NODE_WIDTH + _COLUMN_SPACE - _ROW_SPACE for name in heights}
+    turned = layered_layout(
+        graph,
+        layer_gap=max(heights.values()) + _LAYER_SPACE,
+        row_gap=NODE_WIDTH + _COLUMN_SPACE,
+        aspect=1.0 / aspect,
+        heights=widths,
+    )
+    return {name: (y, x) for name, (x, y) in turned.items()}
+
+
+def _anchors(scene: GraphScene) -> set[str]:
+    """The members whose places collapsed blocks' cards take."""
+    items = (block.anchor() for block in scene.block_items().values() if block.collapsed)
+    return {item.name for item in items if item is not None}
+
+
+def _compact(positions: dict, shown: set[str]) -> dict:
+    """Rows and columns that only hidden members of collapsed blocks use are closed up, so a
+    collapsed block takes the room of one card instead of that of all its members."""
+    out = dict(positions)
+    for axis in (0, 1):
+        values = sorted({round(p[axis], 6) for p in out.values()})
+        taken = {round(out[name][axis], 6) for name in shown if name in out}
+        offset, shift = {}, 0.0
+        for value, after in zip(values, [*values[1:], None]):
+            offset[value] = shift
+            if value not in taken and after is not None:
+                shift += after - value
+        for name, position in out.items():
+            moved = list(position)
+            moved[axis] -= offset[round(position[axis], 6)]
+            out[name] = (moved[0], moved[1])
+    return out
+
+
+def _place(graph: Graph, positions: dict, revision: int) -> None:
+    for name, position in positions.items():
+        graph.set_position(name, position)
+    graph.revision = revision  # positions change no number: the trace still belongs
+
+
+def _frame_rect(rect: QRectF, aspect: float) -> QRectF:
+    """``rect`` widened or heightened about its centre to the frame's shape."""
+    width, height = rect.width(), rect.height()
+    if width / height < aspect:
+        width = height * aspect
+    else:
+        height = width / aspect
+    centre = rect.center()
+    return QRectF(centre.x() - width / 2, centre.y() - height / 2, width, height)
+
+
+@contextmanager
+def _drawn(slide: Slide) -> Iterator[None]:
+    frame = slide.frame
+    with export_mode(slide.scene, None, None, frame.background, frame.values_only):
+        yield
+
+
+def _document(slide: Slide, settings: dict | None) -> str:
+    return embedded.document_text(document_io.document_to_dict(slide.graph, settings))
+
+
+def slide_png(
+    slide: Slide,
+    path: str | Path | None = None,
+    settings: dict | None = None,
+    description: str | None = None,
+) -> bytes:
+    """The slide as PNG bytes of exactly the frame's size, the laid-out graph inside."""
+    frame = slide.frame
+    with _drawn(slide):
+        image = export.new_image(
+            frame.width, frame.height, background_color(slide.scene, frame.background)
+        )
+        export.set_dpi(image, export.font_dpi())  # text laid out as on the canvas
+        target = QRectF(0, 0, frame.width, frame.height)
+        painter = QPainter(image)
+        try:
+            painter.setRenderHints(export.HINTS)
+            slide.scene.render(painter, target, slide.source)
+        finally:
+            painter.end()
+    export.set_dpi(image, frame.pixels_per_point * 72)  # placed, it fills a 7.5 in tall slide
+    return export.png_bytes(image, path, _document(slide, settings), description)
+
+
+def slide_svg(
+    slide: Slide,
+    path: str | Path | None = None,
+    settings: dict | None = None,
+    description: str | None = None,
+) -> str:
+    """The slide as SVG text, ``width`` × ``height`` pixels, the laid-out graph inside."""
+    frame = slide.frame
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    with _drawn(slide):
+        generator = QSvgGenerator()
+        generator.setOutputDevice(buffer)
+        generator.setSize(QSize(frame.width, frame.height))
+        generator.setViewBox(QRectF(0, 0, frame.width, frame.height))
+        generator.setResolution(round(export.font_dpi()))
+        generator.setTitle("Backprop Studio slide")
+        made = f"Made with Backprop Studio {__version__}"
+        generator.setDescription(f"{description}. {made}" if description else made)
+        painter = QPainter(generator)
+        try:
+            painter.setRenderHints(export.HINTS)
+            slide.scene.render(painter, QRectF(0, 0, frame.width, frame.height), slide.source)
+        finally:
+            painter.end()
+    svg = export.polish_svg(bytes(data.data()).decode("utf-8"), frame.width, frame.height)
+    svg = embedded.svg_with_document(svg, _document(slide, settings))
+    if path is not None:
+        export.write_file(path, svg.encode("utf-8"))
+    return svg
+
+
+def slide_pdf(slide: Slide, path: str | Path | None = None) -> bytes:
+    """The slide as a one-page PDF the size of a slide page (13.33 × 7.5 in for 16:9)."""
+    frame = slide.frame
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    with _drawn(slide):
+        writer = QPdfWriter(buffer)
+        writer.setTitle("Backprop Studio slide")
+        writer.setCreator(f"Backprop Studio {__version__}")
+        points = 1.0 / frame.pixels_per_point
+        size = QSizeF(frame.width * points, frame.height * points)
+        writer.setPageSize(QPageSize(size, QPageSize.Unit.Point, "slide"))
+        writer.setPageMargins(QMarginsF(0, 0, 0, 0))
+        writer.setResolution(round(export.font_dpi()))
+        painter = QPainter(writer)
+        try:
+            painter.setRenderHints(export.HINTS)
+            target = QRectF(0, 0, writer.width(), writer.height())
+            slide.scene.render(painter, target, slide.source)
+        finally:
+            painter.end()
+    pdf = bytes(data.data())
+    if path is not None:
+        export.write_file(path, pdf)
+    return pdf
+
+
+def write_slide(
+    slide: Slide, path: Path, settings: dict | None = None, description: str | None = None
+) -> None:
+    """The slide to ``path`` as PNG, SVG or PDF, by its suffix."""
+    kind = path.suffix.lower()
+    if kind == ".png":
+        slide_png(slide, path, settings, description)
+    elif kind == ".svg":
+        slide_svg(slide, path, settings, description)
+    elif kind == ".pdf":
+        slide_pdf(slide, path)
+    else:
+        raise ExportError(f"a slide is a .png, .svg or .pdf, not '{path.name}'")
