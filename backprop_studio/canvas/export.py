@@ -28,13 +28,11 @@ from PySide6.QtGui import (
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsItem
 
-from backprop_studio.model import document_io, embedded
-from backprop_studio.model.graph import Graph
+from backprop_studio.model import embedded
 from backprop_studio.model.slide_frame import THEMED, TRANSPARENT, WHITE
-from backprop_studio.model.subgraph import subgraph
-from backprop_studio.model.trace import Trace
 from backprop_studio.version import __version__
 
+from .export_document import document_for
 from .items.block import BlockItem
 from .items.edge import EdgeItem
 from .items.editor import TitleEditor
@@ -188,50 +186,6 @@ def _painted_rect(item: QGraphicsItem) -> QRectF:
     for child in item.childItems():
         rect = rect.united(_painted_rect(child))
     return rect
-
-
-# ---- what is embedded ------------------------------------------------------------------------
-def fragment(graph: Graph, names: Collection[str] | None) -> Graph:
-    """The graph, or only ``names`` and the edges between them (what the picture shows)."""
-    return graph if names is None else subgraph(graph, names)
-
-
-def shown_graph(scene: GraphScene) -> Graph | None:
-    """The scene's graph with every parameter at the value its card shows. They differ when the
-    timeline shows an earlier iteration: the cards hold that iteration's trace, the graph the
-    trained numbers; the picture must reopen as drawn. (A trace older than the graph is not
-    followed: cards of leaves edited since show the graph's value, as ``show_numbers`` does.)"""
-    graph, trace = scene.graph, scene.trace
-    return graph if graph is None else shown_values(graph, trace)
-
-
-def shown_values(graph: Graph, trace: Trace | None) -> Graph:
-    """``graph`` with every parameter at ``trace``'s value (itself when none differs)."""
-    if trace is None or trace.older_than(graph.revision):
-        return graph
-    moved = [
-        node.name
-        for node in graph
-        if node.trainable and node.name in trace.values and trace.values[node.name] != node.value
-    ]
-    if not moved:
-        return graph
-    shown = graph.copy()
-    for name in moved:
-        shown.set_trained_value(name, trace.values[name])
-    return shown
-
-
-def document_for(
-    scene: GraphScene, names: Collection[str] | None = None, settings: dict[str, Any] | None = None
-) -> str | None:
-    """The document text to embed for what is exported (None: the scene shows no graph): the
-    graph with the numbers its cards show (:func:`shown_graph`), or only ``names``."""
-    graph = shown_graph(scene)
-    if graph is None:
-        return None
-    part = fragment(graph, names)
-    return embedded.document_text(document_io.document_to_dict(part, settings))
 
 
 # ---- PNG -------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from backprop_studio.model.slide_frame import DEFAULT_MIN_POINTS, PRESETS, Slide
 from backprop_studio.model.trace import Trace
 from backprop_studio.version import __version__
 
-from . import export, style
+from . import export, export_document, style
 from .export import ExportError, background_color, export_mode
 from .scene import GraphScene
 from .style import LAYOUT_LAYER_GAP, LAYOUT_ROW_GAP, NODE_WIDTH, Theme
@@ -77,7 +77,7 @@ def lay_out(
 
     Raises ExportError when even the better arrangement draws the smallest text below
     ``frame.min_points``: the message says what size it reaches."""
-    shown = export.fragment(export.shown_values(graph, trace), names)
+    shown = export_document.fragment(export_document.shown_values(graph, trace), names)
     copy = shown.copy() if shown is graph else shown
     # laying out moves cards, which changes no number: the trace stays the run of this copy
     revision = graph.revision

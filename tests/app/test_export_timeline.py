@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
-from backprop_studio.canvas import export
+from backprop_studio.canvas import export_document
 from backprop_studio.model import document_io
 from backprop_studio.model.graph import Graph, Node
 from backprop_studio.model.trace import Trace
@@ -63,11 +63,11 @@ def test_the_embedded_graph_follows_a_current_trace_only(qapp):
     graph.connect("w", "loss", "b")
     scene = GraphScene()
     scene.set_graph(graph)
-    assert export.shown_graph(scene) is graph  # no trace: the graph as it is
+    assert export_document.shown_graph(scene) is graph  # no trace: the graph as it is
     earlier = Trace(values={"w": 0.5, "loss": 0.25}, revision=graph.revision, output="loss")
     scene.show_trace(earlier)
-    shown = export.shown_graph(scene)
+    shown = export_document.shown_graph(scene)
     assert shown is not graph and shown.node("w").value == 0.5 and graph.node("w").value == 2.0
     graph.set_value("w", 3.0)  # typed after the run: the card shows 3, and so does the file
-    assert export.shown_graph(scene).node("w").value == 3.0
+    assert export_document.shown_graph(scene).node("w").value == 3.0
     scene.set_graph(None)
