@@ -45,7 +45,7 @@ from .node_body import (
     paint_ports,
 )
 from .node_heat import BAND_HEIGHT, HeatBand, has_band
-from .node_summary import Summary, key_number, paint_summary, richer_numbers, summarize
+from .node_summary import paint_summary
 from .node_text import NodeText
 from .port import PortItem
 
@@ -391,21 +391,3 @@ class NodeItem(NodeText, QGraphicsItem):
             self._output_port.pos(),
             self._gutter if detail else None,
         )
-
-    def summary(self, lod: float) -> Summary:
-        """What the card draws at ``lod`` screen pixels per scene unit, when below DETAIL_ZOOM."""
-        number, richer = self._summary_numbers()
-        band = self.band_rect()
-        height = self._height
-        if band is not None and self._band.thumbnails_legible(lod):
-            height = band.top()  # the band keeps its thumbnails below the name
-        return summarize(self.title, number, NODE_WIDTH, height, HEADER_HEIGHT, lod, richer)
-
-    def _summary_numbers(self) -> tuple[str, tuple[str, ...]]:
-        """The small card's number and richer texts, formatted once per value, not per paint."""
-        if self._numbers is None:
-            number = key_number(self._value, self._shape)
-            if number == self.title:  # a constant labelled with its value says it once
-                number = ""
-            self._numbers = (number, richer_numbers(self._value, self._grad))
-        return self._numbers

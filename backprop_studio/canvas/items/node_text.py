@@ -1,12 +1,19 @@
-"""The words of a node card: its badge, every line it draws, and its tooltip (a mixin of
-NodeItem, ``canvas/items/node.py``, which holds the state these read)."""
+"""The words of a node card: its badge, every line it draws, its tooltip, and what its small form
+says (a mixin of NodeItem, ``canvas/items/node.py``, which holds the state these read)."""
 
 from __future__ import annotations
 
-from backprop_studio.model.ops import op_spec
-from backprop_studio.model.shapes import Value
+from collections.abc import Callable
 
+from PySide6.QtCore import QRectF
+
+from backprop_studio.model.ops import op_spec
+from backprop_studio.model.shapes import Shape, Value
+
+from ..style import HEADER_HEIGHT, NODE_WIDTH
 from ..value_text import full_text
+from .node_heat import HeatBand
+from .node_summary import Summary, key_number, richer_numbers, summarize
 
 
 class NodeText:
@@ -20,7 +27,12 @@ class NodeText:
     _grad: Value | None
     _trained: bool
     _problem: str | None
+    _shape: Shape | None
+    _numbers: tuple[str, tuple[str, ...]] | None
+    _height: float
+    _band: HeatBand
     title: str  # NodeItem's property: the label, else the name
+    band_rect: Callable[[], QRectF | None]  # NodeItem's: where the heat maps are, if any
 
     def badge_text(self) -> str:
         spec = op_spec(self._op)
@@ -54,3 +66,21 @@ class NodeText:
         if self._problem:
             lines.append(f"problem: {self._problem}")
         return "\n".join(lines)
+
+    def summary(self, lod: float) -> Summary:
+        """What the card draws at ``lod`` screen pixels per scene unit, when below DETAIL_ZOOM."""
+        number, richer = self._summary_numbers()
+        band = self.band_rect()
+        height = self._height
+        if band is not None and self._band.thumbnails_legible(lod):
+            height = band.top()  # the band keeps its thumbnails below the name
+        return summarize(self.title, number, NODE_WIDTH, height, HEADER_HEIGHT, lod, richer)
+
+    def _summary_numbers(self) -> tuple[str, tuple[str, ...]]:
+        """The small card's number and richer texts, formatted once per value, not per paint."""
+        if self._numbers is None:
+            number = key_number(self._value, self._shape)
+            if number == self.title:  # a constant labelled with its value says it once
+                number = ""
+            self._numbers = (number, richer_numbers(self._value, self._grad))
+        return self._numbers
