@@ -86,11 +86,5 @@ def run_app(path: str | None = None) -> int:
 
     window = MainWindow()
     install_excepthook(window)
-    window.files.restore_window()
-    window.fit_to_screen()
-    window.show()
-    window.runner.warm_up()
-    restored = window.files.offer_recovery()
-    if path and not restored:
-        window.files.open_path(Path(path), ask=False)
+    window.start(Path(path) if path else None)
     return app.exec()

@@ -9,7 +9,9 @@ builds these parts and hands each the others it needs.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPointF, Qt, QTimer, Signal
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QUndoGroup
 from PySide6.QtWidgets import QMainWindow, QUndoView
 
@@ -18,7 +20,7 @@ from ..canvas import style
 from ..canvas.scene import GraphScene
 from ..canvas.view import CanvasView
 from ..document import Document
-from ..model.graph import Graph, GraphError, Node
+from ..model.graph import Graph, GraphError
 from ..model.trace import Trace
 from . import window_layout
 from .diagnose.accumulation import AccumulationPanel
@@ -97,7 +99,7 @@ class MainWindow(QMainWindow):
         docks = add_training_docks(self, self.canvas, self.worker, self.push, self.say)
         self.training, self.training_docks = docks.training, docks.docks
         self.gradients = docks.add_gradients(self, self.scene, self.say)
-        parts = EditorParts(
+        self.parts = parts = EditorParts(
             self, self.scene, self.canvas, graph, lambda: self.dtype, self.push, self.say,
             self.undo_group, self.inspector,
         )  # fmt: skip
@@ -120,8 +122,14 @@ class MainWindow(QMainWindow):
         self.lessons = install_lessons(self)
         self.set_document(self.document)
 
-    def fit_to_screen(self) -> None:
+    def start(self, path: Path | None) -> None:
+        """Show the window on the screen and warm torch up; then a recovery, or ``path``."""
+        self.files.restore_window()
         window_layout.fit_to_screen(self)
+        self.show()
+        self.runner.warm_up()
+        if not self.files.offer_recovery() and path is not None:
+            self.files.open_path(path, ask=False)
 
     # ---- the document --------------------------------------------------------------------
     @property
@@ -216,13 +224,6 @@ class MainWindow(QMainWindow):
     def _update_inspector(self) -> None:
         names = self.scene.selected_names()
         self.inspector.show_node(self.graph, names[0] if len(names) == 1 else None, self.trace)
-
-    # data_menu places its new leaves as the editor places any node
-    def new_node(self, op: str, pos: QPointF, in_sight: bool = False) -> Node:
-        return self.edits.new_node(op, pos, in_sight)
-
-    def view_center(self) -> QPointF:
-        return self.edits.view_center()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         # follow the system when it switches between light and dark

@@ -175,14 +175,18 @@ def _fill_datasets(window: MainWindow, menu: QMenu) -> None:
 
     for name, info in DATASETS.items():
         _action(
-            window, menu, info.title, partial(add_dataset, window, name), tip=f"x and y of {name}"
+            window,
+            menu,
+            info.title,
+            partial(add_dataset, window.parts, window.edits, name),
+            tip=f"x and y of {name}",
         )
 
 
 def _load_csv(window: MainWindow) -> None:
     from .files.data_menu import load_csv
 
-    load_csv(window)
+    load_csv(window.parts, window.edits)
 
 
 def _fill_recent(window: MainWindow, menu: QMenu) -> None:

@@ -24,7 +24,7 @@ def test_columns_become_data_leaves(qtbot, window, tmp_path):
     dialog = Loading(path, window)
     assert dialog.choice().features == (0, 1) and dialog.choice().target == 2
     count = window.document.undo_stack.count()
-    names = load_csv(window, path, dialog)
+    names = load_csv(window.parts, window.edits, path, dialog)
     assert names == ["x", "y"]
     assert window.graph.node("x").value == [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]
     assert window.graph.node("y").value == [[0.0], [1.0], [0.0]]
@@ -37,7 +37,7 @@ def test_columns_become_data_leaves(qtbot, window, tmp_path):
 def test_a_bad_csv_shows_why_and_adds_nothing(qtbot, window, tmp_path, dialogs):
     path = tmp_path / "ragged.csv"
     path.write_text("a,b\n1,2\n3\n")
-    assert load_csv(window, path) == []
+    assert load_csv(window.parts, window.edits, path) == []
     kind, title, text = dialogs.shown[-1]
     assert kind == "warning" and "ragged.csv" in text and "line 3 has 1 field" in text
     assert len(window.graph) == 0
@@ -62,7 +62,7 @@ def test_the_inspector_names_the_classes_and_the_transform(qtbot, window):
     path = Path(__file__).parents[1] / "data" / "iris.csv"
     dialog = Loading(path, window)
     dialog.standardize.setChecked(True)
-    assert load_csv(window, path, dialog) == ["x", "y"]
+    assert load_csv(window.parts, window.edits, path, dialog) == ["x", "y"]
     window.inspector.show_node(window.graph, "y", None)
     assert window.inspector.form.labelForField(window.inspector.recipe).text() == "From"
     text = window.inspector.recipe.text()
@@ -75,7 +75,7 @@ def test_the_inspector_names_the_classes_and_the_transform(qtbot, window):
 def test_leaves_the_graph_refuses_are_a_message(qtbot, window, tmp_path, dialogs):
     path = tmp_path / "long.csv"
     path.write_text("a" * 5000 + ",b\n1,2\n3,4\n")
-    assert load_csv(window, path, Loading(path, window)) == []
+    assert load_csv(window.parts, window.edits, path, Loading(path, window)) == []
     kind, _, text = dialogs.shown[-1]
     assert kind == "warning" and "columns" in text and "long.csv" in text
     assert len(window.graph) == 0
@@ -92,7 +92,9 @@ def test_loaded_cards_cover_neither_each_other_nor_the_graph(qtbot, window, tmp_
     from backprop_studio.model.gallery import example_path
 
     iris = Path(__file__).parents[1] / "data" / "iris.csv"
-    names = load_csv(window, iris, Loading(iris, window))  # an empty canvas first
+    names = load_csv(
+        window.parts, window.edits, iris, Loading(iris, window)
+    )  # an empty canvas first
     rects = _card_rects(window, names)
     assert not rects["x"].intersects(rects["y"])  # x's heat maps make its card tall
     assert "wire a model from x" in window.statusBar().currentMessage()
@@ -102,7 +104,7 @@ def test_loaded_cards_cover_neither_each_other_nor_the_graph(qtbot, window, tmp_
         for item in (*window.scene.node_items().values(), *window.scene.block_items().values())
         if item.isVisible()
     ]
-    names = load_csv(window, iris, Loading(iris, window))
+    names = load_csv(window.parts, window.edits, iris, Loading(iris, window))
     assert names == ["x_2", "y_2"]
     for rect in _card_rects(window, names).values():
         assert not any(rect.intersects(card) for card in before)

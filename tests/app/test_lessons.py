@@ -183,7 +183,7 @@ def test_a_malformed_lesson_file_is_refused_with_its_path(qtbot, window, dialogs
 def test_a_teacher_saves_the_graph_as_a_step_with_a_task_and_locks(qtbot, window, tmp_path):
     open_lesson(qtbot, window, 0)
     window.lessons.player.close()
-    dialog = LessonStepDialog(window)
+    dialog = LessonStepDialog(window.document, window)
     qtbot.addWidget(dialog)
     target = tmp_path / "mine.json"
     dialog.path.setText(str(target))

@@ -41,7 +41,7 @@ def test_a_refused_kind_switch_records_nothing(qtbot, window, name, op, why):
 
 def test_copies_of_the_longest_name_are_valid_and_undo_cleanly(qtbot, window):
     long = "w" * MAX_NAME_LENGTH
-    window.edits.add_node("param", window.view_center())
+    window.edits.add_node("param", window.edits.view_center())
     first = window.scene.selected_names()[0]
     assert window.push(commands.Rename(window.graph, first, long))
     start = window.graph.structure()

@@ -28,7 +28,7 @@ def _load(qtbot, window, target: str | None = None) -> list[str]:
             item = dialog.features.item(i)
             if item.text() == "species":
                 item.setCheckState(Qt.CheckState.Unchecked)
-    names = load_csv(window, IRIS, dialog)
+    names = load_csv(window.parts, window.edits, IRIS, dialog)
     settle(qtbot, window)
     return names
 

@@ -25,11 +25,13 @@ from .csv_dialog import CsvDialog
 from .starter_dialog import ask_starter
 
 if TYPE_CHECKING:
-    from ..main_window import MainWindow
+    from ..editor.graph_edits import GraphEdits
+    from ..editor.parts import EditorParts
 
 
 def load_csv(
-    window: MainWindow,
+    parts: EditorParts,
+    edits: GraphEdits,
     path: Path | None = None,
     dialog: CsvDialog | None = None,
     starter: Callable[[QWidget, list[Starter], str], str | None] | None = None,
@@ -38,24 +40,24 @@ def load_csv(
     model chosen (``starter`` asks). Returns the new node names ([] if none)."""
     if path is None:
         chosen, _ = QFileDialog.getOpenFileName(
-            window, "Load CSV", "", "CSV files (*.csv *.tsv *.txt);;All files (*)"
+            parts.window, "Load CSV", "", "CSV files (*.csv *.tsv *.txt);;All files (*)"
         )
         if not chosen:
             return []
         path = Path(chosen)
     try:
-        dialog = dialog or CsvDialog(path, window)
+        dialog = dialog or CsvDialog(path, parts.window)
     except (CsvError, OSError) as exc:
-        QMessageBox.warning(window, "Cannot load CSV", f"{path.name}: {exc}")
+        QMessageBox.warning(parts.window, "Cannot load CSV", f"{path.name}: {exc}")
         return []
     if dialog.exec() != QDialog.DialogCode.Accepted or dialog.data is None:
         return []
     data = dialog.data
     problem = _leaf_problem(data)
     if problem:
-        QMessageBox.warning(window, "Cannot load CSV", f"{path.name}: {problem}")
+        QMessageBox.warning(parts.window, "Cannot load CSV", f"{path.name}: {problem}")
         return []
-    graph = window.graph
+    graph = parts.graph()
     nodes = []
     for base, value, attrs in (("x", data.x, data.x_attrs), ("y", data.y, data.y_attrs)):
         if value is not None:
@@ -63,21 +65,21 @@ def load_csv(
             node.attrs = attrs
             nodes.append(node)
     ask = starter or ask_starter
-    model = _starter_model(window, nodes, data, path.name, ask) if not len(graph) else None
+    model = _starter_model(parts.window, nodes, data, path.name, ask) if not len(graph) else None
     if model is not None:
-        return _add_with_model(window, nodes, model, path.name)
-    column = _place_column(window, nodes)
-    window.push(commands.add_items(graph, nodes, [], f"Load {path.name}"))
-    window.scene.select_names([n.name for n in nodes])
-    window.view.ensureVisible(column, 40, 40)  # to the right of a full canvas: scroll there
-    if window.graph.output in {n.name for n in nodes} and len(window.graph) == len(nodes):
-        window.statusBar().showMessage(
+        return _add_with_model(parts, edits, nodes, model, path.name)
+    column = _place_column(parts, edits, nodes)
+    parts.push(commands.add_items(graph, nodes, [], f"Load {path.name}"))
+    parts.scene.select_names([n.name for n in nodes])
+    edits.view.ensureVisible(column, 40, 40)  # to the right of a full canvas: scroll there
+    if parts.graph().output in {n.name for n in nodes} and len(parts.graph()) == len(nodes):
+        parts.say(
             f"Loaded {' and '.join(f'{n.name} ({_shape_text(n.value)})' for n in nodes)}: "
             "wire a model from x to a loss that takes y (or start from Help ▸ Examples)",
             12000,
         )
     if data.dropped:
-        window.statusBar().showMessage(
+        parts.say(
             f"{path.name}: {data.dropped} row{'s' * (data.dropped != 1)} with missing values "
             "dropped",
             8000,
@@ -85,7 +87,7 @@ def load_csv(
     return [n.name for n in nodes]
 
 
-def _starter_model(window: MainWindow, nodes: list[Node], data, file: str, starter) -> tuple | None:
+def _starter_model(parent: QWidget, nodes: list[Node], data, file: str, starter) -> tuple | None:
     """The chosen starter model's (title, nodes, edges), or None for just the data."""
     if len(nodes) != 2:
         return None
@@ -93,7 +95,7 @@ def _starter_model(window: MainWindow, nodes: list[Node], data, file: str, start
     options = starters(classes)
     kind = f"{classes} classes" if classes >= 2 else "a number to predict"
     about = f"{file}: {_shape_text(nodes[0].value)} features, and a target with {kind}."
-    key = starter(window, options, about)
+    key = starter(parent, options, about)
     chosen = next((o for o in options if o.key == key), None)
     if chosen is None:
         return None
@@ -102,22 +104,22 @@ def _starter_model(window: MainWindow, nodes: list[Node], data, file: str, start
 
 
 def _add_with_model(
-    window: MainWindow, data_nodes: list[Node], model: tuple, file: str
+    parts: EditorParts, edits: GraphEdits, data_nodes: list[Node], model: tuple, file: str
 ) -> list[str]:
     """The data leaves and the model as one undoable step, centred in the view."""
     chosen, nodes, edges = model
     everything = [*data_nodes, *nodes]
     xs = [n.position[0] for n in everything]
     ys = [n.position[1] for n in everything]
-    centre = window.view_center()
+    centre = edits.view_center()
     dx = centre.x() - (min(xs) + max(xs) + style.NODE_WIDTH) / 2
     dy = centre.y() - (min(ys) + max(ys)) / 2
     for node in everything:
         node.position = (node.position[0] + dx, node.position[1] + dy)
     title = chosen.title[0].lower() + chosen.title[1:]
-    window.push(commands.add_items(window.graph, everything, edges, f"Load {file} with {title}"))
-    window.view.fit_to_graph()
-    window.statusBar().showMessage(
+    parts.push(commands.add_items(parts.graph(), everything, edges, f"Load {file} with {title}"))
+    edits.view.fit_to_graph()
+    parts.say(
         f"Loaded {file} with {title}: press Run in the Training panel to train it "
         "(Adam with lr 0.05 for 300 steps, then the Confusion tab)",
         15000,
@@ -125,20 +127,20 @@ def _add_with_model(
     return [n.name for n in everything]
 
 
-def add_dataset(window: MainWindow, dataset: str) -> list[str]:
+def add_dataset(parts: EditorParts, edits: GraphEdits, dataset: str) -> list[str]:
     """x and y leaves bound to a built-in dataset (its default size, noise and seed)."""
     from ...model.program import parse_program
 
     part = parse_program(f'x, y = dataset("{dataset}")')
-    graph, centre = window.graph, window.view_center()
+    graph, centre = parts.graph(), edits.view_center()
     nodes = []
     for node, dy in zip(part.nodes, (0.0, 120.0)):
-        placed = window.new_node("data", QPointF(centre.x(), centre.y() + dy))
+        placed = edits.new_node("data", QPointF(centre.x(), centre.y() + dy))
         node.name = _free(graph, node.name, [n.name for n in nodes])
         node.position = placed.position
         nodes.append(node)
-    window.push(commands.add_items(graph, nodes, [], f"Add {dataset} data"))
-    window.scene.select_names([n.name for n in nodes])
+    parts.push(commands.add_items(graph, nodes, [], f"Add {dataset} data"))
+    parts.scene.select_names([n.name for n in nodes])
     return [n.name for n in nodes]
 
 
@@ -167,17 +169,17 @@ __all__ = ["add_dataset", "load_csv"]
 _GAP = 40.0  # between the new cards, and between them and the cards already there
 
 
-def _place_column(window: MainWindow, nodes: list[Node]) -> QRectF:
+def _place_column(parts: EditorParts, edits: GraphEdits, nodes: list[Node]) -> QRectF:
     """The new cards one under the other at the centre of the view, or, where they would cover
     cards already there, to the right of all of them; the view then shows them."""
     heights = card_heights(_scratch(nodes))
     width = style.NODE_WIDTH
     total = sum(heights[n.name] for n in nodes) + _GAP * (len(nodes) - 1)
-    centre = window.view_center()
+    centre = edits.view_center()
     left, top = centre.x() - width / 2, centre.y() - total / 2
     cards = [
         item.sceneBoundingRect()
-        for item in (*window.scene.node_items().values(), *window.scene.block_items().values())
+        for item in (*parts.scene.node_items().values(), *parts.scene.block_items().values())
         if item.isVisible()
     ]
     wanted = QRectF(left, top, width, total).adjusted(-_GAP, -_GAP, _GAP, _GAP)

@@ -112,8 +112,13 @@ class FileActions:
         saved or given up; False when the user keeps it."""
         if not self.maybe_save():
             return False
-        self.window.set_document(document)
+        self.replace_document(document)
         return True
+
+    def replace_document(self, document: Document) -> None:
+        """Show ``document`` without asking: for a caller that asked already (a lesson asks once,
+        then opens each of its steps)."""
+        self.window.set_document(document)
 
     def revert(self) -> None:
         doc = self.window.document

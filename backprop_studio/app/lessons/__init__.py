@@ -45,7 +45,10 @@ class LessonActions(QObject):
             window.tabifyDockWidget(program, self.dock)
         self.dock.hide()
         self.progress = Progress()
-        self.player = LessonPlayer(window, self.panel, self.progress)
+        self.player = LessonPlayer(
+            window.parts, window.files, window.backward, window.actions_by_name, self.panel,
+            self.progress,
+        )  # fmt: skip
         self.player.step_changed.connect(lambda _i: self._refresh_menu())
         # closing the dock leaves the lesson: nothing stays hidden or locked out of sight
         self.dock.toggleViewAction().toggled.connect(self._dock_toggled)

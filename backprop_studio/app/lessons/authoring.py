@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMainWindow,
     QPlainTextEdit,
     QPushButton,
-    QWidget,
 )
 
 from ...model.document_io import document_to_dict
@@ -36,6 +36,7 @@ from ...model.lesson import FORMAT, VERSION, LessonError, lesson_from_dict
 from ...model.lesson_io import MAX_LESSON_BYTES, lesson_to_dict, load_lesson, save_lesson
 
 if TYPE_CHECKING:
+    from ...document import Document
     from ..main_window import MainWindow
 
 QUANTITY_CHOICES = (("grad", "its gradient ∂output/∂node"), ("value", "its value"),
@@ -66,10 +67,10 @@ def _checked(box: QListWidget) -> list[str]:
 class LessonStepDialog(QDialog):
     """The step's text, its task and its locks; ``step_dict()`` is the step as lesson JSON."""
 
-    def __init__(self, window: MainWindow, parent: QWidget | None = None) -> None:
-        super().__init__(parent or window)
+    def __init__(self, document: Document, window: QMainWindow) -> None:
+        super().__init__(window)
         self.setWindowTitle("Save as Lesson Step")
-        self.window = window
+        self.document = document
         self.path = QLineEdit()
         self.path.setObjectName("LessonPath")
         browse = QPushButton("Choose…")
@@ -77,14 +78,14 @@ class LessonStepDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(self.path, 1)
         row.addWidget(browse)
-        self.title = QLineEdit(window.document.title)
+        self.title = QLineEdit(document.title)
         self.title.setObjectName("LessonTitleEdit")
         self.text = QPlainTextEdit()
         self.text.setObjectName("LessonStepText")
         self.text.setPlaceholderText("What the learner reads (Markdown; $∂L/∂w$ for math)")
         self.node = QComboBox()
         self.node.setObjectName("LessonNode")
-        self.node.addItems([n.name for n in window.graph.nodes])
+        self.node.addItems([n.name for n in document.graph.nodes])
         self.quantity = QComboBox()
         self.quantity.setObjectName("LessonQuantity")
         for key, text in QUANTITY_CHOICES:
@@ -94,7 +95,7 @@ class LessonStepDialog(QDialog):
         self.lr = QDoubleSpinBox()
         self.lr.setDecimals(4)
         self.lr.setRange(0.0001, 100.0)
-        self.lr.setValue(float(window.document.settings.get("training", {}).get("lr", 0.01)))
+        self.lr.setValue(float(document.settings.get("training", {}).get("lr", 0.01)))
         self.question = QLineEdit()
         self.question.setObjectName("LessonQuestionEdit")
         self.locks = _checklist(list(LOCKABLE), "LessonLocks")
@@ -130,10 +131,10 @@ class LessonStepDialog(QDialog):
             self.path.setText(path)
 
     def step_dict(self) -> dict[str, Any]:
-        doc = self.window.document
+        doc = self.document
         step: dict[str, Any] = {
             "text": self.text.toPlainText(),
-            "document": document_to_dict(self.window.graph, doc.settings, doc.view),
+            "document": document_to_dict(doc.graph, doc.settings, doc.view),
         }
         of = self.quantity.currentData()
         if of and self.node.currentText():
@@ -179,6 +180,6 @@ class LessonStepDialog(QDialog):
 
 
 def save_as_lesson_step(window: MainWindow) -> None:
-    dialog = LessonStepDialog(window)
+    dialog = LessonStepDialog(window.document, window)
     if dialog.exec() == QDialog.DialogCode.Accepted:
         window.say(f"Lesson step saved to {Path(dialog.path.text()).name}", 5000)

@@ -23,7 +23,11 @@ from .panel import LessonPanel
 from .progress import Progress
 
 if TYPE_CHECKING:
-    from ..main_window import MainWindow
+    from PySide6.QtGui import QAction
+
+    from ..diagnose.backward import BackwardPanel
+    from ..editor.parts import EditorParts
+    from ..files.file_actions import FileActions
 
 # what shows the hidden numbers anyway, so it is locked while a task is open
 TASK_LOCKS = (
@@ -50,9 +54,18 @@ class LessonPlayer(QObject):
     step_changed = Signal(int)
     task_closed = Signal(bool)  # True: answered right; False: revealed
 
-    def __init__(self, window: MainWindow, panel: LessonPanel, progress: Progress) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(
+        self,
+        parts: EditorParts,
+        files: FileActions,
+        backward: BackwardPanel,
+        actions: dict[str, QAction],
+        panel: LessonPanel,
+        progress: Progress,
+    ) -> None:
+        super().__init__(parts.window)
+        self.window = parts.window  # where the docks and widgets a step points at are
+        self._parts, self._files, self._backward, self._actions = parts, files, backward, actions
         self.panel = panel
         self.progress = progress
         self.lesson: Lesson | None = None
@@ -75,7 +88,7 @@ class LessonPlayer(QObject):
     def open(self, lesson: Lesson, key: str, start: int = 0) -> bool:
         """Start ``lesson`` (its progress remembered under ``key``); False when the learner
         keeps unsaved work instead."""
-        if not self.window.files.maybe_save():
+        if not self._files.maybe_save():
             return False
         self.lesson, self.key = lesson, key
         self.index = self._loaded = -1
@@ -142,7 +155,7 @@ class LessonPlayer(QObject):
         copy = document_from_dict(document_to_dict(data.graph, data.settings, data.view))
         document = Document(copy.graph, None, copy.settings, copy.view)
         document.untitled_name = f"{self.lesson.title if self.lesson else 'Lesson'} (lesson)"
-        self.window.set_document(document)
+        self._files.replace_document(document)
 
     # ---- the task ------------------------------------------------------------------------
     def _open_task(self, task: Task) -> None:
@@ -159,13 +172,13 @@ class LessonPlayer(QObject):
             self._lock(step.locked, step.hidden_docks)
         self.panel.set_open(False)
         self.task_closed.emit(correct)
-        self.window.backward.start()  # the gradients flow back, torch's own order
+        self._backward.start()  # the gradients flow back, torch's own order
 
     def _set_hidden(self, hidden: frozenset[tuple[str, str]]) -> None:
-        self.window.scene.set_hidden(hidden)
-        self.window.inspector.set_hidden(hidden)
-        self.window.inspector.show_node(
-            self.window.graph, self.window.inspector.node_name, self.window.trace
+        self._parts.scene.set_hidden(hidden)
+        self._parts.inspector.set_hidden(hidden)
+        self._parts.inspector.show_node(
+            self._parts.graph(), self._parts.inspector.node_name, self._parts.trace
         )
 
     def check(self, answer: str) -> None:
@@ -175,7 +188,7 @@ class LessonPlayer(QObject):
         from ...engine.lesson_check import TaskError, check
 
         try:
-            verdict = check(task, self.window.graph, answer, self.window.dtype)
+            verdict = check(task, self._parts.graph(), answer, self._parts.dtype())
         except AnswerError as exc:
             self.panel.show_feedback(str(exc), None)
             return
@@ -194,7 +207,7 @@ class LessonPlayer(QObject):
             from ...engine.lesson_check import TaskError, hints
 
             try:
-                self.hints = hints(task, self.window.graph, self.window.dtype)
+                self.hints = hints(task, self._parts.graph(), self._parts.dtype())
             except TaskError as exc:
                 self.hints = [f"This graph cannot answer the task: {exc}"]
         return self.hints
@@ -219,16 +232,18 @@ class LessonPlayer(QObject):
         from ...engine.lesson_check import TaskError, reveal_text
 
         try:
-            text = reveal_text(task, self.window.graph, self.window.dtype)
+            text = reveal_text(task, self._parts.graph(), self._parts.dtype())
         except TaskError as exc:
             text = f"This graph cannot answer the task: {exc}"
         self.panel.show_answer(text, task.explanation)
 
     # ---- highlights and locks ------------------------------------------------------------
     def _highlight(self, step: LessonStep) -> None:
-        scene = self.window.scene
+        scene = self._parts.scene
         nodes = [
-            h.target for h in step.highlights if h.kind == "node" and h.target in self.window.graph
+            h.target
+            for h in step.highlights
+            if h.kind == "node" and h.target in self._parts.graph()
         ]
         scene.select_names(nodes)
         for h in step.highlights:
@@ -245,7 +260,7 @@ class LessonPlayer(QObject):
                     self._marked.append(widget)
 
     def _widgets_of(self, name: str) -> list[QWidget]:
-        action = self.window.actions_by_name.get(name)
+        action = self._actions.get(name)
         if action is not None:
             return [w for w in action.associatedObjects() if isinstance(w, QWidget)
                     and w.metaObject().className() == "QToolButton"]  # fmt: skip
@@ -254,7 +269,7 @@ class LessonPlayer(QObject):
 
     def _lockable(self, name: str) -> QAction | QWidget | None:
         """An action by name, else a dock's contents, else a widget by object name."""
-        action = self.window.actions_by_name.get(name)
+        action = self._actions.get(name)
         if action is not None:
             return action
         dock = self.window.findChild(QDockWidget, name)
