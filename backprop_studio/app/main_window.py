@@ -101,6 +101,8 @@ class MainWindow(QMainWindow):
         self.accumulation = AccumulationPanel(self)
         self.fit = docks.add_fit(self, self.worker, graph, lambda: self.dtype)
         self.canvas.shown.connect(self.fit.on_trace)
+        self.landscape = docks.add_landscape(self, self.worker, graph, lambda: self.dtype, self.say)
+        self.canvas.shown.connect(self.landscape.on_trace)
         self.exports = ExportActions(
             self, lambda: self.document, self.scene, self.canvas, self.training, self.say
         )

@@ -5,7 +5,7 @@ asks for it)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget, QMainWindow
@@ -15,6 +15,7 @@ from ..model.graph import Graph
 from ..plots.confusion_plot import ConfusionPlot
 from .canvas_trace import CanvasTrace
 from .fit_panel import FitPanel, FitView
+from .landscape_panel import LandscapePanel, LandscapeView
 from .loss_view import LossView
 from .training_controller import TrainingController
 from .training_panel import TrainingPanel
@@ -26,6 +27,8 @@ from .worker_thread import WorkerThread
 class TrainingDocks:
     training: TrainingController
     docks: list[QDockWidget]  # Training, Loss (the View menu toggles them)
+    # docks tabbed behind the loss view that a run leaves in front when they are in sight
+    in_front: list[QDockWidget] = field(default_factory=list)
 
     def add_fit(
         self,
@@ -46,11 +49,28 @@ class TrainingDocks:
         fit = FitPanel(view, fit_dock, confusion_dock, self.training, worker, graph, dtype, window)
 
         def show_loss() -> None:
-            if fit_dock.visibleRegion().isEmpty() and confusion_dock.visibleRegion().isEmpty():
+            tabs = [fit_dock, confusion_dock, *self.in_front]
+            if all(dock.visibleRegion().isEmpty() for dock in tabs):
                 loss_dock.raise_()
 
         self.training.run_started.connect(show_loss)
         return fit
+
+    def add_landscape(
+        self,
+        window: QMainWindow,
+        worker: WorkerThread,
+        graph: Callable[[], Graph],
+        dtype: Callable[[], str],
+        say: Callable[[str, int], None],
+    ) -> LandscapePanel:
+        """The Landscape dock, tabbed with the loss view (after the fit's, when added later)."""
+        view = LandscapeView()
+        dock = add_dock(window, "Landscape", view, BOTTOM)
+        window.tabifyDockWidget(self.docks[1], dock)
+        self.docks[1].raise_()
+        self.in_front.append(dock)
+        return LandscapePanel(view, dock, self.training, worker, graph, dtype, say, window)
 
 
 def add_training_docks(
