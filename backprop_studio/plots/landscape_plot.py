@@ -2,8 +2,10 @@
 over one), the optimizer's path on it and an arrow down the gradient at the current point.
 
 Plain arrays in, a picture out: this module knows nothing of graphs or torch. The arrow shows
-the direction of −∇L (where a gradient step goes), scaled to a fifth of the plot, because the
-step itself (learning rate × gradient) is often too short to see.
+the direction of −∇L (where a gradient step goes). Its length says how steep the loss is there
+against the plot's own typical slope (the loss's spread over the axes' spans), approaching a
+fifth of the plot on steep ground and vanishing at a minimum: the step itself (learning rate ×
+gradient) is often too short to see.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ PATH_COLOUR = QColor(255, 255, 255)
 CURRENT_COLOUR = QColor(230, 60, 40)
 ARROW_COLOUR = QColor(230, 60, 40)
 CONTOURS = 12
-ARROW_SHARE = 0.2  # of the plot's smaller side, in data units of each axis
+ARROW_SHARE = 0.2  # of the plot, the longest arrow
 RUN_COLOURS = [QColor(31, 119, 208), QColor(230, 120, 20), QColor(200, 40, 160)]
 
 
@@ -68,7 +70,7 @@ class LandscapePlot(pg.PlotWidget):
         self.contours: list[pg.IsocurveItem] = []
         self.curve = item.plot(pen=pg.mkPen(ACCENT, width=2))
         self.path = item.plot(
-            pen=pg.mkPen(PATH_COLOUR, width=2), symbol="o", symbolSize=4, symbolPen=None
+            pen=pg.mkPen(PATH_COLOUR, width=2), symbol="o", symbolSize=3, symbolPen=None
         )
         self.path.setZValue(10)
         self.start = item.plot([], [], pen=None, symbol="s", symbolSize=8, symbolBrush="w")
@@ -90,11 +92,17 @@ class LandscapePlot(pg.PlotWidget):
         self.hint = pg.TextItem("", color=QColor(140, 140, 140), anchor=(0.5, 0.5))
         item.addItem(self.hint, ignoreBounds=True)
         self._arrow: tuple[np.ndarray, np.ndarray] | None = None
+        self._spread = 1.0  # the drawn loss's spread (95th percentile − lowest)
         self._surface = False
         self.log = False
         item.getViewBox().sigTransformChanged.connect(self._aim_head)
 
     # ---- the loss --------------------------------------------------------------------------
+    def _note_spread(self, losses: np.ndarray) -> None:
+        finite = losses[np.isfinite(losses)]
+        spread = float(np.percentile(finite, 95) - finite.min()) if finite.size else 0.0
+        self._spread = spread if spread > 0 else 1.0
+
     def clear_all(self) -> None:
         """Nothing drawn (a graph with nothing to train must not show another's landscape)."""
         self.image.clear()
@@ -126,6 +134,7 @@ class LandscapePlot(pg.PlotWidget):
         """``losses[i, j]`` at ``(xs[j], ys[i])`` as colours (log₁₀ with ``log``) and contours."""
         self._surface, self.log = True, log
         self.curve.setData([], [])
+        self._note_spread(losses)
         values = colour_values(losses, log)
         finite = values[np.isfinite(values)]
         lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
@@ -164,6 +173,7 @@ class LandscapePlot(pg.PlotWidget):
         self.image.setVisible(False)
         self.bar.setVisible(False)
         self._set_contours([], np.zeros((0, 0)), QTransform())
+        self._note_spread(losses)
         self.curve.setData(xs, losses)
         self.getPlotItem().getViewBox().autoRange(padding=0.04)
 
@@ -186,7 +196,7 @@ class LandscapePlot(pg.PlotWidget):
 
     def show_current(self, point: np.ndarray, loss: float, gradient: np.ndarray) -> None:
         """The current point and an arrow from it along −gradient (on a curve: along the
-        tangent, downhill), ``ARROW_SHARE`` of the plot long."""
+        tangent, downhill), at most ``ARROW_SHARE`` of the plot long."""
         (x0, x1), (y0, y1) = self.getPlotItem().getViewBox().viewRange()
         if self._surface:
             tip = np.array([point[0], point[1]], dtype=float)
@@ -198,13 +208,17 @@ class LandscapePlot(pg.PlotWidget):
             g = float(gradient[0])
             step = -np.array([g, g * g]) / np.where(span > 0, span, 1.0)
         self.current.setData([tip[0]], [tip[1]])
+        g = np.asarray(gradient, dtype=float)
+        spans = span[: len(g)] if self._surface else span[:1]
+        steepness = float(np.linalg.norm(g * spans / self._spread))
         size = float(np.hypot(*step))
-        if not math.isfinite(size) or size == 0:
+        share = ARROW_SHARE * steepness / (steepness + 1.0)
+        if not math.isfinite(size) or size == 0 or not share > 1e-3:
             self.shaft.setData([], [])
             self.head.setVisible(False)
             self._arrow = None
             return
-        end = tip + step / size * ARROW_SHARE * span
+        end = tip + step / size * share * span
         self.shaft.setData([tip[0], end[0]], [tip[1], end[1]])
         self._arrow = (tip, end)
         self.head.setPos(float(end[0]), float(end[1]))

@@ -38,6 +38,10 @@ def test_the_seed_story_draws_the_parabola_and_w_slides_towards_2(qtbot, window,
     assert panel.view.axes.currentText() == "w" and not panel.view.axes.isEnabled()
     xs, ys = panel.plot.curve.getData()
     np.testing.assert_allclose(ys, (xs - 2.0) ** 2, atol=1e-12)
+    assert panel.plot.head.isVisible()
+    arrow = panel.plot.shaft.getData()[0]
+    assert arrow[1] > arrow[0]  # downhill: towards larger w
+    steep = arrow[1] - arrow[0]
     _train(qtbot, window, 200)
     panel = _shown(qtbot, window)
     after = panel.answer.picture
@@ -46,7 +50,8 @@ def test_the_seed_story_draws_the_parabola_and_w_slides_towards_2(qtbot, window,
     px, py = panel.plot.path.getData()
     assert len(px) == 201 and px[0] == 1.0 and px[-1] == w
     np.testing.assert_allclose(py, (px - 2.0) ** 2, atol=1e-12)
-    assert panel.plot.head.isVisible()
+    arrow = panel.plot.shaft.getData()[0]
+    assert len(arrow) == 0 or 0 < arrow[1] - arrow[0] < steep / 5  # nearly flat near 2
     assert "loss" in panel.view.readout.text() and "∂L/∂w" in panel.view.readout.text()
     png, svg = tmp_path / "land.png", tmp_path / "land.svg"
     assert panel.export_to(png) and panel.export_to(svg)
