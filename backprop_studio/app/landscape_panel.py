@@ -44,6 +44,7 @@ class LandscapeView(QWidget):
         super().__init__(parent)
         self.plot = LandscapePlot(self)
         self.axes = QComboBox(self)
+        self.axes.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.axes.setToolTip(
             "what the loss is drawn over: two scalar parameters, or for tensors two random "
             "directions normalised per filter (Li et al. 2018)"
@@ -222,7 +223,10 @@ def _readout(shown) -> str:
     )
     grid = "×".join(str(len(a)) for a in (shown.xs, shown.ys) if a is not None)
     how = "vmap" if shown.batched else "one by one"
+    off = ""
+    if shown.on_plane < 0.5:
+        off = f" · the plane holds {shown.on_plane:.0%} of the way from the start"
     return (
-        f"loss {format_loss(shown.current_loss)} · {names} = ({gradient}) · "
+        f"loss {format_loss(shown.current_loss)} · {names} = ({gradient}){off} · "
         f"{grid} grid in {shown.seconds * 1000:.0f} ms ({how})"
     )

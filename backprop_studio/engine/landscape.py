@@ -89,6 +89,7 @@ class Landscape:
     path_losses: np.ndarray = field(default_factory=lambda: np.zeros(0))
     iterations: np.ndarray = field(default_factory=lambda: np.zeros(0))
     batched: bool = True  # the grid went through vmap (else one forward per point)
+    on_plane: float = 1.0  # the share of the way from the start to here that the plane holds
     seconds: float = 0.0
 
 
@@ -264,6 +265,7 @@ def landscape(
     except ValueError as exc:
         return Landscape(str(exc), axes)
     coords = plane.coordinates(rows)
+    on_plane = _share_on_plane(plane, rows)
     k = len(plane.offsets)
     scalar = axes.kind == SCALARS
     bounds = [_bounds(coords[:, i], plane.offsets[i], scalar) for i in range(k)]
@@ -298,8 +300,23 @@ def landscape(
         path_losses,
         its,
         batched,
+        on_plane,
         time.perf_counter() - began,
     )
+
+
+def _share_on_plane(plane: Plane, rows: np.ndarray) -> float:
+    """How much of the way from the first row to the centre lies in the plane (1: all of it;
+    random directions in many dimensions hold almost none of a path)."""
+    if not len(rows):
+        return 1.0
+    way = plane.centre.numpy() - np.asarray(rows[0], dtype=np.float64)
+    length = float(np.linalg.norm(way))
+    if length < 1e-12:
+        return 1.0
+    d = plane.directions.numpy()
+    a, *_ = np.linalg.lstsq(d.T, way, rcond=None)
+    return float(np.linalg.norm(d.T @ a)) / length
 
 
 def _gradient(trainer: Trainer, plane: Plane) -> tuple[np.ndarray, float]:

@@ -158,3 +158,10 @@ def test_a_name_that_is_no_scalar_parameter_is_a_message():
     trainer = Trainer(parse_program(SEED))
     shown = ls.landscape(trainer, Axes(SCALARS, ("nope",)))
     assert shown.losses is None and "'nope' is not a scalar parameter" in shown.message
+
+
+def test_random_directions_hold_little_of_the_path_and_the_path_plane_all_of_it():
+    session, _ = _moons()
+    random = ls.session_landscape(session, Axes(RANDOM), resolution=5)
+    path = ls.session_landscape(session, Axes(PATH), resolution=5)
+    assert random.on_plane < 0.5 and path.on_plane == pytest.approx(1.0, abs=1e-9)
