@@ -25,6 +25,7 @@ from .accumulation_panel import AccumulationPanel
 from .backward_panel import BackwardPanel
 from .block_actions import BlockActions
 from .canvas_trace import CanvasTrace
+from .compare_dialog import CompareOptimizers
 from .docks import ElidedLabel, scrolling
 from .export_actions import ExportActions
 from .files import FileActions
@@ -103,6 +104,8 @@ class MainWindow(QMainWindow):
         self.canvas.shown.connect(self.fit.on_trace)
         self.landscape = docks.add_landscape(self, self.worker, graph, lambda: self.dtype, self.say)
         self.canvas.shown.connect(self.landscape.on_trace)
+        self.compare = CompareOptimizers(lambda: self.document, self.worker, self)
+        self.training.actions["compare_optimizers"] = self.compare.action  # in the Run menu
         self.exports = ExportActions(
             self, lambda: self.document, self.scene, self.canvas, self.training, self.say
         )

@@ -30,7 +30,7 @@ from .training import Trainer
 RESOLUTION = 60
 CHUNK_BYTES = 8 * 2**20  # intermediates of one vmapped chunk (measured fastest: cache-sized)
 MAX_PATH = 2000  # trajectory points drawn, at most (evenly thinned)
-SCALARS, RANDOM, PATH = "scalars", "random", "path"
+SCALARS, RANDOM, PATH, PCA = "scalars", "random", "path", "pca"
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,8 @@ class Axes:
             return " and ".join(self.names)
         if self.kind == RANDOM:
             return "two random directions"
+        if self.kind == PCA:
+            return "the runs' two principal directions"
         return "towards the start, and a random direction"
 
 
@@ -247,11 +249,12 @@ def landscape(
     resolution: int = RESOLUTION,
     start: np.ndarray | None = None,
     centre: np.ndarray | None = None,
+    plane: Plane | None = None,
 ) -> Landscape:
     """The loss around ``centre`` (flat; the trainer's current parameters by default) over
-    ``axes``, with ``path`` (kept iterations' flat parameters, oldest first; the first is the
-    start unless ``start`` says otherwise) projected on it. Never raises for a graph the
-    trainer could train: a problem comes back as ``message``."""
+    ``axes`` (or over ``plane`` as given), with ``path`` (kept iterations' flat parameters,
+    oldest first; the first is the start unless ``start`` says otherwise) projected on it.
+    Never raises for a graph the trainer could train: a problem comes back as ``message``."""
     began = time.perf_counter()
     rows = np.zeros((0, len(trainer.flat_params()))) if path is None else np.asarray(path)
     its = np.arange(len(rows)) if iterations is None else np.asarray(iterations)
@@ -261,7 +264,7 @@ def landscape(
     if start is None and len(rows):
         start = rows[0]
     try:
-        plane = make_plane(trainer, axes, start, centre)
+        plane = plane or make_plane(trainer, axes, start, centre)
     except ValueError as exc:
         return Landscape(str(exc), axes)
     coords = plane.coordinates(rows)
