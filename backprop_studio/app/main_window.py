@@ -38,8 +38,10 @@ from .lessons import install_lessons
 from .menus import build_menus
 from .palette import Palette
 from .program_view import ProgramView
+from .reinitialise import reinitialise_action
 from .runner import EvalRunner
 from .status_line import StatusLine
+from .step_preview import StepPreview
 from .training_docks import add_training_docks
 from .window_layout import LEFT, RIGHT, add_dock
 from .worker_thread import WorkerThread
@@ -106,6 +108,12 @@ class MainWindow(QMainWindow):
         self.canvas.shown.connect(self.landscape.on_trace)
         self.compare = CompareOptimizers(lambda: self.document, self.worker, self)
         self.training.actions["compare_optimizers"] = self.compare.action  # in the Run menu
+        self.training.actions["reinitialise"] = reinitialise_action(
+            graph, lambda: self.training.busy, self.push, self.say, self
+        )
+        self.step_preview = StepPreview(
+            self.training.panel.step_button, self.training, lambda: self.document, self
+        )
         self.exports = ExportActions(
             self, lambda: self.document, self.scene, self.canvas, self.training, self.say
         )
