@@ -9,6 +9,7 @@ editor's graph at its own values after each evaluation that reaches the canvas.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from .worker_thread import WorkerThread
 
 REFRESH_MS = 400  # a 60×60 grid of the moons MLP takes ~0.3 s on one core
 LIVE_RESOLUTION = 40  # while a run goes on (the grid is served between two steps)
+LIVE_SHARE = 0.25  # of a run's time the live landscape may take, at most
 EXPORT_FILTER = "PNG image (*.png);;SVG image (*.svg)"
 
 
@@ -102,6 +104,7 @@ class LandscapePanel(QObject):
         self.answer = None  # the LandscapeAnswer on show
         self._maker = None  # engine.landscape_source.EditorLandscape, on the training thread
         self.wanted = None  # the Axes the user picked
+        self._next_live = 0.0  # monotonic time before which a run is not interrupted again
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
         self.timer.timeout.connect(self._tick)
@@ -115,7 +118,8 @@ class LandscapePanel(QObject):
         self.plot.say("Evaluate or train a graph to see the loss around its parameters.")
 
     def _tick(self) -> None:
-        if self.training.busy and self.dock.isVisible() and not self.pending:
+        due = time.monotonic() >= self._next_live
+        if self.training.busy and self.dock.isVisible() and not self.pending and due:
             self.refresh()
 
     def on_trace(self, _trace: Trace) -> None:
@@ -160,6 +164,10 @@ class LandscapePanel(QObject):
     def _on_drawn(self, request: int, answer) -> None:
         if request == self._request:
             self.pending = False
+            # the grid was computed between two steps: wait long enough that it costs the run
+            # at most LIVE_SHARE of its time
+            took = answer.picture.seconds
+            self._next_live = time.monotonic() + took * (1 - LIVE_SHARE) / LIVE_SHARE
             self.show(answer)
 
     def show(self, answer) -> None:
