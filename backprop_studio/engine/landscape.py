@@ -232,10 +232,11 @@ def _offsets(trainer: Trainer) -> dict[str, int]:
 
 def _bounds(coords: np.ndarray, offset: float, scalar: bool) -> tuple[float, float]:
     """An axis's range: the current point and the whole path with room around them, at
-    least ±1 (a scalar: ±1.5·max(1, |value|)) around the current point."""
+    least ±1 around the current point (a scalar: ±1.5, and ± the path's extent, so that a
+    minimum reached shows both of its sides)."""
     values = np.append(coords[np.isfinite(coords)], offset)
     lo, hi = float(values.min()), float(values.max())
-    least = 1.5 * max(1.0, abs(offset)) if scalar else 1.0
+    least = max(1.5, hi - lo) if scalar else 1.0
     pad = max(0.25 * (hi - lo), 0.0)
     lo, hi = min(lo - pad, offset - least), max(hi + pad, offset + least)
     return lo, hi
