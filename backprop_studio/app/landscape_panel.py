@@ -233,7 +233,7 @@ def _readout(shown) -> str:
     how = "vmap" if shown.batched else "one by one"
     off = ""
     if shown.on_plane < 0.5:
-        off = f" · the plane holds {shown.on_plane:.0%} of the way from the start"
+        off = f" · the plane holds {shown.on_plane:.0%} of the path"
     return (
         f"loss {format_loss(shown.current_loss)} · {names} = ({gradient}){off} · "
         f"{grid} grid in {shown.seconds * 1000:.0f} ms ({how})"

@@ -189,10 +189,11 @@ def make_plane(
     axes: Axes,
     start: np.ndarray | None = None,
     centre: np.ndarray | None = None,
+    path: np.ndarray | None = None,
 ) -> Plane:
     """The plane of ``axes`` through ``centre`` (flat; the trainer's current parameters by
-    default); ``start`` (flat) is where the run began, for ``PATH``. ValueError for a name
-    that is no scalar parameter."""
+    default); ``start`` (flat) is where the run began and ``path`` its kept rows, for
+    ``PATH``. ValueError for a name that is no scalar parameter."""
     if centre is None:
         centre = trainer.flat_params()
     centre = torch.as_tensor(np.asarray(centre, dtype=np.float64))
@@ -214,10 +215,29 @@ def make_plane(
     if back is None or float(back.norm()) < 1e-12:  # not moved yet: two random directions
         d = random_directions(trainer, centre, 2, axes.seed)
         return Plane(centre, d, np.zeros(2), ("towards the start", "direction 2"))
-    other = random_directions(trainer, centre, 1, axes.seed)[0]
-    other = other - (other @ back) / (back @ back) * back  # at right angles to the path
+    other, label = _across(back, centre, path)
+    if other is None:
+        other, label = random_directions(trainer, centre, 1, axes.seed)[0], "random"
+    other = other - (other @ back) / (back @ back) * back  # at right angles to the chord
     other = other * (back.norm() / (other.norm() + 1e-30))
-    return Plane(centre, torch.stack([back, other]), np.zeros(2), ("towards the start", "random"))
+    return Plane(centre, torch.stack([back, other]), np.zeros(2), ("towards the start", label))
+
+
+def _across(
+    back: torch.Tensor, centre: torch.Tensor, path: np.ndarray | None
+) -> tuple[torch.Tensor | None, str]:
+    """The direction in which the path strays furthest from the straight line between its
+    start and the centre (the first principal component of what the line does not hold), so
+    that the plane shows how the path bends; None for a path too straight to tell."""
+    if path is None or len(path) < 3:
+        return None, ""
+    moved = torch.as_tensor(np.asarray(path, dtype=np.float64)) - centre
+    unit = back / back.norm()
+    off = moved - (moved @ unit)[:, None] * unit[None, :]
+    if float(off.norm(dim=1).max()) < 1e-3 * float(back.norm()):
+        return None, ""
+    _, _, vt = torch.linalg.svd(off, full_matrices=False)
+    return vt[0], "across the path"
 
 
 def _offsets(trainer: Trainer) -> dict[str, int]:
@@ -265,7 +285,7 @@ def landscape(
     if start is None and len(rows):
         start = rows[0]
     try:
-        plane = plane or make_plane(trainer, axes, start, centre)
+        plane = plane or make_plane(trainer, axes, start, centre, rows)
     except ValueError as exc:
         return Landscape(str(exc), axes)
     coords = plane.coordinates(rows)

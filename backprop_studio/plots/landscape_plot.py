@@ -73,7 +73,9 @@ class LandscapePlot(pg.PlotWidget):
             pen=pg.mkPen(PATH_COLOUR, width=2), symbol="o", symbolSize=3, symbolPen=None
         )
         self.path.setZValue(10)
-        self.start = item.plot([], [], pen=None, symbol="s", symbolSize=8, symbolBrush="w")
+        self.start = item.plot(
+            [], [], pen=None, symbol="s", symbolSize=8, symbolBrush="w", symbolPen=(40, 40, 40)
+        )
         self.start.setZValue(11)
         self.current = item.plot(
             [], [], pen=None, symbol="o", symbolSize=10, symbolBrush=CURRENT_COLOUR, symbolPen="w"

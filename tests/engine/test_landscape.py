@@ -149,9 +149,11 @@ def test_the_path_plane_puts_the_start_at_one_and_the_kept_iterations_on_it():
     np.testing.assert_allclose(shown.path[-1], [0.0, 0.0], atol=1e-12)
     its, rows = session.history.kept_params()
     assert list(shown.iterations) == list(its) and len(its) == 41
-    plane = ls.make_plane(session.trainer, Axes(PATH), start=rows[0])
+    plane = ls.make_plane(session.trainer, Axes(PATH), start=rows[0], path=rows)
     np.testing.assert_allclose(shown.path, plane.coordinates(rows), atol=1e-12)
     assert float(plane.directions[0] @ plane.directions[1]) == pytest.approx(0.0, abs=1e-9)
+    assert shown.labels == ("towards the start", "across the path")
+    assert np.abs(shown.path[:, 1]).max() > 1e-3  # the bend of the path shows
 
 
 def test_a_name_that_is_no_scalar_parameter_is_a_message():
