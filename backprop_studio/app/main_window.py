@@ -41,7 +41,10 @@ from .panels.inspector import Inspector
 from .panels.palette import Palette
 from .panels.program_view import ProgramView
 from .status_line import StatusLine
+from .training.compare_dialog import CompareOptimizers
 from .training.docks import add_training_docks
+from .training.reinitialise import reinitialise_action
+from .training.step_preview import StepPreview
 from .widgets import ElidedLabel, scrolling
 from .window_layout import LEFT, RIGHT, add_dock
 from .worker_thread import WorkerThread
@@ -109,6 +112,16 @@ class MainWindow(QMainWindow):
         self.accumulation = AccumulationPanel(parts)
         self.fit = docks.add_fit(self, self.worker, graph, lambda: self.dtype)
         self.canvas.shown.connect(self.fit.on_trace)
+        self.landscape = docks.add_landscape(self, self.worker, graph, lambda: self.dtype, self.say)
+        self.canvas.shown.connect(self.landscape.on_trace)
+        self.compare = CompareOptimizers(lambda: self.document, self.worker, self)
+        self.training.actions["compare_optimizers"] = self.compare.action  # in the Run menu
+        self.training.actions["reinitialise"] = reinitialise_action(
+            graph, lambda: self.training.busy, self.push, self.say, self
+        )
+        self.step_preview = StepPreview(
+            self.training.panel.step_button, self.training, lambda: self.document, self
+        )
         self.exports = ExportActions(
             self,
             lambda: self.document,

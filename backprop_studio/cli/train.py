@@ -15,7 +15,7 @@ import math
 import sys
 import time
 
-from ..model.document_schema import DEVICES, MAX_SEED, MAX_STEPS, OPTIMIZERS
+from ..model.document_schema import DEVICES, MAX_SEED, MAX_STEPS, MAX_TEST_FRACTION, OPTIMIZERS
 from ..model.graph import Graph
 from ..model.recipes import MAX_ROWS
 from ..model.shapes import Value
@@ -66,7 +66,14 @@ def add_train(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--seed",
         type=whole_number(0, MAX_SEED),
-        help="seed of the shuffling (default: the file's, else 0)",
+        help="seed of the shuffling and of the test split (default: the file's, else 0)",
+    )
+    p.add_argument(
+        "--test-fraction",
+        type=test_fraction,
+        metavar="F",
+        help=f"hold out this fraction of a dataset's rows (0 to {MAX_TEST_FRACTION:g}, split by "
+        '--seed) and report their loss; --json then gains "test_losses" (default: the file\'s)',
     )
     add_dtype_argument(p)
     p.add_argument(
@@ -109,6 +116,16 @@ def add_optimizer_arguments(p: argparse.ArgumentParser) -> None:
     )
 
 
+def test_fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not 0 <= value <= MAX_TEST_FRACTION:
+        raise argparse.ArgumentTypeError(f"must be from 0 to {MAX_TEST_FRACTION:g}")
+    return value
+
+
 def momentum(text: str) -> float:
     try:
         value = float(text)
@@ -122,7 +139,8 @@ def momentum(text: str) -> float:
 def training_overrides(ns: argparse.Namespace, settings: dict) -> dict:
     """The file's settings with the options given on the command line put in."""
     training = dict(settings.get("training", {}))
-    for key in ("optimizer", "lr", "momentum", "clip", "steps", "shuffle", "seed", "device"):
+    keys = ("optimizer", "lr", "momentum", "clip", "steps", "shuffle", "seed", "device")
+    for key in (*keys, "test_fraction"):
         if getattr(ns, key, None) is not None:
             training[key] = getattr(ns, key)
     if "batch_size" in vars(ns):
@@ -194,9 +212,14 @@ def run_train(ns: argparse.Namespace) -> int:
     norms: list = []  # each step's gradient norm per parameter
     offsets = session.history.offsets
 
+    first_test = trainer.test_loss()  # the held-out rows' loss before each step and after all
+    tests: list[float] | None = None if first_test is None else [first_test]
+
     def see(i: int, loss: float) -> None:
         losses.append(loss)
         norms.append(segment_norms(trainer.grads.numpy()[None, :], offsets)[0])
+        if tests is not None:
+            tests.append(trainer.test_loss())
         warning = watch.see(i, loss)
         if warning:
             _stderr(bar, f"backprop-studio train: warning: {warning}")
@@ -232,6 +255,8 @@ def run_train(ns: argparse.Namespace) -> int:
     if ns.json:
         data = history_json(losses, params, final, initial, batches, watch.warnings, stop)
         data["grad_norms"] = grad_norms_json(trainer.param_names, norms)
+        if tests is not None:  # iterations 0 … steps; a stopped run's up to its last finite one
+            data["test_losses"] = tests[: len(losses) + (stop is None)]
         print(json.dumps(data, allow_nan=False))
     elif stop is None:
         print_summary(train_settings, steps, losses, initial, final, params, batches, numbers)

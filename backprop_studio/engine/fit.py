@@ -66,6 +66,7 @@ class FitPicture:
     confusion: list[list[int]] | None = None
     same_scale: bool = True  # both axes in one unit (a toy dataset's plane)
     threshold: float | None = None  # a level drawn across the curve (0.5: a classifier's)
+    test_points: tuple[np.ndarray, np.ndarray] | None = None  # held-out rows, as ``points``
 
 
 def fit_target(graph: Graph) -> FitTarget | FitPicture:
@@ -130,24 +131,40 @@ def picture(trainer: Trainer, target: FitTarget) -> FitPicture:
         return FitPicture(f"cannot draw the fit: {exc}")
 
 
-def _rows(trainer: Trainer, name: str) -> torch.Tensor:
-    value = trainer.slots[trainer.plan.slot_of[name]]
+def _rows(trainer: Trainer, name: str, slots: list | None = None) -> torch.Tensor:
+    value = (trainer.slots if slots is None else slots)[trainer.plan.slot_of[name]]
     assert value is not None
     return value.detach().to("cpu", torch.float64)
 
 
+def _data(trainer: Trainer, t: FitTarget, slots: list | None = None):
+    x = to_raw(_rows(trainer, t.features, slots), t.transform)
+    return x.reshape(-1, 1) if x.dim() == 1 else x, _rows(trainer, t.targets, slots)
+
+
 def _picture(trainer: Trainer, t: FitTarget) -> FitPicture:
-    x = to_raw(_rows(trainer, t.features), t.transform)
-    y = _rows(trainer, t.targets)
-    if x.dim() == 1:
-        x = x.reshape(-1, 1)
+    x, y = _data(trainer, t)
     if t.classes >= 2 and x.shape[1] >= 2:
-        return _classifier(trainer, t, x, y)
-    if x.shape[1] == 1 and t.classes == 2:
-        return _probability_curve(trainer, t, x.numpy(), y)
-    if x.shape[1] == 1:
-        return _curve(trainer, t, x.numpy(), y.numpy())
-    return _predicted_vs_actual(trainer, t, y)
+        shown = _classifier(trainer, t, x, y)
+    elif x.shape[1] == 1 and t.classes == 2:
+        shown = _probability_curve(trainer, t, x.numpy(), y)
+    elif x.shape[1] == 1:
+        shown = _curve(trainer, t, x.numpy(), y.numpy())
+    else:
+        return _predicted_vs_actual(trainer, t, y)
+    if trainer.test_slots is not None:  # the held-out rows, placed as the training rows are
+        tx, ty = _data(trainer, t, trainer.test_slots)
+        if t.classes >= 2 and tx.shape[1] >= 2:
+            axes = _plotted_axes(t, tx.shape[1])
+            shown.test_points = (tx[:, list(axes)].numpy(), true_classes(ty).double().numpy())
+        else:
+            shown.test_points = (tx.numpy(), ty.numpy())
+    return shown
+
+
+def _plotted_axes(t: FitTarget, width: int) -> tuple[int, int]:
+    valid = all(0 <= a < width for a in t.axes) and t.axes[0] != t.axes[1]
+    return t.axes if valid else (0, 1)
 
 
 def _names(t: FitTarget, width: int) -> tuple[str, ...]:
@@ -162,7 +179,7 @@ def _confusion(trainer: Trainer, t: FitTarget) -> list[list[int]] | None:
 
 
 def _classifier(trainer: Trainer, t: FitTarget, x: torch.Tensor, y: torch.Tensor) -> FitPicture:
-    axes = t.axes if all(0 <= a < x.shape[1] for a in t.axes) and t.axes[0] != t.axes[1] else (0, 1)
+    axes = _plotted_axes(t, x.shape[1])
     plane = x[:, list(axes)].numpy()
     lo, hi = plane.min(axis=0), plane.max(axis=0)
     pad = (hi - lo) * MARGIN

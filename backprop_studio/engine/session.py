@@ -25,7 +25,13 @@ from .grad_health import GradientRecord, HealthWarning, HealthWatch, segment_nor
 from .train_history import HISTORY_BYTES, TraceCache, TrainingHistory
 from .training import Trainer, TrainingError, TrainSettings
 
-TRAINER_KEYS = ("optimizer", "lr", "momentum", "clip")  # with the dtype: what makes a trainer
+TRAINER_KEYS = (
+    "optimizer",
+    "lr",
+    "momentum",
+    "clip",
+    "test_fraction",
+)  # with the dtype: what makes a trainer
 POST_INTERVAL_S = 0.05  # a running session reports at most 20 times a second
 log = logging.getLogger(__name__)
 
@@ -79,6 +85,11 @@ class TrainingSession:
         self.watch = HealthWatch(t.param_names, t.settings.lr)
         self.latest: Trace | None = None  # the newest Trace at the newest parameters
         self.alive = True  # steps can go on from the newest iteration
+        # (iteration, loss on the held-out rows) at each report, with a test fraction
+        self.test_losses: list[tuple[int, float]] = []
+        test = t.test_loss()
+        if test is not None:
+            self.test_losses.append((0, test))
         # the parameters one iteration before the newest (a failed run's last finite ones)
         self._previous: tuple[int, np.ndarray] = (-1, self.history.latest)
 
@@ -147,7 +158,10 @@ class TrainingSession:
         array = torch.stack(rows).numpy() if rows else np.zeros((0, self.history.n_params))
         shown = self._trace_now() if trace else None
         warnings = self._see_gradients(first, losses, array, grads)
+        test = self.trainer.test_loss() if rows else None
         with self.lock:
+            if test is not None:
+                self.test_losses.append((first + len(array), test))
             if len(array):
                 before = array[-2] if len(array) >= 2 else self.history.latest
                 self._previous = (first + len(array) - 1, before)
@@ -188,6 +202,7 @@ class TrainingSession:
         with self.lock:
             self.alive = False
             self.history.truncate(max((failure.iteration or 0) - 1, 0))
+            self._drop_tests_after(self.history.iteration)
             self.latest = None
 
     def _keep_finite(self) -> None:
@@ -198,6 +213,19 @@ class TrainingSession:
         ok = np.isfinite(h.data[: h.count, 1 : 1 + h.n_params]).all(axis=1)
         h.truncate(int(np.nonzero(ok)[0][-1]) * h.stride if ok.any() else 0)
         self.latest = None
+        self._drop_tests_after(h.iteration)
+
+    def _drop_tests_after(self, iteration: int) -> None:
+        self.test_losses = [(i, v) for i, v in self.test_losses if i <= iteration]
+
+    def test_curve(self) -> tuple[np.ndarray, np.ndarray]:
+        """Iterations and held-out losses reported so far (empty without a test fraction)."""
+        with self.lock:
+            pairs = [(i, v) for i, v in self.test_losses if np.isfinite(v)]
+        if not pairs:
+            return np.zeros(0), np.zeros(0)
+        its, losses = zip(*pairs)
+        return np.array(its, dtype=np.float64), np.array(losses, dtype=np.float64)
 
     # ---- reading -------------------------------------------------------------------------
     def values_at(self, iteration: int) -> dict[str, Value]:

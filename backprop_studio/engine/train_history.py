@@ -157,6 +157,15 @@ class TrainingHistory:
             return float(self.data[it // self.stride, 0])
         return math.nan
 
+    def kept_params(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every kept iteration and its flat parameters, oldest first, the newest included."""
+        its = np.arange(self.count) * self.stride
+        rows = self.data[: self.count, 1 : 1 + self.n_params]
+        if (self.count - 1) * self.stride != self.iteration:
+            its = np.append(its, self.iteration)
+            rows = np.vstack([rows, self.latest[None, :]])
+        return its, rows.copy()
+
     def values_at(self, iteration: int) -> dict[str, Value]:
         """Each parameter as the graph stores it: a float, or a nested list of its shape."""
         return self.unflatten(self.params_at(iteration))

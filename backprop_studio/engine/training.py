@@ -26,6 +26,7 @@ from .batches import Batcher, BatchError
 from .compile import Plan, compile_graph
 from .devices import device_problem
 from .grad_health import flat_grads
+from .split import SplitError, split_slots
 from .values import to_plain
 
 OPTIMIZERS = ("sgd", "momentum", "adam")
@@ -55,6 +56,7 @@ class TrainSettings:
     shuffle: bool = True  # a new order of the rows every epoch (with batch_size)
     seed: int = 0  # of the shuffling
     device: str = "cpu"  # "cpu", "cuda" or "mps" (see engine.devices.available_devices)
+    test_fraction: float = 0.0  # of a dataset's rows held out (split by ``seed``); 0: none
 
     @classmethod
     def from_dict(cls, settings: dict) -> TrainSettings:
@@ -70,6 +72,7 @@ class TrainSettings:
             shuffle=bool(training.get("shuffle", cls.shuffle)),
             seed=int(training.get("seed", cls.seed)),
             device=training.get("device", cls.device),
+            test_fraction=float(training.get("test_fraction") or 0.0),
         )
 
 
@@ -113,6 +116,15 @@ class Trainer:
                 self.plan.output,
             )
         self.slots = self.plan.leaf_tensors(device=self.settings.device)
+        # with a test fraction, ``slots`` hold the training rows and ``test_slots`` the others
+        self.test_slots: list[torch.Tensor | None] | None = None
+        if self.settings.test_fraction > 0:
+            try:
+                self.slots, self.test_slots = split_slots(
+                    self.plan, self.slots, self.settings.test_fraction, self.settings.seed
+                )
+            except SplitError as exc:
+                raise TrainingError(str(exc), exc.node) from None
         try:
             self.batcher = Batcher(
                 self.plan,
@@ -136,6 +148,9 @@ class Trainer:
         self.grads = torch.zeros(0, dtype=torch.float64)  # the last step's, flat (flat_grads)
         try:  # one checked pass over all rows (e.g. class targets), so steps need not check
             self.loss()
+            if self.test_slots is not None:
+                with torch.no_grad():
+                    self.plan.forward(list(self.test_slots))
         except TrainingError as exc:
             raise TrainingError(str(exc).removeprefix("iteration 0: "), exc.node) from None
         self._steps = self.plan.unchecked_steps()
@@ -169,6 +184,16 @@ class Trainer:
         with torch.no_grad():
             try:
                 return self.plan.forward(list(self.slots)).item()
+            except (RuntimeError, MemoryError) as exc:
+                raise self._refused(exc) from None
+
+    def test_loss(self) -> float | None:
+        """The loss over the held-out rows at the current parameters (None: no split)."""
+        if self.test_slots is None:
+            return None
+        with torch.no_grad():
+            try:
+                return self.plan.forward(list(self.test_slots), self._steps).item()
             except (RuntimeError, MemoryError) as exc:
                 raise self._refused(exc) from None
 

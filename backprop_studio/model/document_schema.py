@@ -37,6 +37,7 @@ DTYPES = ("float64", "float32")
 OPTIMIZERS = ("sgd", "momentum", "adam")
 DEVICES = ("cpu", "cuda", "mps")
 MAX_SEED = 2**63 - 1
+MAX_TEST_FRACTION = 0.9  # of a dataset's rows held out for testing, at most
 
 DEFAULT_SETTINGS: dict[str, Any] = {
     "dtype": "float64",
@@ -272,6 +273,12 @@ def _training(value: object, path: str) -> dict[str, Any]:
         elif key == "device":
             if item not in DEVICES:
                 raise DocumentError(f"must be one of {', '.join(DEVICES)}, not {item!r:.40}", where)
+        elif key == "test_fraction":  # of a dataset's rows held out for a test loss
+            item = require_number(item, where)
+            if not 0 <= item <= MAX_TEST_FRACTION:
+                raise DocumentError(
+                    f"must be from 0 to {MAX_TEST_FRACTION:g}, not {item!r:.40}", where
+                )
         elif key == "expect_loss_below":  # the loss a gallery example promises to reach
             item = require_number(item, where, positive=True)
         else:

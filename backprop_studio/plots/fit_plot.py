@@ -38,6 +38,8 @@ class FitPlot(QWidget):
         self.plot.addItem(self.image)
         self.points = pg.ScatterPlotItem(size=6, pen=pg.mkPen(255, 255, 255, 160))
         self.plot.addItem(self.points)
+        self.test_points = pg.ScatterPlotItem(size=7, brush=pg.mkBrush(255, 255, 255, 230))
+        self.plot.addItem(self.test_points)  # held-out rows: hollow, ringed in their colour
         self.curve = pg.PlotDataItem(pen=pg.mkPen((214, 39, 40), width=2))
         self.plot.addItem(self.curve)
         self.threshold = pg.InfiniteLine(
@@ -57,6 +59,7 @@ class FitPlot(QWidget):
     def clear(self) -> None:
         """Nothing drawn: a graph with nothing to fit must not show another graph's fit."""
         self.points.setData([], [])
+        self.test_points.setData([], [])
         self.curve.setData([], [])
         self.image.clear()
         self.image.setVisible(False)
@@ -77,6 +80,18 @@ class FitPlot(QWidget):
             self.points.setData(x=x[:, 0], y=height, brush=brushes)
         else:
             self.points.setData(x=x[:, 0], y=y.reshape(-1), brush=pg.mkBrush(*CLASS_COLOURS[0]))
+
+    def show_test_points(self, x: np.ndarray, y: np.ndarray, classes: int) -> None:
+        """The held-out rows, hollow (as ``show_points`` places them); empty: none."""
+        if not len(x):
+            self.test_points.setData([], [])
+        elif classes >= 2 and x.shape[1] >= 2:
+            labels = np.clip(y.reshape(-1).astype(int), 0, len(CLASS_COLOURS) - 1)
+            pens = [pg.mkPen(*CLASS_COLOURS[k], width=2) for k in labels]
+            self.test_points.setData(x=x[:, 0], y=x[:, 1], pen=pens)
+        else:
+            pen = pg.mkPen(*CLASS_COLOURS[1], width=2)
+            self.test_points.setData(x=x[:, 0], y=y.reshape(-1), pen=pen)
 
     def show_legend(self, names: Sequence[str]) -> None:
         """Each class's name beside its colour (a CSV target's class names); () hides it."""

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QWidget
 from .axes import TOP_MARGIN, CompactAxis, SideLegend
 
 ACCENT = QColor(31, 119, 208)
+TEST_COLOUR = QColor(230, 120, 20)  # the held-out rows' loss
 MAX_FADED = 5  # earlier runs kept on the plot
 FADED_POINTS = 20_000  # an archived curve is thinned to at most this many points
 MINIMUM_SIZE = (160, 96)  # below this even two ticks and a label per axis do not fit
@@ -85,6 +86,9 @@ class LossPlot(pg.PlotWidget):
         self._log = False
         self.curve = item.plot(pen=pg.mkPen(ACCENT, width=2))
         self.curve.setZValue(10)
+        self.test_curve = item.plot(pen=pg.mkPen(TEST_COLOUR, width=2, style=Qt.PenStyle.DashLine))
+        self.test_curve.setZValue(9)
+        self._test_named = False
         self.marker = item.plot(
             [], [], pen=None, symbol="o", symbolSize=9, symbolBrush=ACCENT, symbolPen="w"
         )
@@ -125,6 +129,17 @@ class LossPlot(pg.PlotWidget):
                 self.legend.addItem(self.curve, label)
         self.hint.setVisible(not len(iterations) and not self._faded)
 
+    def set_test_losses(self, iterations: np.ndarray, losses: np.ndarray) -> None:
+        """The held-out rows' loss beside the training loss (empty arrays: none)."""
+        self.test_curve.setData(iterations, losses)
+        named = bool(len(iterations))
+        if named != self._test_named:
+            self._test_named = named
+            if named:
+                self.legend.addItem(self.test_curve, "test rows")
+            else:
+                self.legend.removeItem(self.test_curve)
+
     def set_current(self, iteration: int | None) -> None:
         """Mark ``iteration`` on the curve (None: no mark)."""
         if iteration is None or not len(self._x):
@@ -151,6 +166,7 @@ class LossPlot(pg.PlotWidget):
                 self.legend.removeItem(old)
                 self.getPlotItem().removeItem(old)
         self.set_losses(np.zeros(0), np.zeros(0), "")
+        self.set_test_losses(np.zeros(0), np.zeros(0))
         self.set_current(None)
 
     def clear_runs(self) -> None:
@@ -160,6 +176,7 @@ class LossPlot(pg.PlotWidget):
             self.legend.removeItem(old)
             self.getPlotItem().removeItem(old)
         self._faded.clear()
+        self.set_test_losses(np.zeros(0), np.zeros(0))
         self.set_current(None)
 
     @property

@@ -265,6 +265,7 @@ class TrainingController(TrainingThread):
             self.loss_plot.archive()
         else:
             self.loss_plot.set_losses(np.zeros(0), np.zeros(0))
+            self.loss_plot.set_test_losses(np.zeros(0), np.zeros(0))
             self.loss_plot.set_current(None)
         self.session, self.shown, self._written = None, None, {}
         self.param_plot.set_series([])
@@ -296,6 +297,7 @@ class TrainingController(TrainingThread):
             px, py = (a.copy() for a in h.series_curve())
             iteration, stride, latest = h.iteration, h.stride, s.latest
         self.loss_plot.set_losses(x, y, self.label)
+        self.loss_plot.set_test_losses(*s.test_curve())
         self.param_plot.set_data(px, py)
         self.timeline.setEnabled(True)
         self.timeline.set_last(iteration, stride)

@@ -21,6 +21,7 @@ from .controller import TrainingController
 from .curves_view import LossView
 from .fit_view import FitPanel, FitView
 from .gradients_view import GradientHealth, GradientsView
+from .landscape_panel import LandscapePanel, LandscapeView
 from .panel import TrainingPanel
 
 
@@ -28,7 +29,8 @@ from .panel import TrainingPanel
 class TrainingDocks:
     training: TrainingController
     docks: list[QDockWidget]  # Training, Loss (the View menu toggles them)
-    in_front: list[QDockWidget] = field(default_factory=list)  # a run leaves these in sight
+    # docks tabbed behind the loss view that a run leaves in front when they are in sight
+    in_front: list[QDockWidget] = field(default_factory=list)
 
     def add_gradients(
         self, window: QMainWindow, scene: GraphScene, say: Callable[[str, int], None]
@@ -66,6 +68,22 @@ class TrainingDocks:
 
         self.training.run_started.connect(show_loss)
         return fit
+
+    def add_landscape(
+        self,
+        window: QMainWindow,
+        worker: WorkerThread,
+        graph: Callable[[], Graph],
+        dtype: Callable[[], str],
+        say: Callable[[str, int], None],
+    ) -> LandscapePanel:
+        """The Landscape dock, tabbed with the loss view (after the fit's, when added later)."""
+        view = LandscapeView()
+        dock = add_dock(window, "Landscape", view, BOTTOM)
+        window.tabifyDockWidget(self.docks[1], dock)
+        self.docks[1].raise_()
+        self.in_front.append(dock)
+        return LandscapePanel(view, dock, self.training, worker, graph, dtype, say, window)
 
 
 def add_training_docks(

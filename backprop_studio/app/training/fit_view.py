@@ -2,9 +2,10 @@
 training live.
 
 Predictions are forward passes (engine.fit, no gradients) computed on the training thread and
-posted here as a ``FitPicture``; the UI thread only draws them. While a run goes on they come
-from the running session's own parameters, at most every ``REFRESH_MS`` while either dock is in
-sight; otherwise from the editor's graph, after each evaluation that reaches the canvas.
+posted here as a ``FitPicture``; the UI thread only draws them. While a run's session lasts
+(until an edit) they come from its own parameters and rows, held-out rows drawn hollow, at most
+every ``REFRESH_MS`` while either dock is in sight during a run; otherwise from the editor's
+graph, after each evaluation that reaches the canvas.
 A classifier on more than two features is drawn over two columns the user picks (the others
 held at their mean); the pick is kept per file and columns while the app runs.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QDockWidget, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -157,7 +159,7 @@ class FitPanel(QObject):
         axes = self._chosen_axes(target)
         target = target.with_axes(axes)
         self.pending = True
-        if self.training.busy and self.training.ask(
+        if self.training.ask(  # a session's own rows and split, while it lasts
             "fit", lambda session: _session_picture(session, target), self._answer(request)
         ):
             return
@@ -204,6 +206,8 @@ class FitPanel(QObject):
                 self.plot.say(picture.message)
             return
         self.plot.show_points(*picture.points)
+        held = picture.test_points
+        self.plot.show_test_points(*(held or (np.zeros((0, 2)), np.zeros(0))), picture.points[2])
         if picture.classes is not None:
             self.plot.show_classes(*picture.classes)
         elif picture.surface is not None:

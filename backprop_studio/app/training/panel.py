@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...model.document_schema import MAX_STEPS
+from ...model.document_schema import MAX_STEPS, MAX_TEST_FRACTION
 from ..widgets import ElidedLabel, scrolling
 
 OPTIMIZER_TEXT = {"sgd": "SGD", "momentum": "SGD + momentum {m:g}", "adam": "Adam"}
@@ -120,6 +120,16 @@ class TrainingPanel(QWidget):
         self.batch.setToolTip("rows of the bound dataset per step (full: all of them)")
         self.shuffle = QCheckBox("shuffle")
         self.shuffle.setToolTip("draw the mini-batches in a new (seeded) order every epoch")
+        self.test_fraction = QDoubleSpinBox()
+        self.test_fraction.setRange(0.0, MAX_TEST_FRACTION)
+        self.test_fraction.setSingleStep(0.05)
+        self.test_fraction.setDecimals(2)
+        self.test_fraction.setSpecialValueText("none")  # 0: train on every row
+        self.test_fraction.setKeyboardTracking(False)
+        self.test_fraction.setToolTip(
+            "hold out this fraction of a dataset's rows (split by the seed): their loss is "
+            "plotted beside the training loss, and the Fit view draws them hollow"
+        )
         self.device = DeviceBox()
         self.device.setToolTip("where torch trains: CPU, or a GPU torch reports available")
         style = self.style()
@@ -145,7 +155,7 @@ class TrainingPanel(QWidget):
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
             box.setMinimumContentsLength(6)
-        for field in (self.lr, self.steps, self.clip_norm, self.batch):
+        for field in (self.lr, self.steps, self.clip_norm, self.batch, self.test_fraction):
             field.setMinimumWidth(60)
         form.addRow("Optimizer", self.optimizer)
         form.addRow("Learning rate", self.lr)
@@ -158,6 +168,7 @@ class TrainingPanel(QWidget):
         batch_row.addWidget(self.batch, 1)
         batch_row.addWidget(self.shuffle)
         form.addRow("Batch", batch_row)
+        form.addRow("Test rows", self.test_fraction)
         form.addRow("Device", self.device)
         # the controls and the status line stay in sight; the settings scroll if the dock is low
         buttons = QHBoxLayout()
@@ -191,6 +202,9 @@ class TrainingPanel(QWidget):
         self.clip.toggled.connect(self._clip_changed)
         self.batch.valueChanged.connect(lambda v: self._emit("batch_size", int(v) or None))
         self.shuffle.toggled.connect(lambda on: self._emit("shuffle", bool(on)))
+        self.test_fraction.valueChanged.connect(
+            lambda v: self._emit("test_fraction", round(float(v), 2))
+        )
         self.device.activated.connect(lambda i: self._emit("device", self.device.itemData(i)))
         self.clip_norm.valueChanged.connect(self._clip_changed)
         self.step_button.clicked.connect(self.step_clicked)
@@ -216,6 +230,7 @@ class TrainingPanel(QWidget):
             self.clip_norm.setEnabled(clip is not None)
             self.batch.setValue(int(training.get("batch_size") or 0))
             self.shuffle.setChecked(bool(training.get("shuffle", True)))
+            self.test_fraction.setValue(float(training.get("test_fraction") or 0.0))
             self.device.show_device(str(training.get("device", "cpu")))
         finally:
             self._loading = False
@@ -235,6 +250,7 @@ class TrainingPanel(QWidget):
             self.batch,
             self.shuffle,
             self.device,
+            self.test_fraction,
         ):
             widget.setEnabled(not running)
         self.clip_norm.setEnabled(not running and self.clip.isChecked())
