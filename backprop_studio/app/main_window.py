@@ -41,10 +41,8 @@ from .panels.inspector import Inspector
 from .panels.palette import Palette
 from .panels.program_view import ProgramView
 from .status_line import StatusLine
-from .training.compare_dialog import CompareOptimizers
 from .training.docks import add_training_docks
-from .training.reinitialise import reinitialise_action
-from .training.step_preview import StepPreview
+from .training.views import add_training_views
 from .widgets import ElidedLabel, scrolling
 from .window_layout import LEFT, RIGHT, add_dock
 from .worker_thread import WorkerThread
@@ -110,27 +108,13 @@ class MainWindow(QMainWindow):
         self.checks = GradientCheckPanel(parts)
         self.forward = ForwardPanel(parts, self.backward)
         self.accumulation = AccumulationPanel(parts)
-        self.fit = docks.add_fit(self, self.worker, graph, lambda: self.dtype)
-        self.canvas.shown.connect(self.fit.on_trace)
-        self.landscape = docks.add_landscape(self, self.worker, graph, lambda: self.dtype, self.say)
-        self.canvas.shown.connect(self.landscape.on_trace)
-        self.compare = CompareOptimizers(lambda: self.document, self.worker, self)
-        self.training.actions["compare_optimizers"] = self.compare.action  # in the Run menu
-        self.training.actions["reinitialise"] = reinitialise_action(
-            graph, lambda: self.training.busy, self.push, self.say, self
-        )
-        self.step_preview = StepPreview(
-            self.training.panel.step_button, self.training, lambda: self.document, self
-        )
+        views = add_training_views(docks, parts, self.worker, lambda: self.document)
+        self.fit, self.landscape = views.fit, views.landscape
+        self.compare, self.step_preview = views.compare, views.step_preview
         self.exports = ExportActions(
-            self,
-            lambda: self.document,
-            self.scene,
-            self.canvas,
-            self.training,
-            self.say,
+            self, lambda: self.document, self.scene, self.canvas, self.training, self.say,
             self.fit.plot,
-        )
+        )  # fmt: skip
         self.actions_by_name = build_menus(self)
         self.lessons = install_lessons(self)
         self.set_document(self.document)
