@@ -8,6 +8,8 @@ gradients come from ``retain_grad`` and the parameters' ``.grad``, never from ou
 
 from __future__ import annotations
 
+import math
+
 import torch
 
 from ..model.attrs import attr_value, number_text
@@ -24,14 +26,19 @@ def _finite(tensor: torch.Tensor) -> bool:
     return bool(torch.isfinite(tensor).all())
 
 
-def _all_finite(tensors: list[torch.Tensor]) -> bool:
-    """Whether every number of ``tensors`` is finite, in one check: ``isfinite`` is several
-    kernels, so asking it once per tensor was a fifth of an instrumented run of small graphs;
-    only a run that fails is walked tensor by tensor to name the first culprit."""
-    if not tensors:
-        return True
-    flat = torch.cat([t.detach().reshape(-1) for t in tensors])
-    return bool(torch.isfinite(flat).all())
+def _all_finite(tensors: list[torch.Tensor], plain: list[Value]) -> bool:
+    """Whether every number of ``tensors`` (read already as ``plain``) is finite, in one check:
+    ``isfinite`` is several kernels, so asking it once per tensor was a fifth of an instrumented
+    run of small graphs. A scalar is checked as the float it was read as; the rest together in
+    one tensor. Only a run that fails is walked tensor by tensor to name the first culprit."""
+    rest = []
+    for tensor, value in zip(tensors, plain):
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                return False
+        else:
+            rest.append(tensor.detach().reshape(-1))
+    return not rest or bool(torch.isfinite(torch.cat(rest)).all())
 
 
 def non_finite_kinds(tensor: torch.Tensor) -> str:
@@ -111,7 +118,7 @@ def _run(plan: Plan, leaves: list[torch.Tensor | None] | None) -> Trace:
             slots[step.slot] = step.fn(*args)
 
     values = {name: to_plain(t) for name, t in zip(plan.names, slots)}
-    error, error_node = _first_non_finite_value(plan, slots)
+    error, error_node = _first_non_finite_value(plan, slots, list(values.values()))
     local_outputs, local_inputs, local_edges = _local_graphs(plan, slots, aliases)
 
     edge_grads: list[Value | None] = [None] * len(plan.edges)
@@ -150,7 +157,7 @@ def _run(plan: Plan, leaves: list[torch.Tensor | None] | None) -> Trace:
         if grad is not None:
             grads[name] = to_plain(grad)
     if error is None and backward:
-        error, error_node = _first_non_finite_grad(plan, slot_grads, order)
+        error, error_node = _first_non_finite_grad(plan, slot_grads, grads, order)
     return Trace(
         output=plan.output,
         values=values,
@@ -212,8 +219,10 @@ def _local_graphs(
     return outputs, inputs, edges
 
 
-def _first_non_finite_value(plan: Plan, slots: list[torch.Tensor]) -> tuple[str | None, str | None]:
-    if _all_finite(slots):
+def _first_non_finite_value(
+    plan: Plan, slots: list[torch.Tensor], plain: list[Value]
+) -> tuple[str | None, str | None]:
+    if _all_finite(slots, plain):
         return None, None
     for slot, (name, op, tensor) in enumerate(zip(plan.names, plan.ops, slots)):
         if not _finite(tensor):
@@ -236,10 +245,11 @@ def _power_reason(plan: Plan, slots: list[torch.Tensor], slot: int) -> str:
 
 
 def _first_non_finite_grad(
-    plan: Plan, grads: list[torch.Tensor | None], order: list[int]
+    plan: Plan, grads: list[torch.Tensor | None], plain: dict[str, Value | None], order: list[int]
 ) -> tuple[str | None, str | None]:
     """The first edge, in autograd's own order, whose source's gradient is NaN or inf."""
-    if _all_finite([g for g in grads if g is not None]):
+    present = [(g, plain[n]) for n, g in zip(plan.names, grads) if g is not None]
+    if _all_finite([g for g, _ in present], [v for _, v in present]):
         return None, None
     for k in order:
         edge = plan.edges[k]
