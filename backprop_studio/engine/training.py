@@ -128,6 +128,7 @@ class Trainer:
         self.params = [self.slots[s] for s in self.param_slots]
         self.param_names = [self.plan.names[s] for s in self.param_slots]
         self.initial = [p.detach().clone() for p in self.params]
+        self._flat_views = _flat_views(self.params)
         _make_update(self.params, self.settings)  # an unknown optimizer is refused here
         self._update: Update | None = None  # made at the first step, for the parameters used
         self._used: list[torch.Tensor] = []  # the parameters the loss depends on
@@ -206,6 +207,15 @@ class Trainer:
         flat = torch.cat([p.detach().reshape(-1) for p in self.params])
         return flat.to(device="cpu", dtype=torch.float64)
 
+    def params_into(self, row: torch.Tensor) -> None:
+        """Write ``flat_params()`` into ``row`` (float64, CPU) without a new tensor: a session
+        keeps every step's parameters, and on small graphs making that copy was a fifth of a
+        step. float64 CPU parameters are read through views made once (updates are in place)."""
+        if self._flat_views is None:
+            row.copy_(self.flat_params())
+        else:
+            torch.cat(self._flat_views, out=row)
+
     def trace_at(self, flat: Sequence[float]) -> Trace:
         """A full Trace at the parameters ``flat`` (as from ``flat_params``); the trainer's own
         tensors and optimizer state are left as they are."""
@@ -260,6 +270,16 @@ class Trainer:
         kind = special_name(self.loss()) or "not finite on this batch"
         reason = trace.error or f"the loss '{self.plan.output}' is {kind}"
         return TrainingError(f"iteration {it}: {reason}", node, it)
+
+
+def _flat_views(params: list[torch.Tensor]) -> list[torch.Tensor] | None:
+    """Flat views of float64 CPU parameters (None otherwise: those are converted each time)."""
+    if any(p.dtype != torch.float64 or p.device.type != "cpu" for p in params):
+        return None
+    try:
+        return [p.detach().view(-1) for p in params]
+    except RuntimeError:  # not contiguous: no flat view of it
+        return None
 
 
 def train(
