@@ -8,6 +8,8 @@ gradients come from ``retain_grad`` and the parameters' ``.grad``, never from ou
 
 from __future__ import annotations
 
+import math
+
 import torch
 
 from ..model.attrs import attr_value, number_text
@@ -22,6 +24,21 @@ from .values import to_plain
 
 def _finite(tensor: torch.Tensor) -> bool:
     return bool(torch.isfinite(tensor).all())
+
+
+def _all_finite(tensors: list[torch.Tensor], plain: list[Value]) -> bool:
+    """Whether every number of ``tensors`` (read already as ``plain``) is finite, in one check:
+    ``isfinite`` is several kernels, so asking it once per tensor was a fifth of an instrumented
+    run of small graphs. A scalar is checked as the float it was read as; the rest together in
+    one tensor. Only a run that fails is walked tensor by tensor to name the first culprit."""
+    rest = []
+    for tensor, value in zip(tensors, plain):
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                return False
+        else:
+            rest.append(tensor.detach().reshape(-1))
+    return not rest or bool(torch.isfinite(torch.cat(rest)).all())
 
 
 def non_finite_kinds(tensor: torch.Tensor) -> str:
@@ -101,31 +118,46 @@ def _run(plan: Plan, leaves: list[torch.Tensor | None] | None) -> Trace:
             slots[step.slot] = step.fn(*args)
 
     values = {name: to_plain(t) for name, t in zip(plan.names, slots)}
-    error, error_node = _first_non_finite_value(plan, slots)
-    local = _local_grads(plan, slots, aliases)
+    error, error_node = _first_non_finite_value(plan, slots, list(values.values()))
+    local_outputs, local_inputs, local_edges = _local_graphs(plan, slots, aliases)
 
     edge_grads: list[Value | None] = [None] * len(plan.edges)
     order: list[int] = []
+    slot_grads: list[torch.Tensor | None] = [None] * len(slots)
     out = slots[plan.output_slot] if plan.output_slot is not None else None
     backward = out is not None and out.requires_grad
     if backward:
-        # Only now: autograd.grad above would otherwise have fed these hooks and .grad fields.
-        for step in plan.steps:
-            if slots[step.slot].requires_grad:
-                slots[step.slot].retain_grad()
         for k, alias in enumerate(aliases):
             if alias is not None:
                 alias.register_hook(_recorder(k, edge_grads, order))
-        # A scalar seeds itself: an explicit seed tensor makes torch import sympy (~1 s).
-        out.backward(None if out.numel() == 1 else torch.ones_like(out))
+        wanted = [s for s, tensor in enumerate(slots) if tensor.requires_grad]
+        # One pass of autograd's engine for the output and every step's local copy: separate
+        # graphs, so none feeds another, and the engine runs each graph's nodes in the order it
+        # would alone. A scalar seeds itself: an explicit seed tensor makes torch import sympy.
+        seeds = None if out.numel() == 1 else [torch.ones_like(out)] + [None] * len(local_outputs)
+        derivs = torch.autograd.grad(
+            [out, *local_outputs],
+            [slots[s] for s in wanted] + local_inputs,
+            grad_outputs=seeds,
+            allow_unused=True,
+        )
+        for s, grad in zip(wanted, derivs):
+            slot_grads[s] = grad
+        local_derivs = derivs[len(wanted) :]
+    elif local_outputs:
+        local_derivs = torch.autograd.grad(local_outputs, local_inputs, allow_unused=True)
+    else:
+        local_derivs = ()
+    local: list[float | None] = [None] * len(plan.edges)
+    for k, d in zip(local_edges, local_derivs):
+        local[k] = 0.0 if d is None else float(d.item())
 
     grads: dict[str, Value | None] = dict.fromkeys(plan.names)
-    if backward:
-        for name, tensor in zip(plan.names, slots):
-            if tensor.requires_grad and tensor.grad is not None:
-                grads[name] = to_plain(tensor.grad)
+    for name, grad in zip(plan.names, slot_grads):
+        if grad is not None:
+            grads[name] = to_plain(grad)
     if error is None and backward:
-        error, error_node = _first_non_finite_grad(plan, slots, order)
+        error, error_node = _first_non_finite_grad(plan, slot_grads, grads, order)
     return Trace(
         output=plan.output,
         values=values,
@@ -150,10 +182,11 @@ def _recorder(k: int, edge_grads: list[Value | None], order: list[int]):
     return hook
 
 
-def _local_grads(
+def _local_graphs(
     plan: Plan, slots: list[torch.Tensor], aliases: list[torch.Tensor | None]
-) -> list[float | None]:
-    """∂dst/∂src for every edge whose both ends are scalars, asked of torch.autograd.grad.
+) -> tuple[list[torch.Tensor], list[torch.Tensor], list[int]]:
+    """For ∂dst/∂src of every edge whose both ends are scalars: outputs, inputs and edges for
+    torch.autograd.grad.
 
     Each step is run once more on detached copies of its inputs: the same function of the same
     values, so the same derivative, but autograd then walks that one step instead of everything
@@ -161,7 +194,6 @@ def _local_grads(
     copies are separate graphs, so one call with every copy's output (each seeded with 1)
     gives each input exactly its own step's derivative.
     """
-    local: list[float | None] = [None] * len(plan.edges)
     outputs: list[torch.Tensor] = []
     inputs: list[torch.Tensor] = []
     edges: list[int] = []
@@ -184,17 +216,14 @@ def _local_grads(
                 if k in wanted:
                     inputs.append(arg)
                     edges.append(k)
-    if not outputs:
-        return local
-    # every output here has one element, so torch seeds each with 1 itself (no seed tensors,
-    # which would make torch import sympy at the first call: ~1 s of start-up)
-    derivs = torch.autograd.grad(outputs, inputs, allow_unused=True)
-    for k, d in zip(edges, derivs):
-        local[k] = 0.0 if d is None else float(d.item())
-    return local
+    return outputs, inputs, edges
 
 
-def _first_non_finite_value(plan: Plan, slots: list[torch.Tensor]) -> tuple[str | None, str | None]:
+def _first_non_finite_value(
+    plan: Plan, slots: list[torch.Tensor], plain: list[Value]
+) -> tuple[str | None, str | None]:
+    if _all_finite(slots, plain):
+        return None, None
     for slot, (name, op, tensor) in enumerate(zip(plan.names, plan.ops, slots)):
         if not _finite(tensor):
             kind = non_finite_kinds(tensor)
@@ -216,23 +245,25 @@ def _power_reason(plan: Plan, slots: list[torch.Tensor], slot: int) -> str:
 
 
 def _first_non_finite_grad(
-    plan: Plan, slots: list[torch.Tensor], order: list[int]
+    plan: Plan, grads: list[torch.Tensor | None], plain: dict[str, Value | None], order: list[int]
 ) -> tuple[str | None, str | None]:
-    """The first edge, in autograd's own order, whose gradient is NaN or inf."""
+    """The first edge, in autograd's own order, whose source's gradient is NaN or inf."""
+    present = [(g, plain[n]) for n, g in zip(plan.names, grads) if g is not None]
+    if _all_finite([g for g, _ in present], [v for _, v in present]):
+        return None, None
     for k in order:
         edge = plan.edges[k]
-        tensor = slots[plan.slot_of[edge.src]]
-        grad = tensor.grad
+        grad = grads[plan.slot_of[edge.src]]
         if grad is not None and not _finite(grad):
             return (
                 f"the gradient of '{edge.src}' (via '{edge.dst}') is not finite "
                 f"({non_finite_kinds(grad)}) in the backward pass",
                 edge.src,
             )
-    for name, tensor in zip(plan.names, slots):
-        if tensor.requires_grad and tensor.grad is not None and not _finite(tensor.grad):
+    for name, grad in zip(plan.names, grads):
+        if grad is not None and not _finite(grad):
             return (
-                f"the gradient of '{name}' is not finite ({non_finite_kinds(tensor.grad)}) "
+                f"the gradient of '{name}' is not finite ({non_finite_kinds(grad)}) "
                 "in the backward pass",
                 name,
             )

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import torch
 
+from ..model.document_schema import OPTIMIZERS
 from ..model.graph import Graph
 from .landscape import (
     MAX_PATH,
@@ -28,7 +29,7 @@ from .landscape import (
     axes_choices,
     landscape,
 )
-from .training import OPTIMIZERS, Trainer, TrainingError, TrainSettings
+from .training import Trainer, TrainingError, TrainSettings
 
 MAX_RUNS = 3
 

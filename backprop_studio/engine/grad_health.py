@@ -39,16 +39,19 @@ EXPLODE_ABOVE = 1e6
 RECORD_ROWS = 4096  # rows of norms and ratios kept for the plot
 
 
-def flat_grads(params: Sequence[torch.Tensor]) -> torch.Tensor:
-    """All gradients in one float64 CPU vector (zeros for a parameter that got none): one
-    copy per step, like the parameters' row; the norms are taken later, many steps at once."""
-    grads = [
+def flat_grads(
+    params: Sequence[torch.Tensor], grads: Sequence[torch.Tensor | None]
+) -> torch.Tensor:
+    """All gradients (``grads[i]`` of ``params[i]``) in one float64 CPU vector, zeros for a
+    parameter that got none: one copy per step, like the parameters' row; the norms are taken
+    later, many steps at once."""
+    flat = [
         torch.zeros(p.numel(), dtype=p.dtype, device=p.device)
-        if p.grad is None
-        else p.grad.detach().reshape(-1)
-        for p in params
+        if g is None
+        else g.detach().reshape(-1)
+        for p, g in zip(params, grads, strict=True)
     ]
-    return torch.cat(grads).to(device="cpu", dtype=torch.float64)
+    return torch.cat(flat).to(device="cpu", dtype=torch.float64)
 
 
 def segment_norms(rows: np.ndarray, offsets: Sequence[int]) -> np.ndarray:

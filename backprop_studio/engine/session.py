@@ -65,6 +65,30 @@ def _always() -> bool:
     return True
 
 
+class _Rows:
+    """The parameters after each step of a run, written into one growing float64 block."""
+
+    def __init__(self, trainer: Trainer, width: int, capacity: int = 256) -> None:
+        self.trainer = trainer
+        self.block = torch.empty((capacity, width), dtype=torch.float64)
+        self.views = list(self.block.unbind(0))
+        self.count = 0
+
+    def add(self) -> None:
+        if self.count == len(self.views):
+            grown = torch.empty((2 * self.count, self.block.shape[1]), dtype=torch.float64)
+            grown[: self.count] = self.block
+            self.block, self.views = grown, list(grown.unbind(0))
+        self.trainer.params_into(self.views[self.count])
+        self.count += 1
+
+    def take(self) -> np.ndarray:
+        """The rows so far (a copy), and start again."""
+        array = self.block[: self.count].numpy().copy()
+        self.count = 0
+        return array
+
+
 class TrainingSession:
     """A Trainer on a snapshot of a graph, with everything a run leaves behind.
 
@@ -115,7 +139,8 @@ class TrainingSession:
         finite iteration: ``alive`` turns False and a new session is needed to go on.
         """
         trainer = self.trainer
-        first, losses, rows, grads = trainer.iteration, [], [], []
+        first, losses, grads = trainer.iteration, [], []
+        rows = _Rows(trainer, self.history.n_params)
         start = time.perf_counter()
         next_post = start + POST_INTERVAL_S
         reason, failure = "done", None
@@ -133,16 +158,18 @@ class TrainingSession:
                 reason, failure = "error", TrainingError(f"training failed: {exc} (see the log)")
                 break
             losses.append(loss)
-            rows.append(trainer.flat_params())
+            rows.add()
             grads.append(trainer.grads)
             if on_step is not None:
                 on_step(trainer.iteration - 1, loss)
             now = time.perf_counter()
             if post is not None and now >= next_post:
-                post(self._record(first, losses, rows, grads, now - start, live_trace()))
-                first, losses, rows, grads = trainer.iteration, [], [], []
+                post(self._record(first, losses, rows.take(), grads, now - start, live_trace()))
+                first, losses, grads = trainer.iteration, [], []
                 start, next_post = now, now + POST_INTERVAL_S
-        end = self._record(first, losses, rows, grads, time.perf_counter() - start, final_trace)
+        end = self._record(
+            first, losses, rows.take(), grads, time.perf_counter() - start, final_trace
+        )
         end.reason, end.failure = reason, failure
         if failure is not None:
             self._stop_at(failure)
@@ -151,14 +178,13 @@ class TrainingSession:
         return end
 
     def _record(
-        self, first: int, losses: list, rows: list, grads: list, seconds: float, trace: bool
+        self, first: int, losses: list, array: np.ndarray, grads: list, seconds: float, trace: bool
     ) -> Progress:
         """Add the steps to the history and the gradient record; with ``trace``, a Trace at
         the newest parameters."""
-        array = torch.stack(rows).numpy() if rows else np.zeros((0, self.history.n_params))
         shown = self._trace_now() if trace else None
         warnings = self._see_gradients(first, losses, array, grads)
-        test = self.trainer.test_loss() if rows else None
+        test = self.trainer.test_loss() if len(array) else None
         with self.lock:
             if test is not None:
                 self.test_losses.append((first + len(array), test))

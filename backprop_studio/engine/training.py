@@ -1,7 +1,9 @@
 """Gradient descent on a graph with torch.optim, fast enough to be no slower than torch itself.
 
-Each step runs the compiled plan (no aliases, no hooks); a full instrumented Trace is made only
-for the iterations a user looks at. Divergence costs nothing to watch for: the loss is read every
+Each step runs the compiled plan as one generated function (no aliases, no hooks), takes the
+parameters' gradients from ``torch.autograd.grad`` (no ``.grad`` fields to fill and zero) and
+applies torch.optim's update directly (``engine/updates.py``, bit for bit torch.optim's); a full
+instrumented Trace is made only for the iterations a user looks at. Divergence costs nothing to watch for: the loss is read every
 step anyway, and a non-finite loss triggers one instrumented run that names the culprit node.
 
 With a ``batch_size``, each step sees the next mini-batch of the rows of the data leaves bound to
@@ -12,6 +14,7 @@ looks at (``trace``, ``param_values``) are copied back to the CPU.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -23,13 +26,13 @@ from ..model.shapes import Value
 from ..model.trace import Trace
 from .autograd import non_finite_kinds, run
 from .batches import Batcher, BatchError
+from .closure import forward_function
 from .compile import Plan, compile_graph
 from .devices import device_problem
 from .grad_health import flat_grads
 from .split import SplitError, split_slots
+from .updates import Update, make_update
 from .values import to_plain
-
-OPTIMIZERS = ("sgd", "momentum", "adam")
 
 
 class TrainingError(ValueError):
@@ -76,16 +79,11 @@ class TrainSettings:
         )
 
 
-def make_optimizer(params: list[torch.Tensor], settings: TrainSettings) -> torch.optim.Optimizer:
-    if settings.optimizer == "sgd":
-        return torch.optim.SGD(params, lr=settings.lr)
-    if settings.optimizer == "momentum":
-        return torch.optim.SGD(params, lr=settings.lr, momentum=settings.momentum)
-    if settings.optimizer == "adam":
-        return torch.optim.Adam(params, lr=settings.lr)
-    raise TrainingError(
-        f"unknown optimizer '{settings.optimizer}' (choose {', '.join(OPTIMIZERS)})"
-    )
+def _make_update(params: list[torch.Tensor], settings: TrainSettings) -> Update:
+    try:
+        return make_update(settings.optimizer, params, settings.lr, settings.momentum)
+    except ValueError as exc:
+        raise TrainingError(str(exc)) from None
 
 
 class Trainer:
@@ -143,7 +141,10 @@ class Trainer:
         self.params = [self.slots[s] for s in self.param_slots]
         self.param_names = [self.plan.names[s] for s in self.param_slots]
         self.initial = [p.detach().clone() for p in self.params]
-        self.optimizer = make_optimizer(self.params, self.settings)
+        self._flat_views = _flat_views(self.params)
+        _make_update(self.params, self.settings)  # an unknown optimizer is refused here
+        self._update: Update | None = None  # made at the first step, for the parameters used
+        self._used: list[torch.Tensor] = []  # the parameters the loss depends on
         self.iteration = 0
         self.grads = torch.zeros(0, dtype=torch.float64)  # the last step's, flat (flat_grads)
         try:  # one checked pass over all rows (e.g. class targets), so steps need not check
@@ -153,7 +154,7 @@ class Trainer:
                     self.plan.forward(list(self.test_slots))
         except TrainingError as exc:
             raise TrainingError(str(exc).removeprefix("iteration 0: "), exc.node) from None
-        self._steps = self.plan.unchecked_steps()
+        self._forward = forward_function(self.plan, self.plan.unchecked_steps())
 
     def step(self) -> float:
         """Forward, backward, update; returns the loss before the update."""
@@ -161,23 +162,43 @@ class Trainer:
         if self.batcher.active:
             self.batcher.feed(slots, self.slots)
         try:
-            loss = self.plan.forward(slots, self._steps)
+            loss = self._forward(slots)
         except (RuntimeError, MemoryError) as exc:  # torch refusing what the check let through
             raise self._refused(exc) from None
         value = loss.item()
-        if value != value or value in (float("inf"), float("-inf")):
+        if not math.isfinite(value):
             raise self._diverged()
         try:
-            loss.backward()
+            grads = self._gradients(loss)
         except (RuntimeError, MemoryError) as exc:
             raise self._refused(exc) from None
-        self.grads = flat_grads(self.params)  # as backward left them, before any clip
+        # as backward gave them, before any clip (a parameter the loss does not use: zeros)
+        given = {id(p): g for p, g in zip(self._used, grads)}
+        self.grads = flat_grads(self.params, [given.get(id(p)) for p in self.params])
         if self.settings.clip is not None:
-            torch.nn.utils.clip_grad_norm_(self.params, self.settings.clip)
-        self.optimizer.step()
-        self.optimizer.zero_grad(set_to_none=True)
+            self._clip(grads)
+        if self._update is not None:
+            self._update.apply(grads)
         self.iteration += 1
         return value
+
+    def _gradients(self, loss: torch.Tensor) -> Sequence[torch.Tensor]:
+        """The gradients of the parameters the loss depends on (torch.optim skips the others,
+        whose ``.grad`` a backward pass leaves empty); the first step finds which they are."""
+        if self._update is not None:
+            return torch.autograd.grad(loss, self._used)
+        grads = torch.autograd.grad(loss, self.params, allow_unused=True)
+        self._used = [p for p, g in zip(self.params, grads) if g is not None]
+        self._update = _make_update(self._used, self.settings) if self._used else None
+        return [g for g in grads if g is not None]
+
+    def _clip(self, grads: Sequence[torch.Tensor]) -> None:
+        """torch's own gradient-norm clip, in place on ``grads`` (it reads them from ``.grad``)."""
+        for p, g in zip(self._used, grads):
+            p.grad = g
+        torch.nn.utils.clip_grad_norm_(self._used, self.settings.clip)
+        for p in self._used:
+            p.grad = None
 
     def loss(self) -> float:
         """The current loss over all rows, without a step."""
@@ -193,7 +214,7 @@ class Trainer:
             return None
         with torch.no_grad():
             try:
-                return self.plan.forward(list(self.test_slots), self._steps).item()
+                return self._forward(list(self.test_slots)).item()
             except (RuntimeError, MemoryError) as exc:
                 raise self._refused(exc) from None
 
@@ -216,6 +237,15 @@ class Trainer:
         flat = torch.cat([p.detach().reshape(-1) for p in self.params])
         return flat.to(device="cpu", dtype=torch.float64)
 
+    def params_into(self, row: torch.Tensor) -> None:
+        """Write ``flat_params()`` into ``row`` (float64, CPU) without a new tensor: a session
+        keeps every step's parameters, and on small graphs making that copy was a fifth of a
+        step. float64 CPU parameters are read through views made once (updates are in place)."""
+        if self._flat_views is None:
+            row.copy_(self.flat_params())
+        else:
+            torch.cat(self._flat_views, out=row)
+
     def trace_at(self, flat: Sequence[float]) -> Trace:
         """A full Trace at the parameters ``flat`` (as from ``flat_params``); the trainer's own
         tensors and optimizer state are left as they are."""
@@ -231,7 +261,7 @@ class Trainer:
     def checked_loss(self) -> float:
         """The current loss; TrainingError naming the node when it is not finite."""
         value = self.loss()
-        if value != value or value in (float("inf"), float("-inf")):
+        if not math.isfinite(value):
             raise self._diverged()
         return value
 
@@ -240,7 +270,7 @@ class Trainer:
         with torch.no_grad():
             for p, start in zip(self.params, self.initial):
                 p.copy_(start)
-        self.optimizer = make_optimizer(self.params, self.settings)
+        self._update, self._used = None, []
         self.batcher.reset()
         self.iteration = 0
 
@@ -270,6 +300,16 @@ class Trainer:
         kind = special_name(self.loss()) or "not finite on this batch"
         reason = trace.error or f"the loss '{self.plan.output}' is {kind}"
         return TrainingError(f"iteration {it}: {reason}", node, it)
+
+
+def _flat_views(params: list[torch.Tensor]) -> list[torch.Tensor] | None:
+    """Flat views of float64 CPU parameters (None otherwise: those are converted each time)."""
+    if any(p.dtype != torch.float64 or p.device.type != "cpu" for p in params):
+        return None
+    try:
+        return [p.detach().view(-1) for p in params]
+    except RuntimeError:  # not contiguous: no flat view of it
+        return None
 
 
 def train(

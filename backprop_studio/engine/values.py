@@ -12,6 +12,6 @@ from ..model.shapes import Value
 
 
 def to_plain(tensor: torch.Tensor) -> Value:
-    """A detached copy as a float or nested list (safe to keep after parameters change)."""
-    data = tensor.detach()
-    return float(data.item()) if data.dim() == 0 else data.tolist()
+    """A copy as a float or nested list (safe to keep after parameters change); reading numbers
+    records nothing for autograd, so no ``detach`` is needed first."""
+    return float(tensor.item()) if tensor.dim() == 0 else tensor.tolist()
