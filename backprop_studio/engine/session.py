@@ -21,7 +21,7 @@ import torch
 from ..model.graph import Graph
 from ..model.shapes import Value
 from ..model.trace import Trace
-from .grad_health import GradientRecord, HealthWarning, HealthWatch, segment_norms
+from .grad_health import GradientRecord, HealthWarning, HealthWatch, dead_units, segment_norms
 from .train_history import HISTORY_BYTES, TraceCache, TrainingHistory
 from .training import Trainer, TrainingError, TrainSettings
 
@@ -77,6 +77,7 @@ class TrainingSession:
         self.traces = TraceCache()
         self.health = GradientRecord(t.param_names)  # gradient norms and update ratios
         self.watch = HealthWatch(t.param_names, t.settings.lr)
+        self.dead: dict[str, tuple[int, int]] = {}  # relu node → (dead units, units), latest
         self.latest: Trace | None = None  # the newest Trace at the newest parameters
         self.alive = True  # steps can go on from the newest iteration
         # the parameters one iteration before the newest (a failed run's last finite ones)
@@ -147,7 +148,11 @@ class TrainingSession:
         array = torch.stack(rows).numpy() if rows else np.zeros((0, self.history.n_params))
         shown = self._trace_now() if trace else None
         warnings = self._see_gradients(first, losses, array, grads)
+        plan = self.trainer.plan
+        dead = dead_units(plan.names, plan.ops, shown) if shown is not None else None
         with self.lock:
+            if dead is not None:
+                self.dead = dead
             if len(array):
                 before = array[-2] if len(array) >= 2 else self.history.latest
                 self._previous = (first + len(array) - 1, before)

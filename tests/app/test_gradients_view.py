@@ -65,3 +65,15 @@ def test_a_deep_sigmoid_chain_warns_that_gradients_vanish(qtbot, window):
     assert texts["w0"] == "⚠ ∂ vanishing · it 0"
     assert set(texts) <= {f"w{i}" for i in range(12)} and "w11" not in texts
     assert "vanishing" in window.statusBar().currentMessage()
+
+
+def test_a_relu_card_says_how_many_units_are_dead(qtbot, window):
+    from tests.engine.test_grad_health import DEAD
+
+    window.set_document(Document(parse_program(DEAD)))
+    settle(qtbot, window)
+    run_to_end(qtbot, window.training, 3)
+    health = window.gradients
+    qtbot.waitUntil(lambda: "h" in health.badges.texts())
+    dead, units = window.training.session.dead["h"]
+    assert health.badges.texts()["h"] == f"relu dead {dead}/{units}" and dead >= 1
