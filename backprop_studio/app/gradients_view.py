@@ -95,8 +95,17 @@ class GradientHealth(QObject):
         self._badges: dict[str, tuple[str, str]] = {}
         training.drawn.connect(self.draw)
         training.run_ended.connect(self.end)
+        # the iteration on show moves without a draw when the timeline or the loss plot picks
+        training.timeline.iteration_selected.connect(self._follow)
+        training.timeline.live_requested.connect(self._follow)
+        training.loss_plot.iteration_picked.connect(self._follow)
         view.quantity.currentIndexChanged.connect(self._quantity_chosen)
         view.show_note("not trained yet", False)
+
+    def _follow(self, *_args) -> None:
+        s, shown = self.training.session, self.training.shown
+        if s is not None and s is self._session:
+            self.view.plot.set_current(shown if shown is not None else s.history.iteration)
 
     def _quantity_chosen(self, index: int) -> None:
         self.view.plot.set_quantity(QUANTITIES[index][1])

@@ -34,6 +34,8 @@ def test_the_seed_story_trains_without_a_warning_and_draws_its_norms(qtbot, wind
     _, ratios = health.view.plot.curves[0].getOriginalDataset()
     assert ratios[0] == pytest.approx(0.02, rel=1e-12)  # w: 1 → 1.02
     assert health.view.plot.quantity == "‖Δw‖/‖w‖"
+    training.timeline.iteration_selected.emit(12)  # the timeline's pick: the marker follows
+    assert health.view.plot.current_line.value() == 12
 
 
 def test_too_high_a_learning_rate_warns_on_the_card_and_in_the_status_bar(qtbot, window):
