@@ -178,8 +178,8 @@ class TrainingSession:
         moved = segment_norms(array - before, offsets)
         with np.errstate(divide="ignore", invalid="ignore"):
             ratios = np.where(weights > 0, moved / weights, np.nan)
-        warnings = self.watch.see(first, losses, norms, weights)
-        with self.lock:
+        with self.lock:  # the UI thread reads the record and the warnings under it
+            warnings = self.watch.see(first, losses, norms, weights)
             self.health.extend(first, norms, ratios)
         return warnings
 
