@@ -19,7 +19,7 @@ from ..canvas import style
 from ..model.csv_data import CsvError
 from ..model.graph import Graph, GraphError, Node
 from ..model.layout_blocks import card_heights
-from ..model.starter import Starter, build_starter, starters
+from ..model.starter import TRAINING, Starter, build_starter, starters
 from .csv_dialog import CsvDialog
 from .starter_dialog import ask_starter
 
@@ -98,7 +98,8 @@ def _starter_model(window, nodes: list[Node], data, file: str, starter) -> tuple
 
 
 def _add_with_model(window, data_nodes: list[Node], model: tuple, file: str) -> list[str]:
-    """The data leaves and the model as one undoable step, centred in the view."""
+    """The data leaves, the model and its training settings as one undoable step, centred in
+    the view."""
     chosen, nodes, edges = model
     everything = [*data_nodes, *nodes]
     xs = [n.position[0] for n in everything]
@@ -109,11 +110,15 @@ def _add_with_model(window, data_nodes: list[Node], model: tuple, file: str) -> 
     for node in everything:
         node.position = (node.position[0] + dx, node.position[1] + dy)
     title = chosen.title[0].lower() + chosen.title[1:]
-    window.push(commands.add_items(window.graph, everything, edges, f"Load {file} with {title}"))
+    settings = window.document.settings
+    children = commands.add_items(window.graph, everything, edges).children
+    children += [commands.SetTrainingOption(settings, k, v) for k, v in TRAINING.items()]
+    window.push(commands.Macro(f"Load {file} with {title}", children))
     window.view.fit_to_graph()
     window.statusBar().showMessage(
-        f"Loaded {file} with {title}: press Run in the Training panel to train it "
-        "(Adam with lr 0.05 for 300 steps, then the Confusion tab)",
+        f"Loaded {file} with {title}, set to train with Adam (lr 0.05, 300 steps): press Run "
+        "in the Training panel"
+        + (", then look at the Confusion tab" if chosen.key != "linear" else ""),
         15000,
     )
     return [n.name for n in everything]
