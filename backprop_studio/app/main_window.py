@@ -101,7 +101,8 @@ class MainWindow(QMainWindow):
         self.training, self.training_docks = docks.training, docks.docks
         self.gradients = docks.add_gradients(self, self.scene, self.say)
         self.parts = parts = EditorParts(
-            self, self.scene, self.canvas, graph, lambda: self.dtype, self.push, self.say,
+            self, self.scene, self.canvas, lambda: self.document, graph, lambda: self.dtype,
+            self.push, self.say,
             self.undo_group, self.inspector,
         )  # fmt: skip
         self.backward = BackwardPanel(parts)  # its dock goes beside the loss plot, then the fit's

@@ -191,6 +191,8 @@ def hint(lr: float) -> str:
 
 def run_train(ns: argparse.Namespace) -> int:
     graph, settings = load_source(ns)
+    import numpy as np
+
     from ..engine.grad_health import segment_norms
     from ..engine.session import TrainingSession
     from ..engine.training import TrainingError, TrainSettings
@@ -209,15 +211,17 @@ def run_train(ns: argparse.Namespace) -> int:
     watch = DivergenceWatch(train_settings.lr)
     bar = ProgressBar(steps) if sys.stderr.isatty() else None
     losses: list[float] = []
-    norms: list = []  # each step's gradient norm per parameter
     offsets = session.history.offsets
+    # each step's gradient norm per parameter, for --json only (a row per step)
+    norms = np.empty((steps if ns.json else 0, len(offsets) - 1))
 
     first_test = trainer.test_loss()  # the held-out rows' loss before each step and after all
     tests: list[float] | None = None if first_test is None else [first_test]
 
     def see(i: int, loss: float) -> None:
         losses.append(loss)
-        norms.append(segment_norms(trainer.grads.numpy()[None, :], offsets)[0])
+        if ns.json:
+            norms[len(losses) - 1] = segment_norms(trainer.grads.numpy()[None, :], offsets)[0]
         if tests is not None:
             tests.append(trainer.test_loss())
         warning = watch.see(i, loss)
@@ -254,7 +258,7 @@ def run_train(ns: argparse.Namespace) -> int:
         print(f"backprop-studio train: warning: {watch.warnings[-1]}", file=sys.stderr)
     if ns.json:
         data = history_json(losses, params, final, initial, batches, watch.warnings, stop)
-        data["grad_norms"] = grad_norms_json(trainer.param_names, norms)
+        data["grad_norms"] = grad_norms_json(trainer.param_names, norms[: len(losses)])
         if tests is not None:  # iterations 0 … steps; a stopped run's up to its last finite one
             data["test_losses"] = tests[: len(losses) + (stop is None)]
         print(json.dumps(data, allow_nan=False))
@@ -344,14 +348,12 @@ def history_json(
     return data
 
 
-def grad_norms_json(names: list[str], norms: list) -> dict[str, list]:
-    """Per parameter, ‖∂L/∂w‖ of every step (before any clipping); a non-finite norm as its
-    name ("inf", "nan"), as JSON has no such numbers."""
-    import numpy as np
-
-    table = np.array(norms).reshape(len(norms), len(names))
+def grad_norms_json(names: list[str], norms) -> dict[str, list]:
+    """Per parameter, ‖∂L/∂w‖ of every step (``norms``: a row per step, a column per
+    parameter; before any clipping); a non-finite norm as its name ("inf", "nan"), as JSON
+    has no such numbers."""
     return {
-        name: [x if math.isfinite(x) else str(x) for x in table[:, k].tolist()]
+        name: [x if math.isfinite(x) else str(x) for x in norms[:, k].tolist()]
         for k, name in enumerate(names)
     }
 

@@ -18,6 +18,9 @@ Thresholds (the README repeats them):
 - exploding: a norm that is not finite, or one that reaches ``EXPLODE_GROWTH`` times its first
   value (the first taken as at least ``GROWTH_FLOOR``), or one above ``EXPLODE_ABOVE`` ·
   max(‖w‖, 1).
+
+On relu nodes, ``dead_units`` counts the units that are 0 on every row of the Traces a run
+keeps (the ones shown), so a layer that died is seen as well.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
+
+from ..model.trace import Trace
 
 VANISH_BELOW = 1e-7
 VANISH_STEPS = 20
@@ -184,3 +189,20 @@ class GradientRecord:
         """Iterations, norms and ratios (one column per parameter), copies for plotting."""
         x = np.arange(self.count, dtype=np.float64) * self.stride
         return x, self.norms[: self.count].copy(), self.ratios[: self.count].copy()
+
+
+def dead_units(
+    names: Sequence[str], ops: Sequence[str], trace: Trace
+) -> dict[str, tuple[int, int]]:
+    """Per relu node of the Trace: (dead units, units). A unit is a column of a (rows, units)
+    output (a single entry of a vector or a number) and dead when it is 0 on every row: no
+    gradient passes it back, so nothing before it learns through it."""
+    dead: dict[str, tuple[int, int]] = {}
+    for name, op in zip(names, ops):
+        value = trace.values.get(name) if op == "relu" else None
+        if value is None:
+            continue
+        t = torch.as_tensor(value, dtype=torch.float64)
+        off = (t == 0).all(dim=0) if t.dim() >= 2 else t == 0
+        dead[name] = (int(off.sum()), off.numel())
+    return dead

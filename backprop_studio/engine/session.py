@@ -21,7 +21,7 @@ import torch
 from ..model.graph import Graph
 from ..model.shapes import Value
 from ..model.trace import Trace
-from .grad_health import GradientRecord, HealthWarning, HealthWatch, segment_norms
+from .grad_health import GradientRecord, HealthWarning, HealthWatch, dead_units, segment_norms
 from .train_history import HISTORY_BYTES, TraceCache, TrainingHistory
 from .training import Trainer, TrainingError, TrainSettings
 
@@ -107,6 +107,7 @@ class TrainingSession:
         self.traces = TraceCache()
         self.health = GradientRecord(t.param_names)  # gradient norms and update ratios
         self.watch = HealthWatch(t.param_names, t.settings.lr)
+        self.dead: dict[str, tuple[int, int]] = {}  # relu node → (dead units, units), latest
         self.latest: Trace | None = None  # the newest Trace at the newest parameters
         self.alive = True  # steps can go on from the newest iteration
         # (iteration, loss on the held-out rows) at each report, with a test fraction
@@ -185,9 +186,13 @@ class TrainingSession:
         shown = self._trace_now() if trace else None
         warnings = self._see_gradients(first, losses, array, grads)
         test = self.trainer.test_loss() if len(array) else None
+        plan = self.trainer.plan
+        dead = dead_units(plan.names, plan.ops, shown) if shown is not None else None
         with self.lock:
             if test is not None:
                 self.test_losses.append((first + len(array), test))
+            if dead is not None:
+                self.dead = dead
             if len(array):
                 before = array[-2] if len(array) >= 2 else self.history.latest
                 self._previous = (first + len(array) - 1, before)
@@ -213,8 +218,8 @@ class TrainingSession:
         moved = segment_norms(array - before, offsets)
         with np.errstate(divide="ignore", invalid="ignore"):
             ratios = np.where(weights > 0, moved / weights, np.nan)
-        warnings = self.watch.see(first, losses, norms, weights)
-        with self.lock:
+        with self.lock:  # the UI thread reads the record and the warnings under it
+            warnings = self.watch.see(first, losses, norms, weights)
             self.health.extend(first, norms, ratios)
         return warnings
 

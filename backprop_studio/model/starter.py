@@ -17,6 +17,8 @@ from .layout_blocks import card_heights
 from .program import parse_program
 
 HIDDEN = 16  # units of the one-hidden-layer network
+# how a starter model is set to train (standardised iris: softmax regression to a loss of 0.07)
+TRAINING = {"optimizer": "adam", "lr": 0.05, "steps": 300}
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,8 @@ def test_the_seed_story_trains_without_a_warning_and_draws_its_norms(qtbot, wind
     _, ratios = health.view.plot.curves[0].getOriginalDataset()
     assert ratios[0] == pytest.approx(0.02, rel=1e-12)  # w: 1 → 1.02
     assert health.view.plot.quantity == "‖Δw‖/‖w‖"
+    training.timeline.iteration_selected.emit(12)  # the timeline's pick: the marker follows
+    assert health.view.plot.current_line.value() == 12
 
 
 def test_too_high_a_learning_rate_warns_on_the_card_and_in_the_status_bar(qtbot, window):
@@ -65,3 +67,15 @@ def test_a_deep_sigmoid_chain_warns_that_gradients_vanish(qtbot, window):
     assert texts["w0"] == "⚠ ∂ vanishing · it 0"
     assert set(texts) <= {f"w{i}" for i in range(12)} and "w11" not in texts
     assert "vanishing" in window.statusBar().currentMessage()
+
+
+def test_a_relu_card_says_how_many_units_are_dead(qtbot, window):
+    from tests.engine.test_grad_health import DEAD
+
+    window.set_document(Document(parse_program(DEAD)))
+    settle(qtbot, window)
+    run_to_end(qtbot, window.training, 3)
+    health = window.gradients
+    qtbot.waitUntil(lambda: "h" in health.badges.texts())
+    dead, units = window.training.session.dead["h"]
+    assert health.badges.texts()["h"] == f"relu dead {dead}/{units}" and dead >= 1

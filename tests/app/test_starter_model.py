@@ -33,20 +33,6 @@ def _load(qtbot, window, target: str | None = None) -> list[str]:
     return names
 
 
-def _train(qtbot, window, steps: int) -> None:
-    panel = window.training.panel
-    adam = panel.optimizer.findData("adam")
-    panel.optimizer.setCurrentIndex(adam)
-    panel.optimizer.activated.emit(adam)  # as a user's pick: setCurrentIndex alone is not one
-    panel.lr.setValue(0.05)
-    panel.steps.setValue(steps)
-    qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.training.busy, timeout=10_000)
-    qtbot.waitUntil(lambda: not window.training.busy, timeout=120_000)
-    settle(qtbot, window)
-    qtbot.waitUntil(lambda: not window.fit.pending, timeout=10_000)
-
-
 def test_iris_to_a_trained_softmax_regression_and_its_confusion_matrix(qtbot, window, dialogs):
     dialogs.starter = "softmax"
     stack = window.document.undo_stack
@@ -61,10 +47,19 @@ def test_iris_to_a_trained_softmax_regression_and_its_confusion_matrix(qtbot, wi
     assert graph.node("W").trainable and graph.node("W").attrs["init"] == "xavier"
     assert window.trace.ok and window.trace.value("W") is not None
     assert window.fit.confusion_dock.isVisible()  # a classifier: the Confusion tab is there
+    # set to train as the status bar says, in the same undo step
+    training = window.document.settings["training"]
+    assert (training["optimizer"], training["lr"], training["steps"]) == ("adam", 0.05, 300)
+    assert window.training.panel.optimizer.currentData() == "adam"
+    assert "press Run" in window.statusBar().currentMessage()
     before = window.trace.value("loss")
-    _train(qtbot, window, 300)
-    loss = window.training.history.loss_at(window.training.history.iteration)
-    assert window.document.settings["training"]["optimizer"] == "adam"
+    qtbot.mouseClick(window.training.panel.run_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.training.busy, timeout=10_000)
+    qtbot.waitUntil(lambda: not window.training.busy, timeout=120_000)
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: not window.fit.pending, timeout=10_000)
+    assert window.training.history.iteration == 300
+    loss = window.training.history.loss_at(300)
     assert loss < 0.2 < before
     # the trained numbers, checked against torch directly
     x = torch.tensor(graph.node("x").value, dtype=torch.float64)
@@ -79,9 +74,10 @@ def test_iris_to_a_trained_softmax_regression_and_its_confusion_matrix(qtbot, wi
     for t, p in zip(y.tolist(), (x @ w + b).argmax(dim=1).tolist()):
         expected[t, p] += 1
     assert counts == expected.tolist() and sum(map(sum, counts)) == 150
-    stack.setIndex(count + 1)  # undo the training and its settings: the model as loaded
-    stack.undo()  # the file and the model, in one step
-    assert len(window.graph) == 0
+    stack.undo()  # the training
+    stack.undo()  # the file, the model and its settings, in one step
+    assert len(window.graph) == 0 and stack.index() == count
+    assert window.document.settings["training"].get("optimizer", "sgd") == "sgd"
 
 
 def test_the_network_with_a_hidden_layer_is_wired_too(qtbot, window, dialogs):

@@ -45,12 +45,12 @@ def _chain(depth: int, op: str, weight: float) -> str:
     return "\n".join(lines)
 
 
-def _train(program: str, steps: int, optimizer: str = "sgd", lr: float = 0.1):
+def _train(program: str, steps: int, optimizer: str = "sgd", lr: float = 0.1, trace=False):
     graph = parse_program(program)
     session = TrainingSession(
         graph, {"dtype": "float64", "training": {"optimizer": optimizer, "lr": lr}}
     )
-    end = session.run(steps, final_trace=False)
+    end = session.run(steps, final_trace=trace)
     return session, end
 
 
@@ -160,3 +160,24 @@ def test_a_long_run_keeps_a_bounded_record():
     np.testing.assert_array_equal(norms[:, 0], iterations)  # row r is iteration r · stride
     np.testing.assert_allclose(ratios[:, 0], iterations / 10)
     assert not math.isnan(norms[-1, 0])
+
+
+DEAD = """x = data([[1.0, 2.0], [0.5, -1.0], [2.0, 0.0], [-1.0, 1.0]])
+W = param([[1.0, -0.5, 0.2], [0.3, 1.0, -0.4]])
+b = param([-100.0, 0.0, 0.1])
+h = relu(x @ W + b)
+y = data([[1.0], [0.0], [1.0], [0.0]])
+V = param([[0.5], [0.5], [0.5]])
+loss = mse(h @ V, y)
+"""
+
+
+def test_dead_relu_units_are_counted_over_every_row(one_thread):
+    session, end = _train(DEAD, 1, trace=True)
+    assert end.trace is not None
+    x = torch.tensor([[1.0, 2.0], [0.5, -1.0], [2.0, 0.0], [-1.0, 1.0]], dtype=torch.float64)
+    w = torch.tensor(session.trainer.param_values()["W"], dtype=torch.float64)
+    b = torch.tensor(session.trainer.param_values()["b"], dtype=torch.float64)
+    off = (torch.relu(x @ w + b) == 0).all(dim=0)  # torch, independently
+    assert session.dead == {"h": (int(off.sum()), 3)}
+    assert bool(off[0]) and session.dead["h"][0] >= 1  # b = −100 keeps unit 0 off on every row

@@ -1,8 +1,8 @@
 """The parts of the editor that the panels around the canvas share, handed to each panel in one
 typed object instead of the whole window: what a panel may use is this list.
 
-``graph`` and ``dtype`` are functions because File ▸ Open replaces the document (and with it the
-graph) while the panels live on; ``canvas`` is the one place that knows which Trace is on show.
+``document``, ``graph`` and ``dtype`` are functions because File ▸ Open replaces the document
+(and with it the graph) while the panels live on; ``canvas`` is the one place that knows which Trace is on show.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QMainWindow
 
 from ...canvas.scene import GraphScene
 from ...commands import Command
+from ...document import Document
 from ...model.graph import Graph
 from ...model.trace import Trace
 from ..panels.inspector import Inspector
@@ -26,6 +27,7 @@ class EditorParts:
     window: QMainWindow  # parent of actions, docks, tool bars and dialogs
     scene: GraphScene
     canvas: CanvasTrace
+    document: Callable[[], Document]
     graph: Callable[[], Graph]
     dtype: Callable[[], str]
     push: Callable[[Command], bool]

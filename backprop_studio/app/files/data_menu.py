@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
-from ... import commands
+from ... import commands, document_commands
 from ...canvas import style
 from ...model.csv_data import CsvError
 from ...model.graph import Graph, GraphError, Node
 from ...model.layout_blocks import card_heights
-from ...model.starter import Starter, build_starter, starters
+from ...model.starter import TRAINING, Starter, build_starter, starters
 from .csv_dialog import CsvDialog
 from .starter_dialog import ask_starter
 
@@ -106,7 +106,8 @@ def _starter_model(parent: QWidget, nodes: list[Node], data, file: str, starter)
 def _add_with_model(
     parts: EditorParts, edits: GraphEdits, data_nodes: list[Node], model: tuple, file: str
 ) -> list[str]:
-    """The data leaves and the model as one undoable step, centred in the view."""
+    """The data leaves, the model and its training settings as one undoable step, centred in
+    the view."""
     chosen, nodes, edges = model
     everything = [*data_nodes, *nodes]
     xs = [n.position[0] for n in everything]
@@ -117,11 +118,15 @@ def _add_with_model(
     for node in everything:
         node.position = (node.position[0] + dx, node.position[1] + dy)
     title = chosen.title[0].lower() + chosen.title[1:]
-    parts.push(commands.add_items(parts.graph(), everything, edges, f"Load {file} with {title}"))
+    settings = parts.document().settings
+    children = commands.add_items(parts.graph(), everything, edges).children
+    children += [document_commands.SetTrainingOption(settings, k, v) for k, v in TRAINING.items()]
+    parts.push(commands.Macro(f"Load {file} with {title}", children))
     edits.view.fit_to_graph()
     parts.say(
-        f"Loaded {file} with {title}: press Run in the Training panel to train it "
-        "(Adam with lr 0.05 for 300 steps, then the Confusion tab)",
+        f"Loaded {file} with {title}, set to train with Adam (lr 0.05, 300 steps): press Run "
+        "in the Training panel"
+        + (", then look at the Confusion tab" if chosen.key != "linear" else ""),
         15000,
     )
     return [n.name for n in everything]
