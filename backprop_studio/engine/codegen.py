@@ -17,7 +17,7 @@ from typing import Any
 
 import torch
 
-from ..model.attrs import attr_value
+from ..model.attrs import attr_value, number_text
 from ..model.graph import Graph, Node
 from ..model.shapes import Shape, Value
 from ..version import __version__
@@ -89,8 +89,12 @@ def _softmax(fn: str) -> Callable[..., str]:
 
 
 def _power(args: list[str], node: Node, shapes: list[Shape]) -> str:
-    exponent = attr_value(node.spec, node.attrs, "exponent")
-    return f"torch.pow({args[0]}, {literal(exponent)})"
+    """``a ** 2`` as a teacher writes it: Tensor.__pow__ is torch.pow, the same number."""
+    exponent = float(attr_value(node.spec, node.attrs, "exponent"))
+    if not math.isfinite(exponent):
+        return f"torch.pow({args[0]}, {literal(exponent)})"
+    shown = number_text(exponent)
+    return f"{args[0]} ** {f'({shown})' if exponent < 0 else shown}"
 
 
 def _reshape(args: list[str], node: Node, shapes: list[Shape]) -> str:
