@@ -94,6 +94,8 @@ def test_python_script_with_training(capsys, tmp_path):
         (["-o", "{tmp}/s.gif", "--hold", "-1"], 2, "a hold is 0 to 600 seconds"),
         (["-o", "{tmp}/s.png", "--slide", "16:10"], 2, "a slide is 16:9, 4:3 or WIDTHxHEIGHT"),
         (["-o", "{tmp}/s.png", "--min-text", "8"], 2, "it needs --slide"),
+        (["-o", "{tmp}/s.gif", "--slide", "16:9"], 2, "--slide draws a picture"),
+        (["-o", "{tmp}/s.py", "--values-only"], 2, "it needs an OUT.png, .svg or .pdf"),
         (["-o", "{tmp}/s.png", "--slide", "4:3", "--min-text", "x"], 2, "0 to 200 points"),
         (["-o", "{tmp}/s.pdf", "--slide", "320x180", "--min-text", "12"], 1, "under the 12 pt"),
     ],

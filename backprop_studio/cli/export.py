@@ -161,6 +161,14 @@ def run_export(ns: argparse.Namespace) -> int:
             f"backprop-studio export: {given[0]} sets the training loop: it needs --train "
             "and an OUT.py (see 'backprop-studio export --help')"
         )
+    picture = [f for f, on in (("--slide", ns.slide), ("--values-only", ns.values_only)) if on]
+    if picture and ns.output.suffix.lower() in (".gif", ".py"):
+        usage_error(
+            f"backprop-studio export: {picture[0]} draws a picture: it needs an OUT.png, "
+            ".svg or .pdf (see 'backprop-studio export --help')"
+        )
+    if ns.slide is None and ns.min_text is not None:
+        usage_error("backprop-studio export: --min-text sizes a slide: it needs --slide")
     graph, settings = load_source(ns)
     settings = training_overrides(ns, settings)
     out: Path = ns.output
@@ -181,8 +189,6 @@ def run_export(ns: argparse.Namespace) -> int:
         trace = evaluate(graph, settings.get("dtype", "float64"))
         refuse_problems(trace)
     background = export.TRANSPARENT if ns.transparent else ns.background
-    if ns.slide is None and (ns.min_text is not None):
-        usage_error("backprop-studio export: --min-text sizes a slide: it needs --slide")
     try:
         if kind == "gif":
             from ..app.export.gif import write_gif

@@ -17,7 +17,7 @@ from typing import Any
 
 import torch
 
-from ..model.attrs import attr_value
+from ..model.attrs import attr_value, number_text
 from ..model.graph import Graph, Node
 from ..model.shapes import Shape, Value
 from ..version import __version__
@@ -89,8 +89,12 @@ def _softmax(fn: str) -> Callable[..., str]:
 
 
 def _power(args: list[str], node: Node, shapes: list[Shape]) -> str:
-    exponent = attr_value(node.spec, node.attrs, "exponent")
-    return f"torch.pow({args[0]}, {literal(exponent)})"
+    """``a ** 2`` as a teacher writes it: Tensor.__pow__ is torch.pow, the same number."""
+    exponent = float(attr_value(node.spec, node.attrs, "exponent"))
+    if not math.isfinite(exponent):
+        return f"torch.pow({args[0]}, {literal(exponent)})"
+    shown = number_text(exponent)
+    return f"{args[0]} ** {f'({shown})' if exponent < 0 else shown}"
 
 
 def _reshape(args: list[str], node: Node, shapes: list[Shape]) -> str:
@@ -175,17 +179,19 @@ def to_script(
     writer = _Writer(graph, plan)
     lines = writer.leaves()
     lines += csv_origin_lines(graph, writer.var)
-    lines += [
-        "",
-        "# Forward pass, in topological order: every input is computed before it is used.",
-    ]
-    lines += writer.forward_lines(indent="")
+    trainer = None
+    if train:
+        from .codegen_train import batched_leaves, trainer_for
+
+        trainer = trainer_for(graph, settings)
+        writer.inputs = batched_leaves(trainer, writer.var)
+    lines += writer.forward_function()
     lines += writer.backward(needs_grad)
     lines += writer.report()
-    if train:
+    if trainer is not None:
         from .codegen_train import training_lines
 
-        lines += training_lines(writer, graph, settings)
+        lines += training_lines(writer, trainer, settings)
         writer.uses_math = True
     return "\n".join(writer.header(title, dtype) + lines).rstrip() + "\n"
 
@@ -218,6 +224,8 @@ class _Writer:
             taken.add(var)
             self.var[name] = var
         self.output = self.var[plan.output] if plan.output else ""
+        self.inputs: list[str] = []  # the leaves forward() takes (a mini-batch's rows)
+        self.results = [self.var[plan.names[step.slot]] for step in plan.steps]
         self.uses_math = False  # set when training or a literal needs math.inf / math.nan
         self.uses_functional = any(op in _FUNCTIONAL for op in plan.ops)
 
@@ -273,6 +281,30 @@ class _Writer:
             if label and "  # " in code:
                 code, label = code.replace("  # ", f"  # {text}: "), ""
             lines.append(f"{indent}{self.var[name]} = {code}{label}")
+        return lines
+
+    def call(self, args: str | None = None) -> str:
+        """``forward(x, y)`` with ``args`` (default: the leaves themselves), and ``[-1]`` when
+        it returns more than the output."""
+        call = f"forward({', '.join(self.inputs) if args is None else args})"
+        return f"{call}[-1]" if len(self.results) > 1 else call
+
+    def forward_function(self) -> list[str]:
+        """The forward pass written once, as the function the evaluation below and the
+        training loop both call; it returns every result, the output last."""
+        lines = [
+            "",
+            "",
+            f"def forward({', '.join(self.inputs)}):",
+            '    """The forward pass, in topological order: every input is computed before it is',
+            '    used. Returns each result (the report below shows them all), the output last."""',
+            *self.forward_lines(indent="    "),
+        ]
+        results = self.results or [self.output]
+        lines += _wrapped("    return ", results, "")
+        lines += ["", ""]
+        if self.results:
+            lines += _wrapped("", self.results, f" = forward({', '.join(self.inputs)})")
         return lines
 
     def backward(self, needs_grad: list[bool]) -> list[str]:
@@ -334,6 +366,15 @@ def literal(value: Value) -> str:
     if math.isfinite(number):
         return repr(number)
     return "math.nan" if math.isnan(number) else ("math.inf" if number > 0 else "-math.inf")
+
+
+def _wrapped(head: str, names: list[str], tail: str) -> list[str]:
+    """``head a, b, c tail`` on one line when it fits, else a parenthesised name a line."""
+    line = head + ", ".join(names) + tail
+    if len(line) <= LINE:
+        return [line]
+    indent = " " * (len(head) - len(head.lstrip()))
+    return [f"{head}(", *[f"{indent}    {name}," for name in names], f"{indent}){tail}"]
 
 
 def _literal_lines(head: str, value: Value, tail: str) -> list[str]:

@@ -23,21 +23,28 @@ OPTIMIZER_CODE = {
 }
 
 
-def training_lines(writer: _Writer, graph: Graph, settings: dict[str, Any]) -> list[str]:
-    """The loop, after the forward/backward report; CodegenError when it cannot train."""
+def trainer_for(graph: Graph, settings: dict[str, Any]) -> Trainer:
+    """The studio's trainer for ``graph``; CodegenError when it cannot train."""
     from .codegen import CodegenError
 
-    ts = TrainSettings.from_dict(settings)
     try:
-        trainer = Trainer(graph, ts)
+        return Trainer(graph, TrainSettings.from_dict(settings))
     except TrainingError as exc:
         raise CodegenError(f"cannot write the training loop: {exc}") from None
+
+
+def batched_leaves(trainer: Trainer, var: dict[str, str]) -> list[str]:
+    """The data leaves a step feeds a mini-batch of (forward's arguments), in group order."""
+    return [var[trainer.plan.names[s]] for g in trainer.batcher.groups for s in g.slots]
+
+
+def training_lines(writer: _Writer, trainer: Trainer, settings: dict[str, Any]) -> list[str]:
+    """The loop, after the forward/backward report: it calls the forward() written above."""
+    ts = trainer.settings
     steps = int(settings.get("training", {}).get("steps", 100))
     var = writer.var
     params = "[" + ", ".join(var[n] for n in trainer.param_names) + "]"
     groups = [[trainer.plan.names[s] for s in g.slots] for g in trainer.batcher.groups]
-    batched = [var[name] for group in groups for name in group]
-    head = "forward(" + ", ".join(batched) + ")"
     optimizer = OPTIMIZER_CODE[ts.optimizer].format(params=params, lr=ts.lr, momentum=ts.momentum)
     lines = [
         "",
@@ -50,25 +57,15 @@ def training_lines(writer: _Writer, graph: Graph, settings: dict[str, Any]) -> l
     ]
     if groups:
         lines += _batch_lines(trainer, groups)
-    lines += [
-        "",
-        "",
-        f"def {head}:",
-        '    """The forward pass again, on the current parameters; returns the output."""',
-        *writer.forward_lines(indent="    "),
-        f"    return {writer.output}",
-        "",
-        "",
-        "for iteration in range(steps):",
-    ]
+    lines += ["", "", "for iteration in range(steps):"]
     if groups:
         args = []
         for i, group in enumerate(groups):
             lines.append(f"    index{i} = next(batches[{i}])  # this step's rows of dataset {i}")
             args += [f"{var[name]}.index_select(0, index{i})" for name in group]
-        lines.append(f"    out = forward({', '.join(args)})")
+        lines.append(f"    out = {writer.call(', '.join(args))}  # the output: the loss")
     else:
-        lines.append("    out = forward()")
+        lines.append(f"    out = {writer.call()}  # the output: the loss")
     lines += [
         "    value = out.item()  # the loss before this step's update",
         "    if not math.isfinite(value):",
@@ -86,7 +83,7 @@ def training_lines(writer: _Writer, graph: Graph, settings: dict[str, Any]) -> l
         '        print(f"iteration {iteration} loss={value!r}")',
         "",
         "with torch.no_grad():",
-        f"    final = forward({', '.join(batched)}).item()  # all rows, after the last update",
+        f"    final = {writer.call()}.item()  # all rows, after the last update",
         'print(f"losses={json.dumps(losses)}")',
         'print(f"final_loss={json.dumps(final)}")',
     ]

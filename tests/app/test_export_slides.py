@@ -76,3 +76,24 @@ def test_the_gif_dialog_asks_how_long_each_step_is_held(qtbot, window, tmp_path)
     image = Image.open(path)
     image.seek(image.n_frames - 1)
     assert image.info["duration"] == 2500  # the end: at least the usual hold
+
+
+def test_a_slide_of_iteration_0_embeds_and_shows_iteration_0(qtbot, window, tmp_path):
+    from PySide6.QtGui import QImage
+
+    from backprop_studio.model import document_io
+    from tests.app.test_training import _trainer_at, run_to_end
+
+    training = open_seed(qtbot, window)
+    run_to_end(qtbot, training, 10)
+    start = _trainer_at(0).trace()
+    trained_w = window.graph.node("w").value
+    assert trained_w != start.value("w")
+    training.timeline.slider.setValue(0)
+    qtbot.waitUntil(lambda: window.trace is not None and window.trace.value("w") == 1.0)
+    path = tmp_path / "before.png"
+    assert window.exports.write("png", path, ExportOptions(frame="16:9"))
+    reopened = document_io.load_document(path).graph
+    assert reopened.node("w").value == start.value("w")
+    assert window.graph.node("w").value == trained_w
+    assert QImage(str(path)).text("Description") == "iteration 0 of 10"

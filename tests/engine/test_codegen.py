@@ -216,3 +216,21 @@ def test_the_script_is_valid_python_for_labels_of_any_kind(suffix):
     graph = seed_graph()
     graph.set_label("w", f'"""\n\\ {suffix} # ŵ')
     compile(to_script(graph), "<generated>", "exec")
+
+
+@pytest.mark.parametrize("name", ["seed", "neuron", "xor_mlp", "moons_mlp"])
+def test_the_forward_pass_is_written_once_for_evaluation_and_training(name):
+    from backprop_studio.model.document_io import load_document
+    from backprop_studio.model.gallery import example_path
+
+    data = load_document(example_path(name))
+    script = to_script(data.graph, data.settings, train=True)
+    assert script.count("def forward(") == 1
+    lines = script.splitlines()
+    start = lines.index(next(line for line in lines if line.startswith("def forward(")))
+    body = [line for line in lines[start + 1 :] if line.startswith("    ")]
+    ops = [line.split(" = ")[0].strip() for line in body if " = " in line and "#" not in line[:5]]
+    for var in ops:  # each op's line once, inside forward: nowhere else is it computed
+        assert sum(line.strip().startswith(f"{var} = ") for line in lines) == 1, var
+    assert "out = forward(" in script and "final = forward(" in script
+    assert "const_" not in script and "torch.pow(" not in script

@@ -1,7 +1,9 @@
 """The studio's own exported script (File ▸ Export ▸ PyTorch code), read back as a graph.
 
-That script is not a function: its leaves are ``torch.tensor(...)`` lines at the top level and
-its forward pass the lines after them, one node a line, then ``backward()`` and the report. So
+That script is not a module to trace: its leaves are ``torch.tensor(...)`` lines at the top level
+and its forward pass the lines after them, one node a line — in a ``def forward(...)`` that the
+evaluation and the training loop both call, or (older scripts) at the top level — then
+``backward()`` and the report. So
 the leaves and the forward lines are taken from the syntax tree (never the rest of the file),
 the forward lines become the body of a function of the leaves, and that function is traced like
 any other. Lines the writer spells as several torch calls (``mse``, cross-entropy on class
@@ -107,6 +109,20 @@ def _call(name: str, args: list[ast.expr]) -> ast.Call:
     return ast.Call(ast.Name(name, ast.Load()), args, [])
 
 
+def _is_forward_function(stmt: ast.stmt) -> bool:
+    return isinstance(stmt, ast.FunctionDef) and stmt.name == "forward"
+
+
+def _calls_forward(stmt: ast.Assign) -> bool:
+    """``loss = forward()``: the evaluation of a forward function read already."""
+    value = stmt.value
+    return (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Name)
+        and value.func.id == "forward"
+    )
+
+
 def read_script(source: str, path: Path) -> Script:
     """The leaves and forward lines of an exported script; ImportRefused if it is not one."""
     try:
@@ -127,8 +143,14 @@ def read_script(source: str, path: Path) -> Script:
             var = _target(stmt)
             tensor, trainable = _leaf_tensor(stmt, dtype, path)
             leaves.append((var, tensor, trainable, _comment(lines, stmt)))
+        elif _is_forward_function(stmt) and leaves and output is None and not forward:
+            assert isinstance(stmt, ast.FunctionDef)
+            for inner in stmt.body:  # the forward pass written once, as a function
+                if isinstance(inner, ast.Assign) and _target(inner):
+                    forward.append(_Rewrite().visit(inner))
+                    labels[_target(inner)] = _comment(lines, inner)
         elif isinstance(stmt, ast.Assign) and _target(stmt) and leaves:
-            if output is not None:
+            if output is not None or _calls_forward(stmt):
                 continue
             forward.append(_Rewrite().visit(stmt))
             labels[_target(stmt)] = _comment(lines, stmt)
