@@ -3,11 +3,11 @@
 On the small graphs the studio trains, ``Optimizer.step()`` costs more than the update itself:
 a profiler scope, hook checks, grad-mode switching, a walk over the parameter groups and a state
 lookup per parameter, every step, then ``zero_grad`` to undo the ``.grad`` fields. A training
-step here instead gets its gradients from ``torch.autograd.grad`` and hands them to one of these
-updates, which run the very torch calls of torch.optim's default path (its ``foreach`` form,
-which on the CPU applies the same single-tensor kernel to each tensor in turn), with the same
-scalars computed in the same order, so the parameters stay bit for bit those of torch.optim with
-the same settings (``tests/engine/test_updates.py`` compares them with ``torch.equal``).
+step here instead gets its gradients from ``torch.autograd.grad`` and hands them to torch.optim's
+own functional updates (``torch.optim.sgd.sgd``, ``torch.optim.adam.adam``: what
+``Optimizer.step()`` calls), with the defaults those steps pass, so the parameters are bit for
+bit those of torch.optim with the same settings (``tests/engine/test_updates.py`` compares them
+with ``torch.equal``) and no arithmetic of an optimizer is written here.
 
 The updates write through detached aliases of the parameters (same storage): an in-place change
 then needs no ``torch.no_grad()`` scope per step.
@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import torch
+from torch.optim.adam import adam
+from torch.optim.sgd import sgd
 
 from ..model.document_schema import OPTIMIZERS
 
@@ -38,34 +40,25 @@ class Update:
 
 
 class SGD(Update):
-    """``torch.optim.SGD(params, lr)``: ``p -= lr · g``."""
+    """``torch.optim.SGD(params, lr, momentum)``: no weight decay, dampening or Nesterov; the
+    momentum buffers (made from the first gradients) are kept between steps."""
 
-    def apply(self, grads: Sequence[torch.Tensor]) -> None:
-        torch._foreach_add_(self.params, grads, alpha=-self.lr)
-
-
-class Momentum(Update):
-    """``torch.optim.SGD(params, lr, momentum)`` (no dampening, not Nesterov): the buffer starts
-    as a copy of the first gradient, then ``b = momentum · b + g``; ``p -= lr · b``."""
-
-    def __init__(self, params: Sequence[torch.Tensor], lr: float, momentum: float) -> None:
+    def __init__(self, params: Sequence[torch.Tensor], lr: float, momentum: float = 0.0) -> None:
         super().__init__(params, lr)
         self.momentum = momentum
-        self.buffers: list[torch.Tensor] | None = None
+        self.buffers: list[torch.Tensor | None] = [None] * len(self.params)
 
     def apply(self, grads: Sequence[torch.Tensor]) -> None:
-        if self.buffers is None:
-            self.buffers = [g.detach().clone() for g in grads]
-        else:
-            torch._foreach_mul_(self.buffers, self.momentum)
-            torch._foreach_add_(self.buffers, grads, alpha=1)  # 1 - dampening
-        torch._foreach_add_(self.params, self.buffers, alpha=-self.lr)
+        sgd(
+            self.params, list(grads), self.buffers,
+            weight_decay=0.0, momentum=self.momentum, lr=self.lr, dampening=0.0,
+            nesterov=False, maximize=False,
+        )  # fmt: skip
 
 
 class Adam(Update):
-    """``torch.optim.Adam(params, lr)`` with its default betas and eps, no weight decay, no
-    amsgrad: the moving averages, the bias corrections from the step count, then
-    ``p += -(lr / bc1) · m / (√v / √bc2 + eps)``."""
+    """``torch.optim.Adam(params, lr)`` with its default betas and eps, no weight decay and no
+    amsgrad; its moving averages and step counts are kept as torch.optim keeps them."""
 
     def __init__(self, params: Sequence[torch.Tensor], lr: float) -> None:
         super().__init__(params, lr)
@@ -73,22 +66,16 @@ class Adam(Update):
         self.exp_avg_sqs = [
             torch.zeros_like(p, memory_format=torch.preserve_format) for p in params
         ]
-        self.steps = 0
+        dtype = torch.float64 if torch.get_default_dtype() == torch.float64 else torch.float32
+        self.steps = [torch.tensor(0.0, dtype=dtype) for _ in params]  # as Adam's state["step"]
 
     def apply(self, grads: Sequence[torch.Tensor]) -> None:
         beta1, beta2 = ADAM_BETAS
-        self.steps += 1
-        step = float(self.steps)  # torch.optim reads its step counter back as a float
-        torch._foreach_lerp_(self.exp_avgs, grads, 1 - beta1)
-        torch._foreach_mul_(self.exp_avg_sqs, beta2)
-        torch._foreach_addcmul_(self.exp_avg_sqs, grads, grads, value=1 - beta2)
-        bias_correction1 = 1 - beta1**step
-        bias_correction2 = 1 - beta2**step
-        step_size = (self.lr / bias_correction1) * -1
-        denom = torch._foreach_sqrt(self.exp_avg_sqs)
-        torch._foreach_div_(denom, bias_correction2**0.5)
-        torch._foreach_add_(denom, ADAM_EPS)
-        torch._foreach_addcdiv_(self.params, self.exp_avgs, denom, value=step_size)
+        adam(
+            self.params, list(grads), self.exp_avgs, self.exp_avg_sqs, [], self.steps,
+            amsgrad=False, beta1=beta1, beta2=beta2, lr=self.lr, weight_decay=0.0,
+            eps=ADAM_EPS, maximize=False,
+        )  # fmt: skip
 
 
 def make_update(
@@ -99,7 +86,7 @@ def make_update(
     if optimizer == "sgd":
         return SGD(params, lr)
     if optimizer == "momentum":
-        return Momentum(params, lr, momentum)
+        return SGD(params, lr, momentum)
     if optimizer == "adam":
         return Adam(params, lr)
     raise ValueError(f"unknown optimizer '{optimizer}' (choose {', '.join(OPTIMIZERS)})")
