@@ -65,6 +65,7 @@ class Comparison:
     picture: Landscape  # the common landscape; its ``path`` holds every run's points in order
     paths: list[np.ndarray]  # each run's points on it (and ``path_losses`` per run on a line)
     path_losses: list[np.ndarray]
+    batched: bool = False  # the runs took mini-batches: their losses are the batches'
 
 
 def default_contenders(lr: float) -> list[Contender]:
@@ -129,7 +130,7 @@ def compare(
     cuts = np.cumsum([len(t) for t in thinned])[:-1]
     paths = np.split(shown.path, cuts) if len(shown.path) else [np.zeros((0, 2))] * len(runs)
     losses = np.split(shown.path_losses, cuts) if len(shown.path_losses) else []
-    return Comparison(runs, shown, list(paths), list(losses))
+    return Comparison(runs, shown, list(paths), list(losses), trainer.batcher.active)
 
 
 def _thin(rows: np.ndarray, most: int) -> np.ndarray:

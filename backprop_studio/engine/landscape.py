@@ -51,7 +51,7 @@ class Axes:
             return "two random directions"
         if self.kind == PCA:
             return "the runs' two principal directions"
-        return "towards the start, and a random direction"
+        return "towards the start, and across the path"
 
 
 def axes_choices(names: list[str], shapes: list[tuple[int, ...]]) -> list[Axes]:

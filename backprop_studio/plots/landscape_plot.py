@@ -236,8 +236,9 @@ class LandscapePlot(pg.PlotWidget):
         back = tip - end  # from the arrow's point towards its tail
         self.head.setStyle(angle=math.degrees(math.atan2(back.y(), back.x())))
 
-    def show_runs(self, runs: Sequence[tuple[str, np.ndarray]]) -> None:
-        """Several named paths ((m, 2) points) in their own colours, with a legend."""
+    def show_runs(self, runs: Sequence[tuple[str, np.ndarray]], legend: bool = True) -> None:
+        """Several named paths ((m, 2) points) in their own colours (``RUN_COLOURS``), with a
+        legend unless another plot beside this one names the colours."""
         for old in self.runs:
             self.getPlotItem().removeItem(old)
             self.legend.removeItem(old)
@@ -253,7 +254,7 @@ class LandscapePlot(pg.PlotWidget):
                 symbolSize=4,
                 symbolBrush=colour,
                 symbolPen=None,
-                name=name,
+                name=name if legend else None,
             )
             line.setZValue(12)
             self.runs.append(line)

@@ -74,7 +74,7 @@ def test_the_moons_mlp_over_two_random_directions_with_adams_path(qtbot, window)
     panel.view.log_colour.setChecked(True)
     np.testing.assert_allclose(panel.plot.image.image, np.log10(shown.losses))
     assert panel.plot.bar.axis.labelText == "log₁₀ loss"
-    panel.view.axes.setCurrentIndex(1)  # towards the start, and a random direction
+    panel.view.axes.setCurrentIndex(1)  # towards the start, and across the path
     qtbot.waitUntil(lambda: not panel.pending, timeout=30_000)
     assert panel.answer.axes.kind == "path"
     np.testing.assert_allclose(panel.answer.picture.path[0], [1.0, 0.0], atol=1e-9)

@@ -81,6 +81,7 @@ class CompareDialog(QDialog):
         layout.addWidget(side)
         layout.addWidget(plots, 1)
         self.resize(1100, 460)
+        self.landscape.say("Compare runs each optimizer from the same start: their paths go here")
         self.run_button.clicked.connect(self.start)
         self._done.connect(self._finished)
         self.load()
@@ -154,10 +155,13 @@ class CompareDialog(QDialog):
             plot.show_surface(shown.xs, shown.ys, shown.losses, log=True)
             plot.set_axis_names(*shown.labels)
             paths = result.paths
-        plot.show_runs([(r.name, p) for r, p in zip(result.runs, paths)])
+        plot.say("")
+        plot.show_runs([(r.name, p) for r, p in zip(result.runs, paths)], legend=False)
         lines = [f"{r.name}: loss {r.losses[-1]:.4g} after {len(r.losses)} steps"
                  if len(r.losses) else f"{r.name}: no step" for r in result.runs]  # fmt: skip
         lines += [f"{r.name} stopped: {r.error}" for r in result.runs if r.error]
+        if result.batched:
+            lines.append("The curves are each step's mini-batch loss.")
         self.status.setText("\n".join(lines))
 
 

@@ -110,7 +110,7 @@ class LandscapePanel(QObject):
         self.timer.timeout.connect(self._tick)
         self.timer.start()
         self._drawn.connect(self._on_drawn)
-        training.stopped.connect(lambda _end: self.refresh())
+        training.stopped.connect(lambda _end: self.dock.isVisible() and self.refresh())
         dock.visibilityChanged.connect(lambda shown: shown and self.refresh())
         view.axes.currentIndexChanged.connect(self._axes_chosen)
         view.log_colour.toggled.connect(lambda _on: self._redraw())
