@@ -5,9 +5,11 @@ a profiler scope, hook checks, grad-mode switching, a walk over the parameter gr
 lookup per parameter, every step, then ``zero_grad`` to undo the ``.grad`` fields. A training
 step here instead gets its gradients from ``torch.autograd.grad`` and hands them to torch.optim's
 own functional updates (``torch.optim.sgd.sgd``, ``torch.optim.adam.adam``: what
-``Optimizer.step()`` calls), with the defaults those steps pass, so the parameters are bit for
-bit those of torch.optim with the same settings (``tests/engine/test_updates.py`` compares them
-with ``torch.equal``) and no arithmetic of an optimizer is written here.
+``Optimizer.step()`` calls) in their multi-tensor (``foreach``) form: one call per step over all
+parameters instead of a Python loop over them. On the CPU that form runs the same kernels in the
+same order as torch.optim's default, so the parameters are bit for bit those of torch.optim with
+the same settings (``tests/engine/test_updates.py`` compares them with ``torch.equal``), and no
+arithmetic of an optimizer is written here.
 
 The updates write through detached aliases of the parameters (same storage): an in-place change
 then needs no ``torch.no_grad()`` scope per step.
@@ -50,7 +52,7 @@ class SGD(Update):
 
     def apply(self, grads: Sequence[torch.Tensor]) -> None:
         sgd(
-            self.params, list(grads), self.buffers,
+            self.params, list(grads), self.buffers, foreach=True,
             weight_decay=0.0, momentum=self.momentum, lr=self.lr, dampening=0.0,
             nesterov=False, maximize=False,
         )  # fmt: skip
@@ -73,7 +75,7 @@ class Adam(Update):
         beta1, beta2 = ADAM_BETAS
         adam(
             self.params, list(grads), self.exp_avgs, self.exp_avg_sqs, [], self.steps,
-            amsgrad=False, beta1=beta1, beta2=beta2, lr=self.lr, weight_decay=0.0,
+            foreach=True, amsgrad=False, beta1=beta1, beta2=beta2, lr=self.lr, weight_decay=0.0,
             eps=ADAM_EPS, maximize=False,
         )  # fmt: skip
 
