@@ -1,1 +1,1 @@
-"""The application: main window, docks, runner; wires model, engine and canvas together."""
+"""The application: the main window and its parts, in sub-packages by job; wires model, engine and canvas together."""

@@ -23,10 +23,10 @@ from ..document import Document
 from ..model.graph import Graph, GraphError
 from ..model.trace import Trace
 from . import window_layout
-from .diagnose.accumulation import AccumulationPanel
-from .diagnose.backward import BackwardPanel
-from .diagnose.forward import ForwardPanel
-from .diagnose.gradient_check import GradientCheckPanel
+from .diagnose.accumulation import GradientAccumulation
+from .diagnose.backward import BackwardPlayer
+from .diagnose.forward import ForwardMode
+from .diagnose.gradient_check import GradientChecker
 from .editor.block_actions import BlockActions
 from .editor.canvas_trace import CanvasTrace
 from .editor.eval_runner import EvalRunner
@@ -105,10 +105,10 @@ class MainWindow(QMainWindow):
             self.push, self.say,
             self.undo_group, self.inspector,
         )  # fmt: skip
-        self.backward = BackwardPanel(parts)  # its dock goes beside the loss plot, then the fit's
-        self.checks = GradientCheckPanel(parts)
-        self.forward = ForwardPanel(parts, self.backward)
-        self.accumulation = AccumulationPanel(parts)
+        self.backward = BackwardPlayer(parts)  # its dock goes beside the loss plot, then the fit's
+        self.checks = GradientChecker(parts)
+        self.forward = ForwardMode(parts, self.backward)
+        self.accumulation = GradientAccumulation(parts)
         views = add_training_views(docks, parts, self.worker, lambda: self.document)
         self.fit, self.landscape = views.fit, views.landscape
         self.compare, self.step_preview = views.compare, views.step_preview

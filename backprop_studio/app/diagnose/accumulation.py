@@ -47,7 +47,7 @@ def grad_text(value: Value, passes: int) -> str:
     return f".grad {format_short(value)} · {times}"
 
 
-class AccumulationPanel(QObject):
+class GradientAccumulation(QObject):
     shown = Signal(object)  # the Accumulated now on the cards, None when switched off
 
     def __init__(self, parts: EditorParts) -> None:

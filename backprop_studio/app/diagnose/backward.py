@@ -93,7 +93,7 @@ class ExplainView(QWidget):
         self.formula.setVisible(bool(formula))
 
 
-class BackwardPanel(QObject):
+class BackwardPlayer(QObject):
     """Owns the GradientFlow, its actions (for the Backward menu and toolbar) and the Explain dock."""
 
     def __init__(self, parts: EditorParts) -> None:

@@ -21,7 +21,7 @@ from ...model.tangents import Tangents
 from ...model.trace import Trace
 from ..editor.parts import EditorParts
 from ..engine_job import EngineJob
-from .backward import BackwardPanel
+from .backward import BackwardPlayer
 
 CONTRAST = (
     "Forward mode pushes one input's derivative along with the values, from the leaves to the "
@@ -46,12 +46,12 @@ def tangent_text(label: str, value: Value) -> str:
     return f"∂/∂{label} {format_short(value)}"
 
 
-class ForwardPanel(QObject):
+class ForwardMode(QObject):
     """Owns the target, the worker and the tangent pills; ``shown`` after each update."""
 
     shown = Signal(object)  # the Tangents now on the cards, or None when they went away
 
-    def __init__(self, parts: EditorParts, backward: BackwardPanel) -> None:
+    def __init__(self, parts: EditorParts, backward: BackwardPlayer) -> None:
         super().__init__(parts.window)
         self._parts, self._backward = parts, backward
         self._scene = parts.scene

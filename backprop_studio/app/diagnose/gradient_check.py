@@ -51,7 +51,7 @@ def check_badges(result: GradCheck) -> dict[str, tuple[str, str]]:
     return badges
 
 
-class GradientCheckPanel(QObject):
+class GradientChecker(QObject):
     """Owns the action, the worker, the badges and the latest result."""
 
     checked = Signal(object)  # the GradCheck now shown, or None when it failed (tests wait)

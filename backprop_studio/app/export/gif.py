@@ -1,4 +1,4 @@
-"""Animated GIF of the backward pass: the canvas frames (``canvas.export_flow``) encoded by Pillow.
+"""Animated GIF of the backward pass: the canvas frames (``canvas.flow.frames``) encoded by Pillow.
 
 Qt reads GIFs but cannot write them, so Pillow does the encoding. All frames share one palette,
 taken from the first and last frames together (the colours of the graph and of every gradient),

@@ -25,7 +25,7 @@ from .progress import Progress
 if TYPE_CHECKING:
     from PySide6.QtGui import QAction
 
-    from ..diagnose.backward import BackwardPanel
+    from ..diagnose.backward import BackwardPlayer
     from ..editor.parts import EditorParts
     from ..files.file_actions import FileActions
 
@@ -58,7 +58,7 @@ class LessonPlayer(QObject):
         self,
         parts: EditorParts,
         files: FileActions,
-        backward: BackwardPanel,
+        backward: BackwardPlayer,
         actions: dict[str, QAction],
         panel: LessonPanel,
         progress: Progress,

@@ -19,9 +19,9 @@ from ..window_layout import BOTTOM, add_dock
 from ..worker_thread import WorkerThread
 from .controller import TrainingController
 from .curves_view import LossView
-from .fit_view import FitPanel, FitView
+from .fit_view import FitDocks, FitView
 from .gradients_view import GradientHealth, GradientsView
-from .landscape_panel import LandscapePanel, LandscapeView
+from .landscape import LandscapeDock, LandscapeView
 from .panel import TrainingPanel
 
 
@@ -49,7 +49,7 @@ class TrainingDocks:
         worker: WorkerThread,
         graph: Callable[[], Graph],
         dtype: Callable[[], str],
-    ) -> FitPanel:
+    ) -> FitDocks:
         """The Fit and Confusion docks, tabbed behind the loss view; a run brings the loss
         view forward unless the fit or the confusion matrix is what is in sight."""
         view = FitView()
@@ -59,7 +59,7 @@ class TrainingDocks:
         window.tabifyDockWidget(loss_dock, fit_dock)
         window.tabifyDockWidget(fit_dock, confusion_dock)
         loss_dock.raise_()
-        fit = FitPanel(view, fit_dock, confusion_dock, self.training, worker, graph, dtype, window)
+        fit = FitDocks(view, fit_dock, confusion_dock, self.training, worker, graph, dtype, window)
 
         def show_loss() -> None:
             shown = [fit_dock, confusion_dock, *self.in_front]
@@ -76,14 +76,14 @@ class TrainingDocks:
         graph: Callable[[], Graph],
         dtype: Callable[[], str],
         say: Callable[[str, int], None],
-    ) -> LandscapePanel:
+    ) -> LandscapeDock:
         """The Landscape dock, tabbed with the loss view (after the fit's, when added later)."""
         view = LandscapeView()
         dock = add_dock(window, "Landscape", view, BOTTOM)
         window.tabifyDockWidget(self.docks[1], dock)
         self.docks[1].raise_()
         self.in_front.append(dock)
-        return LandscapePanel(view, dock, self.training, worker, graph, dtype, say, window)
+        return LandscapeDock(view, dock, self.training, worker, graph, dtype, say, window)
 
 
 def add_training_docks(

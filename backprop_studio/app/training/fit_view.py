@@ -74,7 +74,7 @@ class FitView(QWidget):
             combo.blockSignals(False)
 
 
-class FitPanel(QObject):
+class FitDocks(QObject):
     _drawn = Signal(int, object)  # request, FitPicture: from the training thread
 
     def __init__(

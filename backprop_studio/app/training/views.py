@@ -12,16 +12,16 @@ from ..editor.parts import EditorParts
 from ..worker_thread import WorkerThread
 from .compare_dialog import CompareOptimizers
 from .docks import TrainingDocks
-from .fit_view import FitPanel
-from .landscape_panel import LandscapePanel
+from .fit_view import FitDocks
+from .landscape import LandscapeDock
 from .reinitialise import reinitialise_action
 from .step_preview import StepPreview
 
 
 @dataclass(frozen=True)
 class TrainingViews:
-    fit: FitPanel
-    landscape: LandscapePanel
+    fit: FitDocks
+    landscape: LandscapeDock
     compare: CompareOptimizers
     step_preview: StepPreview
 

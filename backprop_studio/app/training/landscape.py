@@ -81,7 +81,7 @@ class LandscapeView(QWidget):
         self.axes.setEnabled(len(choices) > 1)
 
 
-class LandscapePanel(QObject):
+class LandscapeDock(QObject):
     _drawn = Signal(int, object)  # request, LandscapeAnswer: from the training thread
 
     def __init__(
