@@ -15,6 +15,9 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 CLASS_COLOURS = [(31, 119, 180), (230, 85, 13), (44, 160, 44), (148, 103, 189), (140, 86, 75)]
 
 
+MAX_STRETCH = 3.0  # a plane's picture may be drawn this much wider (or taller) than true scale
+
+
 def _probability_map() -> pg.ColorMap:
     # class 0 blue, undecided white, class 1 orange: the same two colours as the points
     return pg.ColorMap([0.0, 0.5, 1.0], [(120, 170, 220), (250, 250, 250), (245, 170, 120)])
@@ -47,6 +50,8 @@ class FitPlot(QWidget):
         )
         self.threshold.hide()
         self.plot.addItem(self.threshold)
+        self._plane: tuple[float, float] | None = None  # (width, height) drawn at one scale
+        self.plot.getViewBox().sigResized.connect(self._keep_aspect)
         self.legend = pg.LegendItem(offset=(8, 8), labelTextColor=(40, 40, 40))
         self.legend.setParentItem(self.plot.getPlotItem().getViewBox())
         self.legend.setVisible(False)
@@ -121,7 +126,10 @@ class FitPlot(QWidget):
         ``same_scale`` keeps one unit as long on both axes (False: two columns of a file, whose
         units and ranges differ)."""
         x_min, x_max, y_min, y_max = bounds
-        self.plot.setAspectLocked(same_scale)  # the data's own shape: moons stay moons
+        self._plane = (x_max - x_min, y_max - y_min) if same_scale else None
+        self._keep_aspect()
+        if not same_scale:
+            self.plot.setAspectLocked(False)
         self.curve.setData([], [])
         self.threshold.hide()
         self.image.setLookupTable(self.lookup)
@@ -143,6 +151,7 @@ class FitPlot(QWidget):
         colours = np.array([CLASS_COLOURS[min(c, len(CLASS_COLOURS) - 1)] for c in range(k)])
         tint = 0.55 * np.clip(sure, 0, 1)[..., None]
         rgb = (250 + (colours[best] - 250) * tint).round().astype(np.uint8)
+        self._plane = None
         self.plot.setAspectLocked(False)
         self.curve.setData([], [])
         self.threshold.hide()
@@ -155,6 +164,7 @@ class FitPlot(QWidget):
     def show_curve(self, xs: np.ndarray, ys: np.ndarray, threshold: float | None = None) -> None:
         """A fitted curve; ``threshold`` draws that level across it, dashed (a classifier's
         0.5, where its decision changes)."""
+        self._plane = None
         self.plot.setAspectLocked(False)  # a fitted curve uses the whole plot
         self.image.setVisible(False)
         self.curve.setData(xs, ys)
@@ -173,3 +183,18 @@ class FitPlot(QWidget):
         return (
             None if self.image.image is None or not self.image.isVisible() else self.image.image.T
         )
+
+    def _keep_aspect(self) -> None:
+        """A plane of the data keeps its shape (moons stay moons) as long as that leaves the
+        plot mostly filled; in a long, low dock it is stretched up to MAX_STRETCH rather than
+        drawn as a small island in an axis of empty units (−13 … 14 around −1 … 2)."""
+        if self._plane is None:
+            return
+        box = self.plot.getViewBox().size()
+        width, height = self._plane
+        if box.width() <= 0 or box.height() <= 0 or width <= 0 or height <= 0:
+            self.plot.setAspectLocked(True, 1.0)
+            return
+        # pyqtgraph's ratio: how many pixels one unit of y takes for one pixel of a unit of x
+        fill = (box.width() / box.height()) / (width / height)
+        self.plot.setAspectLocked(True, min(max(fill, 1 / MAX_STRETCH), MAX_STRETCH))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
-from backprop_studio.plots.fit_plot import CLASS_COLOURS, FitPlot
+from backprop_studio.plots.fit_plot import CLASS_COLOURS, MAX_STRETCH, FitPlot
 
 
 def test_the_legend_names_each_class_in_its_colour(qtbot):
@@ -53,3 +54,35 @@ def test_the_class_colours_reach_the_screen_after_a_two_class_surface(qtbot):
     again = plot.grab().toImage().pixelColor(200, 150).getRgb()[:3]
     assert first == again and first[1] > first[0] and first[1] > first[2]
     assert orange[0] > orange[2]
+
+
+def _shown(qtbot, size: tuple[int, int]) -> tuple[float, float, float]:
+    """The x and y ranges shown of a 4 × 2.5 plane, and the stretch they are drawn at (1: one
+    unit as long on both axes)."""
+    plot = FitPlot()
+    qtbot.addWidget(plot)
+    plot.resize(*size)
+    plot.show()
+    qtbot.wait(10)
+    plot.show_surface(np.full((8, 8), 0.5), (-1.5, 2.5, -1.0, 1.5))
+    qtbot.wait(10)
+    box = plot.plot.getViewBox()
+    box.autoRange(padding=0)
+    (x0, x1), (y0, y1) = box.viewRange()
+    x_per_pixel, y_per_pixel = box.viewPixelSize()
+    return x1 - x0, y1 - y0, y_per_pixel / x_per_pixel
+
+
+def test_a_plane_fills_a_plot_of_about_its_shape(qtbot):
+    width, height, stretch = _shown(qtbot, (400, 300))
+    assert width == pytest.approx(4.0, rel=0.01) and height == pytest.approx(2.5, rel=0.01)
+    assert 0.9 < stretch < 1.1  # moons stay moons
+
+
+def test_a_plane_in_a_long_low_dock_is_stretched_not_an_island(qtbot):
+    """At 1280×800 the Fit dock is about 920×110: at one scale the moons' x axis ran from −13
+    to 14 around data from −1.5 to 2.5; now the plane is stretched, at most MAX_STRETCH."""
+    width, height, stretch = _shown(qtbot, (920, 110))
+    assert stretch == pytest.approx(MAX_STRETCH, rel=0.01)
+    assert height == pytest.approx(2.5, rel=0.01)
+    assert 4.0 < width < 0.4 * height * stretch * (920 / 110)  # a third of one scale's width
