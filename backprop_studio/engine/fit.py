@@ -20,7 +20,8 @@ from ..model import recipes
 from ..model.graph import Graph
 from .confusion import trainer_confusion, true_classes
 from .predict import Transform, evaluate_on, surface_on_axes, to_raw
-from .training import Trainer, TrainingError, TrainSettings
+from .revision_trainer import RevisionTrainer
+from .training import Trainer
 
 RESOLUTION = 60
 MARGIN = 0.15  # of the data's range, around it
@@ -101,9 +102,7 @@ class FitPredictor:
     """The Fit view's pictures of the editor's graph: a Trainer compiled once per revision."""
 
     def __init__(self) -> None:
-        self._key: tuple | None = None
-        self._trainer: Trainer | None = None
-        self._problem = ""
+        self._trainers = RevisionTrainer()
 
     def picture(
         self, graph: Graph, dtype: str, key: tuple, axes: tuple[int, int] = (0, 1)
@@ -112,15 +111,10 @@ class FitPredictor:
         target = fit_target(graph)
         if isinstance(target, FitPicture):
             return target
-        if key != self._key:
-            self._key = key
-            try:
-                self._trainer, self._problem = Trainer(graph, TrainSettings(dtype=dtype)), ""
-            except (TrainingError, ValueError) as exc:
-                self._trainer, self._problem = None, str(exc)
-        if self._trainer is None:
-            return FitPicture(self._problem)
-        return picture(self._trainer, target.with_axes(axes))
+        trainer = self._trainers.get(graph, dtype, key)
+        if trainer is None:
+            return FitPicture(self._trainers.problem)
+        return picture(trainer, target.with_axes(axes))
 
 
 def picture(trainer: Trainer, target: FitTarget) -> FitPicture:

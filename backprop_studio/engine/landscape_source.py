@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from ..model.graph import Graph
 from .landscape import RESOLUTION, Axes, Landscape, axes_choices, landscape, session_landscape
-from .training import Trainer, TrainingError, TrainSettings
+from .revision_trainer import RevisionTrainer
+from .training import Trainer
 
 
 @dataclass
@@ -48,9 +49,7 @@ class EditorLandscape:
     """The landscape of the editor's graph at its values: no run, so no path."""
 
     def __init__(self) -> None:
-        self._key: tuple | None = None
-        self._trainer: Trainer | None = None
-        self._problem = ""
+        self._trainers = RevisionTrainer()
 
     def answer(
         self,
@@ -61,15 +60,10 @@ class EditorLandscape:
         resolution: int = RESOLUTION,
     ) -> LandscapeAnswer:
         """``graph`` is a snapshot; ``key`` names its revision (same key: same trainer)."""
-        if key != self._key:
-            self._key = key
-            try:
-                self._trainer, self._problem = Trainer(graph, TrainSettings(dtype=dtype)), ""
-            except (TrainingError, ValueError) as exc:
-                self._trainer, self._problem = None, str(exc)
-        if self._trainer is None:
-            return LandscapeAnswer([], None, Landscape(self._problem or "nothing to train"))
-        trainer = self._trainer
+        trainer = self._trainers.get(graph, dtype, key)
+        if trainer is None:
+            problem = self._trainers.problem or "nothing to train"
+            return LandscapeAnswer([], None, Landscape(problem))
         return _answer(
             trainer, wanted, lambda axes: landscape(trainer, axes, None, None, resolution)
         )

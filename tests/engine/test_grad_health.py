@@ -21,16 +21,6 @@ from backprop_studio.model.document_io import load_document
 from backprop_studio.model.gallery import EXAMPLES, example_path, promise
 from backprop_studio.model.program import parse_program
 
-XOR = """\
-x, y = dataset("xor", n=4, noise=0.0)
-W1 = param(shape=(2, 8), init="xavier", seed=0)
-b1 = param(shape=(8,), init="zeros")
-h = tanh(x @ W1 + b1)
-W2 = param(shape=(8, 1), init="xavier", seed=1)
-b2 = param(shape=(1,), init="zeros")
-logits = h @ W2 + b2
-loss = bce_logits(logits, y)
-"""
 SETTINGS = {"dtype": "float64", "training": {"optimizer": "adam", "lr": 0.05}}
 
 
@@ -55,7 +45,7 @@ def _train(program: str, steps: int, optimizer: str = "sgd", lr: float = 0.1, tr
 
 
 def test_norms_and_ratios_are_torchs_own_for_every_step(one_thread):
-    graph = parse_program(XOR)
+    graph = load_document(example_path("xor_mlp")).graph  # the gallery's 2→8→1 network
     trace = evaluate(graph)
     session = TrainingSession(graph, SETTINGS)
     names = session.trainer.param_names

@@ -168,29 +168,12 @@ class ExportActions:
                 f"smallest text {laid.smallest_points:.1f} pt)"
             )
             return
+        common = dict(background=background, names=names, theme=theme)
+        common.update(settings=settings, description=shown, values_only=options.values_only)
         if kind == "png":
-            export.to_png(
-                self.scene,
-                path,
-                scale=options.scale,
-                background=background,
-                names=names,
-                theme=theme,
-                settings=settings,
-                description=shown,
-                values_only=options.values_only,
-            )
+            export.to_png(self.scene, path, scale=options.scale, **common)
         elif kind == "svg":
-            export.to_svg(
-                self.scene,
-                path,
-                background=background,
-                names=names,
-                theme=theme,
-                settings=settings,
-                description=shown,
-                values_only=options.values_only,
-            )
+            export.to_svg(self.scene, path, **common)
         elif kind == "pdf":
             export.to_pdf(
                 self.scene,
