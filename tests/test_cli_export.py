@@ -97,7 +97,7 @@ def test_python_script_with_training(capsys, tmp_path):
         (["-o", "{tmp}/s.gif", "--slide", "16:9"], 2, "--slide draws a picture"),
         (["-o", "{tmp}/s.py", "--values-only"], 2, "it needs an OUT.png, .svg or .pdf"),
         (["-o", "{tmp}/s.png", "--slide", "4:3", "--min-text", "x"], 2, "0 to 200 points"),
-        (["-o", "{tmp}/s.pdf", "--slide", "320x180", "--min-text", "12"], 1, "under the 12 pt"),
+        (["-o", "{tmp}/s.pdf", "--slide", "320x180", "--min-text", "20"], 1, "under the 20 pt"),
     ],
 )
 def test_failures_are_one_clear_line(capsys, tmp_path, argv, status, message):

@@ -41,7 +41,7 @@ def test_the_exported_script_runs_and_matches(capsys, tmp_path):
     text = script.read_text(encoding="utf-8")
     assert "keepdim=True" in text and "torch.reshape(" in text
     printed = subprocess.run(
-        [sys.executable, str(script)], capture_output=True, text=True, check=True
+        [sys.executable, str(script), "--json"], capture_output=True, text=True, check=True
     ).stdout
     code, out, _ = run(capsys, "eval", "-e", LAYER_NORM, "--json")
     studio = json.loads(out)["nodes"]

@@ -30,6 +30,7 @@ from backprop_studio.version import __version__
 
 from . import export, export_document, style
 from .export import ExportError, background_color, export_mode
+from .items.block import BlockItem, card_rect
 from .scene import GraphScene
 from .style import LAYOUT_LAYER_GAP, LAYOUT_ROW_GAP, NODE_WIDTH, Theme
 
@@ -39,6 +40,12 @@ LEFT_TO_RIGHT, TOP_TO_BOTTOM = "left to right", "top to bottom"
 _COLUMN_SPACE = 40.0  # top to bottom: between two cards side by side (room for a curve)
 _LAYER_SPACE = 64.0  # top to bottom: between two rows of cards (room for the edge labels)
 _TURN_GAIN = 1.05  # top to bottom only when it draws 5 % larger: cards read left to right
+Key = tuple[str, bool, float | None]  # orientation, leaves by their op, band shape
+READABLE_POINTS = 8.0  # what reads from the back of a room: other arrangements tried below it
+_WHOLE_FRAME_GAIN = 1.15  # blocks drawn as one frame each, if the text is at most 15 % smaller
+_CLOSE_LAYER_GAP = NODE_WIDTH + 70.0  # leaves in a column of their own: columns a little closer
+_CLOSE_ROW_GAP = 100.0  # and bands too (room left for a returning edge and its label)
+_BAND_SHAPES = (1.0, 0.5, 2.0, None)  # × the frame's width / height; None: one band
 _ROW_SPACE = 34.0  # model.layout.ROW_SPACE: what the layout adds to a card's given height
 
 
@@ -62,7 +69,8 @@ class Slide:
 
 
 def smallest_text_px() -> float:
-    """The pixel size (em) of the smallest font the canvas draws with, at 100 %."""
+    """The pixel size (em) of the smallest font cards draw with, at 100 % (on a slide, inside
+    ``style.slide_text()``, the slide's)."""
     return style.fonts().small.pointSizeF() * export.font_dpi() / 72.0
 
 
@@ -77,6 +85,17 @@ def lay_out(
 
     Raises ExportError when even the better arrangement draws the smallest text below
     ``frame.min_points``: the message says what size it reaches."""
+    with style.slide_text():
+        return _lay_out(graph, trace, frame, theme, names)
+
+
+def _lay_out(
+    graph: Graph,
+    trace: Trace | None,
+    frame: SlideFrame,
+    theme: Theme,
+    names: Collection[str] | None,
+) -> Slide:
     shown = export_document.fragment(export_document.shown_values(graph, trace), names)
     copy = shown.copy() if shown is graph else shown
     # laying out moves cards, which changes no number: the trace stays the run of this copy
@@ -91,23 +110,11 @@ def lay_out(
         raise ExportError("there is nothing to export: the canvas is empty")
     aspect = frame.width / frame.height
     shown_names = set(heights) - copy.blocks.hidden() | _anchors(scene)
-    across = layered_layout(
-        copy, layer_gap=LAYOUT_LAYER_GAP, row_gap=LAYOUT_ROW_GAP, aspect=aspect, heights=heights
-    )
-    candidates = {
-        LEFT_TO_RIGHT: _compact(across, shown_names),
-        TOP_TO_BOTTOM: _compact(_top_to_bottom(copy, heights, aspect), shown_names),
-    }
-    best: tuple[float, str] | None = None
-    for orientation, positions in candidates.items():
-        _place(copy, positions, revision)
-        rect = export.drawing_rect(scene)
-        fit = min(frame.width / rect.width(), frame.height / rect.height())
-        if best is None or fit > best[0] * _TURN_GAIN:
-            best = (fit, orientation)
-    assert best is not None
-    scale, orientation = best
-    _place(copy, candidates[orientation], revision)
+    candidates = _candidates(copy, heights, aspect, shown_names)
+    readable = max(READABLE_POINTS, frame.min_points) * frame.pixels_per_point
+    scale, key = _choose(scene, candidates, frame, revision, readable / smallest_text_px())
+    orientation = key[0]
+    _place(copy, candidates[key], revision)
     scene.show_trace(trace)
     scene.flush_numbers()
     points = scale * smallest_text_px() / frame.pixels_per_point
@@ -121,17 +128,98 @@ def lay_out(
     return Slide(scene, frame, source, frame.width / source.width(), orientation, points)
 
 
-def _top_to_bottom(graph: Graph, heights: dict[str, float], aspect: float) -> dict:
+def _candidates(
+    graph: Graph, heights: dict[str, float], aspect: float, shown: set[str]
+) -> dict[Key, dict]:
+    """Both arrangements, leaves stacked by their op or in a column of their own, each cut into
+    bands for a few shapes around the frame's. The layout judges bands from card pitches alone;
+    edge loops, block frames and labels take room it does not see, so each one is measured."""
+    out: dict[Key, dict] = {}
+    for by_op in (True, False):
+        for factor in _BAND_SHAPES:
+            shape = None if factor is None else aspect * factor
+            across = layered_layout(
+                graph,
+                layer_gap=LAYOUT_LAYER_GAP if by_op else _CLOSE_LAYER_GAP,
+                row_gap=LAYOUT_ROW_GAP if by_op else _CLOSE_ROW_GAP,
+                aspect=shape,
+                heights=heights,
+                leaves_by_op=by_op,
+            )
+            out[(LEFT_TO_RIGHT, by_op, factor)] = _compact(across, shown)
+            turned = _top_to_bottom(graph, heights, shape, by_op)
+            out[(TOP_TO_BOTTOM, by_op, factor)] = _compact(turned, shown)
+    return out
+
+
+def _top_to_bottom(
+    graph: Graph, heights: dict[str, float], aspect: float | None, by_op: bool
+) -> dict:
     """The layered layout turned a quarter: layers become rows, a card's width its pitch."""
     widths = {name: NODE_WIDTH + _COLUMN_SPACE - _ROW_SPACE for name in heights}
     turned = layered_layout(
         graph,
         layer_gap=max(heights.values()) + _LAYER_SPACE,
         row_gap=NODE_WIDTH + _COLUMN_SPACE,
-        aspect=1.0 / aspect,
+        aspect=None if aspect is None else 1.0 / aspect,
         heights=widths,
+        leaves_by_op=by_op,
     )
     return {name: (y, x) for name, (x, y) in turned.items()}
+
+
+def _choose(
+    scene: GraphScene, candidates: dict[Key, dict], frame: SlideFrame, revision: int, enough: float
+) -> tuple[float, Key]:
+    """The arrangement to draw and its scale. The canvas's own (leaves by their op, bands for
+    the frame's shape) when it draws at the ``enough`` scale; else the one drawn largest. Never
+    one with a card over another; each open block one frame is worth a little smaller text."""
+    graph = scene.graph
+    assert graph is not None
+    measured: dict[Key, tuple[float, float]] = {}  # key: (score, fit)
+    for key, positions in candidates.items():
+        _place(graph, positions, revision)
+        if not _apart(scene):
+            continue
+        rect = export.drawing_rect(scene)
+        fit = min(frame.width / rect.width(), frame.height / rect.height())
+        whole = all(block.frame_pieces() <= 1 for block in scene.block_items().values())
+        score = fit * (_WHOLE_FRAME_GAIN if whole else 1.0)
+        measured[key] = (score / (_TURN_GAIN if key[0] == TOP_TO_BOTTOM else 1.0), fit)
+
+    def best(keys: list[Key]) -> Key | None:
+        return max(keys, key=lambda k: measured[k][0], default=None)  # the first of equals
+
+    plain = best([k for k in measured if k[1] and k[2] == 1.0])
+    if plain is not None and measured[plain][1] >= enough:
+        return measured[plain][1], plain
+    chosen = best(list(measured))
+    if chosen is None:  # every arrangement overlaps somewhere: the canvas's own
+        chosen = (LEFT_TO_RIGHT, True, 1.0)
+        _place(graph, candidates[chosen], revision)
+        rect = export.drawing_rect(scene)
+        return min(frame.width / rect.width(), frame.height / rect.height()), chosen
+    return measured[chosen][1], chosen
+
+
+def _apart(scene: GraphScene) -> bool:
+    """No card drawn over another (a collapsed block's card counts, its hidden members not)."""
+    items = [*scene.node_items().values(), *scene.block_items().values()]
+    cards = sorted(
+        (card_rect(item) for item in items if item.isVisible() and not _is_open_block(item)),
+        key=QRectF.left,
+    )
+    for i, card in enumerate(cards):  # sweep left to right: only cards that start before the
+        for other in cards[i + 1 :]:  # right edge of this one can touch it
+            if other.left() >= card.right():
+                break
+            if card.intersects(other):
+                return False
+    return True
+
+
+def _is_open_block(item: object) -> bool:
+    return isinstance(item, BlockItem) and not item.collapsed
 
 
 def _anchors(scene: GraphScene) -> set[str]:
@@ -179,7 +267,10 @@ def _frame_rect(rect: QRectF, aspect: float) -> QRectF:
 @contextmanager
 def _drawn(slide: Slide) -> Iterator[None]:
     frame = slide.frame
-    with export_mode(slide.scene, None, None, frame.background, frame.values_only):
+    with (
+        style.slide_text(),
+        export_mode(slide.scene, None, None, frame.background, frame.values_only),
+    ):
         yield
 
 

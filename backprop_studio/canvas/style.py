@@ -9,6 +9,8 @@ header tint and a small badge, so the gradient colours stay the loudest thing on
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -230,19 +232,53 @@ class Fonts:
     small_metrics: QFontMetricsF
 
 
-@lru_cache(maxsize=1)
+_slide_fonts: Fonts | None = None  # while a slide is laid out and drawn: see slide_text()
+
+
 def fonts() -> Fonts:
-    """The canvas fonts; needs a QGuiApplication."""
+    """The canvas fonts; needs a QGuiApplication. Inside ``slide_text()``, the slide's."""
+    return _slide_fonts or _canvas_fonts()
+
+
+@lru_cache(maxsize=1)
+def _canvas_fonts() -> Fonts:
+    return _make_fonts(9.5, 8.5, 7.5)
+
+
+@lru_cache(maxsize=1)
+def _projected_fonts() -> Fonts:
+    return _make_fonts(9.5, 8.5, SLIDE_SMALL_POINTS)
+
+
+def _make_fonts(title_pt: float, body_pt: float, small_pt: float) -> Fonts:
     title = QFont("DejaVu Sans")
-    title.setPointSizeF(9.5)
+    title.setPointSizeF(title_pt)
     title.setWeight(QFont.Weight.DemiBold)
     body = QFont("DejaVu Sans Mono")
     body.setStyleHint(QFont.StyleHint.Monospace)
-    body.setPointSizeF(8.5)
+    body.setPointSizeF(body_pt)
     small = QFont("DejaVu Sans")
-    small.setPointSizeF(7.5)
+    small.setPointSizeF(small_pt)
     for font in (title, body, small):
         font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
     return Fonts(
         title, body, small, QFontMetricsF(title), QFontMetricsF(body), QFontMetricsF(small)
     )
+
+
+# On a slide the fine print (port names, badges, "data" / "grad", edge labels) is as large as
+# the numbers: seen from the back of a room, a label a step smaller than its value is lost.
+SLIDE_SMALL_POINTS = 8.5
+
+
+@contextmanager
+def slide_text() -> Iterator[None]:
+    """Cards built and painted inside use the slide's fonts (fine print as large as numbers).
+    Only for a scene of its own that is laid out and drawn inside: the canvas never sees it."""
+    global _slide_fonts
+    before = _slide_fonts
+    _slide_fonts = _projected_fonts()
+    try:
+        yield
+    finally:
+        _slide_fonts = before

@@ -96,6 +96,14 @@ class CanvasView(QGraphicsView):
         self.scale(zoom / self.zoom, zoom / self.zoom)
         self._transformed()
 
+    def keep_graph_in_view(self) -> None:
+        """Fit the view when part of what is shown lies outside it; otherwise leave it."""
+        scene = self.scene()
+        shown = _shown_rect(scene) if scene is not None else QRectF()
+        visible = self.mapToScene(self.viewport().rect()).boundingRect()
+        if not shown.isEmpty() and not visible.contains(shown):
+            self.fit_to_graph()
+
     def fit_to_graph(self) -> None:
         """Show every item, with a margin, never magnified beyond FIT_MAX_ZOOM.
 

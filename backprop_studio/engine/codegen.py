@@ -27,6 +27,7 @@ from .compile import TORCH_OPS, Plan, compile_graph
 # Names the script itself uses; a node with one of these names gets a suffix in the code.
 SCRIPT_NAMES = frozenset(
     {"torch", "F", "json", "math", "dtype", "show", "forward", "optimizer", "params", "losses"}
+    | {"sys", "exact", "cell", "results", "name", "tensor", "width", "every"}
     | {"iteration", "value", "batches", "order", "start", "rows", "size", "generator", "index"}
     | {"out", "final", "steps", "mini_batches", "index0", "index1", "index2", "index3"}
 )
@@ -234,16 +235,20 @@ class _Writer:
             f'"""{_comment(title).replace(chr(34), chr(39))}: the Backprop Studio graph as '
             "plain PyTorch, forward and backward.",
             "",
-            f"Written by Backprop Studio {__version__}. Running it prints one line per node,",
+            f"Written by Backprop Studio {__version__}. Running it prints a table of every node's",
+            "value and gradient; `python this.py --json` prints one line per node instead,",
             "`name value=<JSON> grad=<JSON>`, with the numbers the studio shows, to the last digit.",
             '"""',
             "",
             "import json",
             *(["import math"] if self.uses_math else []),
             "",
+            "import sys",
+            "",
             "import torch",
             *(["import torch.nn.functional as F"] if self.uses_functional else []),
             "",
+            'exact = "--json" in sys.argv[1:]  # every digit, one JSON line a node',
             f"dtype = torch.{dtype}  # the studio's dtype for this graph",
             "",
         ]
@@ -333,8 +338,30 @@ class _Writer:
             '    print(f"{name} value={json.dumps(tensor.detach().tolist())} grad={json.dumps(grad)}")',
             "",
             "",
+            "def cell(tensor):",
+            '    """A number as a table shows it: six digits, a tensor by its shape and mean."""',
+            "    if tensor is None:",
+            '        return "-"',
+            "    if tensor.dim() == 0:",
+            '        return f"{tensor.item():.6g}"',
+            '    shape = "x".join(str(n) for n in tensor.shape)',
+            '    return f"[{shape}] mean {tensor.mean().item():.4g}"',
+            "",
+            "",
         ]
-        lines += [f'show("{name}", {self.var[name]})' for name in self.plan.names]
+        pairs = [f'("{name}", {self.var[name]})' for name in self.plan.names]
+        one = f"results = [{', '.join(pairs)}]"
+        lines += [one] if len(one) <= LINE else ["results = [", *[f"    {p}," for p in pairs], "]"]
+        lines += [
+            "if exact:",
+            "    for name, tensor in results:",
+            "        show(name, tensor)",
+            "else:",
+            "    width = max(len(name) for name, _ in results)",
+            "    print(f\"{'node':<{width}}  {'value':>22}  {'grad':>22}\")",
+            "    for name, tensor in results:",
+            '        print(f"{name:<{width}}  {cell(tensor):>22}  {cell(tensor.grad):>22}")',
+        ]
         return lines
 
 

@@ -57,7 +57,15 @@ def training_lines(writer: _Writer, trainer: Trainer, settings: dict[str, Any]) 
     ]
     if groups:
         lines += _batch_lines(trainer, groups)
-    lines += ["", "", "for iteration in range(steps):"]
+    lines += [
+        "",
+        "",
+        f"every = {max(1, steps // 10)}  # the table shows the loss every this many steps",
+        "if not exact:",
+        "    print()",
+        "    print(f\"{'iteration':>9}  loss\")",
+        "for iteration in range(steps):",
+    ]
     if groups:
         args = []
         for i, group in enumerate(groups):
@@ -79,16 +87,25 @@ def training_lines(writer: _Writer, trainer: Trainer, settings: dict[str, Any]) 
     lines += [
         "    optimizer.step()",
         "    optimizer.zero_grad(set_to_none=True)",
-        f"    if iteration % {max(1, steps // 10)} == 0:",
-        '        print(f"iteration {iteration} loss={value!r}")',
+        "    if not exact and iteration % every == 0:",
+        '        print(f"{iteration:>9}  {value:.6g}")',
         "",
         "with torch.no_grad():",
         f"    final = {writer.call()}.item()  # all rows, after the last update",
-        'print(f"losses={json.dumps(losses)}")',
-        'print(f"final_loss={json.dumps(final)}")',
+        "if exact:",
+        '    print(f"losses={json.dumps(losses)}")',
+        '    print(f"final_loss={json.dumps(final)}")',
     ]
     for name in trainer.param_names:
-        lines.append(f'print(f"trained {name}={{json.dumps({var[name]}.detach().tolist())}}")')
+        lines.append(f'    print(f"trained {name}={{json.dumps({var[name]}.detach().tolist())}}")')
+    lines += [
+        "else:",
+        '    print(f"{steps:>9}  {final:.6g}  (after the last step)")',
+        '    print("trained:")',
+    ]
+    width = max((len(name) for name in trainer.param_names), default=1)
+    for name in trainer.param_names:
+        lines.append(f'    print(f"  {name:<{width}}  {{cell({var[name]})}}")')
     return lines
 
 

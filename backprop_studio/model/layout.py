@@ -44,6 +44,7 @@ def layered_layout(
     row_gap: float = ROW_GAP,
     aspect: float | None = CANVAS_ASPECT,
     heights: Mapping[str, float] | None = None,
+    leaves_by_op: bool = True,
 ) -> dict[str, Position]:
     """A position for every node: columns by longest path, leaves by their op, bands to fit.
 
@@ -52,11 +53,12 @@ def layered_layout(
     that lets the whole graph be fitted largest into such a view (``None``: one band, however
     long). ``heights`` are the cards' heights: a node then takes its height plus ROW_SPACE
     instead of ``row_gap``, so short scalar cards pack closer than tall tensor ones. Weakly
-    connected parts are stacked top to bottom in insertion order.
+    connected parts are stacked top to bottom in insertion order. ``leaves_by_op=False`` gives
+    leaves a column of their own, left of their op: wider and shorter (a slide may want that).
     """
     dag = _dag(graph)
     rank = {name: i for i, name in enumerate(graph.names)}
-    blocks = attach_leaves(graph, dag)
+    blocks = attach_leaves(graph, dag) if leaves_by_op else {n: Block(n) for n in graph.names}
     core = dag.subgraph(blocks).copy()  # a real graph: views are slow to walk
     pitch = {
         name: (heights[name] + ROW_SPACE if heights and name in heights else row_gap)

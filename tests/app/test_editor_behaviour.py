@@ -222,6 +222,17 @@ def test_auto_layout_glides_then_is_one_undo_step(qtbot, window):
     assert window.graph.node("w").position == before
 
 
+def test_auto_layout_with_nothing_to_change_says_so(qtbot, window):
+    open_seed(window)
+    window.graph.set_position("w", (900.0, 900.0))  # mess one node up, so the first call moves
+    window.edits.auto_layout()
+    qtbot.waitUntil(lambda: "Auto-layout" in window.document.undo_stack.undoText(), timeout=3000)
+    count = window.document.undo_stack.count()
+    window.edits.auto_layout()  # laid out already: no glide, no step, one sentence
+    assert window.document.undo_stack.count() == count
+    assert "nothing to change" in window.statusBar().currentMessage()
+
+
 def test_paste_keeps_op_settings(qtbot, window):
     from backprop_studio import document_commands
     from backprop_studio.model.program import parse_program

@@ -57,7 +57,7 @@ def test_a_16_9_slide_of_the_canvas_leaves_the_canvas_alone(qtbot, window, tmp_p
 
 def test_a_slide_too_small_for_its_text_is_a_dialog(qtbot, window, tmp_path, dialogs):
     open_seed(qtbot, window)
-    options = ExportOptions(frame="custom", frame_size=(320, 180), min_points=12)
+    options = ExportOptions(frame="custom", frame_size=(320, 180), min_points=20)
     assert not window.exports.write("svg", tmp_path / "s.svg", options, report=True)
     assert dialogs.shown[-1][1] == "Cannot export" and "pt" in dialogs.shown[-1][2]
     assert not (tmp_path / "s.svg").exists()

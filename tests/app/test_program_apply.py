@@ -40,3 +40,40 @@ def test_trained_numbers_read_rounded_and_stay_exact(qtbot, window):
     # an edited number is taken as typed
     _apply(qtbot, window, lambda t: t.replace("w = 1.87003", "w = 1.87004"))
     assert window.graph.node("w").value == 1.87004
+
+
+def _open_seed_fitted(window) -> None:
+    """The seed story open, and the fit that opening schedules done (so it cannot come later)."""
+    from PySide6.QtWidgets import QApplication
+
+    window.files.open_example(example_path("seed"))
+    QApplication.processEvents()
+
+
+def _shown_and_visible(window):
+    from backprop_studio.canvas.view import _shown_rect
+
+    view = window.view
+    return _shown_rect(window.scene), view.mapToScene(view.viewport().rect()).boundingRect()
+
+
+def test_apply_brings_a_graph_off_screen_back_into_view(qtbot, window):
+    _open_seed_fitted(window)
+    window.view.centerOn(20000.0, 20000.0)  # panned far away from every card
+    shown, visible = _shown_and_visible(window)
+    assert not visible.intersects(shown)
+    _apply(qtbot, window, lambda text: text.replace("w = 1.0", "w = 1.5"))
+    assert window.graph.node("w").value == 1.5
+    shown, visible = _shown_and_visible(window)
+    assert visible.contains(shown)
+
+
+def test_apply_leaves_a_view_that_shows_the_whole_graph_alone(qtbot, window):
+    _open_seed_fitted(window)
+    window.view.scale(0.8, 0.8)  # zoomed out a little: the whole graph in sight, not fitted
+    shown, visible = _shown_and_visible(window)
+    assert visible.contains(shown)
+    transform = window.view.transform()
+    _apply(qtbot, window, lambda text: text.replace("w = 1.0", "w = 1.5"))
+    assert window.graph.node("w").value == 1.5
+    assert window.view.transform() == transform

@@ -47,15 +47,41 @@ def drawn_text_px(svg: str) -> list[tuple[float, str]]:
 @pytest.mark.parametrize("name", LESSONS)
 def test_the_smallest_text_of_a_lesson_graph_is_the_points_asked_at_16_9(qtbot, name):
     graph, trace = lesson(name)
-    frame = SlideFrame(1920, 1080, min_points=5.0)
+    frame = SlideFrame(1920, 1080, min_points=8.0)
     laid = slide.lay_out(graph, trace, frame, LIGHT)
     texts = drawn_text_px(slide.slide_svg(laid))
     assert len(texts) > 10
     smallest = min(px for px, _ in texts)
-    assert smallest / frame.pixels_per_point >= 5.0  # 2 px a point on a 1080-pixel slide
+    assert smallest / frame.pixels_per_point >= 8.0  # 2 px a point on a 1080-pixel slide
     assert smallest == pytest.approx(laid.smallest_points * 2, rel=0.02)
     # and far larger than the same graph at 100 % on that slide would be (10 px for 7.5 pt)
-    assert smallest > 10.5
+    assert smallest > 16
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_no_card_of_a_lesson_slide_is_drawn_over_another(qtbot, name):
+    from backprop_studio.canvas.items.block import card_rect
+
+    graph, trace = lesson(name)
+    laid = slide.lay_out(graph, trace, SlideFrame(), LIGHT)
+    scene = laid.scene
+    cards = [card_rect(item) for item in scene.node_items().values() if item.isVisible()]
+    cards += [card_rect(b) for b in scene.block_items().values() if b.collapsed]
+    assert len(cards) >= 5
+    for i, card in enumerate(cards):
+        assert not any(card.intersects(other) for other in cards[i + 1 :])
+
+
+def test_a_slide_draws_fine_print_as_large_as_numbers_and_the_canvas_keeps_its_own(qtbot):
+    from backprop_studio.canvas import style
+
+    canvas = style.fonts()
+    graph, trace = lesson("seed")
+    laid = slide.lay_out(graph, trace, SlideFrame(), LIGHT)
+    slide.slide_png(laid)
+    assert style.fonts() is canvas and canvas.small.pointSizeF() == 7.5
+    texts = dict((text.strip(), px) for px, text in drawn_text_px(slide.slide_svg(laid)))
+    assert texts["grad"] == pytest.approx(texts["-2.0000"], rel=0.01)  # the word as the number
 
 
 @pytest.mark.parametrize("name", LESSONS)

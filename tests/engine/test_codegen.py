@@ -25,10 +25,16 @@ from tests.engine.test_autograd import BINARY_CASES, UNARY_CASES
 from tests.engine.test_random_graphs import random_graphs
 
 
-def run_in_process(script: str) -> str:
+def run_in_process(script: str, *args: str) -> str:
+    """What the script prints, run as ``python script.py --json`` (every digit) by default."""
     out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        exec(compile(script, "<generated>", "exec"), {"__name__": "__main__"})
+    argv = sys.argv
+    sys.argv = ["generated.py", *(args or ("--json",))]
+    try:
+        with contextlib.redirect_stdout(out):
+            exec(compile(script, "<generated>", "exec"), {"__name__": "__main__"})
+    finally:
+        sys.argv = argv
     return out.getvalue()
 
 
@@ -158,7 +164,11 @@ def test_seed_story_runs_standalone_and_trains_like_the_studio(tmp_path):
     path = tmp_path / "seed.py"
     path.write_text(to_script(graph, steps_settings, train=True, title="seed"), encoding="utf-8")
     done = subprocess.run(
-        [sys.executable, str(path)], capture_output=True, text=True, timeout=300, check=True
+        [sys.executable, str(path), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
     )
     found = parse(done.stdout)
     assert_matches_studio(graph, found)
@@ -234,3 +244,19 @@ def test_the_forward_pass_is_written_once_for_evaluation_and_training(name):
         assert sum(line.strip().startswith(f"{var} = ") for line in lines) == 1, var
     assert "out = forward(" in script and "final = forward(" in script
     assert "const_" not in script and "torch.pow(" not in script
+
+
+def test_run_plainly_the_script_prints_a_small_table_a_teacher_can_show():
+    settings = {"dtype": "float64", "training": {"optimizer": "sgd", "lr": 0.05, "steps": 30}}
+    printed = run_in_process(to_script(seed_graph(), settings, train=True), "--table")
+    lines = printed.splitlines()
+    assert lines[0].split() == ["node", "value", "grad"]
+    rows = {line.split()[0]: line.split()[1:] for line in lines[1:7]}
+    assert rows["w"] == ["1", "-2"] and rows["x"] == ["1", "-"]  # a data leaf has no gradient
+    assert "value=" not in printed and "losses=" not in printed  # no JSON
+    losses, trainer = train(seed_graph(), 30, TrainSettings(lr=0.05))
+    table = lines[lines.index("iteration  loss") + 1 :]
+    steps = [int(line.split()[0]) for line in table if line.split()[0].isdigit()]
+    assert steps == [0, 3, 6, 9, 12, 15, 18, 21, 24, 27, 30]  # every 3rd step, then the last
+    assert table[1].split()[1] == f"{losses[3]:.6g}"
+    assert f"{trainer.param_values()['w']:.6g}" in lines[-1]

@@ -95,6 +95,17 @@ def test_seed_story_flows_left_to_right_with_leaves_by_their_op():
     assert pos["y_hat"][1] == pos["sub_1"][1] == pos["loss"][1]
 
 
+def test_leaves_can_take_a_column_of_their_own_left_of_their_op():
+    g = parse_program(SEED)
+    pos = layered_layout(g, aspect=None, leaves_by_op=False)
+    assert_clean(g, pos)
+    columns = sorted({x for x, _ in pos.values()})
+    assert len(columns) == 4  # one more than with the leaves by their op
+    for leaf in ("w", "x"):
+        assert pos[leaf][0] == pos["y_hat"][0] - LAYER_GAP
+    assert pos["y"][0] == pos["sub_1"][0] - LAYER_GAP
+
+
 def test_columns_are_layer_gap_apart():
     g = parse_program(SEED)
     pos = layered_layout(g, layer_gap=100.0, row_gap=50.0, aspect=None)

@@ -68,9 +68,13 @@ class GraphEdits(QObject):
         inspector.kind_changed.connect(self.set_kind)
         inspector.value_edited.connect(self.set_value)
         inspector.attrs_edited.connect(self.set_attrs)
-        program.apply_requested.connect(
-            lambda graph: self._push(document_commands.ReplaceGraph(self._graph(), graph))
-        )
+        program.apply_requested.connect(self.replace_graph)
+
+    def replace_graph(self, graph: Graph) -> None:
+        """The program's text applied: the graph replaced in one step, and kept in sight (fitted
+        when some of it would be off screen)."""
+        if self._push(document_commands.ReplaceGraph(self._graph(), graph)):
+            self.view.keep_graph_in_view()
 
     def new_node(self, op: str, pos: QPointF, in_sight: bool = False) -> Node:
         """A node for ``op`` centred under ``pos`` (scene); ``in_sight``: moved, if need be, so
@@ -145,6 +149,7 @@ class GraphEdits(QObject):
             if n.name in positions and positions[n.name] != n.position
         }
         if not moves:
+            self._say("Auto-layout: the graph is already laid out, nothing to change", 4000)
             return
         # glide the cards to their places, then record the move as one undoable step
         animation = QVariantAnimation(self._parent)

@@ -159,6 +159,11 @@ class BlockItem(QGraphicsItem):
             rect = rect.united(card_rect(item))
         return rect
 
+    def frame_pieces(self) -> int:
+        """How many separate shapes the expanded frame is drawn as (one reads as a group;
+        members scattered over the canvas make several); 0 when collapsed."""
+        return 0 if self._collapsed else len(self._hull.toFillPolygons())
+
     def anchor(self) -> NodeItem | None:
         """The member whose place the collapsed card takes: the one the block's first output
         leaves from (where the layer's result sits), else the last member."""
