@@ -134,3 +134,13 @@ def test_a_long_file_reports_its_progress(qtbot, tmp_path):
     qtbot.waitUntil(dialog.progress.isHidden, timeout=60_000)
     assert len(dialog.data.x) == 20_000 and dialog.data.classes == ("c0", "c1", "c2")
     assert shown and shown[-1] == 1.0 and all(0 <= f <= 1 for f in shown)
+
+
+def test_return_loads_even_with_the_focus_on_cancel(qtbot, iris):
+    iris.show()
+    cancel = iris.buttons.button(iris.buttons.StandardButton.Cancel)
+    cancel.setFocus()
+    qtbot.waitUntil(cancel.hasFocus, timeout=5_000)
+    qtbot.keyClick(cancel, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: iris.result() == CsvDialog.DialogCode.Accepted, timeout=30_000)
+    assert iris.data is not None and len(iris.data.x) == 150

@@ -143,6 +143,8 @@ class CsvDialog(QDialog):
         self.buttons.addButton(self.load_button, QDialogButtonBox.ButtonRole.AcceptRole)
         self.load_button.clicked.connect(self.start_loading)
         self.buttons.rejected.connect(self.reject)
+        # Return loads, wherever the focus is; Cancel takes a click or Escape
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setAutoDefault(False)
 
         reading = QFormLayout()
         reading.addRow(self.header)
