@@ -51,12 +51,14 @@ class Contender:
 @dataclass
 class RunResult:
     """``losses[i]`` before step i; ``rows[i]`` the flat parameters at iteration i (steps + 1
-    of them, fewer when the run stopped: ``error`` says why)."""
+    of them, fewer when the run stopped: ``error`` says why); ``final`` the full-data loss after
+    the last step (None when the run stopped), as the training panel reports a run's loss."""
 
     name: str
     losses: np.ndarray
     rows: np.ndarray
     error: str = ""
+    final: float | None = None
 
 
 @dataclass
@@ -88,7 +90,14 @@ def run_one(graph: Graph, base: TrainSettings, who: Contender, steps: int) -> Ru
             error = "the parameters are no longer finite (try a smaller learning rate)"
             break
         rows.append(flat)
-    return RunResult(who.name, np.array(losses), np.array(rows[: len(losses) + 1]), error)
+    final = None
+    if not error and losses:
+        try:
+            final = trainer.loss()
+        except TrainingError as exc:
+            error = str(exc)
+    kept = np.array(rows[: len(losses) + 1])
+    return RunResult(who.name, np.array(losses), kept, error, final)
 
 
 def principal_plane(start: np.ndarray, rows: list[np.ndarray]) -> Plane:

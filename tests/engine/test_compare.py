@@ -59,3 +59,13 @@ def test_the_moons_mlp_runs_share_a_start_and_a_principal_plane():
     lo, hi = result.picture.xs[[0, -1]]
     assert all(lo <= p[:, 0].min() and p[:, 0].max() <= hi for p in result.paths)
     assert result.runs[2].losses[0] == pytest.approx(result.runs[0].losses[0], rel=1e-15)
+
+
+def test_a_run_reports_the_loss_after_its_last_step_as_training_does():
+    """The loss a run ends with is the one after its last update (the training panel's
+    "iteration 101 · loss …"), not the last step's own loss, which comes before its update."""
+    result = compare(parse_program(SEED), {"dtype": "float64"}, WHO, 25, resolution=11)
+    for who, run in zip(WHO, result.runs):
+        losses, ws = _torch_run(who, 25)
+        assert run.final == pytest.approx((ws[-1] * 1.0 - 2.0) ** 2, rel=1e-12)
+        assert run.final != pytest.approx(losses[-1], rel=1e-6)  # the before-update one

@@ -7,6 +7,7 @@ The graph is a snapshot taken when Compare is pressed; nothing is written back i
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt, Signal
@@ -29,6 +30,9 @@ from ...plots.curves_plot import CurvesPlot
 from ...plots.landscape_plot import LandscapePlot
 from ..worker_thread import WorkerThread
 from .panel import LearningRateBox
+
+if TYPE_CHECKING:  # the engine loads torch: only on the worker
+    from ...engine.compare import RunResult
 
 MAX_COMPARE_STEPS = 5000
 NAMES = {"sgd": "SGD", "momentum": "SGD + momentum", "adam": "Adam"}
@@ -157,12 +161,21 @@ class CompareDialog(QDialog):
             paths = result.paths
         plot.say("")
         plot.show_runs([(r.name, p) for r, p in zip(result.runs, paths)], legend=False)
-        lines = [f"{r.name}: loss {r.losses[-1]:.4g} after {len(r.losses)} steps"
-                 if len(r.losses) else f"{r.name}: no step" for r in result.runs]  # fmt: skip
+        lines = [_result_line(r) for r in result.runs]
         lines += [f"{r.name} stopped: {r.error}" for r in result.runs if r.error]
         if result.batched:
             lines.append("The curves are each step's mini-batch loss.")
         self.status.setText("\n".join(lines))
+
+
+def _result_line(run: RunResult) -> str:
+    """A run's loss after its last step, the training panel's way; a stopped run's last loss
+    with the step it came before."""
+    if run.final is not None:
+        return f"{run.name}: loss {run.final:.4g} after {len(run.losses)} steps"
+    if len(run.losses):
+        return f"{run.name}: loss {run.losses[-1]:.4g} before step {len(run.losses)}"
+    return f"{run.name}: no step"
 
 
 def _with_losses(points: np.ndarray, losses: np.ndarray) -> np.ndarray:
