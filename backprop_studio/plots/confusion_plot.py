@@ -65,7 +65,7 @@ class ConfusionPlot(QWidget):
         """Draw the counts; ``names`` label the classes (their indices without)."""
         counts = np.array(matrix, dtype=np.int64).reshape(len(matrix), -1)
         k = counts.shape[0]
-        names = list(names) or [str(i) for i in range(k)]
+        names = list(names) or [f"class {i}" for i in range(k)]
         self.counts = counts.tolist()
         self.image.setImage(cell_colours(counts).transpose(1, 0, 2), levels=(0, 255))
         self.image.setRect(0, 0, k, k)
@@ -78,8 +78,10 @@ class ConfusionPlot(QWidget):
                 text.setPos(p + 0.5, t + 0.5)
                 self.plot.addItem(text)
                 self.texts.append(text)
-        ticks = [[(i + 0.5, name[:14]) for i, name in enumerate(names)]]
-        self.plot.getAxis("bottom").setTicks(ticks)
+        # the rows say which class each index is; the columns, a cell wide in a low dock, say
+        # only the index, so that names never run into one another
+        ticks = [[(i + 0.5, f"{i}  {name[:14]}") for i, name in enumerate(names)]]
+        self.plot.getAxis("bottom").setTicks([[(i + 0.5, str(i)) for i in range(k)]])
         left = self.plot.getAxis("left")
         left.setTicks(ticks)
         metrics = QFontMetrics(left.style.get("tickFont") or self.font())

@@ -30,3 +30,18 @@ def test_counts_colours_and_summary(qtbot):
 def test_a_class_without_rows():
     assert summary_text(np.array([[0, 0], [1, 1]]), ("a", "b")).endswith("a — · b 50%")
     assert summary_text(np.zeros((2, 2), int), ("a", "b")) == "no rows to count"
+
+
+def test_the_predicted_axis_says_indices_and_the_rows_say_which_class_each_is(qtbot):
+    """In a low dock a cell is ~25 px wide: "setosa versicolor virginica" under three of them ran
+    into one another. The columns say the index; the rows, index and name."""
+    plot = ConfusionPlot()
+    qtbot.addWidget(plot)
+    plot.resize(900, 110)
+    plot.show_matrix([[50, 0, 0], [0, 48, 2], [0, 1, 49]], ("setosa", "versicolor", "virginica"))
+    bottom = plot.plot.getAxis("bottom")._tickLevels[0]
+    left = plot.plot.getAxis("left")._tickLevels[0]
+    assert [label for _, label in bottom] == ["0", "1", "2"]
+    assert [label for _, label in left] == ["0  setosa", "1  versicolor", "2  virginica"]
+    plot.show_matrix([[100, 0], [0, 100]])  # no names: a word, not a bare number
+    assert plot.summary.text() == "accuracy 100.0% of 200 rows · class 0 100% · class 1 100%"
