@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
+    QDialogButtonBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -68,10 +69,13 @@ class CompareDialog(QDialog):
         self.run_button.setDefault(True)
         self.status = QLabel("")
         self.status.setWordWrap(True)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
         controls = QVBoxLayout()
         controls.addLayout(grid)
         controls.addWidget(self.run_button)
         controls.addWidget(self.status, 1)
+        controls.addWidget(close)
         side = QWidget()
         side.setLayout(controls)
         side.setFixedWidth(230)
@@ -85,7 +89,9 @@ class CompareDialog(QDialog):
         layout.addWidget(side)
         layout.addWidget(plots, 1)
         self.resize(1100, 460)
-        self.landscape.say("Compare runs each optimizer from the same start: their paths go here")
+        self.landscape.say(
+            "Each optimizer runs from the current values;\ntheir paths are drawn here"
+        )
         self.run_button.clicked.connect(self.start)
         self._done.connect(self._finished)
         self.load()
