@@ -22,6 +22,7 @@ from ..model.graph import Graph, Node
 from ..model.shapes import Shape, Value
 from ..version import __version__
 from .codegen_csv import csv_origin_lines
+from .codegen_inline import ATOM, BINDING, inlined, inlined_constants, needs
 from .compile import TORCH_OPS, Plan, compile_graph
 
 # Names the script itself uses; a node with one of these names gets a suffix in the code.
@@ -226,7 +227,13 @@ class _Writer:
             self.var[name] = var
         self.output = self.var[plan.output] if plan.output else ""
         self.inputs: list[str] = []  # the leaves forward() takes (a mini-batch's rows)
-        self.results = [self.var[plan.names[step.slot]] for step in plan.steps]
+        self.constants = inlined_constants(graph, plan)
+        self.inlined = inlined(graph, plan) | frozenset(self.constants)
+        self.results = [
+            self.var[plan.names[step.slot]]
+            for step in plan.steps
+            if plan.names[step.slot] not in self.inlined
+        ]
         self.uses_math = False  # set when training or a literal needs math.inf / math.nan
         self.uses_functional = any(op in _FUNCTIONAL for op in plan.ops)
 
@@ -259,6 +266,8 @@ class _Writer:
         for slot, value, train in zip(plan.leaf_slots, plan.leaf_values, plan.trainable):
             node = self.graph.node(plan.names[slot])
             var = self.var[node.name]
+            if node.name in self.constants:
+                continue  # written as its number where it is used
             if node.op in ("ones", "zeros"):  # made of its shape, as torch.ones makes it
                 shape = tuple(node.attrs.get("shape", ()))
                 lines.append(f"{var} = torch.{node.op}({shape!r}, dtype=dtype)")
@@ -275,12 +284,23 @@ class _Writer:
     def forward_lines(self, indent: str) -> list[str]:
         lines = []
         plan = self.plan
+        # an inlined node: (expression, its binding); a negative number binds as a minus sign
+        written: dict[str, tuple[str, int]] = {
+            name: (text, BINDING["neg"] if text.startswith("-") else ATOM)
+            for name, text in self.constants.items()
+        }
         for step in plan.steps:
             name = plan.names[step.slot]
             node = self.graph.node(name)
-            args = [self.var[plan.names[a]] for a in step.args]
+            args = []
+            for i, slot in enumerate(step.args):
+                code, binding = written.get(plan.names[slot], (self.var[plan.names[slot]], ATOM))
+                args.append(f"({code})" if binding < needs(node.op, i) else code)
             shapes = [plan.shapes[plan.names[a]] for a in step.args]
             code = OP_CODE[node.op](args, node, shapes)
+            if name in self.inlined:
+                written[name] = (code, BINDING.get(node.op, ATOM))
+                continue
             text = _comment(node.label)
             label = f"  # {text}" if text and node.label != name else ""
             if label and "  # " in code:
@@ -302,7 +322,7 @@ class _Writer:
             "",
             f"def forward({', '.join(self.inputs)}):",
             '    """The forward pass, in topological order: every input is computed before it is',
-            '    used. Returns each result (the report below shows them all), the output last."""',
+            '    used. Returns each named result (the report below shows them), the output last."""',
             *self.forward_lines(indent="    "),
         ]
         results = self.results or [self.output]
@@ -314,7 +334,11 @@ class _Writer:
 
     def backward(self, needs_grad: list[bool]) -> list[str]:
         plan = self.plan
-        kept = [self.var[plan.names[step.slot]] for step in plan.steps if needs_grad[step.slot]]
+        kept = [
+            self.var[plan.names[step.slot]]
+            for step in plan.steps
+            if needs_grad[step.slot] and plan.names[step.slot] not in self.inlined
+        ]
         lines = []
         if kept:
             lines += ["", "# Keep the gradients of intermediate results too (PyTorch frees them)."]
@@ -349,7 +373,8 @@ class _Writer:
             "",
             "",
         ]
-        pairs = [f'("{name}", {self.var[name]})' for name in self.plan.names]
+        shown = [name for name in self.plan.names if name not in self.inlined]
+        pairs = [f'("{name}", {self.var[name]})' for name in shown]
         one = f"results = [{', '.join(pairs)}]"
         lines += [one] if len(one) <= LINE else ["results = [", *[f"    {p}," for p in pairs], "]"]
         lines += [

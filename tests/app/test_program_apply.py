@@ -70,7 +70,13 @@ def test_apply_brings_a_graph_off_screen_back_into_view(qtbot, window):
 
 def test_apply_leaves_a_view_that_shows_the_whole_graph_alone(qtbot, window):
     _open_seed_fitted(window)
-    window.view.scale(0.8, 0.8)  # zoomed out a little: the whole graph in sight, not fitted
+    view = window.view
+    shown, _ = _shown_and_visible(window)
+    port = view.viewport().rect()
+    zoom = 0.6 * min(port.width() / shown.width(), port.height() / shown.height())
+    view.resetTransform()
+    view.scale(zoom, zoom)  # the whole graph in sight with room around it, not fitted
+    view.centerOn(shown.center())
     shown, visible = _shown_and_visible(window)
     assert visible.contains(shown)
     transform = window.view.transform()

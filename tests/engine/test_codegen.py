@@ -7,6 +7,7 @@ import contextlib
 import io
 import json
 import math
+import re
 import subprocess
 import sys
 
@@ -75,8 +76,13 @@ def assert_matches_studio(
 ) -> None:
     trace = evaluate(graph, dtype)
     assert trace.values, trace.error
-    assert set(found) - {"training"} == set(trace.values)
+    shown = set(found) - {"training"}
+    # what the script does not show it wrote inside its one consumer: an op's automatic name
+    assert shown <= set(trace.values)
+    assert all(re.fullmatch(rf"{graph.node(n).op}_\d+", n) for n in set(trace.values) - shown)
     for name, value in trace.values.items():
+        if name not in shown:
+            continue
         shown_value, shown_grad = found[name]
         assert same(shown_value, value), (name, shown_value, value)
         grad = trace.grads.get(name)
@@ -260,3 +266,23 @@ def test_run_plainly_the_script_prints_a_small_table_a_teacher_can_show():
     assert steps == [0, 3, 6, 9, 12, 15, 18, 21, 24, 27, 30]  # every 3rd step, then the last
     assert table[1].split()[1] == f"{losses[3]:.6g}"
     assert f"{trainer.param_values()['w']:.6g}" in lines[-1]
+
+
+def test_unnamed_intermediates_and_numbers_are_written_where_they_are_used():
+    from backprop_studio.model.document_io import load_document
+    from backprop_studio.model.gallery import example_path
+
+    def forward_of(name):
+        data = load_document(example_path(name))
+        script = to_script(data.graph, data.settings)
+        return script, [line.strip() for line in script.splitlines() if line.startswith("    ")]
+
+    script, body = forward_of("seed")
+    assert "loss = (y_hat - y) ** 2" in body
+    assert "sub_1" not in script and "const_" not in script
+    _, body = forward_of("neuron")
+    assert "add_1 = x1 * w1 + x2 * w2" in body  # precedence, not a parenthesis too many
+    assert "n = add_1 + b" in body  # a + b + c would read back as one add of three
+    script, body = forward_of("micrograd")
+    assert "add_1 = c + 1" in body and "add_6 = 3 * d_2 + torch.relu(b - a)" in body
+    assert "g_2 = g + const_6 / f" in body  # 10.0 / f would be another torch call
