@@ -18,6 +18,7 @@ from .main import (
     CliError,
     add_source_arguments,
     load_source,
+    number_between,
     positive_number,
     refuse_problems,
     usage_error,
@@ -121,24 +122,10 @@ def _frame(text: str) -> tuple[int, int]:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0 <= value <= 600:
-        raise argparse.ArgumentTypeError(f"'{text}': a hold is 0 to 600 seconds")
-    return value
-
-
-def _points(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0 <= value <= MAX_POINTS:
-        raise argparse.ArgumentTypeError(f"'{text}': a text size is 0 to {MAX_POINTS:g} points")
-    return value
+_HOLD = "'{text}': a hold is 0 to 600 seconds"
+_seconds = number_between(0, 600, _HOLD, word=_HOLD)
+_TEXT_SIZE = "'{text}': a text size is 0 to " + f"{MAX_POINTS:g} points"
+_points = number_between(0, MAX_POINTS, _TEXT_SIZE, word=_TEXT_SIZE)
 
 
 def _output(text: str) -> Path:

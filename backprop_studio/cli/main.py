@@ -318,6 +318,27 @@ def positive_number(text: str) -> float:
     return value
 
 
+def number_between(
+    low: float, high: float, refusal: str, *, below_high: bool = False, word: str | None = None
+):
+    """argparse type: a number from ``low`` to ``high`` (below it with ``below_high``).
+    ``refusal`` (``{text}`` is what was typed) says what is allowed; a word that is no number gets
+    ``word`` (default: "'x' is not a number")."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                (word or "'{text}' is not a number").format(text=text)
+            ) from None
+        if not (low <= value < high if below_high else low <= value <= high):
+            raise argparse.ArgumentTypeError(refusal.format(text=text))
+        return value
+
+    return parse
+
+
 def whole_number(low: int, high: int, *, full: bool = False):
     """argparse type: an int from ``low`` to ``high``; with ``full``, the word 'full' → None."""
     extra = " or 'full'" if full else ""

@@ -24,6 +24,7 @@ from .main import (
     CliError,
     add_source_arguments,
     load_source,
+    number_between,
     positive_number,
     whole_number,
 )
@@ -120,24 +121,8 @@ def add_optimizer_arguments(p: argparse.ArgumentParser) -> None:
     )
 
 
-def test_fraction(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
-    if not 0 <= value <= MAX_TEST_FRACTION:
-        raise argparse.ArgumentTypeError(f"must be from 0 to {MAX_TEST_FRACTION:g}")
-    return value
-
-
-def momentum(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
-    if not 0 <= value < 1:
-        raise argparse.ArgumentTypeError("must be at least 0 and less than 1")
-    return value
+test_fraction = number_between(0, MAX_TEST_FRACTION, f"must be from 0 to {MAX_TEST_FRACTION:g}")
+momentum = number_between(0, 1, "must be at least 0 and less than 1", below_high=True)
 
 
 def training_overrides(ns: argparse.Namespace, settings: dict) -> dict:
