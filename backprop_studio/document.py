@@ -101,6 +101,11 @@ class Document(QObject):
         return not self.undo_stack.isClean()
 
     @property
+    def dtype(self) -> str:
+        """The dtype the document computes in (its settings', float64 unless it says)."""
+        return str(self.settings.get("dtype", "float64"))
+
+    @property
     def title(self) -> str:
         """The file's name; an unsaved copy (an example, a picture's graph) says what it is."""
         return self.path.name if self.path else (self.untitled_name or "Untitled")

@@ -101,15 +101,14 @@ class MainWindow(QMainWindow):
         self.training, self.training_docks = docks.training, docks.docks
         self.gradients = docks.add_gradients(self, self.scene, self.say)
         self.parts = parts = EditorParts(
-            self, self.scene, self.canvas, lambda: self.document, graph, lambda: self.dtype,
-            self.push, self.say,
+            self, self.scene, self.canvas, lambda: self.document, self.push, self.say,
             self.undo_group, self.inspector,
         )  # fmt: skip
         self.backward = BackwardPlayer(parts)  # its dock goes beside the loss plot, then the fit's
         self.checks = GradientChecker(parts)
         self.forward = ForwardMode(parts, self.backward)
         self.accumulation = GradientAccumulation(parts)
-        views = add_training_views(docks, parts, self.worker, lambda: self.document)
+        views = add_training_views(docks, parts, self.worker)
         self.fit, self.landscape = views.fit, views.landscape
         self.compare, self.step_preview = views.compare, views.step_preview
         self.exports = ExportActions(
@@ -170,7 +169,7 @@ class MainWindow(QMainWindow):
 
     @property
     def dtype(self) -> str:
-        return self.document.settings.get("dtype", "float64")
+        return self.document.dtype
 
     def push(self, command: commands.Command) -> bool:
         """Push an edit; a refused one (the graph says why) is not recorded, changes nothing,

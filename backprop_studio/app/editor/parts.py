@@ -1,8 +1,9 @@
 """The parts of the editor that the panels around the canvas share, handed to each panel in one
 typed object instead of the whole window: what a panel may use is this list.
 
-``document``, ``graph`` and ``dtype`` are functions because File ▸ Open replaces the document
-(and with it the graph) while the panels live on; ``canvas`` is the one place that knows which Trace is on show.
+``document`` is a function because File ▸ Open replaces the document (and with it the graph
+and its dtype, read from it) while the panels live on; ``canvas`` is the one place that knows
+which Trace is on show.
 """
 
 from __future__ import annotations
@@ -28,12 +29,17 @@ class EditorParts:
     scene: GraphScene
     canvas: CanvasTrace
     document: Callable[[], Document]
-    graph: Callable[[], Graph]
-    dtype: Callable[[], str]
     push: Callable[[Command], bool]
     say: Callable[..., None]
     undo_group: QUndoGroup
     inspector: Inspector
+
+    def graph(self) -> Graph:
+        """The open document's graph, whichever document that is now."""
+        return self.document().graph
+
+    def dtype(self) -> str:
+        return self.document().dtype
 
     @property
     def trace(self) -> Trace | None:

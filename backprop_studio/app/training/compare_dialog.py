@@ -124,7 +124,7 @@ class CompareDialog(QDialog):
         self.busy = True
         self.run_button.setEnabled(False)
         self.status.setText(f"running {len(who)} optimizers…")
-        settings = {"dtype": document.settings.get("dtype", "float64"),
+        settings = {"dtype": document.dtype,
                     "training": dict(document.settings.get("training", {}))}  # fmt: skip
         self.worker.submit(
             self._job, self._request, document.graph.copy(), settings, who, self.steps.value()

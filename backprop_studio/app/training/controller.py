@@ -171,7 +171,7 @@ class TrainingController(TrainingThread):
         if self.busy or self.document is None:
             return
         settings = {
-            "dtype": self.document.settings.get("dtype", "float64"),
+            "dtype": self.document.dtype,
             "training": dict(self.document.settings.get("training", {})),
         }
         self._set_message("")

@@ -50,7 +50,7 @@ class StepPreview(QObject):
         if document is None or self.training.busy:
             return
         settings = {
-            "dtype": document.settings.get("dtype", "float64"),
+            "dtype": document.dtype,
             "training": dict(document.settings.get("training", {})),
         }
         self._request += 1

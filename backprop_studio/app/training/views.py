@@ -4,10 +4,8 @@ and the Step button's preview. Each is given what it reads, not the window."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from ...document import Document
 from ..editor.parts import EditorParts
 from ..worker_thread import WorkerThread
 from .compare_dialog import CompareOptimizers
@@ -30,9 +28,8 @@ def add_training_views(
     docks: TrainingDocks,
     parts: EditorParts,
     worker: WorkerThread,
-    document: Callable[[], Document],
 ) -> TrainingViews:
-    window, training = parts.window, docks.training
+    window, training, document = parts.window, docks.training, parts.document
     fit = docks.add_fit(window, worker, parts.graph, parts.dtype)
     parts.canvas.shown.connect(fit.on_trace)
     landscape = docks.add_landscape(window, worker, parts.graph, parts.dtype, parts.say)
