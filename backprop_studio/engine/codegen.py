@@ -124,7 +124,6 @@ class _Writer:
             "",
             "import json",
             *(["import math"] if self.uses_math else []),
-            "",
             "import sys",
             "",
             "import torch",
