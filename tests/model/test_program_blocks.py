@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from backprop_studio.model.blocks import Block
 from backprop_studio.model.program import ProgramError, parse_program, to_program
-from tests.model.test_program import SEED, structure
+from tests.model.program_cases import SEED, structure
 
 MLP = """\
 x, y = dataset("moons", n=20, noise=0.1, seed=0)
