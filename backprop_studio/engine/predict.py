@@ -117,7 +117,7 @@ def following(raw: torch.Tensor, axes: tuple[int, int], points: torch.Tensor) ->
 
     Correlated features do not sit at their mean: iris flowers with short petals have wide
     sepals. Held at the mean, a softmax model that tells the rows apart 98% of the time agreed
-    with itself on 65% of them over the petals' plane; with the sepals following the petals,
+    with itself on 63% of them over the petals' plane; with the sepals following the petals,
     on 97%.
     """
     design = torch.cat([raw[:, list(axes)], torch.ones(len(raw), 1, dtype=raw.dtype)], dim=1)

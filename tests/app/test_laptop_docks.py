@@ -114,3 +114,22 @@ def test_the_iris_fit_legend_stands_beside_its_points(qtbot, laptop, tmp_path, m
     view = widget.getPlotItem().getViewBox().sceneBoundingRect()
     assert not legend.intersects(view), "the legend covers the points"
     assert QRectF(widget.rect()).contains(legend), "the legend is cut off"
+
+
+def test_a_gradient_warning_reads_in_full_at_1280x800(qtbot, laptop):
+    """ "the gradient of 'w' is exploding (…) — lower the learning rate or clip the gradients'
+    norm" was cut off after "lower th…": the note says what to do."""
+    window = laptop
+    window.files.open_example(example_path("seed"))
+    settle(qtbot, window)
+    window.training.panel.lr.setValue(2.0)
+    run_to_end(qtbot, window.training, 30)
+    dock = window.findChild(type(window.training_docks[1]), "GradientsDock")
+    _in_sight(qtbot, dock)
+    note = window.gradients.view.note
+    qtbot.waitUntil(lambda: "exploding" in note.text(), timeout=10_000)
+    qtbot.wait(20)
+    shown = QLabel.text(note)  # what is drawn
+    assert shown == note.text() and shown.endswith("(the learning rate is 2: try 0.2)")
+    assert note.heightForWidth(note.width()) <= note.height()
+    assert window.gradients.view.plot.height() >= 120  # the plot keeps its room
