@@ -100,6 +100,7 @@ class LandscapePlot(pg.PlotWidget):
         self._surface = False
         self.log = False
         item.getViewBox().sigTransformChanged.connect(self._aim_head)
+        item.getViewBox().sigRangeChanged.connect(self._centre_hint)
 
     # ---- the loss --------------------------------------------------------------------------
     def _note_spread(self, losses: np.ndarray) -> None:
@@ -123,7 +124,12 @@ class LandscapePlot(pg.PlotWidget):
         """A word in the middle of an empty plot ("" hides it)."""
         self.hint.setText(text)
         self.hint.setVisible(bool(text))
-        if text:
+        self._centre_hint()
+
+    def _centre_hint(self, *_args) -> None:
+        """Kept in the middle when the range moves: said before the plot was first laid out
+        (the Compare dialog's), it ended in the corner, half cut off."""
+        if self.hint.isVisible():
             box = self.getPlotItem().getViewBox().viewRange()
             self.hint.setPos(sum(box[0]) / 2, sum(box[1]) / 2)
 
