@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QUndoGroup
+from PySide6.QtGui import QCloseEvent, QShowEvent, QUndoGroup
 from PySide6.QtWidgets import QMainWindow, QUndoView
 
 from .. import commands
@@ -117,11 +117,12 @@ class MainWindow(QMainWindow):
         )  # fmt: skip
         self.actions_by_name = build_menus(self)
         self.lessons = install_lessons(self)
+        self._laid_out = False  # the docks' sizes: a saved state's, or set on the first show
         self.set_document(self.document)
 
     def start(self, path: Path | None) -> None:
         """Show the window on the screen and warm torch up; then a recovery, or ``path``."""
-        self.files.restore_window()
+        self._laid_out = self.files.restore_window()
         window_layout.fit_to_screen(self)
         self.show()
         self.runner.warm_up()
@@ -221,6 +222,12 @@ class MainWindow(QMainWindow):
     def _update_inspector(self) -> None:
         names = self.scene.selected_names()
         self.inspector.show_node(self.graph, names[0] if len(names) == 1 else None, self.trace)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        if not self._laid_out:
+            self._laid_out = True
+            window_layout.share_height(self, self.training_docks[1])
+        super().showEvent(event)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         # follow the system when it switches between light and dark

@@ -21,6 +21,27 @@ def first_size() -> QSize:
     return QSize(int(area.width() * 0.9), int(area.height() * 0.9))
 
 
+BOTTOM_SHARE = 0.34  # of the window's height for the training docks, when no saved state says
+BOTTOM_HEIGHT = (250, 380)  # px: the least that shows a plot with a legend, and enough
+
+
+def bottom_height(window_height: int) -> int:
+    """The training docks' first height: a third of the window, so that a 1280×800 laptop's
+    plots get ~230 px (a legend of three classes, five ticks on an axis) and the canvas the
+    rest; a tall screen's canvas keeps most of the extra height."""
+    low, high = BOTTOM_HEIGHT
+    return int(min(max(BOTTOM_SHARE * window_height, low), high))
+
+
+def share_height(window: QMainWindow, bottom: QDockWidget) -> None:
+    """Give the bottom dock area (``bottom`` one of its docks) its first height.
+
+    Qt sizes a dock area from its docks' size hints, ~140 px for the loss plot, and applies
+    ``resizeDocks`` only once the window is laid out: call this when the window is first shown.
+    """
+    window.resizeDocks([bottom], [bottom_height(window.height())], Qt.Orientation.Vertical)
+
+
 def fit_to_screen(window: QMainWindow) -> None:
     """Never larger than the screen's free area (a size saved on a bigger screen, say)."""
     screen = window.screen() or QGuiApplication.primaryScreen()

@@ -9,7 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import shiboken6
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QPainterPath
 
+from .items.node import NodeItem
 from .items.node_badge import BadgeMark
 from .scene import GraphScene
 
@@ -35,7 +38,23 @@ class NodeBadges:
             mark = BadgeMark()
             mark.setParentItem(item)
             mark.show_text(text, tone, self._scene.theme, self._bottom, item.card_height, self._row)
+            self._place_clear(mark, item)
             self._marks[name] = mark
+
+    def _place_clear(self, mark: BadgeMark, card: NodeItem) -> None:
+        """The first corner of the card (its own side first, right before left) where the pill
+        covers no wire, port or other card at the view's zoom; the first one when none is free.
+        Above h2 on the moons MLP runs h2's own incoming wire, round from the right."""
+        scale = _view_scale(self._scene)
+        blocked = _obstacles(self._scene, card)
+        sides = [(self._bottom, False), (self._bottom, True)]
+        sides += [(not self._bottom, False), (not self._bottom, True)]
+        for bottom, left in sides:
+            mark.set_side(bottom, card.card_height, self._row, left)
+            area = mark.screen_rect(scale)
+            if not any(_covers(thing, area) for thing in blocked):
+                return
+        mark.set_side(self._bottom, card.card_height, self._row)
 
     def clear(self) -> None:
         for mark in self._marks.values():
@@ -49,3 +68,32 @@ class NodeBadges:
 
     def tones(self) -> dict[str, str]:
         return {n: m.tone for n, m in self._marks.items() if shiboken6.isValid(m)}
+
+
+def _view_scale(scene: GraphScene) -> float:
+    views = scene.views()
+    scale = views[0].transform().m11() if views else 1.0
+    return scale if scale > 0 else 1.0
+
+
+def _obstacles(scene: GraphScene, card: NodeItem) -> list[QPainterPath | QRectF]:
+    """What a badge must leave in sight: every wire (its hit shape, with its thumbnails and
+    labels), every port, and the other cards and collapsed blocks."""
+    things: list[QPainterPath | QRectF] = []
+    for edge in scene.edge_items().values():
+        if not edge.isVisible():
+            continue
+        things.append(edge.sceneTransform().map(edge.shape()))
+        things += [c.sceneBoundingRect() for c in edge.childItems() if c.isVisible()]
+    for item in scene.node_items().values():
+        if not item.isVisible():
+            continue
+        things += [port.sceneBoundingRect() for port in item.ports()]
+        if item is not card:
+            things.append(item.sceneBoundingRect())
+    things += [b.sceneBoundingRect() for b in scene.block_items().values() if b.isVisible()]
+    return things
+
+
+def _covers(thing: QPainterPath | QRectF, area: QRectF) -> bool:
+    return thing.intersects(area)

@@ -59,6 +59,7 @@ class RunResult:
     rows: np.ndarray
     error: str = ""
     final: float | None = None
+    optimizer: str = ""  # the contender's ("sgd", "momentum", "adam"): its colour in a picture
 
 
 @dataclass
@@ -97,7 +98,7 @@ def run_one(graph: Graph, base: TrainSettings, who: Contender, steps: int) -> Ru
         except TrainingError as exc:
             error = str(exc)
     kept = np.array(rows[: len(losses) + 1])
-    return RunResult(who.name, np.array(losses), kept, error, final)
+    return RunResult(who.name, np.array(losses), kept, error, final, who.optimizer)
 
 
 def principal_plane(start: np.ndarray, rows: list[np.ndarray]) -> Plane:

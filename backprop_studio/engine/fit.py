@@ -4,8 +4,9 @@ A plain ``FitPicture`` made here, on the training thread, from a Trainer at the 
 show (a running session's own, or a trainer built once per graph revision for the editor's
 values); the view only draws it. Predictions are forward passes without gradients
 (``engine.predict``): a 1-D regression's curve, a classifier's probability surface over two
-chosen feature columns (the others held at their mean), predicted against actual for a
-regression on more features, and a classifier's confusion matrix (``engine.confusion``).
+chosen feature columns (the others following them as the rows do, or held at their mean),
+predicted against actual for a regression on more features, and a classifier's confusion
+matrix (``engine.confusion``).
 A CSV leaf's rows are drawn in the file's units: its standardisation is undone (``to_raw``).
 """
 
@@ -24,6 +25,7 @@ from .revision_trainer import RevisionTrainer
 from .training import Trainer
 
 RESOLUTION = 60
+FOLLOW, MEAN = "follow", "mean"  # what a classifier's surface does with the unplotted columns
 MARGIN = 0.15  # of the data's range, around it
 NO_DATASET = "Open a graph whose data is bound to a dataset (Help ▸ Examples) to see its fit."
 Bounds = tuple[float, float, float, float]
@@ -44,10 +46,11 @@ class FitTarget:
     target_column: str = ""
     class_names: tuple[str, ...] = ()
     transform: Transform | None = None
-    axes: tuple[int, int] = (0, 1)
+    axes: tuple[int, int] | None = None  # None: the two that tell the classes apart best
+    held: str = FOLLOW  # the other columns: FOLLOW the plotted two, or at their MEAN
 
-    def with_axes(self, axes: tuple[int, int]) -> FitTarget:
-        return replace(self, axes=axes)
+    def with_axes(self, axes: tuple[int, int] | None, held: str | None = None) -> FitTarget:
+        return replace(self, axes=axes, held=self.held if held is None else held)
 
 
 @dataclass
@@ -68,6 +71,7 @@ class FitPicture:
     same_scale: bool = True  # both axes in one unit (a toy dataset's plane)
     threshold: float | None = None  # a level drawn across the curve (0.5: a classifier's)
     test_points: tuple[np.ndarray, np.ndarray] | None = None  # held-out rows, as ``points``
+    axes: tuple[int, int] | None = None  # the feature columns a classifier's surface is over
 
 
 def fit_target(graph: Graph) -> FitTarget | FitPicture:
@@ -105,7 +109,12 @@ class FitPredictor:
         self._trainers = RevisionTrainer()
 
     def picture(
-        self, graph: Graph, dtype: str, key: tuple, axes: tuple[int, int] = (0, 1)
+        self,
+        graph: Graph,
+        dtype: str,
+        key: tuple,
+        axes: tuple[int, int] | None = None,
+        held: str = FOLLOW,
     ) -> FitPicture:
         """``graph`` is a snapshot; ``key`` names its revision (same key: same trainer)."""
         target = fit_target(graph)
@@ -114,7 +123,7 @@ class FitPredictor:
         trainer = self._trainers.get(graph, dtype, key)
         if trainer is None:
             return FitPicture(self._trainers.problem)
-        return picture(trainer, target.with_axes(axes))
+        return picture(trainer, target.with_axes(axes, held))
 
 
 def picture(trainer: Trainer, target: FitTarget) -> FitPicture:
@@ -139,6 +148,7 @@ def _data(trainer: Trainer, t: FitTarget, slots: list | None = None):
 def _picture(trainer: Trainer, t: FitTarget) -> FitPicture:
     x, y = _data(trainer, t)
     if t.classes >= 2 and x.shape[1] >= 2:
+        t = t.with_axes(_plotted_axes(t, x, y))
         shown = _classifier(trainer, t, x, y)
     elif x.shape[1] == 1 and t.classes == 2:
         shown = _probability_curve(trainer, t, x.numpy(), y)
@@ -148,17 +158,41 @@ def _picture(trainer: Trainer, t: FitTarget) -> FitPicture:
         return _predicted_vs_actual(trainer, t, y)
     if trainer.test_slots is not None:  # the held-out rows, placed as the training rows are
         tx, ty = _data(trainer, t, trainer.test_slots)
-        if t.classes >= 2 and tx.shape[1] >= 2:
-            axes = _plotted_axes(t, tx.shape[1])
-            shown.test_points = (tx[:, list(axes)].numpy(), true_classes(ty).double().numpy())
+        if t.classes >= 2 and tx.shape[1] >= 2 and t.axes is not None:
+            shown.test_points = (tx[:, list(t.axes)].numpy(), true_classes(ty).double().numpy())
         else:
             shown.test_points = (tx.numpy(), ty.numpy())
     return shown
 
 
-def _plotted_axes(t: FitTarget, width: int) -> tuple[int, int]:
-    valid = all(0 <= a < width for a in t.axes) and t.axes[0] != t.axes[1]
-    return t.axes if valid else (0, 1)
+def _plotted_axes(t: FitTarget, x: torch.Tensor, y: torch.Tensor) -> tuple[int, int]:
+    """The columns asked for, when they are two different ones of ``x``; else the two that
+    tell the classes apart best."""
+    width = x.shape[1]
+    if t.axes is not None and all(0 <= a < width for a in t.axes) and t.axes[0] != t.axes[1]:
+        return t.axes
+    return separating_axes(x, true_classes(y).reshape(-1), t.classes)
+
+
+def separating_axes(x: torch.Tensor, labels: torch.Tensor, classes: int) -> tuple[int, int]:
+    """The two columns whose class means lie furthest apart for their spread within the classes
+    (the one-way ANOVA F ratio, without its constant factors), in column order: on iris the
+    petals' length and width (F ≈ 1180 and 960), not the sepals' (119 and 49), across which
+    every class looks alike."""
+    if x.shape[1] <= 2:
+        return (0, 1)
+    x = x.to(torch.float64)
+    total = x.mean(dim=0)
+    between = torch.zeros(x.shape[1], dtype=torch.float64)
+    within = torch.zeros(x.shape[1], dtype=torch.float64)
+    for k in range(classes):
+        rows = x[labels == k]
+        if len(rows):
+            between += len(rows) * (rows.mean(dim=0) - total) ** 2
+            within += ((rows - rows.mean(dim=0)) ** 2).sum(dim=0)
+    ratio = between / within.clamp_min(1e-12)
+    best = sorted(torch.argsort(ratio, descending=True, stable=True)[:2].tolist())
+    return best[0], best[1]
 
 
 def _names(t: FitTarget, width: int) -> tuple[str, ...]:
@@ -173,13 +207,14 @@ def _confusion(trainer: Trainer, t: FitTarget) -> list[list[int]] | None:
 
 
 def _classifier(trainer: Trainer, t: FitTarget, x: torch.Tensor, y: torch.Tensor) -> FitPicture:
-    axes = _plotted_axes(t, x.shape[1])
+    axes = t.axes if t.axes is not None else (0, 1)
+    follow = t.held == FOLLOW and x.shape[1] > 2
     plane = x[:, list(axes)].numpy()
     lo, hi = plane.min(axis=0), plane.max(axis=0)
     pad = (hi - lo) * MARGIN
     bounds = (lo[0] - pad[0], hi[0] + pad[0], lo[1] - pad[1], hi[1] + pad[1])
     logits = surface_on_axes(
-        trainer, t.features, t.prediction, bounds, axes, None, t.transform, RESOLUTION
+        trainer, t.features, t.prediction, bounds, axes, None, t.transform, RESOLUTION, follow
     )
     labels = true_classes(y).double().reshape(-1, 1).numpy()
     names = _names(t, x.shape[1])
@@ -188,9 +223,10 @@ def _classifier(trainer: Trainer, t: FitTarget, x: torch.Tensor, y: torch.Tensor
         (plane, labels, t.classes),
         legend=t.class_names,
         axis_names=(names[axes[0]], names[axes[1]]) if t.columns else ("", ""),
-        note=_held_note(x, axes, names) if x.shape[1] > 2 else "",
+        note=_held_note(x, axes, names, follow) if x.shape[1] > 2 else "",
         confusion=_confusion(trainer, t),
         same_scale=not t.columns,
+        axes=axes,
     )
     if t.loss_op == "cross_entropy" and logits.shape[-1] >= 3:
         picture.classes = (torch.softmax(logits, dim=-1).numpy(), bounds)
@@ -201,10 +237,14 @@ def _classifier(trainer: Trainer, t: FitTarget, x: torch.Tensor, y: torch.Tensor
     return picture
 
 
-def _held_note(x: torch.Tensor, axes: tuple[int, int], names: tuple[str, ...]) -> str:
-    """Which features the surface holds still, and at what (their raw means)."""
+def _held_note(x: torch.Tensor, axes: tuple[int, int], names: tuple[str, ...], follow: bool) -> str:
+    """What the surface does with the features it does not plot: they follow the two plotted
+    (as the rows' least-squares fit has them), or they are held at their raw means."""
+    others = [j for j in range(x.shape[1]) if j not in axes]
+    if follow:
+        return ", ".join(names[j] for j in others) + ": as the rows have them at each x, y"
     mean = x.mean(dim=0)
-    held = [f"{names[j]} {float(mean[j]):.3g}" for j in range(x.shape[1]) if j not in axes]
+    held = [f"{names[j]} {float(mean[j]):.3g}" for j in others]
     return "other features at their mean: " + ", ".join(held)
 
 

@@ -19,7 +19,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF
 from PySide6.QtWidgets import QGraphicsLayoutItem
 
-LABEL_STYLE = {"font-size": "8pt"}
+LABEL_POINTS = 8
+LABEL_STYLE = {"font-size": f"{LABEL_POINTS}pt"}
 VERTICAL_ROOM = 1.7  # line heights from one labelled tick to the next on a vertical axis
 HORIZONTAL_GAP = 2.5  # em between the widest labels of neighbouring ticks on a horizontal axis
 MINOR_PX = 6.0  # minor ticks closer than this are left out
@@ -113,7 +114,9 @@ class CompactAxis(pg.AxisItem):
 
     def _fit_label(self) -> None:
         length = self.size().height() if self.orientation in ("left", "right") else self.width()
-        metrics = QFontMetricsF(self.label.font())
+        font = QFont(self.label.font())  # measured as drawn: in LABEL_STYLE's size, not 9 pt
+        font.setPointSizeF(LABEL_POINTS)
+        metrics = QFontMetricsF(font)
         margin = 2 * self.label.document().documentMargin()
         fitting = [t for t in self._labels if metrics.horizontalAdvance(t) + margin <= length]
         text = fitting[0] if fitting else ""

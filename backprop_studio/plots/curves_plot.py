@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QWidget
 
 from .axes import SideLegend
@@ -27,15 +27,23 @@ class CurvesPlot(pg.PlotWidget):
         self.curves: list[pg.PlotDataItem] = []
         item.setLogMode(y=True)
 
-    def show_runs(self, runs: Sequence[tuple[str, np.ndarray]]) -> None:
+    def show_runs(
+        self,
+        runs: Sequence[tuple[str, np.ndarray]],
+        colours: Sequence[QColor] = (),
+        legend: bool = True,
+    ) -> None:
+        """A curve per (name, losses), in ``colours`` (``RUN_COLOURS`` in turn without), named
+        in a legend beside the plot unless the caller names the colours elsewhere."""
         for old in self.curves:
             self.legend.removeItem(old)
             self.getPlotItem().removeItem(old)
         self.curves = []
         for k, (name, losses) in enumerate(runs):
-            colour = RUN_COLOURS[k % len(RUN_COLOURS)]
+            colour = colours[k] if k < len(colours) else RUN_COLOURS[k % len(RUN_COLOURS)]
             x = np.arange(len(losses), dtype=np.float64)
             y = np.where(losses > 0, losses, np.nan)  # a log axis cannot show 0
-            curve = self.getPlotItem().plot(x, y, pen=pg.mkPen(colour, width=2), name=name)
+            pen = pg.mkPen(colour, width=2)
+            curve = self.getPlotItem().plot(x, y, pen=pen, name=name if legend else None)
             self.curves.append(curve)
         self.getPlotItem().getViewBox().autoRange()

@@ -10,7 +10,10 @@ from collections.abc import Sequence
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from .axes import SideLegend
 
 CLASS_COLOURS = [(31, 119, 180), (230, 85, 13), (44, 160, 44), (148, 103, 189), (140, 86, 75)]
 
@@ -52,8 +55,9 @@ class FitPlot(QWidget):
         self.plot.addItem(self.threshold)
         self._plane: tuple[float, float] | None = None  # (width, height) drawn at one scale
         self.plot.getViewBox().sigResized.connect(self._keep_aspect)
-        self.legend = pg.LegendItem(offset=(8, 8), labelTextColor=(40, 40, 40))
-        self.legend.setParentItem(self.plot.getPlotItem().getViewBox())
+        # beside the data, never on it: in a laptop's low dock a legend inside the view box
+        # covered the points and was cut off at the bottom
+        self.legend = SideLegend(self.plot.getPlotItem(), QColor(40, 40, 40), "9pt")
         self.legend.setVisible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

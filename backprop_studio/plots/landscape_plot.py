@@ -27,7 +27,9 @@ CURRENT_COLOUR = QColor(230, 60, 40)
 ARROW_COLOUR = QColor(230, 60, 40)
 CONTOURS = 12
 ARROW_SHARE = 0.2  # of the plot, the longest arrow
-RUN_COLOURS = [QColor(31, 119, 208), QColor(230, 120, 20), QColor(200, 40, 160)]
+# several runs' paths: none the accent blue of a 1-D landscape's curve (and of the loss plot),
+# none a hue of the viridis surface they are drawn over
+RUN_COLOURS = [QColor(214, 39, 40), QColor(240, 135, 15), QColor(200, 40, 160)]
 
 
 def colour_values(losses: np.ndarray, log: bool) -> np.ndarray:
@@ -98,6 +100,7 @@ class LandscapePlot(pg.PlotWidget):
         self._surface = False
         self.log = False
         item.getViewBox().sigTransformChanged.connect(self._aim_head)
+        item.getViewBox().sigRangeChanged.connect(self._centre_hint)
 
     # ---- the loss --------------------------------------------------------------------------
     def _note_spread(self, losses: np.ndarray) -> None:
@@ -121,7 +124,12 @@ class LandscapePlot(pg.PlotWidget):
         """A word in the middle of an empty plot ("" hides it)."""
         self.hint.setText(text)
         self.hint.setVisible(bool(text))
-        if text:
+        self._centre_hint()
+
+    def _centre_hint(self, *_args) -> None:
+        """Kept in the middle when the range moves: said before the plot was first laid out
+        (the Compare dialog's), it ended in the corner, half cut off."""
+        if self.hint.isVisible():
             box = self.getPlotItem().getViewBox().viewRange()
             self.hint.setPos(sum(box[0]) / 2, sum(box[1]) / 2)
 
@@ -236,15 +244,20 @@ class LandscapePlot(pg.PlotWidget):
         back = tip - end  # from the arrow's point towards its tail
         self.head.setStyle(angle=math.degrees(math.atan2(back.y(), back.x())))
 
-    def show_runs(self, runs: Sequence[tuple[str, np.ndarray]], legend: bool = True) -> None:
-        """Several named paths ((m, 2) points) in their own colours (``RUN_COLOURS``), with a
-        legend unless another plot beside this one names the colours."""
+    def show_runs(
+        self,
+        runs: Sequence[tuple[str, np.ndarray]],
+        legend: bool = True,
+        colours: Sequence[QColor] = (),
+    ) -> None:
+        """Several named paths ((m, 2) points) in ``colours`` (``RUN_COLOURS`` in turn without),
+        with a legend unless something beside this plot names the colours."""
         for old in self.runs:
             self.getPlotItem().removeItem(old)
             self.legend.removeItem(old)
         self.runs = []
         for k, (name, points) in enumerate(runs):
-            colour = RUN_COLOURS[k % len(RUN_COLOURS)]
+            colour = colours[k] if k < len(colours) else RUN_COLOURS[k % len(RUN_COLOURS)]
             x, y = self._xy(points, None)
             line = self.getPlotItem().plot(
                 x,
@@ -256,5 +269,6 @@ class LandscapePlot(pg.PlotWidget):
                 symbolPen=None,
                 name=name if legend else None,
             )
-            line.setZValue(12)
+            line.setZValue(12 + (len(runs) - k) / len(runs))  # the first on top: it is
+            # SGD in a comparison, the slowest, whose short path the others' would hide
             self.runs.append(line)

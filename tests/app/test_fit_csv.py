@@ -74,11 +74,21 @@ def test_iris_fit_names_classes_and_columns_in_raw_units(qtbot, iris):
     assert view.axes_row.isVisible()
     assert [view.x_axis.itemText(i) for i in range(view.x_axis.count())] == columns
     assert [view.y_axis.itemText(i) for i in range(view.y_axis.count())] == columns
-    assert view.axes() == (0, 1)
+    assert view.axes() == (2, 3)  # the petals, which tell the species apart
     xs, ys = _plotted(window)
-    np.testing.assert_allclose(xs, raw[:, 0], atol=1e-9)  # centimetres, not z-scores
-    np.testing.assert_allclose(ys, raw[:, 1], atol=1e-9)
-    assert fit.plot.plot.getAxis("bottom").labelText == "sepal_length"
+    np.testing.assert_allclose(xs, raw[:, 2], atol=1e-9)  # centimetres, not z-scores
+    np.testing.assert_allclose(ys, raw[:, 3], atol=1e-9)
+    assert fit.plot.plot.getAxis("bottom").labelText == "petal_length"
+    assert view.held.currentText() == "others follow"
+    assert view.note.text() == "sepal_length, sepal_width: as the rows have them at each x, y"
+    view.held.setCurrentIndex(view.held.findData("mean"))  # a flat slice, as a user asks
+    qtbot.waitUntil(lambda: not fit.pending, timeout=10_000)
+    assert "sepal_length 5.84" in view.note.text() and "at their mean" in view.note.text()
+    view.x_axis.setCurrentIndex(0)
+    view.y_axis.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: not fit.pending, timeout=10_000)
+    assert view.axes() == (0, 1)
+    np.testing.assert_allclose(_plotted(window)[0], raw[:, 0], atol=1e-9)
     assert "petal_length 3.76" in view.note.text() and "at their mean" in view.note.text()
     image = fit.plot.image.image
     assert image is not None and image.shape == (60, 60, 3)  # a colour per likeliest class
@@ -102,14 +112,15 @@ def test_iris_fit_names_classes_and_columns_in_raw_units(qtbot, iris):
 
 def test_the_axes_chosen_survive_an_applied_edit(qtbot, iris):
     window, view = iris, iris.fit.view
-    view.x_axis.setCurrentIndex(3)
+    view.x_axis.setCurrentIndex(3)  # petal_width; y gives way to petal_length, x's before
     qtbot.waitUntil(lambda: not window.fit.pending, timeout=10_000)
+    assert view.axes() == (3, 2)
     editor = window.program.editor
     editor.setPlainText(editor.toPlainText().replace("seed=0", "seed=1"))
     qtbot.mouseClick(window.program.apply_button, Qt.MouseButton.LeftButton)
     settle(qtbot, window)
     qtbot.waitUntil(lambda: not window.fit.pending, timeout=10_000)
-    assert view.axes() == (3, 1)
+    assert view.axes() == (3, 2)
     # the text shows the z-scores to 6 digits; Apply keeps the exact numbers it did not change
     np.testing.assert_allclose(_plotted(window)[0], _iris()[1][:, 3], atol=1e-9)
 

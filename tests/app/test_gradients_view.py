@@ -4,9 +4,11 @@ status bar when gradients explode or vanish, none on the seed story."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtGui import QPainterPathStroker
 from PySide6.QtWidgets import QDockWidget
 
 from backprop_studio.document import Document
+from backprop_studio.model.gallery import example_path
 from backprop_studio.model.program import parse_program
 from tests.app.conftest import settle
 from tests.app.test_training import open_seed, run_to_end
@@ -79,3 +81,28 @@ def test_a_relu_card_says_how_many_units_are_dead(qtbot, window):
     qtbot.waitUntil(lambda: "h" in health.badges.texts())
     dead, units = window.training.session.dead["h"]
     assert health.badges.texts()["h"] == f"relu dead {dead}/{units}" and dead >= 1
+
+
+@pytest.mark.parametrize("example", ["moons_mlp"])
+def test_a_dead_relu_badge_covers_no_wire_or_port(qtbot, laptop, example):
+    """On the moons MLP h2's incoming wire runs along the top of its card, where a badge sat."""
+    window = laptop
+    window.files.open_example(example_path(example))
+    settle(qtbot, window, timeout=60_000)
+    window.view.fit_to_graph()
+    run_to_end(qtbot, window.training, 200)
+    health = window.gradients
+    qtbot.waitUntil(lambda: any("relu dead" in t for t in health.badges.texts().values()))
+    scale = window.view.transform().m11()
+    stroker = QPainterPathStroker()
+    stroker.setWidth(2.0)
+    scene = window.scene
+    for name, mark in health.badges._marks.items():
+        area = mark.screen_rect(scale)
+        for edge in scene.edge_items().values():
+            if edge.isVisible():
+                wire = stroker.createStroke(edge.sceneTransform().map(edge.path()))
+                assert not wire.intersects(area), f"{name}'s badge covers a wire"
+        for item in scene.node_items().values():
+            for port in item.ports() if item.isVisible() else ():
+                assert not port.sceneBoundingRect().intersects(area), f"{name}'s badge on a port"

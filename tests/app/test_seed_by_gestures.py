@@ -13,14 +13,14 @@ def build_seed(qtbot, window) -> None:
     p = lambda x, y: QPointF(x, y)  # noqa: E731 - viewport coordinates
     names = {}
     for key, op, pos in [
-        ("w", "param", p(150, 120)),
-        ("x", "data", p(150, 300)),
-        ("y", "data", p(150, 480)),
-        ("y_hat", "mul", p(450, 200)),
-        ("diff", "sub", p(700, 330)),
-        ("two", "const", p(700, 520)),
-        ("loss", "pow", p(950, 420)),
-    ]:
+        ("w", "param", p(150, 90)),
+        ("x", "data", p(150, 225)),
+        ("y", "data", p(150, 360)),
+        ("y_hat", "mul", p(450, 150)),
+        ("diff", "sub", p(700, 250)),
+        ("two", "const", p(700, 390)),
+        ("loss", "pow", p(950, 315)),
+    ]:  # inside the canvas, which the training docks leave ~500 px high in a 1400×900 window
         names[key] = drop_op(window, op, pos)
     # rename the data leaves and set values through the inspector, as a user would
     inspector = window.inspector

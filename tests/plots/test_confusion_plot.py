@@ -16,7 +16,7 @@ def test_counts_colours_and_summary(qtbot):
     plot.show_matrix(matrix, ("setosa", "versicolor", "virginica"))
     assert plot.cell_texts() == [["50", "0", "0"], ["0", "47", "3"], ["0", "2", "48"]]
     assert plot.summary.text() == (
-        "accuracy 96.7% of 150 rows · setosa 100% · versicolor 94% · virginica 96%"
+        "accuracy 96.7% of 150 rows\nsetosa 100%\nversicolor 94%\nvirginica 96%"
     )
     colours = cell_colours(np.array(matrix))
     assert tuple(colours[0, 0]) == (44, 160, 44)  # all of setosa right: full green
@@ -28,7 +28,7 @@ def test_counts_colours_and_summary(qtbot):
 
 
 def test_a_class_without_rows():
-    assert summary_text(np.array([[0, 0], [1, 1]]), ("a", "b")).endswith("a — · b 50%")
+    assert summary_text(np.array([[0, 0], [1, 1]]), ("a", "b")).endswith("a —\nb 50%")
     assert summary_text(np.zeros((2, 2), int), ("a", "b")) == "no rows to count"
 
 
@@ -44,4 +44,4 @@ def test_the_predicted_axis_says_indices_and_the_rows_say_which_class_each_is(qt
     assert [label for _, label in bottom] == ["0", "1", "2"]
     assert [label for _, label in left] == ["0  setosa", "1  versicolor", "2  virginica"]
     plot.show_matrix([[100, 0], [0, 100]])  # no names: a word, not a bare number
-    assert plot.summary.text() == "accuracy 100.0% of 200 rows · class 0 100% · class 1 100%"
+    assert plot.summary.text() == "accuracy 100.0% of 200 rows\nclass 0 100%\nclass 1 100%"

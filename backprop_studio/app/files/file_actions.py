@@ -195,13 +195,15 @@ class FileActions:
         s.setValue("geometry", self.window.saveGeometry())
         s.setValue("windowState", self.window.saveState())
 
-    def restore_window(self) -> None:
+    def restore_window(self) -> bool:
+        """The window's size and docks as they were when it last closed; False: none saved."""
         s = settings()
         geometry, state = s.value("geometry"), s.value("windowState")
         if geometry is not None:
             self.window.restoreGeometry(geometry)
         if state is not None:
             self.window.restoreState(state)
+        return state is not None
 
     # ---- recovery ------------------------------------------------------------------------
     def offer_recovery(self) -> bool:

@@ -6,12 +6,13 @@ The graph is a snapshot taken when Compare is pressed; nothing is written back i
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -28,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from ...document import Document
 from ...plots.curves_plot import CurvesPlot
-from ...plots.landscape_plot import LandscapePlot
+from ...plots.landscape_plot import RUN_COLOURS, LandscapePlot
 from ..worker_thread import WorkerThread
 from .panel import LearningRateBox
 
@@ -37,6 +38,9 @@ if TYPE_CHECKING:  # the engine loads torch: only on the worker
 
 MAX_COMPARE_STEPS = 5000
 NAMES = {"sgd": "SGD", "momentum": "SGD + momentum", "adam": "Adam"}
+# each optimizer's own colour in both plots, whichever of them run: none is the blue of the
+# one-parameter landscape's curve, none a hue of the viridis surface the paths cross
+COLOURS = dict(zip(NAMES, RUN_COLOURS))
 
 
 class CompareDialog(QDialog):
@@ -67,8 +71,12 @@ class CompareDialog(QDialog):
             self.chosen[key] = (box, lr)
         self.run_button = QPushButton("Compare")
         self.run_button.setDefault(True)
+        # the result lines are the legend too, each after its optimizer's colour: a legend
+        # beside the loss curves took a third of their plot's width
         self.status = QLabel("")
         self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.RichText)
+        self.status.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         controls = QVBoxLayout()
@@ -147,10 +155,11 @@ class CompareDialog(QDialog):
         self.busy = False
         self.run_button.setEnabled(True)
         if isinstance(result, str):
-            self.status.setText(result)
+            self.status.setText(html.escape(result))
             return
         self.result = result
-        self.curves.show_runs([(r.name, r.losses) for r in result.runs])
+        colours = [COLOURS.get(r.optimizer, RUN_COLOURS[0]) for r in result.runs]
+        self.curves.show_runs([(r.name, r.losses) for r in result.runs], colours, legend=False)
         shown, plot = result.picture, self.landscape
         plot.clear_all()
         if shown.losses is None:
@@ -166,12 +175,18 @@ class CompareDialog(QDialog):
             plot.set_axis_names(*shown.labels)
             paths = result.paths
         plot.say("")
-        plot.show_runs([(r.name, p) for r, p in zip(result.runs, paths)], legend=False)
-        lines = [_result_line(r) for r in result.runs]
-        lines += [f"{r.name} stopped: {r.error}" for r in result.runs if r.error]
+        runs = [(r.name, p) for r, p in zip(result.runs, paths)]
+        plot.show_runs(runs, legend=False, colours=colours)
+        lines = [_swatch(c) + html.escape(_result_line(r)) for r, c in zip(result.runs, colours)]
+        lines += [html.escape(f"{r.name} stopped: {r.error}") for r in result.runs if r.error]
         if result.batched:
             lines.append("The curves are each step's mini-batch loss.")
-        self.status.setText("\n".join(lines))
+        self.status.setText("<br>".join(lines))
+
+
+def _swatch(colour: QColor) -> str:
+    """A short thick line in ``colour``, as the run is drawn."""
+    return f'<span style="color:{colour.name()}; font-weight:900">━━</span>&nbsp;'
 
 
 def _result_line(run: RunResult) -> str:

@@ -98,5 +98,4 @@ def add_training_docks(
     docks = [add_dock(window, "Training", panel, BOTTOM), add_dock(window, "Loss", view, BOTTOM)]
     window.splitDockWidget(docks[0], docks[1], Qt.Orientation.Horizontal)
     window.resizeDocks(docks, [330, 900], Qt.Orientation.Horizontal)
-    window.resizeDocks(docks[:1], [250], Qt.Orientation.Vertical)
     return TrainingDocks(training, docks)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QDockWidget, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ...model.graph import Graph
@@ -27,6 +27,13 @@ from ..worker_thread import WorkerThread
 from .controller import TrainingController
 
 REFRESH_MS = 250
+HELD = (
+    ("others follow", "follow", "the other features as the rows have them at each point of the "
+     "plane (a least-squares fit on the two plotted): the rows' points sit where the model "
+     "puts them"),
+    ("others at mean", "mean", "the other features held at their mean: a flat slice through "
+     "the data, where correlated features take values no row has"),
+)  # fmt: skip
 NOT_A_CLASSIFIER = (
     "The confusion matrix counts a classifier's predictions by true class: bind a graph's "
     "cross-entropy loss to a dataset with classes (Data ▸ Load CSV with a text column, or "
@@ -49,6 +56,12 @@ class FitView(QWidget):
             combo.setToolTip(f"the feature column along the plot's {text} axis")
             row.addWidget(QLabel(text, self.axes_row))
             row.addWidget(combo)
+        self.held = QComboBox(self.axes_row)
+        for text, key, tip in HELD:
+            self.held.addItem(text, key)
+            self.held.setItemData(self.held.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
+        self.held.setToolTip("what the surface does with the feature columns it does not plot")
+        row.addWidget(self.held)
         self.note = ElidedLabel("", self.axes_row)
         self.note.setStyleSheet("color: #555;")
         row.addWidget(self.note, 1)
@@ -61,6 +74,9 @@ class FitView(QWidget):
 
     def axes(self) -> tuple[int, int]:
         return self.x_axis.currentIndex(), self.y_axis.currentIndex()
+
+    def held_choice(self) -> str:
+        return str(self.held.currentData())
 
     def show_columns(self, columns: tuple[str, ...], axes: tuple[int, int]) -> None:
         """Offer ``columns`` for both axes (more than two of them) and select ``axes``."""
@@ -108,6 +124,7 @@ class FitDocks(QObject):
         training.stopped.connect(lambda _end: self.refresh())
         view.x_axis.currentIndexChanged.connect(lambda _i: self._axis_chosen(0))
         view.y_axis.currentIndexChanged.connect(lambda _i: self._axis_chosen(1))
+        view.held.currentIndexChanged.connect(lambda _i: self.refresh())
         self.confusion.clear(NOT_A_CLASSIFIER)
         self._show_confusion(False)
 
@@ -124,20 +141,21 @@ class FitDocks(QObject):
         """A combo changed: the other one gives way if both now name one column."""
         if self._columns_key is None:
             return
-        old = self._axes.get(self._columns_key, (0, 1))
+        old = self._axes.get(self._columns_key, self.view.axes())
         axes = list(self.view.axes())
         if axes[0] == axes[1]:
             axes[1 - which] = old[which]
         self._axes[self._columns_key] = (axes[0], axes[1])
         self.refresh()
 
-    def _chosen_axes(self, target) -> tuple[int, int]:
-        """The remembered axes for this leaf's columns (the first two at first), shown."""
+    def _chosen_axes(self, target) -> tuple[int, int] | None:
+        """The remembered axes for this leaf's columns, shown; None at first: the picture's
+        (the two columns that tell the classes apart best) are remembered when it comes."""
         self._columns_key = (target.features, target.columns)
-        axes = self._axes.setdefault(self._columns_key, (0, 1))
-        if target.classes >= 2:
+        axes = self._axes.get(self._columns_key)
+        if target.classes >= 2 and axes is not None:
             self.view.show_columns(target.columns, axes)
-        else:
+        elif target.classes < 2:
             self.view.axes_row.setVisible(False)
         return axes
 
@@ -156,15 +174,16 @@ class FitDocks(QObject):
             self.view.axes_row.setVisible(False)
             self.show(target)
             return
-        axes = self._chosen_axes(target)
-        target = target.with_axes(axes)
+        axes, held = self._chosen_axes(target), self.view.held_choice()
+        target = target.with_axes(axes, held)
         self.pending = True
         if self.training.ask(  # a session's own rows and split, while it lasts
             "fit", lambda session: _session_picture(session, target), self._answer(request)
         ):
             return
         key = (id(graph), graph.revision)
-        self.worker.submit(self._editor_job, request, graph.copy(), self._dtype(), key, axes)
+        job = self._editor_job
+        self.worker.submit(job, request, graph.copy(), self._dtype(), key, axes, held)
 
     def _show_confusion(self, classifier: bool) -> None:
         """The Confusion tab is there for classifiers only (it stays in its place in the tabs)."""
@@ -175,7 +194,13 @@ class FitDocks(QObject):
         return lambda picture: self._on_drawn(request, picture)
 
     def _editor_job(
-        self, request: int, graph: Graph, dtype: str, key: tuple, axes: tuple[int, int]
+        self,
+        request: int,
+        graph: Graph,
+        dtype: str,
+        key: tuple,
+        axes: tuple[int, int] | None,
+        held: str,
     ) -> None:
         from ...engine.fit import FitPredictor
 
@@ -183,7 +208,7 @@ class FitDocks(QObject):
             return  # a newer request follows
         if self._predictor is None:
             self._predictor = FitPredictor()
-        picture = self._predictor.picture(graph, dtype, key, axes)
+        picture = self._predictor.picture(graph, dtype, key, axes, held)
         if not self.worker.closed:  # the window is going: nothing may reach it
             self._drawn.emit(request, picture)
 
@@ -194,6 +219,10 @@ class FitDocks(QObject):
 
     def show(self, picture) -> None:
         """Draw a FitPicture: the Fit plot, the note above it and the confusion matrix."""
+        key = self._columns_key
+        if picture.axes is not None and key is not None and key[1]:
+            self._axes.setdefault(key, picture.axes)  # the first picture's pick, kept
+            self.view.show_columns(key[1], self._axes[key])
         self.view.note.setText(picture.note)
         if picture.confusion is None:
             self.confusion.clear(NOT_A_CLASSIFIER)

@@ -12,13 +12,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ...canvas.badges import NodeBadges
 from ...canvas.scene import GraphScene
 from ...plots.grad_plot import GradPlot
-from ..widgets import ElidedLabel
 from .controller import TrainingController
 
 QUANTITIES = (
@@ -55,7 +61,11 @@ class GradientsView(QWidget):
             self.quantity.addItem(text)
             self.quantity.setItemData(self.quantity.count() - 1, tip)
         self.quantity.setToolTip("what the curves show, one per parameter, on a log axis")
-        self.note = ElidedLabel("", self)
+        # a warning in full, wrapped: cut off after "lower th…" it did not say what to do
+        self.note = QLabel("", self)
+        self.note.setWordWrap(True)
+        self.note.setTextFormat(Qt.TextFormat.PlainText)
+        self.note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         row = QHBoxLayout()
         row.setContentsMargins(4, 2, 4, 0)
         row.addWidget(QLabel("show", self))

@@ -13,13 +13,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDockWidget,
     QFileDialog,
     QHBoxLayout,
+    QLabel,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -29,13 +30,13 @@ from ...model.graph import Graph
 from ...model.trace import Trace
 from ...plots.landscape_plot import LandscapePlot
 from ...plots.loss_plot import format_loss
-from ..widgets import ElidedLabel
 from ..worker_thread import WorkerThread
 from .controller import TrainingController
 
 REFRESH_MS = 400  # a 60×60 grid of the moons MLP takes ~0.3 s on one core
 LIVE_RESOLUTION = 40  # while a run goes on (the grid is served between two steps)
 LIVE_SHARE = 0.25  # of a run's time the live landscape may take, at most
+READOUT_WIDTH = 210  # px: the longest fact ("∂L/∂a1, ∂L/∂a2 = (…)") in two lines
 EXPORT_FILTER = "PNG image (*.png);;SVG image (*.svg)"
 
 
@@ -55,18 +56,28 @@ class LandscapeView(QWidget):
         self.log_colour.setToolTip("colour by log₁₀ of the loss, so a deep valley shows its floor")
         self.export = QPushButton("Export…", self)
         self.export.setToolTip("save the landscape as a PNG or SVG image")
-        self.readout = ElidedLabel("", self)
+        # beside the plot, one fact a line: a wide, low dock has room to the side, and in the
+        # row above the plot a 1280-px window cut the read-out off half-way
+        self.readout = QLabel("", self)
+        self.readout.setWordWrap(True)
+        self.readout.setFixedWidth(READOUT_WIDTH)
+        self.readout.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         row = QHBoxLayout()
         row.setContentsMargins(4, 2, 4, 0)
         row.addWidget(self.axes)
         row.addWidget(self.log_colour)
-        row.addWidget(self.readout, 1)
+        row.addStretch(1)
         row.addWidget(self.export)
+        body = QHBoxLayout()
+        body.setContentsMargins(0, 0, 4, 0)
+        body.addWidget(self.plot, 1)
+        body.addWidget(self.readout)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addLayout(row)
-        layout.addWidget(self.plot, 1)
+        layout.addLayout(body, 1)
 
     def set_choices(self, choices: list, chosen) -> None:
         """Offer ``choices`` (engine.landscape.Axes) and select ``chosen``."""
@@ -231,10 +242,8 @@ def _readout(shown) -> str:
     )
     grid = "×".join(str(len(a)) for a in (shown.xs, shown.ys) if a is not None)
     how = "vmap" if shown.batched else "one by one"
-    off = ""
+    lines = [f"loss {format_loss(shown.current_loss)}", f"{names} = ({gradient})"]
     if shown.on_plane < 0.5:
-        off = f" · the plane holds {shown.on_plane:.0%} of the path"
-    return (
-        f"loss {format_loss(shown.current_loss)} · {names} = ({gradient}){off} · "
-        f"{grid} grid in {shown.seconds * 1000:.0f} ms ({how})"
-    )
+        lines.append(f"the plane holds {shown.on_plane:.0%} of the path")
+    lines.append(f"{grid} grid in {shown.seconds * 1000:.0f} ms ({how})")
+    return "\n".join(lines)

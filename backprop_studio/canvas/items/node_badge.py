@@ -8,7 +8,7 @@ outside the card, above or below it, right-aligned, and never hides the card's o
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsItem
 
@@ -41,15 +41,39 @@ class BadgeMark(_Pill):
         self.tone = "info"
 
     def show_text(
-        self, text: str, tone: str, theme: Theme, bottom: bool, height: float, row: int = 0
+        self,
+        text: str,
+        tone: str,
+        theme: Theme,
+        bottom: bool,
+        height: float,
+        row: int = 0,
+        left: bool = False,
     ) -> None:
         """``text`` just above the card (or just below it, ``height`` below its top); ``row``
-        rows further out, so that two kinds of badge can be shown at once."""
+        rows further out, so that two kinds of badge can be shown at once; right-aligned, or
+        ``left``-aligned."""
         color = tone_color(theme, tone)
         self.tone = tone
         self._fill(text, style.fonts().body, theme, color, color)
+        self.set_side(bottom, height, row, left)
+        self.setVisible(True)
+
+    def set_side(self, bottom: bool, height: float, row: int = 0, left: bool = False) -> None:
+        """Move the pill to a corner of its card (as ``show_text`` takes them)."""
         w, h = self.size
         out = h / 2 + GAP + row * (h + GAP)
-        self.place(QPointF(-w / 2, out if bottom else -out))
-        self.setPos(NODE_WIDTH - INSET, height if bottom else 0.0)
-        self.setVisible(True)
+        self.place(QPointF(w / 2 if left else -w / 2, out if bottom else -out))
+        self.setPos(INSET if left else NODE_WIDTH - INSET, height if bottom else 0.0)
+
+    def screen_rect(self, scale: float) -> QRectF:
+        """The scene area the pill covers in a view of ``scale`` (it ignores the zoom, so at
+        a fitted scale below 1 it covers more of the scene than its bounding rect says)."""
+        box = self.boundingRect()
+        anchor = self.scenePos()
+        return QRectF(
+            anchor.x() + box.x() / scale,
+            anchor.y() + box.y() / scale,
+            box.width() / scale,
+            box.height() / scale,
+        )
