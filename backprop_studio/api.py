@@ -178,13 +178,15 @@ def _placed(graph: Graph) -> Graph:
     if len(at_origin) < 2:
         return graph
     from .model.layout import complete_layout, layered_layout
+    from .model.layout_blocks import card_heights
 
     copy = graph.copy()
     known = {node.name: node.position for node in graph if node.position != (0.0, 0.0)}
+    heights = card_heights(copy)
     if known:
-        placed = complete_layout(copy, known)
+        placed = complete_layout(copy, known, heights=heights)
     else:  # a notebook cell is wider than the app's canvas
-        placed = layered_layout(copy, aspect=NOTEBOOK_ASPECT)
+        placed = layered_layout(copy, aspect=NOTEBOOK_ASPECT, heights=heights)
     for name, position in placed.items():
         copy.set_position(name, position)
     return copy

@@ -108,30 +108,36 @@ def complete_layout(
     *,
     layer_gap: float = LAYER_GAP,
     row_gap: float = ROW_GAP,
+    heights: Mapping[str, float] | None = None,
 ) -> dict[str, Position]:
     """Positions for every node, keeping those in ``known`` and placing the rest near neighbours.
 
     This is what an editor needs after a text edit: nodes that survive stay where the user put
     them; a new node goes one column right of its placed inputs (or left of its placed consumers),
     nudged down until it overlaps nothing; unrelated new nodes follow the automatic layout, shifted
-    to sit with the kept ones.
+    to sit with the kept ones. ``heights`` are the cards' heights (as in ``layered_layout``):
+    without them every card is taken to be ``row_gap`` high, and tall tensor cards would overlap.
     """
     kept = {name: (float(p[0]), float(p[1])) for name, p in known.items() if name in graph}
-    auto = layered_layout(graph, layer_gap=layer_gap, row_gap=row_gap)
+    auto = layered_layout(graph, layer_gap=layer_gap, row_gap=row_gap, heights=heights)
     if not kept:
         return auto
     dag = _dag(graph)
     rank = {name: i for i, name in enumerate(graph.names)}
     order = list(nx.lexicographical_topological_sort(dag, key=rank.__getitem__))
     grid = _Grid(layer_gap, row_gap)
-    for pos in kept.values():
-        grid.add(pos)
+
+    def tall(name: str) -> float:
+        return heights[name] + ROW_SPACE if heights and name in heights else row_gap
+
+    for name, pos in kept.items():
+        grid.add(pos, tall(name))
     placed = dict(kept)
 
     def place(name: str, anchors: list[str], dx: float) -> None:
         x = (max if dx > 0 else min)(placed[a][0] for a in anchors) + dx
         y = sum(placed[a][1] for a in anchors) / len(anchors)
-        placed[name] = grid.free_spot((x, y))
+        placed[name] = grid.free_spot((x, y), tall(name))
 
     for name in order:  # forward: new nodes fed by placed nodes flow right
         inputs = [p for p in dag.predecessors(name) if p in placed]
@@ -145,7 +151,7 @@ def complete_layout(
     dy = sum(kept[n][1] - auto[n][1] for n in kept) / len(kept)
     for name in order:
         if name not in placed:
-            placed[name] = grid.free_spot((auto[name][0] + dx, auto[name][1] + dy))
+            placed[name] = grid.free_spot((auto[name][0] + dx, auto[name][1] + dy), tall(name))
     return {name: placed[name] for name in graph.names}
 
 
@@ -325,33 +331,38 @@ def _set_rows(column: list[str], row: dict[str, float]) -> None:
 
 
 class _Grid:
-    """Occupied spots hashed by cell, so finding a free spot stays fast on large graphs."""
+    """Occupied spans (a card's top and the room it takes below it) hashed by cell, so finding
+    a free spot stays fast on large graphs; a tall card is entered in every cell it covers."""
 
     def __init__(self, layer_gap: float, row_gap: float) -> None:
         self._w = max(layer_gap, 1e-9) / 2
-        self._h = max(row_gap, 1e-9) / 2
-        self._row_gap = max(row_gap, 1.0)
-        self._cells: dict[tuple[int, int], list[Position]] = {}
+        self._h = max(row_gap, 1.0) / 2
+        self._cells: dict[tuple[int, int], list[tuple[float, float, float]]] = {}
 
-    def _cell(self, pos: Position) -> tuple[int, int]:
-        return (math.floor(pos[0] / self._w), math.floor(pos[1] / self._h))
+    def _rows(self, top: float, bottom: float) -> range:
+        return range(math.floor(top / self._h), math.floor(bottom / self._h) + 1)
 
-    def add(self, pos: Position) -> None:
-        self._cells.setdefault(self._cell(pos), []).append(pos)
+    def add(self, pos: Position, tall: float) -> None:
+        x, y = float(pos[0]), float(pos[1])
+        span = (x, y, y + tall)
+        for j in self._rows(y, y + tall):
+            self._cells.setdefault((math.floor(x / self._w), j), []).append(span)
 
-    def _taken(self, pos: Position) -> bool:
-        cx, cy = self._cell(pos)
+    def _blocker(self, x: float, y: float, tall: float) -> float | None:
+        """The lowest bottom among the spans that ``tall`` at (x, y) would overlap, or None."""
+        cx = math.floor(x / self._w)
+        bottom = None
         for i in (cx - 1, cx, cx + 1):
-            for j in (cy - 1, cy, cy + 1):
-                for x, y in self._cells.get((i, j), ()):
-                    if abs(x - pos[0]) < self._w and abs(y - pos[1]) < self._h:
-                        return True
-        return False
+            for j in self._rows(y, y + tall):
+                for ox, top, end in self._cells.get((i, j), ()):
+                    if abs(ox - x) < self._w and top < y + tall and y < end:
+                        bottom = end if bottom is None else max(bottom, end)
+        return bottom
 
-    def free_spot(self, pos: Position) -> Position:
+    def free_spot(self, pos: Position, tall: float) -> Position:
         """``pos``, or the first spot below it that overlaps no node; the spot is then taken."""
         x, y = float(pos[0]), float(pos[1])
-        while self._taken((x, y)):
-            y += self._row_gap
-        self.add((x, y))
+        while (below := self._blocker(x, y, tall)) is not None:
+            y = below
+        self.add((x, y), tall)
         return (x, y)

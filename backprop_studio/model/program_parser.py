@@ -15,6 +15,7 @@ from . import program_blocks, program_csv, recipes
 from .attrs import AttrError, normalise_attrs
 from .graph import Graph, GraphError, Node, check_name
 from .layout import complete_layout
+from .layout_blocks import card_heights
 from .op_spec import FILL, MAX_INPUTS
 from .ops import INFIX_OPS, LEAF_OPS, OPS, POWER
 from .program_lists import Position, lift_long_lists
@@ -71,7 +72,8 @@ def parse_program(text: str, positions: Mapping[str, tuple[float, float]] | None
     except ValueError as exc:  # e.g. a NUL character
         raise ProgramError(str(exc)) from None
     graph = _Parser(text, lists).run(tree)
-    for name, pos in complete_layout(graph, positions or {}).items():
+    placed = complete_layout(graph, positions or {}, heights=card_heights(graph))
+    for name, pos in placed.items():
         graph.set_position(name, pos)
     return graph
 

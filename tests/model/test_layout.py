@@ -230,3 +230,29 @@ def test_complete_layout_never_stacks_new_nodes_on_old_ones():
     assert len(set(pos.values())) == len(pos)
     for name, p in known.items():
         assert pos[name] == p
+
+
+TENSOR_MODEL = """\
+x = data([[0.1, 0.2, 0.3, 0.4], [0.5, 0.6, 0.7, 0.8], [0.9, 1.0, 1.1, 1.2]])
+y = data([[0.0], [1.0], [2.0]])
+W = param(shape=(4, 3), init="xavier", seed=0)
+b = param(shape=(3,), init="zeros")
+loss = cross_entropy(x @ W + b, y)
+"""
+
+
+def test_a_program_of_tensors_is_placed_with_its_tall_cards_apart():
+    # tensor cards (a heat-map band) are taller than the row gap a scalar card takes
+    g = parse_program(TENSOR_MODEL)
+    heights = card_heights(g)
+    assert max(heights.values()) > ROW_GAP
+    assert_no_overlap({n.name: n.position for n in g}, heights)
+
+
+def test_complete_layout_places_new_tall_cards_below_kept_ones_not_over_them():
+    g = parse_program(TENSOR_MODEL + "extra = relu(x @ W)\n")
+    heights = card_heights(g)
+    kept = {n.name: n.position for n in parse_program(TENSOR_MODEL)}
+    pos = complete_layout(g, kept, heights=heights)
+    assert {n: pos[n] for n in kept} == kept
+    assert_no_overlap(pos, heights)
