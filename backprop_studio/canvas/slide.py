@@ -28,7 +28,7 @@ from backprop_studio.model.slide_frame import DEFAULT_MIN_POINTS, PRESETS, Slide
 from backprop_studio.model.trace import Trace
 from backprop_studio.version import __version__
 
-from . import export, export_document, style
+from . import export, export_document, slide_check, slide_fold, style
 from .export import ExportError, background_color, export_mode
 from .items.block import BlockItem, card_rect
 from .scene import GraphScene
@@ -37,10 +37,11 @@ from .style import LAYOUT_LAYER_GAP, LAYOUT_ROW_GAP, NODE_WIDTH, Theme
 __all__ = ["DEFAULT_MIN_POINTS", "PRESETS", "Slide", "SlideFrame", "lay_out", "write_slide"]
 
 LEFT_TO_RIGHT, TOP_TO_BOTTOM = "left to right", "top to bottom"
+TURNING_DOWN = "left to right, turning down"
 _COLUMN_SPACE = 40.0  # top to bottom: between two cards side by side (room for a curve)
 _LAYER_SPACE = 64.0  # top to bottom: between two rows of cards (room for the edge labels)
 _TURN_GAIN = 1.05  # top to bottom only when it draws 5 % larger: cards read left to right
-Key = tuple[str, bool, float | None]  # orientation, leaves by their op, band shape
+Key = tuple[str, str]  # orientation, which variant of it
 READABLE_POINTS = 8.0  # what reads from the back of a room: other arrangements tried below it
 _WHOLE_FRAME_GAIN = 1.15  # blocks drawn as one frame each, if the text is at most 15 % smaller
 _CLOSE_LAYER_GAP = NODE_WIDTH + 70.0  # leaves in a column of their own: columns a little closer
@@ -110,7 +111,7 @@ def _lay_out(
         raise ExportError("there is nothing to export: the canvas is empty")
     aspect = frame.width / frame.height
     shown_names = set(heights) - copy.blocks.hidden() | _anchors(scene)
-    candidates = _candidates(copy, heights, aspect, shown_names)
+    candidates = _candidates(scene, heights, aspect, shown_names)
     readable = max(READABLE_POINTS, frame.min_points) * frame.pixels_per_point
     scale, key = _choose(scene, candidates, frame, revision, readable / smallest_text_px())
     orientation = key[0]
@@ -129,12 +130,19 @@ def _lay_out(
 
 
 def _candidates(
-    graph: Graph, heights: dict[str, float], aspect: float, shown: set[str]
+    scene: GraphScene, heights: dict[str, float], aspect: float, shown: set[str]
 ) -> dict[Key, dict]:
-    """Both arrangements, leaves stacked by their op or in a column of their own, each cut into
-    bands for a few shapes around the frame's. The layout judges bands from card pitches alone;
-    edge loops, block frames and labels take room it does not see, so each one is measured."""
+    """The textbook arrangements (``slide_fold``: leaves left of their op, the main path turning
+    down at each possible column), then the canvas layout's: both orientations, leaves stacked
+    by their op or in a column of their own, each cut into bands for a few shapes around the
+    frame's. Edge loops, block frames and labels take room no layout sees, so each is measured."""
+    graph = scene.graph
+    assert graph is not None
     out: dict[Key, dict] = {}
+    folded = slide_fold.folded_candidates(scene)
+    for turn, positions in folded.items():
+        orientation = LEFT_TO_RIGHT if turn == len(folded) else TURNING_DOWN
+        out[(orientation, f"turn {turn}")] = positions
     for by_op in (True, False):
         for factor in _BAND_SHAPES:
             shape = None if factor is None else aspect * factor
@@ -146,9 +154,10 @@ def _candidates(
                 heights=heights,
                 leaves_by_op=by_op,
             )
-            out[(LEFT_TO_RIGHT, by_op, factor)] = _compact(across, shown)
+            variant = f"{'by op' if by_op else 'leaf column'}, bands {factor}"
+            out[(LEFT_TO_RIGHT, variant)] = _compact(across, shown)
             turned = _top_to_bottom(graph, heights, shape, by_op)
-            out[(TOP_TO_BOTTOM, by_op, factor)] = _compact(turned, shown)
+            out[(TOP_TO_BOTTOM, variant)] = _compact(turned, shown)
     return out
 
 
@@ -171,12 +180,13 @@ def _top_to_bottom(
 def _choose(
     scene: GraphScene, candidates: dict[Key, dict], frame: SlideFrame, revision: int, enough: float
 ) -> tuple[float, Key]:
-    """The arrangement to draw and its scale. The canvas's own (leaves by their op, bands for
-    the frame's shape) when it draws at the ``enough`` scale; else the one drawn largest. Never
-    one with a card over another; each open block one frame is worth a little smaller text."""
+    """The arrangement to draw and its scale: of those that draw at the ``enough`` scale, the one
+    with the fewest flaws (``slide_check``), the largest of equals; when none is that large,
+    the one drawn largest. Never one with a card over another; each open block one frame is
+    worth a little smaller text, and a turn of the graph a little larger."""
     graph = scene.graph
     assert graph is not None
-    measured: dict[Key, tuple[float, float]] = {}  # key: (score, fit)
+    measured: dict[Key, tuple[float, float, int]] = {}  # key: (score, fit, flaws)
     for key, positions in candidates.items():
         _place(graph, positions, revision)
         if not _apart(scene):
@@ -185,21 +195,19 @@ def _choose(
         fit = min(frame.width / rect.width(), frame.height / rect.height())
         whole = all(block.frame_pieces() <= 1 for block in scene.block_items().values())
         score = fit * (_WHOLE_FRAME_GAIN if whole else 1.0)
-        measured[key] = (score / (_TURN_GAIN if key[0] == TOP_TO_BOTTOM else 1.0), fit)
-
-    def best(keys: list[Key]) -> Key | None:
-        return max(keys, key=lambda k: measured[k][0], default=None)  # the first of equals
-
-    plain = best([k for k in measured if k[1] and k[2] == 1.0])
-    if plain is not None and measured[plain][1] >= enough:
-        return measured[plain][1], plain
-    chosen = best(list(measured))
-    if chosen is None:  # every arrangement overlaps somewhere: the canvas's own
-        chosen = (LEFT_TO_RIGHT, True, 1.0)
-        _place(graph, candidates[chosen], revision)
-        rect = export.drawing_rect(scene)
-        return min(frame.width / rect.width(), frame.height / rect.height()), chosen
-    return measured[chosen][1], chosen
+        score /= _TURN_GAIN if key[0] == TOP_TO_BOTTOM else 1.0
+        measured[key] = (score, fit, slide_check.defects(scene) if fit >= enough else 0)
+    large = [k for k in measured if measured[k][1] >= enough]
+    if large:  # the first of equals: the textbook arrangements come first
+        chosen = min(large, key=lambda k: (measured[k][2], -measured[k][0]))
+        return measured[chosen][1], chosen
+    if measured:
+        chosen = max(measured, key=lambda k: measured[k][0])
+        return measured[chosen][1], chosen
+    chosen = (LEFT_TO_RIGHT, "by op, bands 1.0")  # every arrangement overlaps: the canvas's own
+    _place(graph, candidates[chosen], revision)
+    rect = export.drawing_rect(scene)
+    return min(frame.width / rect.width(), frame.height / rect.height()), chosen
 
 
 def _apart(scene: GraphScene) -> bool:

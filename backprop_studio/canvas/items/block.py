@@ -38,14 +38,11 @@ from ..style import (
     Z_NODE,
     Theme,
 )
+from .block_frame import FRAME_PAD_X, FRAME_PAD_Y, frame_outline
 from .block_paint import BUTTON, CardLook, paint_button, paint_card, paint_frame, port_y
 from .node import NodeItem
 from .node_summary import Summary, summarize
 
-# The frame is the union of its cards, each grown by this much: wide enough across a column gap
-# (100) and a row gap (34) of the layout to join neighbours, short of a card that is not a member.
-FRAME_PAD_X = 56.0
-FRAME_PAD_Y = 24.0
 TAB_HEIGHT = 34.0  # the frame's title band, above the cards
 Z_FRAME = Z_EDGE - 2.0  # behind the edges and the cards
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
@@ -189,12 +186,7 @@ class BlockItem(QGraphicsItem):
             self._rect = QRectF(0, 0, NODE_WIDTH, h)
         else:
             cards = [card_rect(item) for item in self._members]
-            hull = QPainterPath()
-            for rect in cards:
-                piece = QPainterPath()
-                grown = rect.adjusted(-FRAME_PAD_X, -FRAME_PAD_Y, FRAME_PAD_X, FRAME_PAD_Y)
-                piece.addRoundedRect(grown, CORNER_RADIUS + 3, CORNER_RADIUS + 3)
-                hull = hull.united(piece)
+            hull = frame_outline(cards, self._other_cards)
             # the scene is asked where the tab fits before this item's geometry starts to
             # change: a query in between indexes the old rect, and the stale index entries
             # outlive the item when it is removed (a crash on the next paint)
@@ -207,6 +199,17 @@ class BlockItem(QGraphicsItem):
             self._rect = QRectF(0, 0, whole.width(), whole.height())
         self.update()
         self._update_edges()
+
+    def _other_cards(self, rect: QRectF) -> list[QRectF]:
+        """The cards drawn in ``rect`` that are not this block's members."""
+        scene = self.scene()
+        if scene is None:
+            return []
+        return [
+            card_rect(item)
+            for item in scene.items(rect)
+            if isinstance(item, NodeItem) and item.isVisible() and item not in self._members
+        ]
 
     def _tab_place(self, cards: list[QRectF]) -> QRectF:
         """The title tab, above the highest member card with no card over the tab (it is drawn
