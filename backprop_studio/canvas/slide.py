@@ -103,6 +103,8 @@ def _lay_out(
     revision = graph.revision
     scene = GraphScene(theme=theme)
     scene.set_graph(copy)
+    for block in scene.block_items().values():
+        block.set_tidy(True)
     scene.set_values_only(frame.values_only)
     scene.show_trace(trace)
     scene.flush_numbers()
@@ -115,7 +117,7 @@ def _lay_out(
     readable = max(READABLE_POINTS, frame.min_points) * frame.pixels_per_point
     scale, key = _choose(scene, candidates, frame, revision, readable / smallest_text_px())
     orientation = key[0]
-    _place(copy, candidates[key], revision)
+    _place(scene, candidates[key], revision)
     scene.show_trace(trace)
     scene.flush_numbers()
     points = scale * smallest_text_px() / frame.pixels_per_point
@@ -188,7 +190,7 @@ def _choose(
     assert graph is not None
     measured: dict[Key, tuple[float, float, int]] = {}  # key: (score, fit, flaws)
     for key, positions in candidates.items():
-        _place(graph, positions, revision)
+        _place(scene, positions, revision)
         if not _apart(scene):
             continue
         rect = export.drawing_rect(scene)
@@ -205,7 +207,7 @@ def _choose(
         chosen = max(measured, key=lambda k: measured[k][0])
         return measured[chosen][1], chosen
     chosen = (LEFT_TO_RIGHT, "by op, bands 1.0")  # every arrangement overlaps: the canvas's own
-    _place(graph, candidates[chosen], revision)
+    _place(scene, candidates[chosen], revision)
     rect = export.drawing_rect(scene)
     return min(frame.width / rect.width(), frame.height / rect.height()), chosen
 
@@ -255,10 +257,14 @@ def _compact(positions: dict, shown: set[str]) -> dict:
     return out
 
 
-def _place(graph: Graph, positions: dict, revision: int) -> None:
+def _place(scene: GraphScene, positions: dict, revision: int) -> None:
+    graph = scene.graph
+    assert graph is not None
     for name, position in positions.items():
         graph.set_position(name, position)
     graph.revision = revision  # positions change no number: the trace still belongs
+    for block in scene.block_items().values():  # a tidy frame also minds the cards around it
+        block.follow()
 
 
 def _frame_rect(rect: QRectF, aspect: float) -> QRectF:

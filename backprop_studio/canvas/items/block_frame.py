@@ -1,11 +1,11 @@
 """The outline of an open block's frame, from its member cards and the other cards near them.
 
 The frame is the union of its cards, each grown by a pad (wide enough across a column gap and a
-row gap of the layout to join neighbours, short of a card that is not a member), with the gaps
-between two members one under the other filled where no other card is between (no waist or bay
-where a column is taller than the next). When those members are together and the cards from
-outside only bite into their edge, the frame is their box with those bites taken out: a
-rectangle with notches where outside inputs stand, not a comb of rounded pieces.
+row gap of the layout to join neighbours, short of a card that is not a member). A tidy frame
+(a slide's) also fills the gap between two members one under the other where no other card is
+between (no waist or bay where a column is taller than the next), and when the members are
+then together and the cards from outside only bite into their edge, it is their box with those
+bites taken out: a rectangle with notches where outside inputs stand, not a comb of pieces.
 """
 
 from __future__ import annotations
@@ -24,12 +24,15 @@ BITE = 10.0  # the frame keeps this far from a card that is not a member
 _RADIUS = CORNER_RADIUS + 3
 
 
-def frame_outline(cards: list[QRectF], others_in: Callable[[QRectF], list[QRectF]]) -> QPainterPath:
-    """The frame around ``cards``; ``others_in(rect)`` gives the non-member cards in a rect."""
+def frame_outline(
+    cards: list[QRectF], others_in: Callable[[QRectF], list[QRectF]], tidy: bool = False
+) -> QPainterPath:
+    """The frame around ``cards``: their grown union, or ``tidy``, bridged and then boxed where
+    that can be; ``others_in(rect)`` gives the cards in a rect that are not members."""
     hull = QPainterPath()
-    for rect in [*cards, *_bridges(cards, others_in)]:
+    for rect in [*cards, *(_bridges(cards, others_in) if tidy else [])]:
         hull = hull.united(_rounded(_grown(rect)))
-    if len(hull.toFillPolygons()) != 1:
+    if not tidy or len(hull.toFillPolygons()) != 1:
         return hull  # scattered members: each group its own piece, as before
     boxed = _boxed(hull.boundingRect(), cards, others_in)
     return boxed if boxed is not None else hull
