@@ -44,6 +44,7 @@ _TURN_GAIN = 1.05  # top to bottom only when it draws 5 % larger: cards read lef
 Key = tuple[str, str]  # orientation, which variant of it
 READABLE_POINTS = 8.0  # what reads from the back of a room: other arrangements tried below it
 _WHOLE_FRAME_GAIN = 1.15  # blocks drawn as one frame each, if the text is at most 15 % smaller
+_CLEAN_COST = 0.85  # under the readable size: fewer flaws, if the text is at most 15 % smaller
 _CLOSE_LAYER_GAP = NODE_WIDTH + 70.0  # leaves in a column of their own: columns a little closer
 _CLOSE_ROW_GAP = 100.0  # and bands too (room left for a returning edge and its label)
 _BAND_SHAPES = (1.0, 0.5, 2.0, None)  # × the frame's width / height; None: one band
@@ -182,13 +183,14 @@ def _top_to_bottom(
 def _choose(
     scene: GraphScene, candidates: dict[Key, dict], frame: SlideFrame, revision: int, enough: float
 ) -> tuple[float, Key]:
-    """The arrangement to draw and its scale: of those that draw at the ``enough`` scale, the one
-    with the fewest flaws (``slide_check``), the largest of equals; when none is that large,
-    the one drawn largest. Never one with a card over another; each open block one frame is
-    worth a little smaller text, and a turn of the graph a little larger."""
+    """The arrangement to draw and its scale: of those drawn at the ``enough`` scale (or, when
+    none is, within _CLEAN_COST of the largest), the one with the fewest flaws
+    (``slide_check``), the largest of equals; never one with a card over another, nor one under
+    the text size asked. Each open block one frame is worth a little smaller text, and a turn of
+    the graph a little larger."""
     graph = scene.graph
     assert graph is not None
-    measured: dict[Key, tuple[float, float, int]] = {}  # key: (score, fit, flaws)
+    measured: dict[Key, tuple[float, float]] = {}  # key: (score, fit)
     for key, positions in candidates.items():
         _place(scene, positions, revision)
         if not _apart(scene):
@@ -197,19 +199,24 @@ def _choose(
         fit = min(frame.width / rect.width(), frame.height / rect.height())
         whole = all(block.frame_pieces() <= 1 for block in scene.block_items().values())
         score = fit * (_WHOLE_FRAME_GAIN if whole else 1.0)
-        score /= _TURN_GAIN if key[0] == TOP_TO_BOTTOM else 1.0
-        measured[key] = (score, fit, slide_check.defects(scene) if fit >= enough else 0)
-    large = [k for k in measured if measured[k][1] >= enough]
-    if large:  # the first of equals: the textbook arrangements come first
-        chosen = min(large, key=lambda k: (measured[k][2], -measured[k][0]))
-        return measured[chosen][1], chosen
-    if measured:
+        measured[key] = (score / (_TURN_GAIN if key[0] == TOP_TO_BOTTOM else 1.0), fit)
+    if not measured:  # every arrangement overlaps somewhere: the canvas's own
+        chosen = (LEFT_TO_RIGHT, "by op, bands 1.0")
+        _place(scene, candidates[chosen], revision)
+        rect = export.drawing_rect(scene)
+        return min(frame.width / rect.width(), frame.height / rect.height()), chosen
+    largest = max(fit for _, fit in measured.values())
+    least = frame.min_points * frame.pixels_per_point / smallest_text_px()
+    floor = max(least, min(enough, largest * _CLEAN_COST))
+    flaws = {}
+    for key in (k for k in measured if measured[k][1] >= floor - 1e-9):
+        _place(scene, candidates[key], revision)
+        flaws[key] = slide_check.defects(scene)
+    if not flaws:  # too small however drawn: the largest, refused with the size it reaches
         chosen = max(measured, key=lambda k: measured[k][0])
-        return measured[chosen][1], chosen
-    chosen = (LEFT_TO_RIGHT, "by op, bands 1.0")  # every arrangement overlaps: the canvas's own
-    _place(scene, candidates[chosen], revision)
-    rect = export.drawing_rect(scene)
-    return min(frame.width / rect.width(), frame.height / rect.height()), chosen
+    else:  # the first of equals: the textbook arrangements come first
+        chosen = min(flaws, key=lambda k: (flaws[k], -measured[k][0]))
+    return measured[chosen][1], chosen
 
 
 def _apart(scene: GraphScene) -> bool:

@@ -17,7 +17,7 @@ from .scene import GraphScene
 from .style import NODE_WIDTH
 
 END_ROOM = 10.0  # near its ports an edge may touch its card and its sibling edges
-_MAX_EDGES = 80  # past this many, crossings are not counted (text size decides alone)
+_MAX_EDGES = 80  # past this many, flaws are not counted
 Line = list[QPointF]
 
 
@@ -60,8 +60,11 @@ def backward_reach(edge: EdgeItem) -> float:
 
 
 def defects(scene: GraphScene) -> int:
-    """How many of the flaws above the scene as placed has."""
+    """How many of the flaws above the scene as placed has (0 past _MAX_EDGES edges: a graph
+    that large draws too small for a slide, and text size decides alone)."""
     edges = [e for e in scene.edge_items().values() if e.isVisible()]
+    if len(edges) > _MAX_EDGES:
+        return 0
     lines = {e: edge_line(e) for e in edges}
     count = 0
     rects = cards(scene)
@@ -81,9 +84,7 @@ def defects(scene: GraphScene) -> int:
         for block in scene.block_items().values()
         if isinstance(block, BlockItem)
     )
-    if len(edges) <= _MAX_EDGES:
-        count += crossings(list(lines.values()))
-    return count
+    return count + crossings(list(lines.values()))
 
 
 def crossings(lines: list[Line]) -> int:
