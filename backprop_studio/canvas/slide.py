@@ -2,8 +2,9 @@
 smallest text is no smaller than a chosen size in points, on white or transparent.
 
 A slide is drawn from a scene of its own, so the canvas the user edits never moves: the graph as
-shown (with the numbers its cards show) is copied, laid out once left to right in bands and once
-top to bottom, and the arrangement drawn largest in the frame is kept. The picture embeds that
+shown (with the numbers its cards show) is copied and laid out in several arrangements (the
+textbook ones of ``slide_arrangements``, the canvas layout's bands both ways), and of those drawn large
+enough the one with the fewest flaws (``slide_check``) is kept. The picture embeds that
 laid-out copy, so reopening a slide shows what it drew.
 
 Points are those of a slide program's page (``model.slide_frame``): on a 1080-pixel slide a point
@@ -23,32 +24,23 @@ from PySide6.QtSvg import QSvgGenerator
 
 from backprop_studio.model import document_io, embedded
 from backprop_studio.model.graph import Graph
-from backprop_studio.model.layout import layered_layout
 from backprop_studio.model.slide_frame import DEFAULT_MIN_POINTS, PRESETS, SlideFrame
 from backprop_studio.model.trace import Trace
 from backprop_studio.version import __version__
 
-from . import export, export_document, slide_check, slide_fold, style
+from . import export, export_document, slide_check, style
 from .export import ExportError, background_color, export_mode
 from .items.block import BlockItem, card_rect
 from .scene import GraphScene
-from .style import LAYOUT_LAYER_GAP, LAYOUT_ROW_GAP, NODE_WIDTH, Theme
+from .slide_arrangements import LEFT_TO_RIGHT, TOP_TO_BOTTOM, Key, arrangements
+from .style import Theme
 
 __all__ = ["DEFAULT_MIN_POINTS", "PRESETS", "Slide", "SlideFrame", "lay_out", "write_slide"]
 
-LEFT_TO_RIGHT, TOP_TO_BOTTOM = "left to right", "top to bottom"
-TURNING_DOWN = "left to right, turning down"
-_COLUMN_SPACE = 40.0  # top to bottom: between two cards side by side (room for a curve)
-_LAYER_SPACE = 64.0  # top to bottom: between two rows of cards (room for the edge labels)
 _TURN_GAIN = 1.05  # top to bottom only when it draws 5 % larger: cards read left to right
-Key = tuple[str, str]  # orientation, which variant of it
 READABLE_POINTS = 8.0  # what reads from the back of a room: other arrangements tried below it
 _WHOLE_FRAME_GAIN = 1.15  # blocks drawn as one frame each, if the text is at most 15 % smaller
 _CLEAN_COST = 0.85  # under the readable size: fewer flaws, if the text is at most 15 % smaller
-_CLOSE_LAYER_GAP = NODE_WIDTH + 70.0  # leaves in a column of their own: columns a little closer
-_CLOSE_ROW_GAP = 100.0  # and bands too (room left for a returning edge and its label)
-_BAND_SHAPES = (1.0, 0.5, 2.0, None)  # × the frame's width / height; None: one band
-_ROW_SPACE = 34.0  # model.layout.ROW_SPACE: what the layout adds to a card's given height
 
 
 @dataclass
@@ -114,7 +106,7 @@ def _lay_out(
         raise ExportError("there is nothing to export: the canvas is empty")
     aspect = frame.width / frame.height
     shown_names = set(heights) - copy.blocks.hidden() | _anchors(scene)
-    candidates = _candidates(scene, heights, aspect, shown_names)
+    candidates = arrangements(scene, heights, aspect, shown_names)
     readable = max(READABLE_POINTS, frame.min_points) * frame.pixels_per_point
     scale, key = _choose(scene, candidates, frame, revision, readable / smallest_text_px())
     orientation = key[0]
@@ -130,54 +122,6 @@ def _lay_out(
         )
     source = _frame_rect(export.drawing_rect(scene), aspect)
     return Slide(scene, frame, source, frame.width / source.width(), orientation, points)
-
-
-def _candidates(
-    scene: GraphScene, heights: dict[str, float], aspect: float, shown: set[str]
-) -> dict[Key, dict]:
-    """The textbook arrangements (``slide_fold``: leaves left of their op, the main path turning
-    down at each possible column), then the canvas layout's: both orientations, leaves stacked
-    by their op or in a column of their own, each cut into bands for a few shapes around the
-    frame's. Edge loops, block frames and labels take room no layout sees, so each is measured."""
-    graph = scene.graph
-    assert graph is not None
-    out: dict[Key, dict] = {}
-    folded = slide_fold.folded_candidates(scene)
-    for turn, positions in folded.items():
-        orientation = LEFT_TO_RIGHT if turn == len(folded) else TURNING_DOWN
-        out[(orientation, f"turn {turn}")] = positions
-    for by_op in (True, False):
-        for factor in _BAND_SHAPES:
-            shape = None if factor is None else aspect * factor
-            across = layered_layout(
-                graph,
-                layer_gap=LAYOUT_LAYER_GAP if by_op else _CLOSE_LAYER_GAP,
-                row_gap=LAYOUT_ROW_GAP if by_op else _CLOSE_ROW_GAP,
-                aspect=shape,
-                heights=heights,
-                leaves_by_op=by_op,
-            )
-            variant = f"{'by op' if by_op else 'leaf column'}, bands {factor}"
-            out[(LEFT_TO_RIGHT, variant)] = _compact(across, shown)
-            turned = _top_to_bottom(graph, heights, shape, by_op)
-            out[(TOP_TO_BOTTOM, variant)] = _compact(turned, shown)
-    return out
-
-
-def _top_to_bottom(
-    graph: Graph, heights: dict[str, float], aspect: float | None, by_op: bool
-) -> dict:
-    """The layered layout turned a quarter: layers become rows, a card's width its pitch."""
-    widths = {name: NODE_WIDTH + _COLUMN_SPACE - _ROW_SPACE for name in heights}
-    turned = layered_layout(
-        graph,
-        layer_gap=max(heights.values()) + _LAYER_SPACE,
-        row_gap=NODE_WIDTH + _COLUMN_SPACE,
-        aspect=None if aspect is None else 1.0 / aspect,
-        heights=widths,
-        leaves_by_op=by_op,
-    )
-    return {name: (y, x) for name, (x, y) in turned.items()}
 
 
 def _choose(
@@ -243,25 +187,6 @@ def _anchors(scene: GraphScene) -> set[str]:
     """The members whose places collapsed blocks' cards take."""
     items = (block.anchor() for block in scene.block_items().values() if block.collapsed)
     return {item.name for item in items if item is not None}
-
-
-def _compact(positions: dict, shown: set[str]) -> dict:
-    """Rows and columns that only hidden members of collapsed blocks use are closed up, so a
-    collapsed block takes the room of one card instead of that of all its members."""
-    out = dict(positions)
-    for axis in (0, 1):
-        values = sorted({round(p[axis], 6) for p in out.values()})
-        taken = {round(out[name][axis], 6) for name in shown if name in out}
-        offset, shift = {}, 0.0
-        for value, after in zip(values, [*values[1:], None]):
-            offset[value] = shift
-            if value not in taken and after is not None:
-                shift += after - value
-        for name, position in out.items():
-            moved = list(position)
-            moved[axis] -= offset[round(position[axis], 6)]
-            out[name] = (moved[0], moved[1])
-    return out
 
 
 def _place(scene: GraphScene, positions: dict, revision: int) -> None:
