@@ -2,10 +2,10 @@
 smallest text is no smaller than a chosen size in points, on white or transparent.
 
 A slide is drawn from a scene of its own, so the canvas the user edits never moves: the graph as
-shown (with the numbers its cards show) is copied and laid out in several arrangements (the
-textbook ones of ``slide_arrangements``, the canvas layout's bands both ways), and of those drawn large
-enough the one with the fewest flaws (``slide_check``) is kept. The picture embeds that
-laid-out copy, so reopening a slide shows what it drew.
+shown (with the numbers its cards show) is copied and laid out in several arrangements
+(``slide_arrangements``: the textbook ones, the canvas layout's bands both ways), and of those
+drawn large enough the one with the fewest flaws (``slide_check``) is kept. The picture embeds
+that laid-out copy, so reopening a slide shows what it drew.
 
 Points are those of a slide program's page (``model.slide_frame``): on a 1080-pixel slide a point
 is 2 pixels, and a slide PDF is that page.
