@@ -20,7 +20,8 @@ from ..style import CORNER_RADIUS
 FRAME_PAD_X = 56.0
 FRAME_PAD_Y = 24.0
 BRIDGE_GAP = 160.0  # member cards this close one under the other are framed as one piece
-BITE = 10.0  # the frame keeps this far from a card that is not a member
+BITE = 14.0  # the frame keeps this far from a card that is not a member: a slide's column gap
+# (70) less the pad, so a notch lines up with the frame round the next column's cards
 _RADIUS = CORNER_RADIUS + 3
 
 
