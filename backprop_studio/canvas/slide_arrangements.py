@@ -28,6 +28,8 @@ LEFT_TO_RIGHT, TOP_TO_BOTTOM = "left to right", "top to bottom"
 TURNING_DOWN = "left to right, turning down"
 Key = tuple[str, str]  # orientation, which variant of it
 COLUMN_SPACE = 70.0  # between two columns of cards: an S-curve and its label, or a U-turn
+_MAX_TURN = 8  # the most columns tried before the main path turns down
+_MAX_CARDS = 200  # past this many cards, only the canvas layout's arrangements are tried
 _SIDE_SPACE = 40.0  # top to bottom: between two cards side by side (room for a curve)
 _LAYER_SPACE = 64.0  # top to bottom: between two rows of cards (room for the edge labels)
 _CLOSE_LAYER_GAP = NODE_WIDTH + 70.0  # leaves in a column of their own: columns a little closer
@@ -40,15 +42,15 @@ def arrangements(
     scene: GraphScene, heights: dict[str, float], aspect: float, shown: set[str]
 ) -> dict[Key, dict]:
     """The textbook arrangements (:func:`folded_arrangements`: leaves left of their op, the main
-    path turning down at each possible column), then the canvas layout's: both orientations, leaves stacked
-    by their op or in a column of their own, each cut into bands for a few shapes around the
-    frame's. Edge loops, block frames and labels take room no layout sees, so each is measured."""
+    path turning down at each possible column), then the canvas layout's: both orientations,
+    leaves stacked by their op or in a column of their own, each cut into bands for a few
+    shapes around the frame's. Edge loops, block frames and labels take room no layout sees, so each is measured."""
     graph = scene.graph
     assert graph is not None
     out: dict[Key, dict] = {}
     folded = folded_arrangements(scene)
     for turn, positions in folded.items():
-        orientation = LEFT_TO_RIGHT if turn == len(folded) else TURNING_DOWN
+        orientation = LEFT_TO_RIGHT if turn == max(folded) else TURNING_DOWN
         out[(orientation, f"turn {turn}")] = positions
     for by_op in (True, False):
         for factor in _BAND_SHAPES:
@@ -105,9 +107,12 @@ def _compact(positions: dict, shown: set[str]) -> dict:
 
 def folded_arrangements(scene: GraphScene) -> dict[int, dict[str, Position]]:
     """Positions for every node, for each place the main path can turn down (1: after the
-    first op column; the last: never, one row)."""
+    first op column; the largest: never, one row). Up to _MAX_TURN columns before the turn (a
+    slide holds no more), and none past _MAX_CARDS cards (too many to read on a slide)."""
     graph = scene.graph
     assert graph is not None
+    if len(scene.node_items()) > _MAX_CARDS:
+        return {}
     cards: dict[str, NodeItem | BlockItem] = {}
     unit: dict[str, str] = {}
     for block in scene.block_items().values():
@@ -138,7 +143,7 @@ def folded_arrangements(scene: GraphScene) -> dict[int, dict[str, Position]]:
     before = {node.name: node.position for node in graph}
 
     out = {}
-    for turn in range(1, layers + 1):
+    for turn in sorted({*range(1, min(layers, _MAX_TURN) + 1), layers}):
         laid = folded_layout(
             names, wires, heights, turn, card_width=NODE_WIDTH, column_space=COLUMN_SPACE
         )
@@ -147,7 +152,7 @@ def folded_arrangements(scene: GraphScene) -> dict[int, dict[str, Position]]:
 
 
 def _label_room(edge: EdgeItem, metrics: QFontMetricsF) -> float:
-    """The gap between two columns an edge's label needs to be drawn (``EdgeItem`` hides the
+    """How long an edge must be for its label to be drawn (``EdgeItem`` hides the
     pill of an edge shorter than the pill and its clearance on each side)."""
     if not edge.label:
         return 0.0

@@ -9,6 +9,9 @@ the tests read the same geometry.
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 from PySide6.QtCore import QPointF, QRectF
 
 from .items.block import BlockItem, card_rect
@@ -17,7 +20,7 @@ from .scene import GraphScene
 from .style import NODE_WIDTH
 
 END_ROOM = 10.0  # near its ports an edge may touch its card and its sibling edges
-_MAX_EDGES = 80  # past this many, flaws are not counted
+_MAX_EDGES = 50  # past this many, flaws are not counted
 Line = list[QPointF]
 
 
@@ -33,11 +36,19 @@ def edge_line(edge: EdgeItem, step: float = 4.0) -> Line:
 
 
 def inner(line: Line, room: float = END_ROOM) -> Line:
-    """``line`` without the parts within ``room`` of its two ends."""
-    if not line:
-        return line
-    a, b = line[0], line[-1]
-    return [p for p in line if _distance(p, a) > room and _distance(p, b) > room]
+    """``line`` less its first and last ``room`` units along it (cut inside a segment where
+    need be, so a straight wire keeps its middle)."""
+    return _cut_start(_cut_start(line, room)[::-1], room)[::-1]
+
+
+def _cut_start(line: Line, room: float) -> Line:
+    left = room
+    for i, (a, b) in enumerate(zip(line, line[1:])):
+        step = _distance(a, b)
+        if step > left:
+            return [a + (b - a) * (left / step), *line[i + 1 :]]
+        left -= step
+    return []
 
 
 def cards(scene: GraphScene) -> list[QRectF]:
@@ -66,15 +77,18 @@ def defects(scene: GraphScene) -> int:
     if len(edges) > _MAX_EDGES:
         return 0
     lines = {e: edge_line(e) for e in edges}
-    count = 0
+    middles = {e: inner(line) for e, line in lines.items()}
+    boxes = {e: _box(middle) for e, middle in middles.items()}
     rects = cards(scene)
     pills = {e: labels(e) for e in edges}
-    for edge, line in lines.items():
-        middle = inner(line)
-        count += sum(1 for rect in rects if _enters(middle, rect.adjusted(2, 2, -2, -2)))
+    count = 0
+    for edge in edges:
+        middle, box = middles[edge], boxes[edge]
+        near = [r.adjusted(2, 2, -2, -2) for r in rects if r.intersects(box)]
+        count += sum(1 for rect in near if _enters(middle, rect))
         for other, rects_of in pills.items():
             if other is not edge:
-                count += sum(1 for rect in rects_of if _enters(middle, rect))
+                count += sum(1 for r in rects_of if r.intersects(box) and _enters(middle, r))
         count += sum(1 for pill in pills[edge] for rect in rects if pill.intersects(rect))
         if backward_reach(edge) > NODE_WIDTH + 40.0:
             count += 1
@@ -84,17 +98,18 @@ def defects(scene: GraphScene) -> int:
         for block in scene.block_items().values()
         if isinstance(block, BlockItem)
     )
-    return count + crossings(list(lines.values()))
+    coarse = [edge_line(e, step=math.inf) for e in edges]  # the path's own points suffice
+    return count + crossings(coarse)
 
 
 def crossings(lines: list[Line]) -> int:
     """How many pairs of the polylines cross away from their ends."""
-    trimmed = [inner(line) for line in lines]
-    boxes = [_box(line) for line in trimmed]
+    trimmed = [_array(inner(line)) for line in lines]
+    boxes = [_box(inner(line)) for line in lines]
     count = 0
     for i, a in enumerate(trimmed):
         for j in range(i + 1, len(trimmed)):
-            if boxes[i].intersects(boxes[j]) and _lines_cross(a, trimmed[j]):
+            if boxes[i].intersects(boxes[j]) and _arrays_cross(a, trimmed[j]):
                 count += 1
     return count
 
@@ -110,27 +125,24 @@ def _box(line: Line) -> QRectF:
     return QRectF(min(xs), min(ys), max(xs) - min(xs) + 1e-6, max(ys) - min(ys) + 1e-6)
 
 
-def _lines_cross(a: Line, b: Line) -> bool:
-    for p, q in zip(a, a[1:]):
-        lo_x, hi_x = min(p.x(), q.x()), max(p.x(), q.x())
-        lo_y, hi_y = min(p.y(), q.y()), max(p.y(), q.y())
-        for r, s in zip(b, b[1:]):
-            if max(r.x(), s.x()) < lo_x or min(r.x(), s.x()) > hi_x:
-                continue
-            if max(r.y(), s.y()) < lo_y or min(r.y(), s.y()) > hi_y:
-                continue
-            if _segments_cross(p, q, r, s):
-                return True
-    return False
+def _array(line: Line) -> np.ndarray:
+    return np.array([(p.x(), p.y()) for p in line], dtype=float).reshape(-1, 2)
 
 
-def _segments_cross(p: QPointF, q: QPointF, r: QPointF, s: QPointF) -> bool:
-    def side(a: QPointF, b: QPointF, c: QPointF) -> float:
-        return (b.x() - a.x()) * (c.y() - a.y()) - (b.y() - a.y()) * (c.x() - a.x())
+def _arrays_cross(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether a segment of polyline ``a`` properly crosses one of ``b`` (all pairs at once)."""
+    if len(a) < 2 or len(b) < 2:
+        return False
+    p, q = a[:-1, None, :], a[1:, None, :]  # (n, 1, 2)
+    r, s = b[None, :-1, :], b[None, 1:, :]  # (1, m, 2)
 
-    d1, d2 = side(r, s, p), side(r, s, q)
-    d3, d4 = side(p, q, r), side(p, q, s)
-    return d1 * d2 < 0 and d3 * d4 < 0
+    def side(o: np.ndarray, d: np.ndarray, c: np.ndarray) -> np.ndarray:
+        return (d[..., 0] - o[..., 0]) * (c[..., 1] - o[..., 1]) - (d[..., 1] - o[..., 1]) * (
+            c[..., 0] - o[..., 0]
+        )
+
+    apart = (side(r, s, p) * side(r, s, q) < 0) & (side(p, q, r) * side(p, q, s) < 0)
+    return bool(apart.any())
 
 
 def _distance(a: QPointF, b: QPointF) -> float:

@@ -17,6 +17,8 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import networkx as nx
+
 from .layout import Position, _isotonic
 
 ROW_SPACE = 34.0  # between two cards one under the other (the canvas layout's)
@@ -41,21 +43,17 @@ class Wire:
 
 def op_layers(names: Sequence[str], wires: Sequence[Wire]) -> dict[str, int]:
     """The layer of each op (a card fed by another): longest path over ops only, so a leaf never
-    pushes its op a column right. Leaves are not in the result."""
-    preds: dict[str, list[str]] = {name: [] for name in names}
-    for wire in wires:
-        preds[wire.dst].append(wire.src)
+    pushes its op a column right. Leaves are not in the result. The graph is acyclic (the
+    model refuses an edge that closes a cycle)."""
+    dag = nx.DiGraph()
+    dag.add_nodes_from(names)
+    dag.add_edges_from((w.src, w.dst) for w in wires)
     layer: dict[str, int] = {}
-
-    def depth(name: str, seen: frozenset[str] = frozenset()) -> int:
-        if name not in layer:
-            ops = [p for p in preds[name] if preds[p] and p not in seen]
-            layer[name] = 1 + max((depth(p, seen | {name}) for p in ops), default=-1)
-        return layer[name]
-
-    for name in names:
-        if preds[name]:
-            depth(name)
+    for name in nx.topological_sort(dag):
+        if dag.in_degree(name):
+            layer[name] = 1 + max(
+                (layer[p] for p in dag.predecessors(name) if p in layer), default=-1
+            )
     return layer
 
 

@@ -173,3 +173,13 @@ def test_a_slide_of_any_frame_has_its_size_and_nothing_clipped_at_its_border(lai
     )
     assert (border == 255).all()
     assert laid.smallest_points >= 7.5  # 4:3 is narrower: a little smaller, still readable
+
+
+def test_crossings_count_pairs_that_cross_away_from_their_ends(qapp):
+    def line(*points: tuple[float, float]) -> list[QPointF]:
+        return [QPointF(x, y) for x, y in points]
+
+    x = line((0, 0), (40, 40), (100, 100))
+    assert slide_check.crossings([x, line((0, 100), (100, 0))]) == 1
+    assert slide_check.crossings([x, line((0, 20), (100, 120))]) == 0  # side by side
+    assert slide_check.crossings([x, line((0, 0), (100, -50))]) == 0  # one start, two ways
