@@ -2,9 +2,10 @@
 smallest text is no smaller than a chosen size in points, on white or transparent.
 
 A slide is drawn from a scene of its own, so the canvas the user edits never moves: the graph as
-shown (with the numbers its cards show) is copied, laid out once left to right in bands and once
-top to bottom, and the arrangement drawn largest in the frame is kept. The picture embeds that
-laid-out copy, so reopening a slide shows what it drew.
+shown (with the numbers its cards show) is copied and laid out in several arrangements
+(``slide_arrangements``: the textbook ones, the canvas layout's bands both ways), and of those
+drawn large enough the one with the fewest flaws (``slide_check``) is kept. The picture embeds
+that laid-out copy, so reopening a slide shows what it drew.
 
 Points are those of a slide program's page (``model.slide_frame``): on a 1080-pixel slide a point
 is 2 pixels, and a slide PDF is that page.
@@ -23,30 +24,23 @@ from PySide6.QtSvg import QSvgGenerator
 
 from backprop_studio.model import document_io, embedded
 from backprop_studio.model.graph import Graph
-from backprop_studio.model.layout import layered_layout
 from backprop_studio.model.slide_frame import DEFAULT_MIN_POINTS, PRESETS, SlideFrame
 from backprop_studio.model.trace import Trace
 from backprop_studio.version import __version__
 
-from . import export, export_document, style
+from . import export, export_document, slide_check, style
 from .export import ExportError, background_color, export_mode
 from .items.block import BlockItem, card_rect
 from .scene import GraphScene
-from .style import LAYOUT_LAYER_GAP, LAYOUT_ROW_GAP, NODE_WIDTH, Theme
+from .slide_arrangements import LEFT_TO_RIGHT, TOP_TO_BOTTOM, Key, arrangements
+from .style import Theme
 
 __all__ = ["DEFAULT_MIN_POINTS", "PRESETS", "Slide", "SlideFrame", "lay_out", "write_slide"]
 
-LEFT_TO_RIGHT, TOP_TO_BOTTOM = "left to right", "top to bottom"
-_COLUMN_SPACE = 40.0  # top to bottom: between two cards side by side (room for a curve)
-_LAYER_SPACE = 64.0  # top to bottom: between two rows of cards (room for the edge labels)
 _TURN_GAIN = 1.05  # top to bottom only when it draws 5 % larger: cards read left to right
-Key = tuple[str, bool, float | None]  # orientation, leaves by their op, band shape
 READABLE_POINTS = 8.0  # what reads from the back of a room: other arrangements tried below it
 _WHOLE_FRAME_GAIN = 1.15  # blocks drawn as one frame each, if the text is at most 15 % smaller
-_CLOSE_LAYER_GAP = NODE_WIDTH + 70.0  # leaves in a column of their own: columns a little closer
-_CLOSE_ROW_GAP = 100.0  # and bands too (room left for a returning edge and its label)
-_BAND_SHAPES = (1.0, 0.5, 2.0, None)  # × the frame's width / height; None: one band
-_ROW_SPACE = 34.0  # model.layout.ROW_SPACE: what the layout adds to a card's given height
+_CLEAN_COST = 0.85  # under the readable size: fewer flaws, if the text is at most 15 % smaller
 
 
 @dataclass
@@ -102,6 +96,8 @@ def _lay_out(
     revision = graph.revision
     scene = GraphScene(theme=theme)
     scene.set_graph(copy)
+    for block in scene.block_items().values():
+        block.set_tidy(True)
     scene.set_values_only(frame.values_only)
     scene.show_trace(trace)
     scene.flush_numbers()
@@ -110,11 +106,11 @@ def _lay_out(
         raise ExportError("there is nothing to export: the canvas is empty")
     aspect = frame.width / frame.height
     shown_names = set(heights) - copy.blocks.hidden() | _anchors(scene)
-    candidates = _candidates(copy, heights, aspect, shown_names)
+    candidates = arrangements(scene, heights, aspect, shown_names)
     readable = max(READABLE_POINTS, frame.min_points) * frame.pixels_per_point
     scale, key = _choose(scene, candidates, frame, revision, readable / smallest_text_px())
     orientation = key[0]
-    _place(copy, candidates[key], revision)
+    _place(scene, candidates[key], revision)
     scene.show_trace(trace)
     scene.flush_numbers()
     points = scale * smallest_text_px() / frame.pixels_per_point
@@ -128,57 +124,19 @@ def _lay_out(
     return Slide(scene, frame, source, frame.width / source.width(), orientation, points)
 
 
-def _candidates(
-    graph: Graph, heights: dict[str, float], aspect: float, shown: set[str]
-) -> dict[Key, dict]:
-    """Both arrangements, leaves stacked by their op or in a column of their own, each cut into
-    bands for a few shapes around the frame's. The layout judges bands from card pitches alone;
-    edge loops, block frames and labels take room it does not see, so each one is measured."""
-    out: dict[Key, dict] = {}
-    for by_op in (True, False):
-        for factor in _BAND_SHAPES:
-            shape = None if factor is None else aspect * factor
-            across = layered_layout(
-                graph,
-                layer_gap=LAYOUT_LAYER_GAP if by_op else _CLOSE_LAYER_GAP,
-                row_gap=LAYOUT_ROW_GAP if by_op else _CLOSE_ROW_GAP,
-                aspect=shape,
-                heights=heights,
-                leaves_by_op=by_op,
-            )
-            out[(LEFT_TO_RIGHT, by_op, factor)] = _compact(across, shown)
-            turned = _top_to_bottom(graph, heights, shape, by_op)
-            out[(TOP_TO_BOTTOM, by_op, factor)] = _compact(turned, shown)
-    return out
-
-
-def _top_to_bottom(
-    graph: Graph, heights: dict[str, float], aspect: float | None, by_op: bool
-) -> dict:
-    """The layered layout turned a quarter: layers become rows, a card's width its pitch."""
-    widths = {name: NODE_WIDTH + _COLUMN_SPACE - _ROW_SPACE for name in heights}
-    turned = layered_layout(
-        graph,
-        layer_gap=max(heights.values()) + _LAYER_SPACE,
-        row_gap=NODE_WIDTH + _COLUMN_SPACE,
-        aspect=None if aspect is None else 1.0 / aspect,
-        heights=widths,
-        leaves_by_op=by_op,
-    )
-    return {name: (y, x) for name, (x, y) in turned.items()}
-
-
 def _choose(
     scene: GraphScene, candidates: dict[Key, dict], frame: SlideFrame, revision: int, enough: float
 ) -> tuple[float, Key]:
-    """The arrangement to draw and its scale. The canvas's own (leaves by their op, bands for
-    the frame's shape) when it draws at the ``enough`` scale; else the one drawn largest. Never
-    one with a card over another; each open block one frame is worth a little smaller text."""
+    """The arrangement to draw and its scale: of those drawn at the ``enough`` scale (or, when
+    none is, within _CLEAN_COST of the largest), the one with the fewest flaws
+    (``slide_check``), the largest of equals; never one with a card over another, nor one under
+    the text size asked. Each open block one frame is worth a little smaller text, and a turn of
+    the graph a little larger."""
     graph = scene.graph
     assert graph is not None
     measured: dict[Key, tuple[float, float]] = {}  # key: (score, fit)
     for key, positions in candidates.items():
-        _place(graph, positions, revision)
+        _place(scene, positions, revision)
         if not _apart(scene):
             continue
         rect = export.drawing_rect(scene)
@@ -186,19 +144,22 @@ def _choose(
         whole = all(block.frame_pieces() <= 1 for block in scene.block_items().values())
         score = fit * (_WHOLE_FRAME_GAIN if whole else 1.0)
         measured[key] = (score / (_TURN_GAIN if key[0] == TOP_TO_BOTTOM else 1.0), fit)
-
-    def best(keys: list[Key]) -> Key | None:
-        return max(keys, key=lambda k: measured[k][0], default=None)  # the first of equals
-
-    plain = best([k for k in measured if k[1] and k[2] == 1.0])
-    if plain is not None and measured[plain][1] >= enough:
-        return measured[plain][1], plain
-    chosen = best(list(measured))
-    if chosen is None:  # every arrangement overlaps somewhere: the canvas's own
-        chosen = (LEFT_TO_RIGHT, True, 1.0)
-        _place(graph, candidates[chosen], revision)
+    if not measured:  # every arrangement overlaps somewhere: the canvas's own
+        chosen = (LEFT_TO_RIGHT, "by op, bands 1.0")
+        _place(scene, candidates[chosen], revision)
         rect = export.drawing_rect(scene)
         return min(frame.width / rect.width(), frame.height / rect.height()), chosen
+    largest = max(fit for _, fit in measured.values())
+    least = frame.min_points * frame.pixels_per_point / smallest_text_px()
+    floor = max(least, min(enough, largest * _CLEAN_COST))
+    flaws = {}
+    for key in (k for k in measured if measured[k][1] >= floor - 1e-9):
+        _place(scene, candidates[key], revision)
+        flaws[key] = slide_check.defects(scene)
+    if not flaws:  # too small however drawn: the largest, refused with the size it reaches
+        chosen = max(measured, key=lambda k: measured[k][0])
+    else:  # the first of equals: the textbook arrangements come first
+        chosen = min(flaws, key=lambda k: (flaws[k], -measured[k][0]))
     return measured[chosen][1], chosen
 
 
@@ -228,29 +189,14 @@ def _anchors(scene: GraphScene) -> set[str]:
     return {item.name for item in items if item is not None}
 
 
-def _compact(positions: dict, shown: set[str]) -> dict:
-    """Rows and columns that only hidden members of collapsed blocks use are closed up, so a
-    collapsed block takes the room of one card instead of that of all its members."""
-    out = dict(positions)
-    for axis in (0, 1):
-        values = sorted({round(p[axis], 6) for p in out.values()})
-        taken = {round(out[name][axis], 6) for name in shown if name in out}
-        offset, shift = {}, 0.0
-        for value, after in zip(values, [*values[1:], None]):
-            offset[value] = shift
-            if value not in taken and after is not None:
-                shift += after - value
-        for name, position in out.items():
-            moved = list(position)
-            moved[axis] -= offset[round(position[axis], 6)]
-            out[name] = (moved[0], moved[1])
-    return out
-
-
-def _place(graph: Graph, positions: dict, revision: int) -> None:
+def _place(scene: GraphScene, positions: dict, revision: int) -> None:
+    graph = scene.graph
+    assert graph is not None
     for name, position in positions.items():
         graph.set_position(name, position)
     graph.revision = revision  # positions change no number: the trace still belongs
+    for block in scene.block_items().values():  # a tidy frame also minds the cards around it
+        block.follow()
 
 
 def _frame_rect(rect: QRectF, aspect: float) -> QRectF:

@@ -67,8 +67,9 @@ class ExportDialog(QDialog):
         self.background = _combo(BACKGROUNDS, options.background)
         self.frame = _combo(FRAMES, options.frame)
         self.frame.setToolTip(
-            "A slide lays the graph out afresh to fill the frame (left to right or top to "
-            "bottom, whichever draws it larger); the canvas does not move"
+            "A slide lays the graph out afresh to fill the frame, as a textbook draws it "
+            "(each leaf left of its op, the path left to right, turning down the last "
+            "column where the frame is narrow); the canvas does not move"
         )
         self.frame_width, self.frame_height = (
             _side(options.frame_size[0]),

@@ -38,14 +38,11 @@ from ..style import (
     Z_NODE,
     Theme,
 )
+from .block_frame import FRAME_PAD_X, FRAME_PAD_Y, frame_outline
 from .block_paint import BUTTON, CardLook, paint_button, paint_card, paint_frame, port_y
 from .node import NodeItem
 from .node_summary import Summary, summarize
 
-# The frame is the union of its cards, each grown by this much: wide enough across a column gap
-# (100) and a row gap (34) of the layout to join neighbours, short of a card that is not a member.
-FRAME_PAD_X = 56.0
-FRAME_PAD_Y = 24.0
 TAB_HEIGHT = 34.0  # the frame's title band, above the cards
 Z_FRAME = Z_EDGE - 2.0  # behind the edges and the cards
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
@@ -74,6 +71,7 @@ class BlockItem(QGraphicsItem):
         self._rect = QRectF()
         self._hull = QPainterPath()  # expanded: the frame's outline, in item coordinates
         self._tab = QRectF()  # expanded: the title tab
+        self._tidy = False  # expanded: framed as a box with notches where it can be
         self.on_toggle: Callable[[str, bool], None] | None = None  # (name, collapse?)
         self.setFlag(_Flag.ItemIsSelectable)
         self.setFlag(_Flag.ItemSendsGeometryChanges)
@@ -159,6 +157,10 @@ class BlockItem(QGraphicsItem):
             rect = rect.united(card_rect(item))
         return rect
 
+    def frame_path(self) -> QPainterPath:
+        """The expanded frame's outline in scene coordinates (empty when collapsed)."""
+        return QPainterPath() if self._collapsed else self.mapToScene(self._hull)
+
     def frame_pieces(self) -> int:
         """How many separate shapes the expanded frame is drawn as (one reads as a group;
         members scattered over the canvas make several); 0 when collapsed."""
@@ -189,12 +191,7 @@ class BlockItem(QGraphicsItem):
             self._rect = QRectF(0, 0, NODE_WIDTH, h)
         else:
             cards = [card_rect(item) for item in self._members]
-            hull = QPainterPath()
-            for rect in cards:
-                piece = QPainterPath()
-                grown = rect.adjusted(-FRAME_PAD_X, -FRAME_PAD_Y, FRAME_PAD_X, FRAME_PAD_Y)
-                piece.addRoundedRect(grown, CORNER_RADIUS + 3, CORNER_RADIUS + 3)
-                hull = hull.united(piece)
+            hull = frame_outline(cards, self._other_cards, self._tidy)
             # the scene is asked where the tab fits before this item's geometry starts to
             # change: a query in between indexes the old rect, and the stale index entries
             # outlive the item when it is removed (a crash on the next paint)
@@ -207,6 +204,32 @@ class BlockItem(QGraphicsItem):
             self._rect = QRectF(0, 0, whole.width(), whole.height())
         self.update()
         self._update_edges()
+
+    def set_tidy(self, tidy: bool) -> None:
+        """Frame the block as its members' box with a notch for each card from outside that
+        bites into it (``block_frame``), where they allow it. A slide does: its layout keeps a
+        block's cards together, and nothing moves after. The canvas keeps the union of cards,
+        which a card dragged past never makes stale."""
+        if tidy != self._tidy:
+            self._tidy = tidy
+            self.follow()
+
+    def _other_cards(self, rect: QRectF) -> list[QRectF]:
+        """The cards drawn in ``rect`` that are not this block's members (a collapsed block's
+        card included)."""
+        scene = self.scene()
+        if scene is None:
+            return []
+        return [
+            card_rect(item)
+            for item in scene.items(rect)
+            if item is not self
+            and item.isVisible()
+            and (
+                (isinstance(item, NodeItem) and item not in self._members)
+                or (isinstance(item, BlockItem) and item.collapsed)
+            )
+        ]
 
     def _tab_place(self, cards: list[QRectF]) -> QRectF:
         """The title tab, above the highest member card with no card over the tab (it is drawn

@@ -329,6 +329,18 @@ class EdgeItem(QGraphicsItem):
         )
 
     @property
+    def label_hidden(self) -> bool:
+        """Whether the edge has a label it does not draw (too short for it, or zoomed out)."""
+        return bool(self.label) and (self._pill is None or not self._pill.isVisible())
+
+    def label_rects(self) -> list[QRectF]:
+        """The gradient label's pill and the thumbnail as drawn, in the edge's coordinates."""
+        parts = [self._pill, self._thumb.item]
+        return [
+            p.mapRectToParent(p.boundingRect()) for p in parts if p is not None and p.isVisible()
+        ]
+
+    @property
     def thumbnail(self) -> QGraphicsItem | None:
         """The heat map of a tensor gradient shown on the edge, None while there is none."""
         return self._thumb.item
