@@ -18,7 +18,7 @@ from PySide6.QtCore import QObject, QRectF, QTimer
 from ..model.analysis import Analysis
 from ..model.graph import Edge, Graph
 from ..model.trace import Trace
-from .items import EdgeItem, NodeItem
+from .items import EdgeItem, NodeItem, moves
 
 DEFER_MIN_ITEMS = 600  # below this many cards and edges everything is filled at once
 CHUNK_ITEMS = 250  # off-screen items filled per turn of the event loop
@@ -76,6 +76,16 @@ class CardNumbers:
         item.set_output(name == self.output)
 
 
+@dataclass(frozen=True)
+class Sight:
+    """The cards and edges in and out of the views' sight, each in the scene's order."""
+
+    near_cards: list[str]
+    far_cards: list[str]
+    near_edges: list[Edge]
+    far_edges: list[Edge]
+
+
 class TraceDisplay(QObject):
     """Fills the scene's cards and edges from a trace: those in sight now, the rest soon after.
 
@@ -95,6 +105,8 @@ class TraceDisplay(QObject):
         self._flows: dict[Edge, tuple] = {}
         self._cards_due: dict[str, None] = {}  # ordered sets: filled in the graph's order
         self._edges_due: dict[Edge, None] = {}
+        self._sight: Sight | None = None  # what was in sight when ``_sight_key`` held
+        self._sight_key: tuple = ()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(CHUNK_GAP_MS)
@@ -110,21 +122,25 @@ class TraceDisplay(QObject):
         self._numbers = numbers
         if flows is not None:
             self._flows = flows
-            edges = list(self._edges)
+            count = len(self._nodes) + len(self._edges)
         else:  # an edit: the cards change; edges still due from the last trace stay due
-            edges = list(self._edges_due)
-        near = self._near(len(self._nodes) + len(edges))
-        if near is None:
+            count = len(self._nodes) + len(self._edges_due)
+        sight = self._near(count)
+        if sight is None:
+            edges = list(self._edges) if flows is not None else list(self._edges_due)
             self._cards_due, self._edges_due = {}, {}
             self._timer.stop()
             self._fill(self._nodes, edges)
             return
-        near_cards, near_edges = near
-        self._cards_due = dict.fromkeys(n for n in self._nodes if n not in near_cards)
-        self._edges_due = dict.fromkeys(e for e in edges if e not in near_edges)
-        self._fill(
-            [n for n in self._nodes if n in near_cards], [e for e in edges if e in near_edges]
-        )
+        if flows is not None:
+            near_edges, far_edges = sight.near_edges, sight.far_edges
+        else:
+            due = self._edges_due
+            near_edges = [e for e in sight.near_edges if e in due]
+            far_edges = [e for e in sight.far_edges if e in due]
+        self._cards_due = dict.fromkeys(sight.far_cards)
+        self._edges_due = dict.fromkeys(far_edges)
+        self._fill(sight.near_cards, near_edges)
         if self.pending:
             self._timer.start()
 
@@ -135,16 +151,24 @@ class TraceDisplay(QObject):
         self._cards_due, self._edges_due = {}, {}
         self._fill(cards, edges)
 
-    def _near(self, count: int) -> tuple[set[str], set[Edge]] | None:
+    def _near(self, count: int) -> Sight | None:
         """The cards and edges a view shows, or None to fill all (a small graph, no view).
 
         Each item's own rectangle against the views', in Python: the scene's index answered the
-        same question in ~16 ms for a fitted 1,000-card view, ten times this loop."""
+        same question in ~16 ms for a fitted 1,000-card view, ten times this loop. The answer
+        is kept while no view and no item moved (``moves``): a training run's traces come to a
+        still network, and the loop was most of what a new trace cost on 5,000 cards."""
         if count < DEFER_MIN_ITEMS:
             return None
         rects = self._in_sight()
         if not rects:
             return None
+        # which items there are, too: a rename or an undone delete keeps the counts (two
+        # tuples of the same objects compare in microseconds, by identity)
+        key = (tuple(r.getRect() for r in rects), moves.count(), tuple(self._nodes))
+        key += (tuple(self._edges),)
+        if self._sight is not None and self._sight_key == key:
+            return self._sight
         cards = {
             name
             for name, item in self._nodes.items()
@@ -157,7 +181,14 @@ class TraceDisplay(QObject):
             or item.dst_item.name in cards
             or any(r.intersects(item.boundingRect()) for r in rects)
         }
-        return cards, edges
+        self._sight = Sight(
+            [n for n in self._nodes if n in cards],
+            [n for n in self._nodes if n not in cards],
+            [e for e in self._edges if e in edges],
+            [e for e in self._edges if e not in edges],
+        )
+        self._sight_key = key
+        return self._sight
 
     def _next_chunk(self) -> None:
         budget = CHUNK_ITEMS

@@ -37,6 +37,7 @@ from .. import style
 from ..flow.text import chain_rule_text
 from ..style import EDGE_HIT_WIDTH, EDGE_WIDTH, PORT_RADIUS, Z_EDGE, Theme
 from ..value_text import format_short, full_text, magnitude, signed, stats
+from . import moves
 from .edge_curve import RUN_ABOVE_CARD, curve
 from .edge_line import EdgeLine
 from .edge_thumb import EdgeThumb
@@ -217,6 +218,7 @@ class EdgeItem(QGraphicsItem):
         path.lineTo(tip)
         if self._halo is not None:
             self._halo.setPath(path)
+        moves.moved()
         self.prepareGeometryChange()
         self._path = path
         self._tip = tip
