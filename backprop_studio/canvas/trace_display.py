@@ -10,7 +10,7 @@ latest one. Anything that reads every item (an export, a test) calls :meth:`flus
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QRectF, QTimer
@@ -25,15 +25,50 @@ CHUNK_ITEMS = 250  # off-screen items filled per turn of the event loop
 CHUNK_GAP_MS = 4  # between two chunks, so a frame (and the user's input) comes first
 
 
-def edge_flows(trace: Trace | None) -> dict[Edge, tuple]:
+def edge_flows(trace: Trace | None) -> EdgeFlows:
     """Per edge: (its gradient contribution, its local derivative, the gradient of its end)."""
-    flows: dict[Edge, tuple] = {}
-    if trace is not None:
-        n, n_local = len(trace.edge_grads), len(trace.local_grads)
-        for i, edge in enumerate(trace.edges[:n]):
-            local = trace.local_grads[i] if i < n_local else None
-            flows[edge] = (trace.edge_grads[i], local, trace.grads.get(edge.dst))
-    return flows
+    return EdgeFlows(trace)
+
+
+class EdgeFlows(Mapping[Edge, tuple]):
+    """:func:`edge_flows` of a trace, read from it edge by edge when asked: a new trace on a
+    big graph fills the few hundred edges in sight first, and building all 1,500 edges'
+    tuples up front cost as much as filling them."""
+
+    def __init__(self, trace: Trace | None) -> None:
+        self._trace = trace
+        self._index = _edge_index(trace.edges) if trace is not None else {}
+        self._count = min(len(trace.edges), len(trace.edge_grads)) if trace is not None else 0
+
+    def __getitem__(self, edge: Edge) -> tuple:
+        i = self._index.get(edge)
+        trace = self._trace
+        if i is None or i >= self._count or trace is None:
+            raise KeyError(edge)
+        local = trace.local_grads[i] if i < len(trace.local_grads) else None
+        return (trace.edge_grads[i], local, trace.grads.get(edge.dst))
+
+    def __iter__(self) -> Iterator[Edge]:
+        return (e for e, i in self._index.items() if i < self._count)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+_last_index: tuple[tuple[Edge, ...], dict[Edge, int]] = ((), {})
+
+
+def _edge_index(edges: tuple[Edge, ...]) -> dict[Edge, int]:
+    """Where each edge is in a trace's ``edges``, kept for the next trace of the same edges (a
+    training run's traces share them; the tuples compare item by item, by identity first)."""
+    global _last_index
+    last, index = _last_index
+    if edges is not last and edges != last:
+        index = {}
+        for i, edge in enumerate(edges):
+            index[edge] = i
+        _last_index = (edges, index)
+    return index
 
 
 @dataclass(frozen=True)
@@ -102,7 +137,7 @@ class TraceDisplay(QObject):
         self._nodes, self._edges = nodes, edges
         self._in_sight = in_sight
         self._numbers: CardNumbers | None = None
-        self._flows: dict[Edge, tuple] = {}
+        self._flows: Mapping[Edge, tuple] = {}
         self._cards_due: dict[str, None] = {}  # ordered sets: filled in the graph's order
         self._edges_due: dict[Edge, None] = {}
         self._sight: Sight | None = None  # what was in sight when ``_sight_key`` held
@@ -117,7 +152,7 @@ class TraceDisplay(QObject):
         """How many cards and edges still show an older trace."""
         return len(self._cards_due) + len(self._edges_due)
 
-    def show(self, numbers: CardNumbers, flows: dict[Edge, tuple] | None = None) -> None:
+    def show(self, numbers: CardNumbers, flows: Mapping[Edge, tuple] | None = None) -> None:
         """Show ``numbers`` on every card, and ``flows`` (None: keep the edges') on every edge."""
         self._numbers = numbers
         if flows is not None:

@@ -38,12 +38,11 @@ from .node_backdrop import CardFace, stamp_backdrop
 from .node_body import (
     BADGE_PAD,
     PROBLEM_LINES,
-    body_lines,
+    body_row_count,
     card_paths,
+    paint_backdrop,
     paint_body,
-    paint_border,
     paint_header,
-    paint_ports,
 )
 from .node_heat import BAND_HEIGHT, HeatBand, has_band
 from .node_summary import paint_summary_name, paint_summary_number, summary_layout
@@ -101,7 +100,8 @@ class NodeItem(NodeText, QGraphicsItem):
         self.values_only = False  # numbers without their "data" / "grad" words (slides)
         self._edges: list[EdgeItem] = []
         self._connected: frozenset[str] | None = None  # input ports with an edge, once per change
-        self._lines: list[tuple[str, ...]] = []
+        self._body: list[tuple[str, ...]] | None = None  # the rows, made when first read
+        self._laid_out = False
         self._band = HeatBand()
         self._face = CardFace()  # backdrop and name of the small card, as one image
         self._numbers: tuple[str, tuple[str, ...]] | None = None
@@ -170,7 +170,7 @@ class NodeItem(NodeText, QGraphicsItem):
         self, value: Value | None, grad: Value | None = None, shape: Shape | None = None
     ) -> None:
         """What the card shows: a value and gradient (None: none yet / none flows), or a shape."""
-        if (value, grad, shape) == (self._value, self._grad, self._shape) and self._lines:
+        if (value, grad, shape) == (self._value, self._grad, self._shape) and self._laid_out:
             return
         self._value, self._grad, self._shape = value, grad, shape
         pictures = self._band.set_data(value, grad, shape)
@@ -268,16 +268,13 @@ class NodeItem(NodeText, QGraphicsItem):
         drawn = (self._numbers, self._problem)
         self._numbers = None
         self._numbers = self._summary_numbers()
-        self._grad_sign = signed(self._grad)
-        self._lines = body_lines(
-            self._value,
-            self._grad,
-            self._shape,
-            self._trained,
-            self._problem,
-            NODE_WIDTH - TEXT_MARGIN - self._gutter,
-        )
-        height = _card_height(max(len(self._lines), len(self._inputs), 1))
+        self._laid_out = True
+        self._body = None  # written when drawn or read (NodeText._lines)
+        if self._problem:
+            rows = len(self._lines)
+        else:
+            rows = body_row_count(self._value, self._shape)
+        height = _card_height(max(rows, len(self._inputs), 1))
         self._rows_height = height
         if has_band(self._value, self._shape):
             height += BAND_HEIGHT
@@ -371,7 +368,7 @@ class NodeItem(NodeText, QGraphicsItem):
                 painter, theme, f, self._op, self.badge_text(), self.title, self.title_rect()
             )
             paint_body(
-                painter, theme, f, self._lines, self._gutter, self._grad_sign, self.values_only
+                painter, theme, f, self._lines, self._gutter, signed(self._grad), self.values_only
             )
         else:  # too small for the full text: name and one number, readable on screen
             summary = self.summary(lod)
@@ -393,28 +390,14 @@ class NodeItem(NodeText, QGraphicsItem):
 
     def _paint_backdrop(self, painter: QPainter, connected: frozenset[str], detail: bool) -> None:
         """Shadow, card, header tint, border and port dots: what does not change with numbers."""
-        theme = self._theme
-        painter.fillPath(self._shadow, theme.shadow)  # a soft offset shadow lifts the card
-        painter.fillPath(self._card, theme.problem_fill if self._problem else theme.card)
-        painter.fillPath(self._header, theme.header_for(self._op))
-        painter.setPen(style.pen(theme.border, 0.8))
-        painter.drawLine(QPointF(0, HEADER_HEIGHT), QPointF(NODE_WIDTH, HEADER_HEIGHT))
-        paint_border(
+        paint_backdrop(
             painter,
-            theme,
-            self._card,
+            self._theme,
+            (self._shadow, self._card, self._header),
             self._op,
-            self._problem,
-            self.isSelected(),
-            self._is_output,
+            (self._problem, self.isSelected(), self._is_output),
             self._height,
-        )
-        paint_ports(
-            painter,
-            theme,
-            style.fonts(),
-            {port: item.pos() for port, item in self._inputs.items()},
-            set(connected),
-            self._output_port.pos(),
+            ({port: item.pos() for port, item in self._inputs.items()}, self._output_port.pos()),
+            connected,
             self._gutter if detail else None,
         )
