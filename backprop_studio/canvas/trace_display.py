@@ -116,9 +116,9 @@ class Sight:
     """The cards and edges in and out of the views' sight, each in the scene's order."""
 
     near_cards: list[str]
-    far_cards: list[str]
+    far_cards: dict[str, None]  # ordered sets, copied for each trace (a copy does not hash)
     near_edges: list[Edge]
-    far_edges: list[Edge]
+    far_edges: dict[Edge, None]
 
 
 class TraceDisplay(QObject):
@@ -168,13 +168,12 @@ class TraceDisplay(QObject):
             self._fill(self._nodes, edges)
             return
         if flows is not None:
-            near_edges, far_edges = sight.near_edges, sight.far_edges
+            near_edges, self._edges_due = sight.near_edges, sight.far_edges.copy()
         else:
             due = self._edges_due
             near_edges = [e for e in sight.near_edges if e in due]
-            far_edges = [e for e in sight.far_edges if e in due]
-        self._cards_due = dict.fromkeys(sight.far_cards)
-        self._edges_due = dict.fromkeys(far_edges)
+            self._edges_due = {e: None for e in sight.far_edges if e in due}
+        self._cards_due = sight.far_cards.copy()
         self._fill(sight.near_cards, near_edges)
         if self.pending:
             self._timer.start()
@@ -218,9 +217,9 @@ class TraceDisplay(QObject):
         }
         self._sight = Sight(
             [n for n in self._nodes if n in cards],
-            [n for n in self._nodes if n not in cards],
+            {n: None for n in self._nodes if n not in cards},
             [e for e in self._edges if e in edges],
-            [e for e in self._edges if e not in edges],
+            {e: None for e in self._edges if e not in edges},
         )
         self._sight_key = key
         return self._sight
