@@ -83,3 +83,14 @@ def test_a_zoom_step_draws_the_card_at_its_new_scale(qtbot):
     at_new_scale = _pixels(card, 0.5, _CACHED)
     assert _same(at_new_scale, _pixels(card, 0.5, _PAINTED))
     assert _same(_pixels(card, 0.5, _CACHED), at_new_scale)  # and from its new face after it
+
+
+def test_two_zooms_drawn_in_turn_each_keep_their_face(qtbot):
+    card = _card()  # e.g. a fitted view and an overview of the same scene
+    for _ in range(2):
+        _pixels(card, 0.3, _CACHED)
+        _pixels(card, 0.15, _CACHED)
+    card.set_label("bias")  # a new face at both
+    card.set_data(-8.0, 0.25, ())
+    for scale in (0.3, 0.15):
+        assert _same(_pixels(card, scale, _CACHED), _pixels(card, scale, _PAINTED)), scale

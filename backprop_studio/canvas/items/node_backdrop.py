@@ -69,18 +69,19 @@ def _stamp(painter: QPainter, t: QTransform, image: QImage, margin: float) -> No
 
 
 class CardFace:
-    """One card's backdrop and name at one scale, as one image (see the module's docstring).
+    """One card's backdrop and name as one image per scale (see the module's docstring).
 
-    The image is made when a card draws again at the scale it last drew at: the first paint at
+    The image is made when a card draws again at a scale it drew at before: the first paint at
     a new zoom draws as before (a zoom step would otherwise pay for images it may never reuse),
-    a recolour after it makes the image, and later ones stamp it. Only the last face is kept;
-    everything the face shows is in its key, so a new theme, selection, name or zoom simply
-    makes a new one."""
+    a recolour after it makes the image, and later ones stamp it. The faces of the last two
+    scales are kept, so two views of the scene at two zooms (or a fitted view and an overview
+    looked at in turn) each keep theirs. Everything a face shows is in its key, so a new theme,
+    selection or name simply makes a new one."""
+
+    SCALES = 2  # faces kept per card: one per zoom it was last seen at
 
     def __init__(self) -> None:
-        self._key: Hashable = None
-        self._scale = 0.0
-        self._image: QImage | None = None
+        self._faces: dict[float, tuple[Hashable, QImage | None]] = {}  # oldest first
 
     def stamp(
         self,
@@ -98,16 +99,18 @@ class CardFace:
         if not _plain_scale(t):
             return False
         scale = round(t.m11(), 4)
-        if key != self._key or self._image is None:
-            self._key, self._image = key, None
-            if scale != self._scale:
-                self._scale = scale
-                return False
-            self._image = _render(draw, width + 2 * margin, height + 2 * margin, margin, t.m11())
-        elif scale != self._scale:
-            self._scale, self._key, self._image = scale, None, None
+        seen = self._faces.pop(scale, None)
+        image = None
+        if seen is not None:
+            image = seen[1] if seen[0] == key else None
+            if image is None:
+                image = _render(draw, width + 2 * margin, height + 2 * margin, margin, t.m11())
+        self._faces[scale] = (key, image)
+        if len(self._faces) > self.SCALES:
+            del self._faces[next(iter(self._faces))]
+        if image is None:
             return False
-        _stamp(painter, t, self._image, margin)
+        _stamp(painter, t, image, margin)
         return True
 
 
