@@ -8,6 +8,8 @@ scene mirrors the result. One path, one direction, for every edit.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import QPointF, QRectF, QTimer, Signal
 from PySide6.QtGui import QBrush
 
@@ -233,7 +235,7 @@ class GraphScene(SceneEvents):
         chunk at a time after the ones in sight): an export draws every item."""
         self._display.flush()
 
-    def _show(self, flows: dict | None) -> None:
+    def _show(self, flows: Mapping | None) -> None:
         self._refresh_timer.stop()
         graph, trace = self._graph, self._trace
         analysis = graph.analyse() if graph is not None else Analysis()  # once per revision

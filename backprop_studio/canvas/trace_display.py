@@ -10,7 +10,7 @@ latest one. Anything that reads every item (an export, a test) calls :meth:`flus
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QRectF, QTimer
@@ -18,22 +18,57 @@ from PySide6.QtCore import QObject, QRectF, QTimer
 from ..model.analysis import Analysis
 from ..model.graph import Edge, Graph
 from ..model.trace import Trace
-from .items import EdgeItem, NodeItem
+from .items import EdgeItem, NodeItem, moves
 
 DEFER_MIN_ITEMS = 600  # below this many cards and edges everything is filled at once
 CHUNK_ITEMS = 250  # off-screen items filled per turn of the event loop
 CHUNK_GAP_MS = 4  # between two chunks, so a frame (and the user's input) comes first
 
 
-def edge_flows(trace: Trace | None) -> dict[Edge, tuple]:
+def edge_flows(trace: Trace | None) -> EdgeFlows:
     """Per edge: (its gradient contribution, its local derivative, the gradient of its end)."""
-    flows: dict[Edge, tuple] = {}
-    if trace is not None:
-        n, n_local = len(trace.edge_grads), len(trace.local_grads)
-        for i, edge in enumerate(trace.edges[:n]):
-            local = trace.local_grads[i] if i < n_local else None
-            flows[edge] = (trace.edge_grads[i], local, trace.grads.get(edge.dst))
-    return flows
+    return EdgeFlows(trace)
+
+
+class EdgeFlows(Mapping[Edge, tuple]):
+    """:func:`edge_flows` of a trace, read from it edge by edge when asked: a new trace on a
+    big graph fills the few hundred edges in sight first, and building all 1,500 edges'
+    tuples up front cost as much as filling them."""
+
+    def __init__(self, trace: Trace | None) -> None:
+        self._trace = trace
+        self._index = _edge_index(trace.edges) if trace is not None else {}
+        self._count = min(len(trace.edges), len(trace.edge_grads)) if trace is not None else 0
+
+    def __getitem__(self, edge: Edge) -> tuple:
+        i = self._index.get(edge)
+        trace = self._trace
+        if i is None or i >= self._count or trace is None:
+            raise KeyError(edge)
+        local = trace.local_grads[i] if i < len(trace.local_grads) else None
+        return (trace.edge_grads[i], local, trace.grads.get(edge.dst))
+
+    def __iter__(self) -> Iterator[Edge]:
+        return (e for e, i in self._index.items() if i < self._count)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+_last_index: tuple[tuple[Edge, ...], dict[Edge, int]] = ((), {})
+
+
+def _edge_index(edges: tuple[Edge, ...]) -> dict[Edge, int]:
+    """Where each edge is in a trace's ``edges``, kept for the next trace of the same edges (a
+    training run's traces share them; the tuples compare item by item, by identity first)."""
+    global _last_index
+    last, index = _last_index
+    if edges is not last and edges != last:
+        index = {}
+        for i, edge in enumerate(edges):
+            index[edge] = i
+        _last_index = (edges, index)
+    return index
 
 
 @dataclass(frozen=True)
@@ -76,6 +111,16 @@ class CardNumbers:
         item.set_output(name == self.output)
 
 
+@dataclass(frozen=True)
+class Sight:
+    """The cards and edges in and out of the views' sight, each in the scene's order."""
+
+    near_cards: list[str]
+    far_cards: dict[str, None]  # ordered sets, copied for each trace (a copy does not hash)
+    near_edges: list[Edge]
+    far_edges: dict[Edge, None]
+
+
 class TraceDisplay(QObject):
     """Fills the scene's cards and edges from a trace: those in sight now, the rest soon after.
 
@@ -92,9 +137,11 @@ class TraceDisplay(QObject):
         self._nodes, self._edges = nodes, edges
         self._in_sight = in_sight
         self._numbers: CardNumbers | None = None
-        self._flows: dict[Edge, tuple] = {}
+        self._flows: Mapping[Edge, tuple] = {}
         self._cards_due: dict[str, None] = {}  # ordered sets: filled in the graph's order
         self._edges_due: dict[Edge, None] = {}
+        self._sight: Sight | None = None  # what was in sight when ``_sight_key`` held
+        self._sight_key: tuple = ()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(CHUNK_GAP_MS)
@@ -105,26 +152,29 @@ class TraceDisplay(QObject):
         """How many cards and edges still show an older trace."""
         return len(self._cards_due) + len(self._edges_due)
 
-    def show(self, numbers: CardNumbers, flows: dict[Edge, tuple] | None = None) -> None:
+    def show(self, numbers: CardNumbers, flows: Mapping[Edge, tuple] | None = None) -> None:
         """Show ``numbers`` on every card, and ``flows`` (None: keep the edges') on every edge."""
         self._numbers = numbers
         if flows is not None:
             self._flows = flows
-            edges = list(self._edges)
+            count = len(self._nodes) + len(self._edges)
         else:  # an edit: the cards change; edges still due from the last trace stay due
-            edges = list(self._edges_due)
-        near = self._near(len(self._nodes) + len(edges))
-        if near is None:
+            count = len(self._nodes) + len(self._edges_due)
+        sight = self._near(count)
+        if sight is None:
+            edges = list(self._edges) if flows is not None else list(self._edges_due)
             self._cards_due, self._edges_due = {}, {}
             self._timer.stop()
             self._fill(self._nodes, edges)
             return
-        near_cards, near_edges = near
-        self._cards_due = dict.fromkeys(n for n in self._nodes if n not in near_cards)
-        self._edges_due = dict.fromkeys(e for e in edges if e not in near_edges)
-        self._fill(
-            [n for n in self._nodes if n in near_cards], [e for e in edges if e in near_edges]
-        )
+        if flows is not None:
+            near_edges, self._edges_due = sight.near_edges, sight.far_edges.copy()
+        else:
+            due = self._edges_due
+            near_edges = [e for e in sight.near_edges if e in due]
+            self._edges_due = {e: None for e in sight.far_edges if e in due}
+        self._cards_due = sight.far_cards.copy()
+        self._fill(sight.near_cards, near_edges)
         if self.pending:
             self._timer.start()
 
@@ -135,16 +185,24 @@ class TraceDisplay(QObject):
         self._cards_due, self._edges_due = {}, {}
         self._fill(cards, edges)
 
-    def _near(self, count: int) -> tuple[set[str], set[Edge]] | None:
+    def _near(self, count: int) -> Sight | None:
         """The cards and edges a view shows, or None to fill all (a small graph, no view).
 
         Each item's own rectangle against the views', in Python: the scene's index answered the
-        same question in ~16 ms for a fitted 1,000-card view, ten times this loop."""
+        same question in ~16 ms for a fitted 1,000-card view, ten times this loop. The answer
+        is kept while no view and no item moved (``moves``): a training run's traces come to a
+        still network, and the loop was most of what a new trace cost on 5,000 cards."""
         if count < DEFER_MIN_ITEMS:
             return None
         rects = self._in_sight()
         if not rects:
             return None
+        # which items there are, too: a rename or an undone delete keeps the counts (two
+        # tuples of the same objects compare in microseconds, by identity)
+        key = (tuple(r.getRect() for r in rects), moves.count(), tuple(self._nodes))
+        key += (tuple(self._edges),)
+        if self._sight is not None and self._sight_key == key:
+            return self._sight
         cards = {
             name
             for name, item in self._nodes.items()
@@ -157,7 +215,14 @@ class TraceDisplay(QObject):
             or item.dst_item.name in cards
             or any(r.intersects(item.boundingRect()) for r in rects)
         }
-        return cards, edges
+        self._sight = Sight(
+            [n for n in self._nodes if n in cards],
+            {n: None for n in self._nodes if n not in cards},
+            [e for e in self._edges if e in edges],
+            {e: None for e in self._edges if e not in edges},
+        )
+        self._sight_key = key
+        return self._sight
 
     def _next_chunk(self) -> None:
         budget = CHUNK_ITEMS

@@ -92,7 +92,8 @@ class GraphReading:
         """The explicit output, else the most recently added sink (preferring non-leaves)."""
         if self._output in self._nodes:
             return self._output
-        sinks = [n for n in self._nodes.values() if self._nx.out_degree(n.name) == 0]
+        out = self._out  # kept with the edges: a dict read, not a networkx view per node
+        sinks = [n for n in self._nodes.values() if not out[n.name]]
         ops = [n for n in sinks if not n.is_leaf]
         pick = ops or sinks
         return pick[-1].name if pick else None

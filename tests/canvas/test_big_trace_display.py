@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QGraphicsItem
 from backprop_studio.canvas import CanvasView, GraphScene
 from backprop_studio.canvas.export import export_mode
 from backprop_studio.canvas.style import LIGHT
-from backprop_studio.canvas.trace_display import DEFER_MIN_ITEMS
+from backprop_studio.canvas.trace_display import DEFER_MIN_ITEMS, edge_flows
 from backprop_studio.model.graph import Graph, Node
 from backprop_studio.model.trace import Trace
 
@@ -147,3 +147,44 @@ def test_the_header_band_carries_the_tint_of_its_kind(qtbot, scene, seed):
         pixels = _card_pixels(scene.node_item(name), 1.0, cached=False)
         row = pixels[12, pixels.shape[1] // 2 - 20]  # in the header, left of the badge
         assert np.abs(row - [tint.red(), tint.green(), tint.blue()]).max() <= 6, (name, row)
+
+
+def test_a_card_moved_into_sight_shows_the_next_trace_at_once(qtbot):
+    scene, view, graph = _big_scene_in_a_corner(qtbot)
+    scene.show_trace(_trace(graph, 1))  # what is in sight is found, and kept while still
+    qtbot.waitUntil(lambda: scene.pending_numbers == 0)
+    far = "n19_19"
+    graph.set_position(far, (40.0, 40.0))  # into the corner the view shows
+    second = _trace(graph, 2)
+    scene.show_trace(second)
+    assert _shows(scene, second, far)
+
+
+def test_a_card_renamed_in_sight_shows_the_next_trace(qtbot):
+    scene, view, graph = _big_scene_in_a_corner(qtbot)
+    scene.show_trace(_trace(graph, 1))
+    qtbot.waitUntil(lambda: scene.pending_numbers == 0)
+    graph.rename_node("n0_1", "renamed")  # the same items in sight, one of them under a new name
+    second = _trace(graph, 2)
+    scene.show_trace(second)
+    assert _shows(scene, second, "renamed")
+    qtbot.waitUntil(lambda: scene.pending_numbers == 0)
+    assert all(_shows(scene, second, name) for name in graph.names)
+
+
+def test_each_trace_gives_its_own_edges_their_gradients(qtbot):
+    graph = _chain_grid(2, 3)
+    first = _trace(graph, 5)
+    backwards = Trace(  # the same edges in another order: each keeps its own gradient
+        output=first.output,
+        values=first.values,
+        grads=first.grads,
+        shapes=first.shapes,
+        edges=first.edges[::-1],
+        edge_grads=first.edge_grads[::-1],
+    )
+    for trace in (first, backwards, first):
+        flows = edge_flows(trace)
+        assert len(flows) == len(graph.edges)
+        for i, edge in enumerate(trace.edges):
+            assert flows[edge] == (trace.edge_grads[i], None, trace.grads[edge.dst])

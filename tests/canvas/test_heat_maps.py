@@ -213,3 +213,19 @@ def test_a_card_drawn_small_is_not_redrawn_for_digits_it_does_not_show(qtbot):
     painter.end()
     item.set_data(1.3100001, 0.5)
     assert len(updates) == 2
+
+
+def test_every_cell_has_the_colour_of_its_number(qtbot):
+    """The cells' colours are made for all cells at once: each is still heat_rgb of its own
+    number over the tensor's scale, and non-finite cells are grey."""
+    rows = [[0.0, 1.5, -3.0, 0.75], [float("nan"), float("inf"), -0.001, 2], [True, -1, 3, 0.3]]
+    picture = heat.heat_picture(rows)
+    assert picture is not None and (picture.rows, picture.cols) == (3, 4)
+    assert picture.scale == 3.0
+    for y, row in enumerate(rows):
+        for x, number in enumerate(row):
+            want = heat.heat_rgb(number / 3.0) if np.isfinite(number) else heat.NON_FINITE
+            assert picture.image.pixelColor(x, y).getRgb()[:3] == want, (x, y, number)
+    vector = heat.heat_picture([1.0, -2.0])  # one row
+    assert vector is not None and (vector.rows, vector.cols) == (1, 2)
+    assert vector.image.pixelColor(1, 0).getRgb()[:3] == heat.NEGATIVE

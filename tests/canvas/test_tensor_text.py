@@ -7,7 +7,7 @@ import torch
 
 from backprop_studio.canvas import style
 from backprop_studio.canvas.flow.text import chain_rule, chain_rule_text
-from backprop_studio.canvas.items.node_body import fitting_parts
+from backprop_studio.canvas.items.node_body import body_lines, body_row_count, fitting_parts
 from backprop_studio.canvas.style import LIGHT
 from backprop_studio.canvas.value_text import signed, stats, stats_text
 from backprop_studio.engine.autograd import evaluate
@@ -56,3 +56,18 @@ def test_a_card_row_loses_whole_parts_rather_than_half_a_number(qtbot):
     first = metrics.horizontalAdvance("mean 0.00828")
     assert fitting_parts(text, metrics, (first + whole) / 2) == "mean 0.00828"
     assert fitting_parts(text, metrics, first / 2).endswith("…")  # only when nothing fits
+
+
+def test_a_card_counts_its_rows_without_writing_them(qtbot):
+    """A card's height comes from how many rows it has; the rows are written only when drawn."""
+    width = 150.0
+    for value, grad, shape in (
+        (None, None, None),
+        (None, None, (2, 3)),
+        (1.5, -0.25, ()),
+        (1.5, None, ()),
+        ([[1.0, 2.0]], [[0.5, 0.5]], (1, 2)),
+        ([1.0, 2.0, 3.0], None, (3,)),
+    ):
+        rows = body_lines(value, grad, shape, False, None, width)
+        assert body_row_count(value, shape) == len(rows), (value, shape)

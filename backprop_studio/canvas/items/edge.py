@@ -37,6 +37,7 @@ from .. import style
 from ..flow.text import chain_rule_text
 from ..style import EDGE_HIT_WIDTH, EDGE_WIDTH, PORT_RADIUS, Z_EDGE, Theme
 from ..value_text import format_short, full_text, magnitude, signed, stats
+from . import moves
 from .edge_curve import RUN_ABOVE_CARD, curve
 from .edge_line import EdgeLine
 from .edge_thumb import EdgeThumb
@@ -80,7 +81,7 @@ class EdgeItem(QGraphicsItem):
         self._grad: Value | None = None
         self._local: float | None = None
         self._upstream: Value | None = None
-        self._label = ""
+        self._label: str | None = ""  # None: the scalar gradient's, written when first read
         self._show_label = True
         self._color = self._theme.edge
         self._sign: float | None = None  # what colours the gradient: a tensor's mean
@@ -129,7 +130,7 @@ class EdgeItem(QGraphicsItem):
         else:
             self._sign = signed(grad)
             self._width = style.grad_width(magnitude(grad))
-            self._label = "" if grad is None else format_short(grad)
+            self._label = "" if grad is None else None  # shown only at 100 %: written then
         self._color = style.grad_color(self._theme, self._sign)
         self._restyle()
 
@@ -147,7 +148,11 @@ class EdgeItem(QGraphicsItem):
 
     @property
     def label(self) -> str:
-        return self._label if self._show_label else ""
+        if not self._show_label:
+            return ""
+        if self._label is None:
+            self._label = format_short(self._grad)  # type: ignore[arg-type]
+        return self._label
 
     def set_width_scale(self, scale: float) -> None:
         """Draw the line ``scale`` times wider: the view zoomed out by ``1/scale`` keeps the
@@ -217,6 +222,7 @@ class EdgeItem(QGraphicsItem):
         path.lineTo(tip)
         if self._halo is not None:
             self._halo.setPath(path)
+        moves.moved()
         self.prepareGeometryChange()
         self._path = path
         self._tip = tip
@@ -251,7 +257,7 @@ class EdgeItem(QGraphicsItem):
             stroker.setWidth(EDGE_HIT_WIDTH)
             stroker.setCapStyle(Qt.PenCapStyle.RoundCap)
             self._shape = stroker.createStroke(self._path)
-            if self.label and self._pill is not None and self._pill.isVisible():
+            if self._pill is not None and self._pill.isVisible() and self.label:
                 self._shape.addRect(self._pill.mapRectToParent(self._pill.boundingRect()))
         return self._shape
 
@@ -362,7 +368,7 @@ class EdgeItem(QGraphicsItem):
         self._place_thumb()
 
     def _place_pill(self) -> None:
-        show = bool(self.label) and self._width_scale == 1.0
+        show = self._width_scale == 1.0 and bool(self.label)
         if self._pill is not None:
             self._pill.setVisible(show)
         if not show:
@@ -374,7 +380,7 @@ class EdgeItem(QGraphicsItem):
         self._pill.setPen(QPen(self._color, 1.0))
         self._pill.setBrush(QBrush(self._theme.label_fill))
         self._text.setBrush(QBrush(self._color))
-        self._text.setText(self._label)
+        self._text.setText(self.label)
         text = self._text.boundingRect()
         w, h = text.width() + 10.0, text.height() + 2.0
         start = self._path.elementAt(0)

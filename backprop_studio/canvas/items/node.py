@@ -32,20 +32,20 @@ from ..style import (
 from ..value_text import (
     signed,
 )
+from . import moves
 from .editor import TitleEditor
-from .node_backdrop import stamp_backdrop
+from .node_backdrop import CardFace, stamp_backdrop
 from .node_body import (
     BADGE_PAD,
     PROBLEM_LINES,
-    body_lines,
+    body_row_count,
     card_paths,
+    paint_backdrop,
     paint_body,
-    paint_border,
     paint_header,
-    paint_ports,
 )
 from .node_heat import BAND_HEIGHT, HeatBand, has_band
-from .node_summary import paint_summary
+from .node_summary import paint_summary_name, paint_summary_number, summary_layout
 from .node_text import NodeText
 from .port import PortItem
 
@@ -55,6 +55,9 @@ if TYPE_CHECKING:
 
 _Flag = QGraphicsItem.GraphicsItemFlag
 _Change = QGraphicsItem.GraphicsItemChange
+_AA = QPainter.RenderHint.Antialiasing
+_TEXT_AA = QPainter.RenderHint.TextAntialiasing
+_NO_CACHE = QGraphicsItem.CacheMode.NoCache
 _MARGIN = PORT_RADIUS + 3.0  # room around the card for port dots and the selection border
 
 
@@ -96,8 +99,11 @@ class NodeItem(NodeText, QGraphicsItem):
         self._trained = False
         self.values_only = False  # numbers without their "data" / "grad" words (slides)
         self._edges: list[EdgeItem] = []
-        self._lines: list[tuple[str, ...]] = []
+        self._connected: frozenset[str] | None = None  # input ports with an edge, once per change
+        self._body: list[tuple[str, ...]] | None = None  # the rows, made when first read
+        self._laid_out = False
         self._band = HeatBand()
+        self._face = CardFace()  # backdrop and name of the small card, as one image
         self._numbers: tuple[str, tuple[str, ...]] | None = None
         self._shown_detail = True  # drawn at full detail since the last update (see _relayout)
         self._height = 0.0
@@ -164,7 +170,7 @@ class NodeItem(NodeText, QGraphicsItem):
         self, value: Value | None, grad: Value | None = None, shape: Shape | None = None
     ) -> None:
         """What the card shows: a value and gradient (None: none yet / none flows), or a shape."""
-        if (value, grad, shape) == (self._value, self._grad, self._shape) and self._lines:
+        if (value, grad, shape) == (self._value, self._grad, self._shape) and self._laid_out:
             return
         self._value, self._grad, self._shape = value, grad, shape
         pictures = self._band.set_data(value, grad, shape)
@@ -227,11 +233,13 @@ class NodeItem(NodeText, QGraphicsItem):
 
     def attach_edge(self, edge: EdgeItem) -> None:
         self._edges.append(edge)
+        self._connected = None
         self.update()
 
     def detach_edge(self, edge: EdgeItem) -> None:
         if edge in self._edges:
             self._edges.remove(edge)
+            self._connected = None
             self.update()
 
     def edge_items(self) -> list[EdgeItem]:
@@ -260,20 +268,18 @@ class NodeItem(NodeText, QGraphicsItem):
         drawn = (self._numbers, self._problem)
         self._numbers = None
         self._numbers = self._summary_numbers()
-        self._grad_sign = signed(self._grad)
-        self._lines = body_lines(
-            self._value,
-            self._grad,
-            self._shape,
-            self._trained,
-            self._problem,
-            NODE_WIDTH - TEXT_MARGIN - self._gutter,
-        )
-        height = _card_height(max(len(self._lines), len(self._inputs), 1))
+        self._laid_out = True
+        self._body = None  # written when drawn or read (NodeText._lines)
+        if self._problem:
+            rows = len(self._lines)
+        else:
+            rows = body_row_count(self._value, self._shape)
+        height = _card_height(max(rows, len(self._inputs), 1))
         self._rows_height = height
         if has_band(self._value, self._shape):
             height += BAND_HEIGHT
         if height != self._height:
+            moves.moved()
             self.prepareGeometryChange()
             self._height = height
             self._card, self._header, self._shadow = card_paths(height)
@@ -316,6 +322,7 @@ class NodeItem(NodeText, QGraphicsItem):
 
     def itemChange(self, change: _Change, value: Any) -> Any:
         if change == _Change.ItemPositionHasChanged:
+            moves.moved()
             for edge in self._edges:
                 edge.update_path()
             if self.block_item is not None:
@@ -330,35 +337,52 @@ class NodeItem(NodeText, QGraphicsItem):
         widget: QWidget | None = None,
     ) -> None:
         theme, f = self._theme, style.fonts()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        painter.setRenderHint(_AA)
+        painter.setRenderHint(_TEXT_AA)
         w, h = NODE_WIDTH, self._height
-        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        transform = painter.worldTransform()
+        lod = option.levelOfDetailFromTransform(transform)
         detail = lod >= style.DETAIL_ZOOM
         self._shown_detail = self._shown_detail or detail
-        connected = frozenset(e.edge.port for e in self._edges if e.dst_item is self)
+        connected = self._connected
+        if connected is None:
+            connected = frozenset(e.edge.port for e in self._edges if e.dst_item is self)
+            self._connected = connected
 
         def backdrop(p: QPainter) -> None:
             self._paint_backdrop(p, connected, detail)
 
-        cached = not detail and self.cacheMode() != QGraphicsItem.CacheMode.NoCache
+        cached = not detail and self.cacheMode() != _NO_CACHE
         key = (id(theme), self._op, bool(self._problem), self.isSelected(), self._is_output)
         key += (h, connected)
-        if not (cached and stamp_backdrop(painter, key, w, h, _MARGIN, backdrop)):
-            backdrop(painter)
+
+        def stamped_backdrop(p: QPainter) -> None:
+            if not (cached and stamp_backdrop(p, key, w, h, _MARGIN, backdrop)):
+                backdrop(p)
+
         band = self.band_rect()
         pictures = band is not None and (detail or self._band.thumbnails_legible(lod))
         if detail:
+            stamped_backdrop(painter)
             paint_header(
                 painter, theme, f, self._op, self.badge_text(), self.title, self.title_rect()
             )
             paint_body(
-                painter, theme, f, self._lines, self._gutter, self._grad_sign, self.values_only
+                painter, theme, f, self._lines, self._gutter, signed(self._grad), self.values_only
             )
         else:  # too small for the full text: name and one number, readable on screen
             summary = self.summary(lod)
             text = QRectF(0, 0, w, band.top() if pictures else h)  # type: ignore[union-attr]
-            paint_summary(painter, summary, text, HEADER_HEIGHT, lod, theme.text, theme.muted)
+            name_at, number_at = summary_layout(summary, text, HEADER_HEIGHT, lod)
+
+            def face(p: QPainter) -> None:  # what a new trace leaves as it was
+                stamped_backdrop(p)
+                paint_summary_name(p, summary, name_at, theme.text)
+
+            face_key = (key, id(f), summary.name, summary.name_scale, name_at.x(), name_at.y())
+            if not (cached and self._face.stamp(painter, transform, face_key, w, h, _MARGIN, face)):
+                face(painter)
+            paint_summary_number(painter, summary, number_at, theme.muted)
         if pictures:
             assert band is not None
             right = NODE_WIDTH - style.TEXT_MARGIN
@@ -366,28 +390,14 @@ class NodeItem(NodeText, QGraphicsItem):
 
     def _paint_backdrop(self, painter: QPainter, connected: frozenset[str], detail: bool) -> None:
         """Shadow, card, header tint, border and port dots: what does not change with numbers."""
-        theme = self._theme
-        painter.fillPath(self._shadow, theme.shadow)  # a soft offset shadow lifts the card
-        painter.fillPath(self._card, theme.problem_fill if self._problem else theme.card)
-        painter.fillPath(self._header, theme.header_for(self._op))
-        painter.setPen(style.pen(theme.border, 0.8))
-        painter.drawLine(QPointF(0, HEADER_HEIGHT), QPointF(NODE_WIDTH, HEADER_HEIGHT))
-        paint_border(
+        paint_backdrop(
             painter,
-            theme,
-            self._card,
+            self._theme,
+            (self._shadow, self._card, self._header),
             self._op,
-            self._problem,
-            self.isSelected(),
-            self._is_output,
+            (self._problem, self.isSelected(), self._is_output),
             self._height,
-        )
-        paint_ports(
-            painter,
-            theme,
-            style.fonts(),
-            {port: item.pos() for port, item in self._inputs.items()},
-            set(connected),
-            self._output_port.pos(),
+            ({port: item.pos() for port, item in self._inputs.items()}, self._output_port.pos()),
+            connected,
             self._gutter if detail else None,
         )

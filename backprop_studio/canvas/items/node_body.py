@@ -139,6 +139,32 @@ def fitting_parts(text: str, metrics: QFontMetricsF, width: float) -> str:
     return metrics.elidedText(" · ".join(parts), Qt.TextElideMode.ElideRight, width)
 
 
+def paint_backdrop(
+    painter: QPainter,
+    theme: Theme,
+    paths: tuple[QPainterPath, QPainterPath, QPainterPath],
+    op: str,
+    marks: tuple[str | None, bool, bool],
+    height: float,
+    ports: tuple[dict[str, QPointF], QPointF],
+    connected: frozenset[str],
+    label_width: float | None,
+) -> None:
+    """Shadow, card, header tint, border and port dots: what does not change with numbers.
+    ``paths`` are :func:`card_paths`' (shadow first), ``marks`` the card's (problem, selected,
+    is output), ``ports`` the input ports' and the output port's positions."""
+    shadow, card, header = paths
+    problem, selected, is_output = marks
+    painter.fillPath(shadow, theme.shadow)  # a soft offset shadow lifts the card
+    painter.fillPath(card, theme.problem_fill if problem else theme.card)
+    painter.fillPath(header, theme.header_for(op))
+    painter.setPen(style.pen(theme.border, 0.8))
+    painter.drawLine(QPointF(0, HEADER_HEIGHT), QPointF(NODE_WIDTH, HEADER_HEIGHT))
+    paint_border(painter, theme, card, op, problem, selected, is_output, height)
+    inputs, output = ports
+    paint_ports(painter, theme, style.fonts(), inputs, set(connected), output, label_width)
+
+
 def paint_border(
     painter: QPainter,
     theme: Theme,
@@ -173,6 +199,13 @@ def paint_border(
 
 
 BADGE_PAD = 14.0  # the op badge's width beyond its text
+
+
+def body_row_count(value: Value | None, shape: Shape | None) -> int:
+    """How many rows :func:`body_lines` makes when there is no problem, without writing them."""
+    if value is None:
+        return 3 if shape else 1
+    return 1 if is_scalar(value) else 3
 
 
 def body_lines(

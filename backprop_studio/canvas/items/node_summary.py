@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
 
 from backprop_studio.model.shapes import Shape, Value, format_shape
@@ -189,6 +189,60 @@ def summarize(
     return Summary(shown, number, scale, scale, "one")
 
 
+def summary_layout(
+    summary: Summary, rect: QRectF, header: float, lod: float
+) -> tuple[QPointF, QPointF]:
+    """Where the name's and the number's baselines start inside ``rect`` (the card, its header
+    band ``header`` tall): each line left-aligned and centred in its box as ``drawText`` with a
+    rectangle would (a point is a third of the cost of a rectangle, which lays the text out
+    again to align it, and every card in sight draws both when a new trace comes). The points
+    are shared between calls with the same arguments: do not change them."""
+    return _layout(summary, rect.left(), rect.top(), rect.height(), header, lod)
+
+
+@lru_cache(maxsize=8192)
+def _layout(
+    summary: Summary, left: float, top: float, height: float, header: float, lod: float
+) -> tuple[QPointF, QPointF]:
+    f = style.fonts()
+    x = left + _PAD_PX / max(lod, 1e-6) + _PORT_INSET
+    name_h = f.title_metrics.height() * summary.name_scale
+    num_h = f.body_metrics.height() * summary.number_scale if summary.number else 0.0
+    name_m = _metrics("title", round(summary.name_scale, 3))
+    num_m = _metrics("body", round(summary.number_scale, 3))
+    if summary.mode == "header":
+        name = _baseline(x, top, header, name_m)
+        return name, _baseline(x, top + header, height - header, num_m)
+    if summary.mode == "two":
+        first = top + (height - name_h - num_h) / 2
+        return _baseline(x, first, name_h, name_m), _baseline(x, first + name_h, num_h, num_m)
+    line_h = max(name_h, num_h)
+    line = top + (height - line_h) / 2
+    after = x + advance("title", round(summary.name_scale, 3), summary.name)
+    after += advance("body", round(summary.number_scale, 3), " ")
+    return _baseline(x, line, line_h, name_m), _baseline(after, line, line_h, num_m)
+
+
+def _baseline(x: float, top: float, height: float, metrics: QFontMetricsF) -> QPointF:
+    """The baseline of one line of text vertically centred in ``top .. top + height``."""
+    return QPointF(x, top + (height - metrics.ascent() - metrics.descent()) / 2 + metrics.ascent())
+
+
+def paint_summary_name(painter: QPainter, summary: Summary, at: QPointF, color: QColor) -> None:
+    """The name of a small card, its baseline starting at ``at`` (see :func:`summary_layout`)."""
+    painter.setPen(color)
+    painter.setFont(summary.name_font())
+    painter.drawText(at, summary.name)
+
+
+def paint_summary_number(painter: QPainter, summary: Summary, at: QPointF, color: QColor) -> None:
+    """The number of a small card, its baseline starting at ``at``."""
+    if summary.number:
+        painter.setPen(color)
+        painter.setFont(summary.number_font())
+        painter.drawText(at, summary.number)
+
+
 def paint_summary(
     painter: QPainter,
     summary: Summary,
@@ -199,32 +253,6 @@ def paint_summary(
     number: QColor,
 ) -> None:
     """Draw the summary inside ``rect`` (the card, its header band ``header`` tall)."""
-    f = style.fonts()
-    pad = _PAD_PX / max(lod, 1e-6)
-    left, width = rect.left() + pad + _PORT_INSET, rect.width() - 2 * pad - _PORT_INSET
-    name_h = f.title_metrics.height() * summary.name_scale
-    num_h = f.body_metrics.height() * summary.number_scale if summary.number else 0.0
-    painter.setPen(text)
-    painter.setFont(summary.name_font())
-    if summary.mode == "header":
-        painter.drawText(QRectF(left, rect.top(), width, header), _LEFT, summary.name)
-        painter.setFont(summary.number_font())
-        painter.setPen(number)
-        body = QRectF(left, rect.top() + header, width, rect.height() - header)
-        painter.drawText(body, _LEFT, summary.number)
-        return
-    if summary.mode == "two":
-        top = rect.top() + (rect.height() - name_h - num_h) / 2
-        painter.drawText(QRectF(left, top, width, name_h), _LEFT, summary.name)
-        painter.setFont(summary.number_font())
-        painter.setPen(number)
-        painter.drawText(QRectF(left, top + name_h, width, num_h), _LEFT, summary.number)
-        return
-    line_h = max(name_h, num_h)
-    top = rect.top() + (rect.height() - line_h) / 2
-    painter.drawText(QRectF(left, top, width, line_h), _LEFT, summary.name)
-    x = left + advance("title", round(summary.name_scale, 3), summary.name)
-    x += advance("body", round(summary.number_scale, 3), " ")
-    painter.setFont(summary.number_font())
-    painter.setPen(number)
-    painter.drawText(QRectF(x, top, rect.right() - pad - x, line_h), _LEFT, summary.number)
+    name_at, number_at = summary_layout(summary, rect, header, lod)
+    paint_summary_name(painter, summary, name_at, text)
+    paint_summary_number(painter, summary, number_at, number)

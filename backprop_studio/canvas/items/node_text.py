@@ -10,8 +10,9 @@ from PySide6.QtCore import QRectF
 from backprop_studio.model.ops import op_spec
 from backprop_studio.model.shapes import Shape, Value
 
-from ..style import HEADER_HEIGHT, NODE_WIDTH
+from ..style import HEADER_HEIGHT, NODE_WIDTH, TEXT_MARGIN
 from ..value_text import full_text
+from .node_body import body_lines
 from .node_heat import HeatBand
 from .node_summary import Summary, key_number, richer_numbers, summarize
 
@@ -22,7 +23,8 @@ class NodeText:
     _name: str
     _op: str
     _symbol: str
-    _lines: list[tuple[str, ...]]
+    _body: list[tuple[str, ...]] | None
+    _gutter: float
     _value: Value | None
     _grad: Value | None
     _trained: bool
@@ -33,6 +35,22 @@ class NodeText:
     _band: HeatBand
     title: str  # NodeItem's property: the label, else the name
     band_rect: Callable[[], QRectF | None]  # NodeItem's: where the heat maps are, if any
+
+    @property
+    def _lines(self) -> list[tuple[str, ...]]:
+        """The rows the card draws at full detail (see ``body_lines``), written when first
+        drawn or read after a change: a fitted network's cards show only their summary, so a
+        new trace formats less."""
+        if self._body is None:
+            self._body = body_lines(
+                self._value,
+                self._grad,
+                self._shape,
+                self._trained,
+                self._problem,
+                NODE_WIDTH - TEXT_MARGIN - self._gutter,
+            )
+        return self._body
 
     def badge_text(self) -> str:
         spec = op_spec(self._op)
