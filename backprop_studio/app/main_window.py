@@ -35,6 +35,7 @@ from .editor.parts import EditorParts
 from .export.actions import ExportActions
 from .files.file_actions import FileActions
 from .getting_started import EmptyCanvasHint
+from .gui_garbage import collect_garbage_on_the_gui_thread
 from .lessons import install_lessons
 from .menus import build_menus
 from .panels.inspector import Inspector
@@ -53,6 +54,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, runner: EvalRunner | None = None) -> None:
         super().__init__()
+        collect_garbage_on_the_gui_thread()  # before any worker thread starts
         self.setObjectName("MainWindow")
         self.resize(window_layout.first_size())
         self.document = Document(parent=self)
