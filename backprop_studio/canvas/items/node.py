@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QPainter, QPainterPath
-from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+from PySide6.QtWidgets import QGraphicsItem
 
 from backprop_studio.model.ops import op_spec
 from backprop_studio.model.shapes import Shape, Value
@@ -29,23 +29,17 @@ from ..style import (
     Z_NODE,
     Theme,
 )
-from ..value_text import (
-    signed,
-)
 from . import moves
 from .editor import TitleEditor
-from .node_backdrop import CardFace, stamp_backdrop
+from .node_backdrop import CardFace
 from .node_body import (
     BADGE_PAD,
     PROBLEM_LINES,
     body_row_count,
     card_paths,
-    paint_backdrop,
-    paint_body,
-    paint_header,
 )
 from .node_heat import BAND_HEIGHT, HeatBand, has_band
-from .node_summary import paint_summary_name, paint_summary_number, summary_layout
+from .node_paint import MARGIN, NodePainting
 from .node_text import NodeText
 from .port import PortItem
 
@@ -58,7 +52,6 @@ _Change = QGraphicsItem.GraphicsItemChange
 _AA = QPainter.RenderHint.Antialiasing
 _TEXT_AA = QPainter.RenderHint.TextAntialiasing
 _NO_CACHE = QGraphicsItem.CacheMode.NoCache
-_MARGIN = PORT_RADIUS + 3.0  # room around the card for port dots and the selection border
 
 
 def _card_height(rows: int) -> float:
@@ -71,10 +64,10 @@ def new_card_rect(op: str) -> QRectF:
     ``PROBLEM_LINES``), port dots included."""
     inputs = len(op_spec(op).inputs)
     rows = max(inputs, 1 + PROBLEM_LINES) if inputs else 1
-    return QRectF(-_MARGIN, -_MARGIN, NODE_WIDTH + 2 * _MARGIN, _card_height(rows) + 2 * _MARGIN)
+    return QRectF(-MARGIN, -MARGIN, NODE_WIDTH + 2 * MARGIN, _card_height(rows) + 2 * MARGIN)
 
 
-class NodeItem(NodeText, QGraphicsItem):
+class NodeItem(NodeText, NodePainting, QGraphicsItem):
     """A node card: title and op badge, value and gradient, input ports left, output right."""
 
     def __init__(
@@ -304,7 +297,7 @@ class NodeItem(NodeText, QGraphicsItem):
         return self._height
 
     def boundingRect(self) -> QRectF:
-        return QRectF(-_MARGIN, -_MARGIN, NODE_WIDTH + 2 * _MARGIN, self._height + 2 * _MARGIN)
+        return QRectF(-MARGIN, -MARGIN, NODE_WIDTH + 2 * MARGIN, self._height + 2 * MARGIN)
 
     def shape(self) -> QPainterPath:
         return QPainterPath(self._card)
@@ -328,76 +321,3 @@ class NodeItem(NodeText, QGraphicsItem):
             if self.block_item is not None:
                 self.block_item.follow()
         return super().itemChange(change, value)
-
-    # ---- painting ------------------------------------------------------------------------
-    def paint(
-        self,
-        painter: QPainter,
-        option: QStyleOptionGraphicsItem,
-        widget: QWidget | None = None,
-    ) -> None:
-        theme, f = self._theme, style.fonts()
-        painter.setRenderHint(_AA)
-        painter.setRenderHint(_TEXT_AA)
-        w, h = NODE_WIDTH, self._height
-        transform = painter.worldTransform()
-        lod = option.levelOfDetailFromTransform(transform)
-        detail = lod >= style.DETAIL_ZOOM
-        self._shown_detail = self._shown_detail or detail
-        connected = self._connected
-        if connected is None:
-            connected = frozenset(e.edge.port for e in self._edges if e.dst_item is self)
-            self._connected = connected
-
-        def backdrop(p: QPainter) -> None:
-            self._paint_backdrop(p, connected, detail)
-
-        cached = not detail and self.cacheMode() != _NO_CACHE
-        key = (id(theme), self._op, bool(self._problem), self.isSelected(), self._is_output)
-        key += (h, connected)
-
-        def stamped_backdrop(p: QPainter) -> None:
-            if not (cached and stamp_backdrop(p, key, w, h, _MARGIN, backdrop)):
-                backdrop(p)
-
-        band = self.band_rect()
-        pictures = band is not None and (detail or self._band.thumbnails_legible(lod))
-        if detail:
-            stamped_backdrop(painter)
-            paint_header(
-                painter, theme, f, self._op, self.badge_text(), self.title, self.title_rect()
-            )
-            paint_body(
-                painter, theme, f, self._lines, self._gutter, signed(self._grad), self.values_only
-            )
-        else:  # too small for the full text: name and one number, readable on screen
-            summary = self.summary(lod)
-            text = QRectF(0, 0, w, band.top() if pictures else h)  # type: ignore[union-attr]
-            name_at, number_at = summary_layout(summary, text, HEADER_HEIGHT, lod)
-
-            def face(p: QPainter) -> None:  # what a new trace leaves as it was
-                stamped_backdrop(p)
-                paint_summary_name(p, summary, name_at, theme.text)
-
-            face_key = (key, id(f), summary.name, summary.name_scale, name_at.x(), name_at.y())
-            if not (cached and self._face.stamp(painter, transform, face_key, w, h, _MARGIN, face)):
-                face(painter)
-            paint_summary_number(painter, summary, number_at, theme.muted)
-        if pictures:
-            assert band is not None
-            right = NODE_WIDTH - style.TEXT_MARGIN
-            self._band.paint(painter, theme, band.top(), self._gutter, right, detail)
-
-    def _paint_backdrop(self, painter: QPainter, connected: frozenset[str], detail: bool) -> None:
-        """Shadow, card, header tint, border and port dots: what does not change with numbers."""
-        paint_backdrop(
-            painter,
-            self._theme,
-            (self._shadow, self._card, self._header),
-            self._op,
-            (self._problem, self.isSelected(), self._is_output),
-            self._height,
-            ({port: item.pos() for port, item in self._inputs.items()}, self._output_port.pos()),
-            connected,
-            self._gutter if detail else None,
-        )
