@@ -139,8 +139,7 @@ class FitPlot(QWidget):
         self.image.setLookupTable(self.lookup)
         self.image.setImage(probability.T, autoLevels=False)  # ImageItem wants (x, y)
         self.image.setLevels((0.0, 1.0))
-        self.image.setRect(x_min, y_min, x_max - x_min, y_max - y_min)
-        self.image.setVisible(True)
+        self._show_plane(bounds)
 
     def show_classes(
         self, probabilities: np.ndarray, bounds: tuple[float, float, float, float]
@@ -162,8 +161,15 @@ class FitPlot(QWidget):
         self.image.setLookupTable(None)  # colours as they are, not the two-class map
         self.image.setImage(rgb.transpose(1, 0, 2), autoLevels=False)
         self.image.setLevels((0, 255))
+        self._show_plane(bounds)
+
+    def _show_plane(self, bounds: tuple[float, float, float, float]) -> None:
+        """The picture over ``bounds``, and the view on exactly that plane: pyqtgraph's auto
+        range added a margin, so the colours stopped short of the axes in white bands."""
+        x_min, x_max, y_min, y_max = bounds
         self.image.setRect(x_min, y_min, x_max - x_min, y_max - y_min)
         self.image.setVisible(True)
+        self.plot.getViewBox().setRange(xRange=(x_min, x_max), yRange=(y_min, y_max), padding=0)
 
     def show_curve(self, xs: np.ndarray, ys: np.ndarray, threshold: float | None = None) -> None:
         """A fitted curve; ``threshold`` draws that level across it, dashed (a classifier's
@@ -171,6 +177,7 @@ class FitPlot(QWidget):
         self._plane = None
         self.plot.setAspectLocked(False)  # a fitted curve uses the whole plot
         self.image.setVisible(False)
+        self.plot.getViewBox().enableAutoRange()  # a plane's fixed range no longer applies
         self.curve.setData(xs, ys)
         if threshold is None:
             self.threshold.hide()

@@ -86,3 +86,20 @@ def test_a_plane_in_a_long_low_dock_is_stretched_not_an_island(qtbot):
     assert stretch == pytest.approx(MAX_STRETCH, rel=0.01)
     assert height == pytest.approx(2.5, rel=0.01)
     assert 4.0 < width < 0.4 * height * stretch * (920 / 110)  # a third of one scale's width
+
+
+@pytest.mark.parametrize("size", [(400, 300), (920, 110), (900, 190)])
+def test_the_plane_reaches_the_axes_with_no_white_margin(qtbot, size):
+    """The view is the plane itself: along one axis exactly (the other is wider only where
+    the plot's shape asks for more than MAX_STRETCH), never the auto range's margin."""
+    plot = FitPlot()
+    qtbot.addWidget(plot)
+    plot.resize(*size)
+    plot.show()
+    qtbot.wait(10)
+    plot.show_surface(np.full((8, 8), 0.5), (-1.5, 2.5, -1.0, 1.5))
+    qtbot.wait(10)
+    (x0, x1), (y0, y1) = plot.plot.getViewBox().viewRange()
+    assert x0 <= -1.5 + 1e-6 and x1 >= 2.5 - 1e-6 and y0 <= -1.0 + 1e-6 and y1 >= 1.5 - 1e-6
+    spare = min((x1 - x0) / 4.0, (y1 - y0) / 2.5)
+    assert spare == pytest.approx(1.0, abs=0.005)
