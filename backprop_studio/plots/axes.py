@@ -48,8 +48,9 @@ def short_number(value: float) -> str:
 class CompactAxis(pg.AxisItem):
     """An axis whose labelled ticks keep their distance and whose label fits its length."""
 
-    def __init__(self, orientation: str, **kwargs) -> None:
+    def __init__(self, orientation: str, whole: bool = False, **kwargs) -> None:
         self._labels: tuple[str, ...] = ()  # before the base class, which resizes
+        self.whole = whole  # counts (iterations): no tick between two whole numbers
         super().__init__(orientation, **kwargs)
         # One level of unlabelled minor ticks. A label never sticks out past a horizontal axis,
         # and past a vertical one by at most the half line that ``TOP_MARGIN`` keeps free.
@@ -86,9 +87,13 @@ class CompactAxis(pg.AxisItem):
             if wanted == step:
                 break
             step = wanted
+        if self.whole:  # one step drawn is iterations 0 and 1, not 0.2, 0.4, …
+            step = max(step, 1.0)
         levels = [(step, 0.0)]
         pixels = step / span * size
         for parts in (5, 2):
+            if self.whole and step / parts < 1.0:
+                continue
             if pixels / parts >= MINOR_PX:
                 levels.append((step / parts, 0.0))
                 break

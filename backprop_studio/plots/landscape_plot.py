@@ -58,7 +58,7 @@ class LandscapePlot(pg.PlotWidget):
     ``show_current``; ``show_runs`` draws several named paths (a comparison) instead."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, axisItems=compact_axes())
+        super().__init__(parent, axisItems=compact_axes(counts=False))
         style_plot(self)
         item = self.getPlotItem()
         self.colour_map = pg.colormap.get("viridis")

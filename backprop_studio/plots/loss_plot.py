@@ -39,9 +39,10 @@ def style_plot(plot: pg.PlotWidget) -> None:
     plot.setMinimumSize(MINIMUM_SIZE[0], MINIMUM_SIZE[1])
 
 
-def compact_axes(left: pg.AxisItem | None = None) -> dict[str, pg.AxisItem]:
-    """The axes a small plot needs (see ``axes``): ``axisItems`` for a PlotWidget."""
-    return {"left": left or CompactAxis("left"), "bottom": CompactAxis("bottom")}
+def compact_axes(left: pg.AxisItem | None = None, counts: bool = True) -> dict[str, pg.AxisItem]:
+    """The axes a small plot needs (see ``axes``): ``axisItems`` for a PlotWidget. ``counts``:
+    the bottom axis counts iterations, so its ticks are whole numbers."""
+    return {"left": left or CompactAxis("left"), "bottom": CompactAxis("bottom", whole=counts)}
 
 
 def format_loss(value: float) -> str:

@@ -31,3 +31,24 @@ def test_labelled_ticks_keep_their_distance(qtbot):
 def test_extreme_ranges_fall_back_to_pyqtgraph(qtbot, low, high):
     axis = CompactAxis("left")
     axis.tickSpacing(low, high, 60)  # a diverged run: no overflow
+
+
+def test_an_iteration_axis_ticks_whole_numbers_only(qtbot):
+    axis = CompactAxis("bottom", whole=True)
+    for high, size in ((1.0, 500), (3.0, 800), (1.0, 60), (40.0, 900)):
+        levels = axis.tickSpacing(0.0, high, size)
+        assert all(step >= 1.0 and step == int(step) for step, _ in levels), (high, levels)
+    assert CompactAxis("bottom").tickSpacing(0.0, 1.0, 500)[0][0] < 1.0  # a plain axis does
+
+
+def test_the_loss_and_parameter_plots_count_iterations_and_the_landscape_does_not(qtbot):
+    from backprop_studio.plots.landscape_plot import LandscapePlot
+    from backprop_studio.plots.loss_plot import LossPlot
+    from backprop_studio.plots.param_plot import ParamPlot
+
+    for plot in (LossPlot(), ParamPlot()):
+        qtbot.addWidget(plot)
+        assert plot.getPlotItem().getAxis("bottom").whole
+    landscape = LandscapePlot()
+    qtbot.addWidget(landscape)
+    assert not landscape.getPlotItem().getAxis("bottom").whole
