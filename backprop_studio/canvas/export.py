@@ -111,6 +111,8 @@ def export_mode(
             if _hidden_in_export(item, keep) and item.opacity() > 0:
                 faded.append((item, item.opacity()))
                 item.setOpacity(0.0)
+            if isinstance(item, BlockItem):  # a picture has no buttons to press
+                item.controls_shown = False
         if theme is not None and theme != old_theme:
             scene.set_theme(theme)
         color = background_color(scene, background)
@@ -126,6 +128,9 @@ def export_mode(
         scene.set_edge_width_scale(old_widths)
         for item, opacity in faded:
             item.setOpacity(opacity)
+        for item in scene.items():
+            if isinstance(item, BlockItem):
+                item.controls_shown = True
         for item, mode in cached:
             item.setCacheMode(mode)
         for port, state in ports:

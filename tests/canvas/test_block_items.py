@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QImage, QPainter
+from PySide6.QtWidgets import QStyleOptionGraphicsItem
 
 from backprop_studio.canvas import GraphScene
 from backprop_studio.canvas.export import to_svg
@@ -197,3 +198,37 @@ def test_removing_expanded_blocks_node_by_node_leaves_a_scene_that_paints(qtbot)
     assert scene.block_items() == {} and scene.node_items() == {}
     paint()
     assert scene.items() == []
+
+
+def _button_texts(svg: str, sign: str) -> int:
+    import re
+
+    return len(re.findall(rf">\s*{re.escape(sign)}\s*</text>", svg))
+
+
+def test_an_export_draws_no_collapse_or_expand_button(scene, seed):
+    """The button is for the mouse; a slide or a picture has none, and the canvas keeps it."""
+    plain = _button_texts(to_svg(scene), "−")  # the sub card's badge, if drawn as a lone sign
+    seed.blocks.add(Block("Model", ("y_hat", "sub_1"), collapsed=True))
+    assert _button_texts(to_svg(scene), "+") == 0
+    seed.blocks.set_collapsed("Model", False)
+    assert _button_texts(to_svg(scene), "−") == plain
+    assert all(item.controls_shown for item in scene.block_items().values())
+
+
+def test_a_collapsed_blocks_header_is_tinted_to_its_foot(scene, seed):
+    """The tint under the title covers the whole header band, not its top half only."""
+    from backprop_studio.canvas.style import HEADER_HEIGHT
+
+    seed.blocks.add(Block("Model", ("y_hat", "sub_1"), collapsed=True))
+    item = scene.block_items()["Model"]
+    image = QImage(400, 200, QImage.Format.Format_ARGB32)
+    image.fill(0xFFFFFFFF)
+    painter = QPainter(image)
+    painter.translate(20, 20)
+    item.paint(painter, QStyleOptionGraphicsItem(), None)
+    painter.end()
+    x = 20 + int(item.boundingRect().width() * 0.6)  # right of the title, left of the button
+    top, foot = image.pixelColor(x, 20 + 4), image.pixelColor(x, 20 + int(HEADER_HEIGHT) - 4)
+    body = image.pixelColor(x, 20 + int(HEADER_HEIGHT) + 12)
+    assert top == foot != body

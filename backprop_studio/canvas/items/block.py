@@ -64,6 +64,7 @@ class BlockItem(QGraphicsItem):
         self._name = name
         self._theme = theme or style.current_theme()
         self._collapsed = False
+        self.controls_shown = True  # the collapse / expand button (an export leaves it out)
         self._members: list[NodeItem] = []
         self._inputs: list[Edge] = []
         self._outputs: list[Edge] = []
@@ -333,10 +334,10 @@ class BlockItem(QGraphicsItem):
                 [self._labels.get(e, e.src) for e in es] for es in (self._inputs, self._outputs)
             )
             look = CardLook(self._rect.height(), self._name, self.count_text(), *labels)
-            paint_card(
-                painter, self._theme, look, self.isSelected(), self.summary, self.button_rect()
-            )
+            button = self.button_rect() if self.controls_shown else None
+            paint_card(painter, self._theme, look, self.isSelected(), self.summary, button)
         else:
             title = self.title_rect().adjusted(TEXT_MARGIN, 0, -BUTTON - 12.0, 0)
             paint_frame(painter, self._theme, self._hull, self._tab, title, self._name)
-            paint_button(painter, self._theme, self.button_rect(), "−")
+            if self.controls_shown:
+                paint_button(painter, self._theme, self.button_rect(), "−")

@@ -70,8 +70,10 @@ def paint_card(
     look: CardLook,
     selected: bool,
     summary_of: Callable[[float], Summary],
-    button: QRectF,
+    button: QRectF | None,
 ) -> None:
+    """A collapsed block's card; ``button`` is where its expand button goes (None: none, as
+    in an export)."""
     f = style.fonts()
     w, h = NODE_WIDTH, look.height
     card = QPainterPath()
@@ -82,6 +84,7 @@ def paint_card(
     header = QPainterPath()
     header.addRoundedRect(QRectF(0, 0, w, HEADER_HEIGHT), CORNER_RADIUS, CORNER_RADIUS)
     header.addRect(QRectF(0, HEADER_HEIGHT / 2, w, HEADER_HEIGHT / 2))
+    header.setFillRule(Qt.FillRule.WindingFill)  # the union (odd-even left the lower half out)
     tint = QColor(theme.output_border)
     tint.setAlphaF(0.14)
     painter.setBrush(tint)
@@ -113,7 +116,8 @@ def paint_card(
     painter.drawPath(card)
     painter.setPen(QPen(theme.output_border, 1.0, Qt.PenStyle.DashLine))
     painter.drawRoundedRect(QRectF(3, 3, w - 6, h - 6), CORNER_RADIUS - 2, CORNER_RADIUS - 2)
-    paint_button(painter, theme, button, "+")
+    if button is not None:
+        paint_button(painter, theme, button, "+")
 
 
 def _paint_port_labels(painter: QPainter, look: CardLook) -> None:
