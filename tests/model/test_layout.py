@@ -256,3 +256,17 @@ def test_complete_layout_places_new_tall_cards_below_kept_ones_not_over_them():
     pos = complete_layout(g, kept, heights=heights)
     assert {n: pos[n] for n in kept} == kept
     assert_no_overlap(pos, heights)
+
+
+def test_the_seed_storys_hand_drawn_wires_never_cross():
+    """Each op's inputs come from top to bottom in its ports' order (a above b), so no two
+    wires into one card cross: w over x into ŷ, ŷ over y into sub_1."""
+    from backprop_studio.model.document_io import load_document
+    from backprop_studio.model.gallery import example_path
+
+    g = load_document(example_path("seed")).graph
+    for node in g:
+        fed = g.inputs_of(node.name)
+        ys = [g.node(fed[port].src).position[1] for port in node.inputs if port in fed]
+        assert ys == sorted(ys), f"wires into {node.name} cross"
+        assert all(g.node(fed[p].src).position[0] < node.position[0] for p in fed)
