@@ -106,3 +106,19 @@ def test_a_dead_relu_badge_covers_no_wire_or_port(qtbot, laptop, example):
         for item in scene.node_items().values():
             for port in item.ports() if item.isVisible() else ():
                 assert not port.sceneBoundingRect().intersects(area), f"{name}'s badge on a port"
+
+
+def test_the_quantity_row_keeps_its_words_apart(qtbot):
+    """'show', its choice and the note stand apart (the row took the plot's zero spacing)."""
+    from PySide6.QtWidgets import QLabel
+
+    from backprop_studio.app.training.gradients_view import GradientsView
+
+    view = GradientsView()
+    qtbot.addWidget(view)
+    view.resize(900, 250)
+    view.show()
+    qtbot.waitExposed(view)
+    (label,) = [w for w in view.findChildren(QLabel) if w.text() == "show"]
+    assert view.quantity.geometry().left() - label.geometry().right() >= 4
+    assert view.note.geometry().left() - view.quantity.geometry().right() >= 4

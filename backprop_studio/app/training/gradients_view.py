@@ -68,6 +68,7 @@ class GradientsView(QWidget):
         self.note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         row = QHBoxLayout()
         row.setContentsMargins(4, 2, 4, 0)
+        row.setSpacing(6)  # its own: a nested layout takes its parent's (0, for the plot)
         row.addWidget(QLabel("show", self))
         row.addWidget(self.quantity)
         row.addWidget(self.note, 1)
