@@ -222,7 +222,7 @@ def _classifier(trainer: Trainer, t: FitTarget, x: torch.Tensor, y: torch.Tensor
         "",
         (plane, labels, t.classes),
         legend=t.class_names,
-        axis_names=(names[axes[0]], names[axes[1]]) if t.columns else ("", ""),
+        axis_names=(names[axes[0]], names[axes[1]]),  # x[:, 0] and x[:, 1] without a file
         note=_held_note(x, axes, names, follow) if x.shape[1] > 2 else "",
         confusion=_confusion(trainer, t),
         same_scale=not t.columns,

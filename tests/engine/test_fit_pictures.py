@@ -205,3 +205,15 @@ loss = bce_logits(x @ w + b, y)"""
     expected = torch.sigmoid(z * p["w"][0, 0] + p["b"][0])
     np.testing.assert_allclose(probability, expected.numpy(), atol=1e-12)
     assert shown.threshold == 0.5 and shown.axis_names[1] == "P(versicolor)"
+
+
+def test_a_dataset_classifier_names_its_axes_by_column():
+    """moons has no column names: its axes say which column of x they are, not nothing."""
+    from backprop_studio.model.gallery import EXAMPLES, build_graph
+
+    (moons,) = [e for e in EXAMPLES if e.name == "moons_mlp"]
+    graph = build_graph(moons)
+    trainer = Trainer(graph, TrainSettings(optimizer="adam", lr=0.01, dtype="float64"))
+    trainer.step()
+    shown = picture(trainer, fit_target(graph))
+    assert shown.axis_names == ("x[:, 0]", "x[:, 1]")
