@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 from backprop_studio.canvas import CanvasView
 from backprop_studio.model.graph import Graph, Node
@@ -65,3 +68,24 @@ def drag(qtbot, view: CanvasView, start: QPoint, end: QPoint, steps: int = 5) ->
         p = start + (end - start) * (i / steps)
         qtbot.mouseMove(viewport, pos=QPoint(round(p.x()), round(p.y())))
     qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=end)
+
+
+def card_pixels(item: QGraphicsItem, scale: float, cached: bool) -> np.ndarray:
+    """The card drawn at ``scale`` on white, as (rows, columns, RGB) integers: stamped from its
+    images when ``cached`` (the item caches), else painted as paths and text."""
+    item.setCacheMode(
+        QGraphicsItem.CacheMode.DeviceCoordinateCache if cached else QGraphicsItem.CacheMode.NoCache
+    )
+    rect = item.boundingRect()
+    image = QImage(
+        int(rect.width() * scale) + 4, int(rect.height() * scale) + 4, QImage.Format.Format_RGB32
+    )
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.translate(-rect.left() * scale, -rect.top() * scale)
+    painter.scale(scale, scale)
+    item.paint(painter, QStyleOptionGraphicsItem(), None)
+    painter.end()
+    bits = np.frombuffer(image.constBits(), dtype=np.uint8)
+    rows = bits.reshape(image.height(), image.bytesPerLine() // 4, 4)
+    return rows[:, : image.width(), [2, 1, 0]].astype(int)

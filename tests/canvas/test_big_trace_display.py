@@ -7,8 +7,6 @@ import random
 
 import numpy as np
 from PySide6.QtCore import QPointF
-from PySide6.QtGui import QColor, QImage, QPainter
-from PySide6.QtWidgets import QGraphicsItem
 
 from backprop_studio.canvas import CanvasView, GraphScene
 from backprop_studio.canvas.export import export_mode
@@ -16,6 +14,7 @@ from backprop_studio.canvas.style import LIGHT
 from backprop_studio.canvas.trace_display import DEFER_MIN_ITEMS, edge_flows
 from backprop_studio.model.graph import Graph, Node
 from backprop_studio.model.trace import Trace
+from tests.canvas.canvas_helpers import card_pixels
 
 
 def _chain_grid(rows: int, cols: int) -> Graph:
@@ -109,32 +108,10 @@ def test_a_small_graph_is_filled_at_once(qtbot, scene, view, seed):
     assert all(_shows(scene, trace, name) for name in seed.names)
 
 
-def _card_pixels(item: QGraphicsItem, scale: float, cached: bool) -> np.ndarray:
-    """The card drawn at ``scale`` into an image, with its backdrop stamped or painted."""
-    item.setCacheMode(
-        QGraphicsItem.CacheMode.DeviceCoordinateCache if cached else QGraphicsItem.CacheMode.NoCache
-    )
-    rect = item.boundingRect()
-    image = QImage(
-        int(rect.width() * scale) + 4, int(rect.height() * scale) + 4, QImage.Format.Format_RGB32
-    )
-    image.fill(QColor("white"))
-    painter = QPainter(image)
-    painter.translate(-rect.left() * scale, -rect.top() * scale)
-    painter.scale(scale, scale)
-    from PySide6.QtWidgets import QStyleOptionGraphicsItem
-
-    item.paint(painter, QStyleOptionGraphicsItem(), None)
-    painter.end()
-    ptr = image.constBits()
-    arr = np.frombuffer(ptr, dtype=np.uint8).reshape(image.height(), image.bytesPerLine() // 4, 4)
-    return arr[:, : image.width(), [2, 1, 0]].astype(int)
-
-
 def test_a_stamped_backdrop_looks_like_the_painted_one(qtbot, scene, seed):
     card = scene.node_item("w")  # a parameter: its header has the parameter tint
-    stamped = _card_pixels(card, 0.4, cached=True)
-    painted = _card_pixels(card, 0.4, cached=False)
+    stamped = card_pixels(card, 0.4, cached=True)
+    painted = card_pixels(card, 0.4, cached=False)
     assert stamped.shape == painted.shape
     assert np.abs(stamped - painted).mean() < 2.0  # the same picture, within antialiasing
     header = stamped[int(6 * 0.4) + 3, stamped.shape[1] // 2]  # a pixel in the header band
@@ -144,7 +121,7 @@ def test_a_stamped_backdrop_looks_like_the_painted_one(qtbot, scene, seed):
 
 def test_the_header_band_carries_the_tint_of_its_kind(qtbot, scene, seed):
     for name, tint in (("w", LIGHT.header_param), ("x", LIGHT.header_data)):
-        pixels = _card_pixels(scene.node_item(name), 1.0, cached=False)
+        pixels = card_pixels(scene.node_item(name), 1.0, cached=False)
         row = pixels[12, pixels.shape[1] // 2 - 20]  # in the header, left of the badge
         assert np.abs(row - [tint.red(), tint.green(), tint.blue()]).max() <= 6, (name, row)
 

@@ -4,11 +4,11 @@ same scale: what it shows must be what painting it afresh shows, after every cha
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtGui import QColor, QImage, QPainter
-from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
+from PySide6.QtWidgets import QGraphicsItem
 
 from backprop_studio.canvas.items import NodeItem
 from backprop_studio.canvas.style import DARK, LIGHT
+from tests.canvas.canvas_helpers import card_pixels
 
 _CACHED = QGraphicsItem.CacheMode.DeviceCoordinateCache
 _PAINTED = QGraphicsItem.CacheMode.NoCache
@@ -16,20 +16,7 @@ _PAINTED = QGraphicsItem.CacheMode.NoCache
 
 def _pixels(card: NodeItem, scale: float, mode: QGraphicsItem.CacheMode) -> np.ndarray:
     """The card drawn at ``scale`` on white: stamped when ``mode`` caches, else painted."""
-    card.setCacheMode(mode)
-    rect = card.boundingRect()
-    image = QImage(
-        int(rect.width() * scale) + 4, int(rect.height() * scale) + 4, QImage.Format.Format_RGB32
-    )
-    image.fill(QColor("white"))
-    painter = QPainter(image)
-    painter.translate(-rect.left() * scale, -rect.top() * scale)
-    painter.scale(scale, scale)
-    card.paint(painter, QStyleOptionGraphicsItem(), None)
-    painter.end()
-    bits = np.frombuffer(image.constBits(), dtype=np.uint8)
-    rows = bits.reshape(image.height(), image.bytesPerLine() // 4, 4)
-    return rows[:, : image.width(), [2, 1, 0]].astype(int)
+    return card_pixels(card, scale, cached=mode != QGraphicsItem.CacheMode.NoCache)
 
 
 def _stamped(card: NodeItem, scale: float) -> np.ndarray:
