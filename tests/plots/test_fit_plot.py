@@ -71,7 +71,8 @@ def _plane_shown(qtbot, size: tuple[int, int]) -> FitPlot:
 def _shown(qtbot, size: tuple[int, int]) -> tuple[float, float, float]:
     """The x and y ranges shown of a 4 × 2.5 plane, and the stretch they are drawn at (1: one
     unit as long on both axes)."""
-    box = _plane_shown(qtbot, size).plot.getViewBox()
+    plot = _plane_shown(qtbot, size)  # held: qtbot keeps only a weak reference
+    box = plot.plot.getViewBox()
     box.autoRange(padding=0)
     (x0, x1), (y0, y1) = box.viewRange()
     x_per_pixel, y_per_pixel = box.viewPixelSize()
@@ -97,7 +98,8 @@ def test_a_plane_in_a_long_low_dock_is_stretched_not_an_island(qtbot):
 def test_the_plane_reaches_the_axes_with_no_white_margin(qtbot, size):
     """The view is the plane itself: along one axis exactly (the other is wider only where
     the plot's shape asks for more than MAX_STRETCH), never the auto range's margin."""
-    (x0, x1), (y0, y1) = _plane_shown(qtbot, size).plot.getViewBox().viewRange()
+    plot = _plane_shown(qtbot, size)
+    (x0, x1), (y0, y1) = plot.plot.getViewBox().viewRange()
     assert x0 <= -1.5 + 1e-6 and x1 >= 2.5 - 1e-6 and y0 <= -1.0 + 1e-6 and y1 >= 1.5 - 1e-6
     spare = min((x1 - x0) / 4.0, (y1 - y0) / 2.5)
     assert spare == pytest.approx(1.0, abs=0.005)
