@@ -250,3 +250,41 @@ def test_a_new_trace_or_graph_takes_the_canvas_back(qtbot, fan, flow):
     scene.set_graph(None)  # e.g. another document: the items the flow drew on are gone
     assert not flow.is_active
     qtbot.wait(50)
+
+
+def test_no_callout_leader_strikes_through_an_edge_label(qtbot):
+    """The seed story, each chain-rule step finished: the leader from the formula to its edge
+    passes no gradient label as the labels stand once drawn (from the midpoint it struck
+    through w → ŷ's "-2" on the last frame, which keeps its formula)."""
+    from PySide6.QtCore import QLineF
+
+    from backprop_studio.model.document_io import load_document
+    from backprop_studio.model.gallery import example_path
+
+    graph = load_document(example_path("seed")).graph
+    scene = GraphScene(theme=LIGHT)
+    scene.set_graph(graph)
+    trace = evaluate(graph)
+    scene.show_trace(trace)
+    flow = GradientFlow(scene)
+    assert flow.load(trace)
+    flow.jump_to_end()  # every label drawn, as the last frames show them
+    boxes = [
+        item.mapRectToScene(rect)
+        for item in scene.edge_items().values()
+        for rect in item.label_rects()
+    ]
+    assert len(boxes) >= 3
+    crossing = QLineF.IntersectionType.BoundedIntersection
+    steps = [k for k, step in enumerate(flow.plan.steps) if step.kind == EDGE]
+    for k in steps:
+        flow.apply(k, 1.0)
+        (callout,) = flow.marks()["callout"]
+        leader = callout._leader
+        line = QLineF(leader.mapToScene(leader.line().p1()), leader.mapToScene(leader.line().p2()))
+        for box in boxes:
+            corners = (box.topLeft(), box.topRight(), box.bottomRight(), box.bottomLeft())
+            sides = [QLineF(a, b) for a, b in zip(corners, corners[1:] + corners[:1])]
+            assert not any(line.intersects(side)[0] == crossing for side in sides), k
+            assert not (box.contains(line.p1()) or box.contains(line.p2())), k
+    assert len(steps) == 3

@@ -24,6 +24,10 @@ from .text import Labels, chain_rule, sum_text
 
 LEAD = 0.14  # share of a step spent highlighting before the pulse leaves
 TRAVEL = 0.74  # share of a step the pulse spends on the edge
+# the callout's leader meets its edge this far from the midpoint, where the gradient label goes
+# (half a short label such as "-2.5", in scene units, before the label is first drawn) ...
+LABEL_HALF_WIDTH = 30.0
+LEADER_CLEARANCE = 4.0  # ... and this far outside a label already drawn
 _EASE = QEasingCurve(QEasingCurve.Type.InOutCubic)
 
 
@@ -181,7 +185,7 @@ class FlowOverlay:
             self._ring(card_rect(receiver), color, 1.0, width=3.2)
         if progress > 0 and t < 1.0:
             self._pulse(i, True, t, color, style.grad_width(magnitude(grad)))
-        anchor = self._edges[i].mapToScene(self._edges[i].midpoint())
+        anchor = self._edges[i].mapToScene(callout_anchor(self._edges[i]))
         self._callout_at(i, anchor, chain_rule(trace, i, self._labels), color)
 
     # ---- pooled marks ----------------------------------------------------------------------
@@ -253,3 +257,18 @@ class FlowOverlay:
             if cover < best_cover:
                 best, best_cover = QPointF(dx, dy), cover
         return best
+
+
+def callout_anchor(item: EdgeItem) -> QPointF:
+    """Where the callout's leader meets the edge: a point of its curve clear of the gradient
+    label, which is drawn at the midpoint as the gradient lands (a leader from the midpoint
+    struck through the label's number). The midpoint only when no point along is clear."""
+    path, mid = item.path(), item.midpoint()
+    labels = [r.adjusted(-LEADER_CLEARANCE, -LEADER_CLEARANCE, LEADER_CLEARANCE, LEADER_CLEARANCE)
+              for r in item.label_rects()]  # fmt: skip
+    for t in (0.3, 0.7, 0.2, 0.8, 0.12, 0.88):
+        point = path.pointAtPercent(t)
+        far = abs(point.x() - mid.x()) >= LABEL_HALF_WIDTH or abs(point.y() - mid.y()) >= 14.0
+        if far and not any(rect.contains(point) for rect in labels):
+            return point
+    return QPointF(mid)
