@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from .axes import SideLegend
@@ -26,6 +26,15 @@ def _probability_map() -> pg.ColorMap:
     return pg.ColorMap([0.0, 0.5, 1.0], [(120, 170, 220), (250, 250, 250), (245, 170, 120)])
 
 
+class SmoothImage(pg.ImageItem):
+    """The model's grid drawn scaled smoothly: a 60 × 60 grid magnified to a plot's size in
+    blocks drew the decision boundary as a staircase."""
+
+    def paint(self, painter: QPainter, *args) -> None:
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        super().paint(painter, *args)
+
+
 class FitPlot(QWidget):
     """Data points plus the model: ``show_surface`` for a classifier, ``show_curve`` for a fit."""
 
@@ -36,7 +45,7 @@ class FitPlot(QWidget):
         self.plot = pg.PlotWidget(self, background="w")
         self.plot.setMenuEnabled(False)
         self.plot.showGrid(x=False, y=False)
-        self.image = pg.ImageItem()
+        self.image = SmoothImage()
         self.lookup = _probability_map().getLookupTable(0.0, 1.0, 256)
         self.image.setLookupTable(self.lookup)
         self.image.setLevels((0.0, 1.0))

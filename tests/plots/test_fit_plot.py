@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 
 from backprop_studio.plots.fit_plot import CLASS_COLOURS, MAX_STRETCH, FitPlot
@@ -103,3 +104,23 @@ def test_the_plane_reaches_the_axes_with_no_white_margin(qtbot, size):
     assert x0 <= -1.5 + 1e-6 and x1 >= 2.5 - 1e-6 and y0 <= -1.0 + 1e-6 and y1 >= 1.5 - 1e-6
     spare = min((x1 - x0) / 4.0, (y1 - y0) / 2.5)
     assert spare == pytest.approx(1.0, abs=0.005)
+
+
+def test_the_decision_boundary_is_drawn_smooth_not_in_blocks(qtbot):
+    """Two cells, class 0 left and class 1 right: between their centres the colour changes
+    step by step instead of jumping from one block's to the next's."""
+    plot = FitPlot()
+    qtbot.addWidget(plot)
+    plot.resize(400, 300)
+    plot.show()
+    qtbot.wait(10)
+    plot.show_surface(np.array([[0.0, 1.0], [0.0, 1.0]]), (0.0, 2.0, 0.0, 2.0), same_scale=False)
+    qtbot.wait(10)
+    box = plot.plot.getViewBox()
+    image = plot.plot.grab().toImage()
+    row = []
+    for x in np.linspace(0.6, 1.4, 9):
+        point = box.mapViewToDevice(pg.Point(x, 1.0))
+        target = plot.plot.mapFromGlobal(box.scene().views()[0].mapToGlobal(point.toPoint()))
+        row.append(image.pixelColor(target).getRgb()[:3])
+    assert len(set(row)) >= 5, row  # drawn in blocks: two colours
