@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QGraphicsScene
 
 from backprop_studio.model.blocks import Block
 from backprop_studio.model.graph import Edge, Graph
+from backprop_studio.model.names import auto_named
 
 from .items.block import BlockItem
 from .items.edge import EdgeItem
@@ -126,7 +127,9 @@ class BlockMirror:
             if block.collapsed and member.isSelected():
                 member.setSelected(False)
         found = self._graph.blocks.boundary(block.name)
-        labels = {e: e.src for e in found.inputs} | {e: e.src for e in found.outputs}
+        graph = self._graph
+        labels = {e: graph.node(e.src).label or e.src for e in found.inputs}  # as its card says
+        labels |= output_labels(graph, found.outputs)
         item.set_state(
             block.name, members, block.collapsed, list(found.inputs), list(found.outputs), labels
         )
@@ -154,3 +157,21 @@ class BlockMirror:
         if item.scene() is self._scene:
             self._scene.removeItem(item)
         self._release(members)
+
+
+def output_labels(graph: Graph, outputs: list[Edge]) -> dict[Edge, str]:
+    """What a collapsed block's output ports say: the inner node's label or chosen name, or
+    "out" for a name the editor gave (``add_1`` names a node the collapsed card hides); several
+    such ports are "out 1", "out 2"… in port order, one per inner node."""
+    sources = list(dict.fromkeys(e.src for e in outputs))
+    said: dict[str, str] = {}
+    unnamed = [s for s in sources if not graph.node(s).label and auto_named(s, graph.node(s).op)]
+    for src in sources:
+        node = graph.node(src)
+        if node.label:
+            said[src] = node.label
+        elif src in unnamed:
+            said[src] = "out" if len(unnamed) == 1 else f"out {unnamed.index(src) + 1}"
+        else:
+            said[src] = src
+    return {e: said[e.src] for e in outputs}

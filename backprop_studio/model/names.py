@@ -4,7 +4,15 @@ cannot simply grow a ``_2`` suffix."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Container
+
+
+def auto_named(name: str, op: str) -> bool:
+    """Whether ``name`` is one the editor or the parser gave (``mul_3`` for a mul), not one a
+    person chose: such a name says nothing a reader needs (a printed program folds it away, a
+    collapsed block does not show it on its port)."""
+    return re.fullmatch(rf"{re.escape(op)}_[1-9][0-9]*", name) is not None
 
 
 def free_name(name: str, op: str, taken: Container[str], limit: int) -> str:

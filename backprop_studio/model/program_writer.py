@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import ast
 import json
-import re
 from collections import Counter
 from collections.abc import Mapping
 
 from . import program_blocks, recipes
 from .attrs import attr_value, number_text
 from .graph import Graph, Node
+from .names import auto_named
 from .op_spec import FILL
 from .ops import INFIX_OPS, OPS, POWER
 from .program_literals import is_number
@@ -163,7 +163,7 @@ def _pair(first: Node, second: Node) -> bool:
 
 
 def _auto_named(node: Node) -> bool:
-    return re.fullmatch(rf"{re.escape(node.op)}_[1-9][0-9]*", node.name) is not None
+    return auto_named(node.name, node.op)
 
 
 class _Writer:

@@ -46,7 +46,7 @@ def test_a_collapsed_block_is_one_card_with_its_boundary_as_ports(scene, seed):
         Edge("y", "sub_1", "b"),
     ]
     assert item.outputs == [Edge("sub_1", "loss", "a")]
-    assert item.text_lines() == ["Model", "2 nodes", "w", "x", "y", "sub_1"]
+    assert item.text_lines() == ["Model", "2 nodes", "w", "x", "y", "out"]  # sub_1: a given name
     into = scene.edge_item(Edge("x", "y_hat", "b"))
     assert into.isVisible() and into.dst_via is item
     end = into.path().currentPosition()
@@ -232,3 +232,16 @@ def test_a_collapsed_blocks_header_is_tinted_to_its_foot(scene, seed):
     top, foot = image.pixelColor(x, 20 + 4), image.pixelColor(x, 20 + int(HEADER_HEIGHT) - 4)
     body = image.pixelColor(x, 20 + int(HEADER_HEIGHT) + 12)
     assert top == foot != body
+
+
+def test_a_collapsed_blocks_ports_say_what_its_cards_would(scene, seed):
+    """Inputs by the outside card's label or name; an output by the inner card's label or
+    chosen name, and "out" for a name the editor gave (the card that says it is hidden)."""
+    seed.set_label("y_hat", "ŷ")
+    seed.blocks.add(Block("Model", ("w", "y_hat"), collapsed=True))  # ŷ leaves the block
+    assert scene.block_items()["Model"].text_lines()[-1] == "ŷ"
+    seed.blocks.add(Block("Error", ("sub_1",), collapsed=True))
+    labels = scene.block_items()["Error"].text_lines()[2:]
+    assert labels == ["ŷ", "y", "out"]  # ŷ is y_hat's label, sub_1 a given name
+    seed.rename_node("sub_1", "error")
+    assert scene.block_items()["Error"].text_lines()[-1] == "error"
