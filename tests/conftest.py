@@ -27,10 +27,8 @@ def _isolated_app_state(tmp_path_factory, monkeypatch):
     if log_file is not None:  # no test's log file stays open, or gets the next test's records
         log_file.reset_logging()
     garbage = sys.modules.get("backprop_studio.app.gui_garbage")
-    if garbage is not None and garbage._collector is not None:
-        # a window turned automatic collection off; a test that spins no event loop still
-        # collects what is due, here on the main thread
-        garbage._collector.check()
+    if garbage is not None:  # a window turned automatic collection off: collect what is due
+        garbage.collect_due()
 
 
 @pytest.fixture(autouse=True, scope="session")

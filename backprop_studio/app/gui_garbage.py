@@ -24,3 +24,10 @@ def collect_garbage_on_the_gui_thread() -> GarbageCollector:
     if _collector is None:
         _collector = GarbageCollector(interval=INTERVAL_S)
     return _collector
+
+
+def collect_due() -> None:
+    """Collect now what automatic collection would have, if a window turned it off (a caller
+    on the UI thread that spins no event loop for a while: the test suite between tests)."""
+    if _collector is not None:
+        _collector.check()

@@ -52,7 +52,7 @@ class NodeBadges:
         for bottom, left in sides:
             mark.set_side(bottom, card.card_height, self._row, left)
             area = mark.screen_rect(scale)
-            if not any(_covers(thing, area) for thing in blocked):
+            if not any(thing.intersects(area) for thing in blocked):
                 return
         mark.set_side(self._bottom, card.card_height, self._row)
 
@@ -93,7 +93,3 @@ def _obstacles(scene: GraphScene, card: NodeItem) -> list[QPainterPath | QRectF]
             things.append(item.sceneBoundingRect())
     things += [b.sceneBoundingRect() for b in scene.block_items().values() if b.isVisible()]
     return things
-
-
-def _covers(thing: QPainterPath | QRectF, area: QRectF) -> bool:
-    return thing.intersects(area)

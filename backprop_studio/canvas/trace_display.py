@@ -64,9 +64,7 @@ def _edge_index(edges: tuple[Edge, ...]) -> dict[Edge, int]:
     global _last_index
     last, index = _last_index
     if edges is not last and edges != last:
-        index = {}
-        for i, edge in enumerate(edges):
-            index[edge] = i
+        index = {edge: i for i, edge in enumerate(edges)}
         _last_index = (edges, index)
     return index
 

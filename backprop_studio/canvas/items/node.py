@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QPainter, QPainterPath
+from PySide6.QtGui import QPainterPath
 from PySide6.QtWidgets import QGraphicsItem
 
 from backprop_studio.model.ops import op_spec
@@ -49,9 +49,6 @@ if TYPE_CHECKING:
 
 _Flag = QGraphicsItem.GraphicsItemFlag
 _Change = QGraphicsItem.GraphicsItemChange
-_AA = QPainter.RenderHint.Antialiasing
-_TEXT_AA = QPainter.RenderHint.TextAntialiasing
-_NO_CACHE = QGraphicsItem.CacheMode.NoCache
 
 
 def _card_height(rows: int) -> float:
