@@ -95,8 +95,10 @@ def export_mode(
     old_theme, old_brush = scene.theme, scene.backgroundBrush()
     old_widths = scene.edge_width_scale
     old_values_only = scene.values_only
+    old_far = scene.far
     keep = None if names is None else set(names)
     try:
+        scene.set_far(False)  # every item paints itself, in vectors
         scene.blockSignals(True)  # the app's inspector must not follow this round trip
         for item in selected:
             item.setSelected(False)
@@ -126,6 +128,7 @@ def export_mode(
         scene.setBackgroundBrush(old_brush)
         scene.set_values_only(old_values_only)
         scene.set_edge_width_scale(old_widths)
+        scene.set_far(old_far)
         for item, opacity in faded:
             item.setOpacity(opacity)
         for item in scene.items():

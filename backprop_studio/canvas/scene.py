@@ -20,6 +20,7 @@ from backprop_studio.model.trace import Trace
 
 from . import style
 from .block_mirror import BlockMirror
+from .far_sheets import FarSheets
 from .interactions import NewEdgeDrag, NodeDrag
 from .items.block import BlockItem
 from .items.edge import EdgeItem
@@ -72,6 +73,7 @@ class GraphScene(SceneEvents):
         self._blocks = BlockMirror(self, self._nodes, self._edges, self.block_toggle_requested.emit)
         self._blocks.theme = self.theme
         self._display = TraceDisplay(self._nodes, self._edges, self._rects_in_sight, self)
+        self._sheets = FarSheets(self)
 
     # ---- the graph -----------------------------------------------------------------------
     @property
@@ -130,6 +132,7 @@ class GraphScene(SceneEvents):
             item.set_trained(node.trained)
         self._nodes[node.name] = item
         self.addItem(item)
+        self._sheets.offer_card(item)
         return item
 
     def _add_edge_item(self, edge: Edge) -> EdgeItem:
@@ -138,6 +141,7 @@ class GraphScene(SceneEvents):
         item.set_width_scale(self._edge_width_scale)
         self._edges[edge] = item
         self.addItem(item)
+        self._sheets.offer_edge(item)
         return item
 
     def _on_node_added(self, node: Node, index: int) -> None:
@@ -202,6 +206,7 @@ class GraphScene(SceneEvents):
             expect = getattr(view, "expect_full_repaint", None)
             if expect is not None:
                 expect()
+        self._sheets.touch_all()
         self._show(edge_flows(trace))
 
     def keep_trace(self, trace: Trace) -> None:
@@ -284,6 +289,15 @@ class GraphScene(SceneEvents):
     @property
     def edge_width_scale(self) -> float:
         return self._edge_width_scale
+
+    @property
+    def far(self) -> bool:
+        return self._sheets.far
+
+    def set_far(self, far: bool) -> None:
+        """Zoomed out (``far``), two sheets paint the plain cards and the edge lines, each in
+        one call (``items/far_sheet.py``); the view sets it from its zoom, exports clear it."""
+        self._sheets.set_far(far, self._nodes.values(), self._edges.values())
 
     def set_edge_width_scale(self, scale: float) -> None:
         """Widen every edge by ``scale`` (the view sets it from its zoom; exports reset it)."""

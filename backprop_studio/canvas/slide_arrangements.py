@@ -19,7 +19,8 @@ from backprop_studio.model.slide_layout import Wire, folded_layout, op_layers
 
 from . import style
 from .items.block import BlockItem
-from .items.edge import LABEL_CLEARANCE, EdgeItem
+from .items.edge import EdgeItem
+from .items.edge_label import LABEL_CLEARANCE
 from .items.node import NodeItem
 from .scene import GraphScene
 from .style import LAYOUT_LAYER_GAP, LAYOUT_ROW_GAP, NODE_WIDTH

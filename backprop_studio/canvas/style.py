@@ -28,6 +28,7 @@ BODY_PADDING = 6.0
 CORNER_RADIUS = 7.0
 TEXT_MARGIN = 10.0
 PORT_RADIUS = 4.5
+CARD_MARGIN = PORT_RADIUS + 3.0  # room around a card for port dots and the selection border
 PORT_HIT_RADIUS = 8.0
 PORT_LABEL_GAP = 11.0
 EDGE_HIT_WIDTH = 10.0
@@ -47,6 +48,7 @@ READABLE_CAP_PX = 7.0
 # number instead, enlarged to stay readable (canvas/items/node_summary.py).
 DETAIL_ZOOM = 0.75
 EDGE_AA_ZOOM = 0.5  # below it edge lines are filled without antialiasing (EdgeLine)
+FAR_ZOOM = EDGE_AA_ZOOM  # below it sheets paint the plain cards and the edges (far_sheet.py)
 
 Z_EDGE = 0.0
 Z_TEMP_EDGE = 15.0  # above the cards while dragging

@@ -23,6 +23,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QWidget
 
 from . import style
+from .far_sheets import is_sheet
 from .minimap import Minimap
 from .style import FIT_MARGIN, FIT_MAX_ZOOM, FIT_MIN_ZOOM, GRID_SPACING, MAX_ZOOM, MIN_ZOOM
 
@@ -169,6 +170,7 @@ class CanvasView(QGraphicsView):
         set_scale = getattr(self.scene(), "set_edge_width_scale", None)
         if set_scale is None:
             return
+        self.scene().set_far(self.zoom < style.FAR_ZOOM)
         if self.zoom >= style.DETAIL_ZOOM:
             set_scale(1.0)
         else:
@@ -290,7 +292,7 @@ def _shown_rect(scene: QGraphicsScene) -> QRectF:
     """What is shown: every visible top-level item (a collapsed block hides its cards)."""
     rect = QRectF()
     for item in scene.items():
-        if item.parentItem() is None and item.isVisible():
+        if item.parentItem() is None and item.isVisible() and not is_sheet(item):
             rect = rect.united(item.sceneBoundingRect())
             rect = rect.united(item.mapRectToScene(item.childrenBoundingRect()))
     return rect

@@ -39,28 +39,22 @@ from ..style import EDGE_HIT_WIDTH, EDGE_WIDTH, PORT_RADIUS, Z_EDGE, Theme
 from ..value_text import format_short, full_text, magnitude, signed, stats
 from . import moves
 from .edge_curve import RUN_ABOVE_CARD, curve
+from .edge_label import EdgeLabels, drawing_part
 from .edge_line import EdgeLine
 from .edge_thumb import EdgeThumb
 from .node import NodeItem
 
 if TYPE_CHECKING:
     from .block import BlockItem
+    from .far_sheet import FarSheet
 
 ARROW_LENGTH = 9.0
-LABEL_CLEARANCE = 14.0  # free curve wanted on each side of a gradient label
 _Flag = QGraphicsItem.GraphicsItemFlag
 _Change = QGraphicsItem.GraphicsItemChange
 _NO_PEN = QPen(Qt.PenStyle.NoPen)
 
 
-def _part(item: QGraphicsItem) -> QGraphicsItem:
-    """A drawing-only child: never takes the mouse, so clicks reach the EdgeItem."""
-    item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-    item.setAcceptHoverEvents(False)
-    return item
-
-
-class EdgeItem(QGraphicsItem):
+class EdgeItem(EdgeLabels, QGraphicsItem):
     """``edge`` drawn between two NodeItems; it holds the items, never the Graph."""
 
     def __init__(
@@ -90,11 +84,11 @@ class EdgeItem(QGraphicsItem):
         self.setFlag(_Flag.ItemIsSelectable)
         self.setFlag(_Flag.ItemHasNoContents)
         self.setZValue(Z_EDGE)
-        self._line = _part(EdgeLine(self))  # the curve's outline, filled (see _outline)
+        self._line = drawing_part(EdgeLine(self))  # the curve's outline, filled (see _outline)
         self._curve = QPainterPath()
         self._line_bounds: QRectF | None = None  # the line's bounds for this curve and scale
         self._drawn: tuple[int, float] | None = None  # (colour, width) the outline was made for
-        self._arrow = _part(QGraphicsPolygonItem(self))
+        self._arrow = self._line.arrow = drawing_part(QGraphicsPolygonItem(self))
         self._arrow.setPen(_NO_PEN)
         self._arrow_at: tuple[float, float, float] | None = None
         self._arrow_rgba: int | None = None
@@ -107,6 +101,10 @@ class EdgeItem(QGraphicsItem):
         dst.attach_edge(self)
         self._restyle(place=False)
         self.update_path()
+
+    def set_sheet(self, sheet: FarSheet | None) -> None:
+        """Let the edge sheet paint the line and its arrow head (``far_sheet.py``)."""
+        self._line.set_sheet(sheet)
 
     def detach(self) -> None:
         """Let go of both node items (before the edge is removed from the scene)."""
@@ -264,11 +262,15 @@ class EdgeItem(QGraphicsItem):
     def itemChange(self, change: _Change, value: Any) -> Any:
         if change == _Change.ItemSelectedHasChanged:
             if value and self._halo is None:
-                self._halo = _part(QGraphicsPathItem(self._path, self))
+                self._halo = drawing_part(QGraphicsPathItem(self._path, self))
                 self._halo.setZValue(-1.0)
                 self._style_halo()
             if self._halo is not None:
                 self._halo.setVisible(bool(value))
+        elif change == _Change.ItemVisibleHasChanged:
+            self._line.touch()  # a sheet that paints the line shows it, or no longer
+        elif change == _Change.ItemSceneChange:
+            self.set_sheet(None)  # a sheet draws the lines of its own scene only
         return super().itemChange(change, value)
 
     # ---- the drawing parts -----------------------------------------------------------------
@@ -330,65 +332,8 @@ class EdgeItem(QGraphicsItem):
             return
         self._arrow_at = key
         x = tip.x() - ARROW_LENGTH - 0.5
+        self._line.touch()  # where the head was, on a sheet that paints it
         self._arrow.setPolygon(
             QPolygonF([tip, QPointF(x, tip.y() - half), QPointF(x, tip.y() + half)])
         )
-
-    @property
-    def label_hidden(self) -> bool:
-        """Whether the edge has a label it does not draw (too short for it, or zoomed out)."""
-        return bool(self.label) and (self._pill is None or not self._pill.isVisible())
-
-    def label_rects(self) -> list[QRectF]:
-        """The gradient label's pill and the thumbnail as drawn, in the edge's coordinates."""
-        parts = [self._pill, self._thumb.item]
-        return [
-            p.mapRectToParent(p.boundingRect()) for p in parts if p is not None and p.isVisible()
-        ]
-
-    @property
-    def thumbnail(self) -> QGraphicsItem | None:
-        """The heat map of a tensor gradient shown on the edge, None while there is none."""
-        return self._thumb.item
-
-    def _place_thumb(self) -> None:
-        if not self._thumb.wanted:
-            return
-        beside = None
-        if self._backward:  # on the run between two cards: to the right of the label
-            beside = 30.0
-            if self._pill is not None and self._pill.isVisible():
-                beside = self._pill.path().boundingRect().width() / 2
-        self._thumb.place(
-            self._mid, beside, self._width_scale, self._color, self._theme, self._show_label
-        )
-
-    def _place_label(self) -> None:
-        self._place_pill()
-        self._place_thumb()
-
-    def _place_pill(self) -> None:
-        show = self._width_scale == 1.0 and bool(self.label)
-        if self._pill is not None:
-            self._pill.setVisible(show)
-        if not show:
-            return
-        if self._pill is None or self._text is None:
-            self._pill = _part(QGraphicsPathItem(self))
-            self._text = _part(QGraphicsSimpleTextItem(self._pill))
-            self._text.setFont(style.fonts().small)
-        self._pill.setPen(QPen(self._color, 1.0))
-        self._pill.setBrush(QBrush(self._theme.label_fill))
-        self._text.setBrush(QBrush(self._color))
-        self._text.setText(self.label)
-        text = self._text.boundingRect()
-        w, h = text.width() + 10.0, text.height() + 2.0
-        start = self._path.elementAt(0)
-        if math.hypot(self._tip.x() - start.x, self._tip.y() - start.y) < w + 2 * LABEL_CLEARANCE:
-            self._pill.setVisible(False)  # no room: it would cover the ports (tooltip has it)
-            return
-        pill = QPainterPath()
-        pill.addRoundedRect(QRectF(-w / 2, -h / 2, w, h), h / 2, h / 2)
-        self._pill.setPath(pill)
-        self._pill.setPos(self._mid)
-        self._text.setPos(-text.width() / 2, -text.height() / 2)
+        self._line.touch()

@@ -3,11 +3,25 @@ that paints in Python)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPainterPathStroker
-from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPainterPathStroker, QPen
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsPolygonItem,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
 
 from ..style import EDGE_AA_ZOOM
+
+if TYPE_CHECKING:
+    from .far_sheet import FarSheet
+
+_AA = QPainter.RenderHint.Antialiasing
+_NO_PEN = QPen(Qt.PenStyle.NoPen)
+_NO_CONTENTS = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
 
 _STROKER = QPainterPathStroker()  # the edges' outlines: flat ends, round joins, width per edge
 _STROKER.setCapStyle(Qt.PenCapStyle.FlatCap)
@@ -28,6 +42,9 @@ class EdgeLine(QGraphicsItem):
 
     def __init__(self, parent: QGraphicsItem) -> None:
         super().__init__(parent)
+        self.arrow = QGraphicsPolygonItem()  # the edge's arrow head (the edge sets it): an edge
+        # sheet paints it with the line
+        self._sheet: FarSheet | None = None  # the sheet that paints the line now
         self._curve = QPainterPath()
         self._width = 0.0
         self._outline: QPainterPath | None = QPainterPath()
@@ -41,6 +58,9 @@ class EdgeLine(QGraphicsItem):
         made when the line is first painted or asked for, so a new trace strokes only the
         lines in sight, not all 1,500 of a fitted network."""
         if bounds != self._bounds:
+            if self._sheet is not None:
+                self.touch()  # where it was
+                self._sheet.moved()
             self.prepareGeometryChange()
             self._bounds = bounds
         self._curve, self._width, self._outline = curve, width, None
@@ -53,6 +73,37 @@ class EdgeLine(QGraphicsItem):
             _STROKER.setWidth(self._width)
             self._outline = _STROKER.createStroke(self._curve)
         return self._outline
+
+    # ---- the edge sheet ----------------------------------------------------------------
+    def set_sheet(self, sheet: FarSheet | None) -> None:
+        """Let ``sheet`` paint the line and its arrow head (None: they paint themselves)."""
+        if sheet is self._sheet:
+            return
+        held, self._sheet = self._sheet, sheet
+        self.setFlag(_NO_CONTENTS, sheet is not None)
+        self.arrow.setFlag(_NO_CONTENTS, sheet is not None)
+        if held is not None:
+            held.drop(self)
+            QGraphicsItem.update(self)
+            self.arrow.update()
+        if sheet is not None:
+            sheet.take(self)
+
+    def sheet_rect(self) -> QRectF:
+        """What the line and its arrow cover, in scene coordinates."""
+        return self.sceneBoundingRect().united(self.arrow.sceneBoundingRect())
+
+    def touch(self) -> None:
+        """Repaint the line and its arrow where they are now, on the sheet that paints them."""
+        sheet = self._sheet
+        if sheet is not None and not sheet.all_touched:
+            sheet.touch(self.sheet_rect())
+
+    def update(self, *args: object) -> None:
+        if self._sheet is None:
+            QGraphicsItem.update(self, *args)
+        else:
+            self.touch()
 
     def set_color(self, color: QColor) -> None:
         self._brush = QBrush(color)
@@ -80,3 +131,18 @@ class EdgeLine(QGraphicsItem):
         if on_screen and option.levelOfDetailFromTransform(painter.worldTransform()) < EDGE_AA_ZOOM:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         painter.fillPath(self._outline_path(), self._brush)
+
+
+def paint_lines(painter: QPainter, lines: list[EdgeLine], fast: bool, lod: float) -> None:
+    """The edge sheet's lines (see ``far_sheet.py``): unsmoothed in a zoomed-out view, as
+    :meth:`EdgeLine.paint` draws one, and then their arrow heads, smoothed as the polygon
+    items draw them (so a head lies on any line it meets, not under it)."""
+    painter.setRenderHint(_AA, not fast or lod >= EDGE_AA_ZOOM)
+    for line in lines:
+        painter.fillPath(line._outline_path(), line._brush)
+    painter.setRenderHint(_AA, True)
+    painter.setPen(_NO_PEN)
+    for line in lines:
+        arrow = line.arrow
+        painter.setBrush(arrow.brush())
+        painter.drawPolygon(arrow.polygon())

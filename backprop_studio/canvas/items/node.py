@@ -270,6 +270,7 @@ class NodeItem(NodeText, NodePainting, QGraphicsItem):
             height += BAND_HEIGHT
         if height != self._height:
             moves.moved()
+            self.touch_sheet()
             self.prepareGeometryChange()
             self._height = height
             self._card, self._header, self._shadow = card_paths(height)
@@ -279,6 +280,7 @@ class NodeItem(NodeText, NodePainting, QGraphicsItem):
             self._output_port.setPos(NODE_WIDTH, top + max(len(self._inputs), 1) * ROW_HEIGHT / 2)
             for edge in self._edges:
                 edge.update_path()
+            self.check_sheet()  # heat maps came or went
         elif not self._shown_detail and not pictures and drawn == (self._numbers, self._problem):
             return
         self._shown_detail = False
@@ -311,7 +313,14 @@ class NodeItem(NodeText, NodePainting, QGraphicsItem):
         return QRectF(0.0, self._rows_height - BODY_PADDING, NODE_WIDTH, BAND_HEIGHT)
 
     def itemChange(self, change: _Change, value: Any) -> Any:
+        if change in (_Change.ItemPositionChange, _Change.ItemVisibleHasChanged):
+            self.touch_sheet()  # where it was, or where it shows or no longer shows
+        elif change == _Change.ItemSelectedHasChanged:
+            self.check_sheet()
+        elif change == _Change.ItemSceneChange:
+            self.set_sheet(None)  # a sheet draws the cards of its own scene only
         if change == _Change.ItemPositionHasChanged:
+            self.touch_sheet()
             moves.moved()
             for edge in self._edges:
                 edge.update_path()

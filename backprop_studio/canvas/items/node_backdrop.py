@@ -82,6 +82,7 @@ class CardFace:
 
     def __init__(self) -> None:
         self._faces: dict[float, tuple[Hashable, QImage | None]] = {}  # oldest first
+        self.last: QImage | None = None  # the image the last stamp drew
 
     def stamp(
         self,
@@ -108,6 +109,7 @@ class CardFace:
         self._faces[scale] = (key, image)
         if len(self._faces) > self.SCALES:
             del self._faces[next(iter(self._faces))]
+        self.last = image
         if image is None:
             return False
         _stamp(painter, t, image, margin)

@@ -4,30 +4,114 @@ which holds the state this reads). Exports paint with no cache, so they get vect
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from PySide6.QtCore import QRectF
-from PySide6.QtGui import QPainter
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from .. import style
-from ..style import HEADER_HEIGHT, NODE_WIDTH, PORT_RADIUS
+from ..style import HEADER_HEIGHT, NODE_WIDTH
 from ..value_text import signed
+from .far_sheet import translated
 from .node_backdrop import stamp_backdrop
 from .node_body import paint_backdrop, paint_body, paint_header
-from .node_summary import paint_summary_name, paint_summary_number, summary_layout
+from .node_summary import Summary, paint_summary_name, paint_summary_number, summary_layout
 
 if TYPE_CHECKING:
+    from .far_sheet import FarSheet
     from .node import NodeItem
 
 _AA = QPainter.RenderHint.Antialiasing
 _TEXT_AA = QPainter.RenderHint.TextAntialiasing
 _NO_CACHE = QGraphicsItem.CacheMode.NoCache
-MARGIN = PORT_RADIUS + 3.0  # room around the card for port dots and the selection border
+_NO_CONTENTS = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
+MARGIN = style.CARD_MARGIN
+
+
+class SheetPlan(NamedTuple):
+    """A small card as drawn: its face image, stamped with its top left corner at the item's
+    (-MARGIN, -MARGIN), and its number's text, font and baseline start (item coordinates)."""
+
+    lod: float
+    face: QImage
+    font: QFont
+    at: QPointF
+    number: str
+    face_key: tuple  # what the face shows (see _small_layout)
 
 
 class NodePainting:
-    """NodeItem's ``paint`` (see the module's docstring)."""
+    """NodeItem's ``paint`` (see the module's docstring), and whether the card sheet paints it
+    instead (``far_sheet.py``: a zoomed-out view's plain cards, not a selected one, not one
+    with heat maps)."""
+
+    _sheet: FarSheet | None = None  # the sheet that paints this card now
+    _plan: SheetPlan | None = None  # how it was last drawn small
+    _plan_fresh = False  # and nothing changed since
+    _sheet_offer: FarSheet | None = None  # the scene's card sheet, while it takes cards
+
+    def set_sheet(self: NodeItem, sheet: FarSheet | None) -> None:
+        """Let ``sheet`` paint the card while it is plain (None: the card paints itself)."""
+        self._sheet_offer = sheet
+        self.check_sheet()
+
+    def check_sheet(self: NodeItem) -> None:
+        """Hand the card to its sheet, or take it back, after a change of what it shows."""
+        offer = self._sheet_offer
+        wanted = offer is not None and not self.isSelected() and self.band_rect() is None
+        held = self._sheet
+        if wanted == (held is not None):
+            return
+        if held is not None:
+            self._sheet = None
+            self.setFlag(_NO_CONTENTS, False)
+            held.drop(self)
+            QGraphicsItem.update(self)
+        else:
+            assert offer is not None
+            self._sheet = offer
+            self.setFlag(_NO_CONTENTS, True)
+            offer.take(self)
+
+    @property
+    def number_color(self: NodeItem) -> QColor:
+        """The colour of a small card's number."""
+        return self._theme.muted
+
+    def sheet_plan(self: NodeItem, lod: float) -> SheetPlan | None:
+        """How to draw the card small at ``lod`` as it was drawn last, renewed when only its
+        number changed (a new trace): the card sheet draws it from this with two calls into
+        Qt. None when it has not been drawn at ``lod`` with its face as it is."""
+        plan = self._plan
+        if plan is None or plan.lod != lod:
+            return None
+        if self._plan_fresh:
+            return plan
+        self._plan = None
+        if self.band_rect() is not None:
+            return None
+        summary, _, number_at, face_key = self._small_layout(lod, self._backdrop_key(), False)
+        if face_key != plan.face_key:
+            return None
+        plan = SheetPlan(lod, plan.face, summary.number_font(), number_at, summary.number, face_key)
+        self._plan, self._plan_fresh = plan, True
+        return plan
+
+    def update(self: NodeItem, *args: object) -> None:
+        """Repaint the card: on its sheet, when the sheet paints it (Qt drops an item's own
+        updates while it has no contents)."""
+        self._plan_fresh = False
+        sheet = self._sheet
+        if sheet is None:
+            QGraphicsItem.update(self, *args)
+        elif not sheet.all_touched:
+            sheet.touch(self.sceneBoundingRect())
+
+    def touch_sheet(self: NodeItem) -> None:
+        """Repaint where the card is now, on its sheet (before it moves or changes size)."""
+        if self._sheet is not None:
+            self._sheet.touch(self.sceneBoundingRect())
 
     def paint(
         self: NodeItem,
@@ -35,25 +119,38 @@ class NodePainting:
         option: QStyleOptionGraphicsItem,
         widget: QWidget | None = None,
     ) -> None:
-        theme, f = self._theme, style.fonts()
         painter.setRenderHint(_AA)
         painter.setRenderHint(_TEXT_AA)
-        w, h = NODE_WIDTH, self._height
         transform = painter.worldTransform()
         lod = option.levelOfDetailFromTransform(transform)
+        self._paint_card(painter, transform, lod, self.cacheMode() != _NO_CACHE)
+
+    def paint_on_sheet(self: NodeItem, painter: QPainter, fast: bool, lod: float) -> None:
+        """Paint the card for the card sheet (``far_sheet.py``), whose painter is in scene
+        coordinates and antialiased: stamped from images in a view (``fast``), in vectors in
+        an export."""
+        sheet, pos = painter.worldTransform(), self.pos()
+        mine = translated(sheet, pos.x(), pos.y())
+        painter.setWorldTransform(mine)
+        self._paint_card(painter, mine, lod, fast)
+        painter.setWorldTransform(sheet)
+
+    def _paint_card(
+        self: NodeItem, painter: QPainter, transform: QTransform, lod: float, stamps: bool
+    ) -> None:
+        """The card at ``lod``, with the painter in its coordinates; ``stamps``: its unchanging
+        part may be stamped from images (on screen, not in an export)."""
+        theme, f = self._theme, style.fonts()
+        w, h = NODE_WIDTH, self._height
         detail = lod >= style.DETAIL_ZOOM
         self._shown_detail = self._shown_detail or detail
-        connected = self._connected
-        if connected is None:
-            connected = frozenset(e.edge.port for e in self._edges if e.dst_item is self)
-            self._connected = connected
+        connected = self._connected_ports()
 
         def backdrop(p: QPainter) -> None:
             self._paint_backdrop(p, connected, detail)
 
-        cached = not detail and self.cacheMode() != _NO_CACHE
-        key = (id(theme), self._op, bool(self._problem), self.isSelected(), self._is_output)
-        key += (h, connected)
+        cached = not detail and stamps
+        key = self._backdrop_key()
 
         def stamped_backdrop(p: QPainter) -> None:
             if not (cached and stamp_backdrop(p, key, w, h, MARGIN, backdrop)):
@@ -70,22 +167,50 @@ class NodePainting:
                 painter, theme, f, self._lines, self._gutter, signed(self._grad), self.values_only
             )
         else:  # too small for the full text: name and one number, readable on screen
-            summary = self.summary(lod)
-            text = QRectF(0, 0, w, band.top() if pictures else h)  # type: ignore[union-attr]
-            name_at, number_at = summary_layout(summary, text, HEADER_HEIGHT, lod)
+            summary, name_at, number_at, face_key = self._small_layout(lod, key, pictures)
 
             def face(p: QPainter) -> None:  # what a new trace leaves as it was
                 stamped_backdrop(p)
                 paint_summary_name(p, summary, name_at, theme.text)
 
-            face_key = (key, id(f), summary.name, summary.name_scale, name_at.x(), name_at.y())
-            if not (cached and self._face.stamp(painter, transform, face_key, w, h, MARGIN, face)):
+            stamped = cached and self._face.stamp(painter, transform, face_key, w, h, MARGIN, face)
+            if not stamped:
                 face(painter)
             paint_summary_number(painter, summary, number_at, theme.muted)
+            if stamped and not pictures and self._face.last is not None:
+                font = summary.number_font()
+                plan = SheetPlan(lod, self._face.last, font, number_at, summary.number, face_key)
+                self._plan, self._plan_fresh = plan, True
         if pictures:
             assert band is not None
             right = NODE_WIDTH - style.TEXT_MARGIN
             self._band.paint(painter, theme, band.top(), self._gutter, right, detail)
+
+    def _connected_ports(self: NodeItem) -> frozenset[str]:
+        connected = self._connected
+        if connected is None:
+            connected = frozenset(e.edge.port for e in self._edges if e.dst_item is self)
+            self._connected = connected
+        return connected
+
+    def _backdrop_key(self: NodeItem) -> tuple:
+        """Everything the backdrop shows (shadow, card, tint, border, port dots)."""
+        key = (id(self._theme), self._op, bool(self._problem), self.isSelected())
+        return (*key, self._is_output, self._height, self._connected_ports())
+
+    def _small_layout(
+        self: NodeItem, lod: float, key: tuple, pictures: bool
+    ) -> tuple[Summary, QPointF, QPointF, tuple]:
+        """A small card's summary, where its name and number start, and the key of its face
+        (``key``, the backdrop's, with the name as drawn)."""
+        summary = self.summary(lod)
+        band = self.band_rect()
+        height = band.top() if pictures and band is not None else self._height
+        name_at, number_at = summary_layout(
+            summary, QRectF(0, 0, NODE_WIDTH, height), HEADER_HEIGHT, lod
+        )
+        face_key = (key, id(style.fonts()), summary.name, summary.name_scale)
+        return summary, name_at, number_at, (*face_key, name_at.x(), name_at.y())
 
     def _paint_backdrop(
         self: NodeItem, painter: QPainter, connected: frozenset[str], detail: bool

@@ -1,0 +1,189 @@
+"""FarSheet: zoomed out, one item paints every plain card (or every edge line) in one call.
+
+A fitted network shows hundreds of small cards and edges. Painted as items, each costs Qt its
+own pass (transform, clip, cache pixmap) and Python a ``paint()`` call: a fitted repaint of
+1,000 cards and 1,500 edges spent 13 of its 15 ms in that traffic, and a new trace re-rendered
+~285 card pixmaps on top (59 ms in all). A sheet draws what the items would, in one loop over
+the items in the exposed rectangle, with no pixmap per card: a repaint is about as fast as
+before and a new trace costs its setters and one repaint.
+
+The items stay in the scene, so hit tests, selection, tooltips and the model's view of them
+are unchanged; an item the sheet draws has ``ItemHasNoContents`` set, and sends its updates
+to the sheet (:meth:`touch`). Only the zoomed-out view hands items over (the scene decides, see
+``GraphScene.set_far``); exports and close views paint every item itself, as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Generic, TypeVar
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QPainter, QPainterPath, QTransform
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+from ..style import CARD_MARGIN
+from . import moves
+
+_Flag = QGraphicsItem.GraphicsItemFlag
+_AA = QPainter.RenderHint.Antialiasing
+_TEXT_AA = QPainter.RenderHint.TextAntialiasing
+
+T = TypeVar("T", bound=QGraphicsItem)
+
+
+class FarSheet(QGraphicsItem, Generic[T]):
+    """Paints the items it holds, in the order they came, where the view is exposed.
+
+    ``rect_of`` gives an item's painted rectangle in scene coordinates, and ``paint_all``
+    paints a list of them with the painter in scene coordinates: ``paint_all(painter, items,
+    fast, lod)``, ``fast`` meaning a view's repaint (not an export) and ``lod`` the scale."""
+
+    def __init__(
+        self,
+        z: float,
+        rect_of: Callable[[T], QRectF],
+        paint_all: Callable[[QPainter, list[T], bool, float], None],
+    ) -> None:
+        super().__init__()
+        self.setZValue(z)
+        self.setFlag(_Flag.ItemUsesExtendedStyleOption)  # the exposed rectangle, to cull
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setAcceptHoverEvents(False)
+        self._rect_of, self._paint_all = rect_of, paint_all
+        self._items: dict[T, None] = {}  # an ordered set: painted first come, first drawn
+        self._bounds = QRectF()
+        self._index: tuple[list[T], np.ndarray] | None = None  # items and their rectangles
+        self._index_key: tuple[int, int] = (-1, -1)
+        self._version = 0  # which items, or where: the index is made again when it moves
+        self.all_touched = False  # a repaint of all of it is on its way
+        self.setVisible(False)
+
+    # ---- which items -----------------------------------------------------------------------
+    def take(self, item: T) -> None:
+        """Draw ``item`` from now on (it has stopped painting itself)."""
+        if item not in self._items:
+            self._items[item] = None
+            self.moved()
+            self.touch(self._rect_of(item))
+
+    def drop(self, item: T) -> None:
+        """Stop drawing ``item`` (it paints itself again, or left the scene)."""
+        if item in self._items:
+            del self._items[item]
+            self.touch(self._rect_of(item))
+            self.moved()
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._items
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def items_held(self) -> list[T]:
+        return list(self._items)
+
+    # ---- changes ---------------------------------------------------------------------------
+    def touch(self, rect: QRectF) -> None:
+        """Repaint ``rect`` (scene coordinates): an item the sheet draws changed there."""
+        if not self.all_touched and self.isVisible() and not rect.isEmpty():
+            self.update(rect)
+
+    def touch_all(self) -> None:
+        """Repaint everything the views show (a new trace changes every item): until then,
+        no item's change needs a rectangle of its own."""
+        if self.isVisible():
+            self.all_touched = True
+            self.update()
+
+    def moved(self) -> None:
+        """An item came, went or changed its bounds without a move the scene noted."""
+        self._version += 1
+
+    def _refresh(self) -> tuple[list[T], np.ndarray]:
+        key = (moves.count(), self._version)
+        if self._index is None or key != self._index_key:
+            items = list(self._items)
+            rects = np.empty((len(items), 4))
+            for i, item in enumerate(items):
+                r = self._rect_of(item)
+                rects[i] = (r.left(), r.top(), r.right(), r.bottom())
+            self._index, self._index_key = (items, rects), key
+        return self._index
+
+    # ---- QGraphicsItem ---------------------------------------------------------------------
+    def boundingRect(self) -> QRectF:
+        """Everywhere: the sheet is as large as the scene's world, so that an item it draws is
+        never outside it (views and exports leave it out of what they measure)."""
+        return _WORLD_RECT
+
+    def shape(self) -> QPainterPath:
+        return QPainterPath()  # never under the mouse: clicks and rubber bands find the items
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionGraphicsItem,
+        widget: QWidget | None = None,
+    ) -> None:
+        self.all_touched = False
+        items, rects = self._refresh()
+        if not items:
+            return
+        ex = option.exposedRect
+        hit = (
+            (rects[:, 0] <= ex.right())
+            & (rects[:, 2] >= ex.left())
+            & (rects[:, 1] <= ex.bottom())
+            & (rects[:, 3] >= ex.top())
+        )
+        shown = [items[i] for i in np.flatnonzero(hit).tolist() if items[i].isVisible()]
+        if shown:
+            lod = option.levelOfDetailFromTransform(painter.worldTransform())
+            self._paint_all(painter, shown, widget is not None, lod)
+
+
+_IDENTITY = QTransform()
+_WORLD = 1e6  # the view's scene rect (canvas/view.py)
+_WORLD_RECT = QRectF(-_WORLD, -_WORLD, 2 * _WORLD, 2 * _WORLD)
+
+
+def hand_over(items: Iterable, sheet: FarSheet | None) -> None:
+    """Offer every item in ``items`` to ``sheet`` (None: they all paint themselves again)."""
+    for item in items:
+        item.set_sheet(sheet)
+
+
+def paint_cards(painter: QPainter, cards: list, fast: bool, lod: float) -> None:
+    """The card sheet's cards (NodeItems), each as it would paint itself. In a view, a card
+    drawn before at this scale, unchanged since, is its face image and its number (two calls
+    into Qt): how a repaint of 285 cards costs no more than blitting their cached pixmaps."""
+    painter.setRenderHint(_AA)
+    painter.setRenderHint(_TEXT_AA)
+    t = painter.worldTransform()
+    plain = fast and t.m12() == t.m21() == t.m13() == t.m23() == 0.0 and t.m11() == t.m22()
+    font = None
+    for card in cards:
+        plan = card.sheet_plan(lod) if plain else None
+        if plan is None:
+            card.paint_on_sheet(painter, fast, lod)
+            font = None
+            continue
+        pos = card.pos()
+        x, y = pos.x(), pos.y()
+        corner = t.map(QPointF(x - CARD_MARGIN, y - CARD_MARGIN))
+        painter.setWorldTransform(_IDENTITY)
+        painter.drawImage(QPointF(round(corner.x()), round(corner.y())), plan.face)
+        painter.setWorldTransform(t)
+        if plan.number:
+            if plan.font is not font:
+                font = plan.font
+                painter.setFont(font)
+                painter.setPen(card.number_color)
+            painter.drawText(QPointF(x + plan.at.x(), y + plan.at.y()), plan.number)
+
+
+def translated(t: QTransform, x: float, y: float) -> QTransform:
+    """``t`` after moving by (x, y) first: an item's transform from the sheet's."""
+    return QTransform(t).translate(x, y)

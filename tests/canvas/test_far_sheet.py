@@ -1,0 +1,261 @@
+"""Zoomed out, two sheets paint the plain cards and the edge lines (``canvas/items/far_sheet.py``):
+what reaches the screen is what the items painting themselves show, after every change.
+
+"On screen" is the window's backing store (``QScreen.grabWindow`` on the offscreen platform):
+an update the sheet missed leaves old pixels there, which a fresh ``grab()`` would repaint."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication, QGraphicsItem
+
+from backprop_studio.canvas import CanvasView, GraphScene
+from backprop_studio.canvas.export import export_mode, render_image, to_svg
+from backprop_studio.canvas.far_sheets import is_sheet
+from backprop_studio.canvas.items.far_sheet import FarSheet
+from backprop_studio.canvas.style import FAR_ZOOM, LIGHT
+from backprop_studio.model.graph import Edge, Graph, Node
+from backprop_studio.model.trace import Trace
+
+_NO_CONTENTS = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
+ZOOM = 0.35
+
+
+def _crossed_grid(rows: int, cols: int) -> Graph:
+    """Columns of add cards, each fed by its row's card of the column before and by the one
+    three rows down: edges that cross, as in a network."""
+    g = Graph()
+    for r in range(rows):
+        g.add_node(Node(f"n{r}_0", "data", value=float(r), position=(0.0, r * 140.0)))
+    for c in range(1, cols):
+        for r in range(rows):
+            name = f"n{r}_{c}"
+            g.add_node(Node(name, "add", position=(c * 420.0, r * 140.0)))
+            g.connect(f"n{r}_{c - 1}", name, "a")
+            g.connect(f"n{(r + 3) % rows}_{c - 1}", name, "b")
+    return g
+
+
+def _trace(graph: Graph, seed: int, tensor: str | None = None) -> Trace:
+    rng = random.Random(seed)
+    edges = tuple(graph.edges)
+
+    def number(name: str):
+        if name == tensor:
+            return [[rng.uniform(-3, 3) for _ in range(4)] for _ in range(4)]
+        return rng.uniform(-3, 3)
+
+    return Trace(
+        output=graph.output,
+        values={n: number(n) for n in graph.names},
+        grads={n: number(n) for n in graph.names},
+        shapes={n: (4, 4) if n == tensor else () for n in graph.names},
+        edges=edges,
+        edge_grads=tuple(rng.uniform(-3, 3) for _ in edges),
+    )
+
+
+def _far_view(qtbot, graph: Graph, trace: Trace) -> tuple[GraphScene, CanvasView]:
+    scene = GraphScene(theme=LIGHT)
+    scene.set_graph(graph)
+    scene.show_trace(trace)
+    view = CanvasView(scene)
+    qtbot.addWidget(view)
+    view.minimap.set_enabled(False)  # its repaints would cover updates the sheets miss
+    view.resize(900, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_zoom(ZOOM)
+    view.centerOn(QPointF(1200.0, 500.0))
+    _repainted(view)  # a card's face is an image from its second paint at a scale on
+    _repainted(view)
+    return scene, view
+
+
+def _settle() -> None:
+    for _ in range(3):
+        QApplication.processEvents()
+
+
+def _pixels(image: QImage) -> np.ndarray:
+    image = image.convertToFormat(QImage.Format.Format_RGB32)
+    rows = np.frombuffer(image.constBits(), dtype=np.uint8).reshape(
+        image.height(), image.bytesPerLine() // 4, 4
+    )
+    return rows[:, : image.width(), :3].astype(int)
+
+
+def _screen(view: CanvasView) -> np.ndarray:
+    """What the window shows now: only what Qt was asked to repaint has been repainted."""
+    _settle()
+    return _pixels(view.screen().grabWindow(view.winId()).toImage())
+
+
+def _repainted(view: CanvasView) -> np.ndarray:
+    """What the window shows once all of it is painted again."""
+    view.viewport().update()
+    return _screen(view)
+
+
+def _changed(a: np.ndarray, b: np.ndarray) -> int:
+    return int((np.abs(a - b).max(axis=2) > 8).sum())
+
+
+def _as_items_paint_it(view: CanvasView) -> np.ndarray:
+    """The window with every item painting itself (no sheets), then the sheets back."""
+    scene = view.scene()
+    scene.set_far(False)
+    pixels = _repainted(view)
+    scene.set_far(True)
+    _repainted(view)
+    return pixels
+
+
+def _assert_up_to_date_and_as_items_paint(view: CanvasView) -> np.ndarray:
+    shown = _screen(view)
+    assert _changed(shown, _repainted(view)) == 0  # no update was missed
+    # The sheets draw an arrow head over any line it meets, where an edge's own head lies
+    # under the lines of later edges: a few hundred pixels of 540,000 differ.
+    assert _changed(shown, _as_items_paint_it(view)) < 0.002 * shown.shape[0] * shown.shape[1]
+    return shown
+
+
+def _in_view(view: CanvasView, scene: GraphScene) -> list[str]:
+    sight = view.visible_scene_rect()
+    return [n for n, item in scene.node_items().items() if sight.contains(item.sceneBoundingRect())]
+
+
+def test_a_zoomed_out_view_hands_its_plain_cards_and_edges_to_the_sheets(qtbot):
+    graph = _crossed_grid(8, 8)
+    scene, view = _far_view(qtbot, graph, _trace(graph, 1, tensor="n3_3"))
+    assert view.zoom < FAR_ZOOM and scene.far
+    cards = scene.node_items()
+    assert all(cards[n].flags() & _NO_CONTENTS for n in cards if n != "n3_3")
+    assert not cards["n3_3"].flags() & _NO_CONTENTS  # its heat maps: it paints itself
+    assert all(e.path().length() > 0 for e in scene.edge_items().values())
+    assert sum(1 for i in scene.items() if is_sheet(i)) == 2
+    _assert_up_to_date_and_as_items_paint(view)
+
+    view.set_zoom(1.0)
+    _settle()
+    assert not scene.far
+    assert not any(card.flags() & _NO_CONTENTS for card in cards.values())
+    assert not any(is_sheet(i) for i in scene.items())
+
+
+def test_the_sheets_paint_the_cards_names_and_numbers_and_the_edges(qtbot):
+    graph = _crossed_grid(8, 8)
+    scene, view = _far_view(qtbot, graph, _trace(graph, 1))
+    shown = _assert_up_to_date_and_as_items_paint(view)
+    background = np.array(LIGHT.background.getRgb()[:3])
+    painted = (np.abs(shown - background).max(axis=2) > 8).mean()
+    assert painted > 0.2  # cards and wires cover the view: the sheets drew them
+    name = _in_view(view, scene)[0]
+    card = view.mapFromScene(scene.node_item(name).sceneBoundingRect()).boundingRect()
+    inside = shown[card.top() + 2 : card.bottom() - 2, card.left() + 2 : card.right() - 2]
+    assert (inside.max(axis=2) < 120).sum() > 20  # dark text: the name on the card
+
+
+def test_a_new_trace_reaches_the_screen_through_the_sheets(qtbot):
+    graph = _crossed_grid(8, 8)
+    scene, view = _far_view(qtbot, graph, _trace(graph, 1))
+    before = _screen(view)
+    scene.show_trace(_trace(graph, 2))
+    after = _assert_up_to_date_and_as_items_paint(view)
+    assert _changed(before, after) > 2000  # every number and every wire's colour or width
+
+
+def test_a_card_moved_on_the_sheet_leaves_nothing_where_it_was(qtbot, monkeypatch):
+    graph = _crossed_grid(8, 8)
+    scene, view = _far_view(qtbot, graph, _trace(graph, 1))
+    item = scene.node_item(_in_view(view, scene)[3])
+    was = item.sceneBoundingRect()
+    touched: list[QRectF] = []
+    touch = FarSheet.touch
+
+    def recorded(sheet: FarSheet, rect: QRectF) -> None:
+        touched.append(QRectF(rect))
+        touch(sheet, rect)
+
+    monkeypatch.setattr(FarSheet, "touch", recorded)
+    before = _screen(view)
+    item.setPos(item.pos() + QPointF(170.0, 65.0))
+    # The window may repaint more than was asked (this test's window repaints all of it);
+    # the sheet must be asked for where the card was and where it is.
+    assert any(r.contains(was) for r in touched)
+    assert any(r.contains(item.sceneBoundingRect()) for r in touched)
+    after = _assert_up_to_date_and_as_items_paint(view)
+    assert _changed(before, after) > 500
+
+
+def test_a_selected_card_paints_itself_over_the_sheet_and_goes_back_when_let_go(qtbot):
+    graph = _crossed_grid(8, 8)
+    scene, view = _far_view(qtbot, graph, _trace(graph, 1))
+    item = scene.node_item(_in_view(view, scene)[2])
+    item.setSelected(True)
+    assert not item.flags() & _NO_CONTENTS
+    _assert_up_to_date_and_as_items_paint(view)
+    item.setPos(item.pos() + QPointF(40.0, 40.0))  # dragged over its neighbours: on top
+    _assert_up_to_date_and_as_items_paint(view)
+    item.setSelected(False)
+    assert item.flags() & _NO_CONTENTS
+    _assert_up_to_date_and_as_items_paint(view)
+
+
+def test_a_removed_node_and_a_hidden_edge_leave_the_sheets(qtbot):
+    graph = _crossed_grid(8, 8)
+    scene, view = _far_view(qtbot, graph, _trace(graph, 1))
+    name = _in_view(view, scene)[4]
+    item = scene.node_item(name)
+    graph.remove_node(name)
+    assert item.scene() is None and not item.flags() & _NO_CONTENTS
+    _assert_up_to_date_and_as_items_paint(view)
+    edge = next(e for e in graph.edges if e.dst in _in_view(view, scene))
+    scene.edge_item(edge).setVisible(False)
+    _assert_up_to_date_and_as_items_paint(view)
+
+
+def test_a_card_that_grows_heat_maps_takes_itself_back_from_the_sheet(qtbot):
+    graph = _crossed_grid(8, 8)
+    scene, view = _far_view(qtbot, graph, _trace(graph, 1))
+    name = _in_view(view, scene)[5]
+    assert scene.node_item(name).flags() & _NO_CONTENTS
+    scene.show_trace(_trace(graph, 1, tensor=name))
+    assert not scene.node_item(name).flags() & _NO_CONTENTS
+    _assert_up_to_date_and_as_items_paint(view)
+    scene.show_trace(_trace(graph, 1))
+    assert scene.node_item(name).flags() & _NO_CONTENTS
+    _assert_up_to_date_and_as_items_paint(view)
+
+
+def test_an_export_of_a_zoomed_out_scene_paints_every_item_itself(qtbot):
+    graph = _crossed_grid(4, 4)
+    scene, view = _far_view(qtbot, graph, _trace(graph, 1))
+    image = render_image(scene, scale=1.0)
+    with export_mode(scene):
+        assert not scene.far and not any(is_sheet(i) for i in scene.items())
+    assert scene.far  # back as it was
+    scene.set_far(False)
+    assert _changed(_pixels(image), _pixels(render_image(scene, scale=1.0))) == 0
+    scene.set_far(True)
+    svg = to_svg(scene)
+    svg = svg.decode() if isinstance(svg, bytes) else svg
+    assert all(f">{name}<" in svg for name in graph.names)  # the names as text, not images
+
+
+def test_a_sheet_is_never_under_the_mouse_nor_in_what_a_fit_measures(qtbot):
+    graph = _crossed_grid(4, 4)
+    scene, view = _far_view(qtbot, graph, _trace(graph, 1))
+    item = scene.node_item("n1_1")
+    centre = item.sceneBoundingRect().center()
+    assert scene.items(centre)[0] is item
+    assert not any(is_sheet(i) for i in scene.items(QPointF(-5000.0, -5000.0)))
+    view.fit_to_graph()
+    shown = view.visible_scene_rect()
+    assert shown.width() < 10_000  # the sheets are as large as the world; the fit is not
+    assert not scene.items(QRectF(-9e5, -9e5, 10.0, 10.0))
+    assert Edge("n0_0", "n0_1", "a") in graph.edges
