@@ -286,7 +286,8 @@ class EdgeItem(EdgeLabels, QGraphicsItem):
             self._style_halo()
         if place:
             self._place_arrow()
-            self._place_label()
+            if self._width_scale == 1.0 or self._thumb.wanted:  # zoomed out: no label shows
+                self._place_label()
         self._shape = None
 
     @property

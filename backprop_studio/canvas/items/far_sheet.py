@@ -15,7 +15,7 @@ to the sheet (:meth:`touch`). Only the zoomed-out view hands items over (the sce
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Generic, TypeVar
 
 import numpy as np
@@ -147,12 +147,6 @@ class FarSheet(QGraphicsItem, Generic[T]):
 _IDENTITY = QTransform()
 _WORLD = 1e6  # the view's scene rect (canvas/view.py)
 _WORLD_RECT = QRectF(-_WORLD, -_WORLD, 2 * _WORLD, 2 * _WORLD)
-
-
-def hand_over(items: Iterable, sheet: FarSheet | None) -> None:
-    """Offer every item in ``items`` to ``sheet`` (None: they all paint themselves again)."""
-    for item in items:
-        item.set_sheet(sheet)
 
 
 def paint_cards(painter: QPainter, cards: list, fast: bool, lod: float) -> None:
