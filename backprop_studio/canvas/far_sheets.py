@@ -35,13 +35,22 @@ class FarSheets:
         for sheet in (self.cards, self.lines):  # in the scene only while they paint
             if far:
                 self._scene.addItem(sheet)
+                sheet.setVisible(True)
             else:
+                sheet.setVisible(False)
                 self._scene.removeItem(sheet)
-            sheet.setVisible(far)
-        for card in cards:
-            self.offer_card(card)
-        for edge in edges:
-            self.offer_edge(edge)
+                sheet.reset_bounds()
+
+        def offer() -> None:
+            for card in cards:
+                self.offer_card(card)
+            for edge in edges:
+                self.offer_edge(edge)
+
+        if far:
+            self.cards.take_all(lambda: self.lines.take_all(offer))
+        else:
+            offer()
 
     def touch_all(self) -> None:
         """Every card and edge is about to change (a new trace): repaint both sheets whole."""
@@ -57,5 +66,5 @@ class FarSheets:
 
 
 def is_sheet(item: object) -> bool:
-    """Whether ``item`` is a sheet (as large as the world: what measures the drawing skips it)."""
+    """Whether ``item`` is a sheet (what measures the drawing skips it: its items count)."""
     return isinstance(item, FarSheet)

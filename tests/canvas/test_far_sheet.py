@@ -259,3 +259,26 @@ def test_a_sheet_is_never_under_the_mouse_nor_in_what_a_fit_measures(qtbot):
     assert shown.width() < 10_000  # the sheets are as large as the world; the fit is not
     assert not scene.items(QRectF(-9e5, -9e5, 10.0, 10.0))
     assert Edge("n0_0", "n0_1", "a") in graph.edges
+
+
+def test_the_sheets_leave_the_scenes_own_rectangle_as_its_items_make_it(qtbot):
+    """The scene's index of items is cut over the scene's own rectangle; a sheet as large as
+    the world grew it so much that every repaint asked all 1,000 cards of a benchmark graph."""
+    graph = _crossed_grid(6, 6)
+    scene = GraphScene(theme=LIGHT)
+    scene.set_graph(graph)
+    scene.show_trace(_trace(graph, 1))
+    own = scene.sceneRect()
+    view = CanvasView(scene)
+    qtbot.addWidget(view)
+    view.resize(900, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    view.set_zoom(ZOOM)
+    _settle()
+    assert scene.far
+    view.set_zoom(1.0)
+    _settle()
+    assert not scene.far
+    grown = scene.sceneRect()
+    assert grown.width() <= own.width() + 100 and grown.height() <= own.height() + 100

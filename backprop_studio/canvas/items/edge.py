@@ -337,4 +337,4 @@ class EdgeItem(EdgeLabels, QGraphicsItem):
         self._arrow.setPolygon(
             QPolygonF([tip, QPointF(x, tip.y() - half), QPointF(x, tip.y() + half)])
         )
-        self._line.touch()
+        self._line.touch(moved=True)

@@ -63,6 +63,7 @@ class EdgeLine(QGraphicsItem):
                 self._sheet.moved()
             self.prepareGeometryChange()
             self._bounds = bounds
+            self.touch(moved=True)
         self._curve, self._width, self._outline = curve, width, None
         if color is not None:
             self._brush = QBrush(color)
@@ -93,10 +94,11 @@ class EdgeLine(QGraphicsItem):
         """What the line and its arrow cover, in scene coordinates."""
         return self.sceneBoundingRect().united(self.arrow.sceneBoundingRect())
 
-    def touch(self) -> None:
-        """Repaint the line and its arrow where they are now, on the sheet that paints them."""
+    def touch(self, moved: bool = False) -> None:
+        """Repaint the line and its arrow where they are now, on the sheet that paints them;
+        ``moved``: they may have left the sheet's bounds (a new curve or arrow head)."""
         sheet = self._sheet
-        if sheet is not None and not sheet.all_touched:
+        if sheet is not None and (moved or not sheet.all_touched):
             sheet.touch(self.sheet_rect())
 
     def update(self, *args: object) -> None:

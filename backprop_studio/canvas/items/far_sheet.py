@@ -58,6 +58,7 @@ class FarSheet(QGraphicsItem, Generic[T]):
         self._index_key: tuple[int, int] = (-1, -1)
         self._version = 0  # which items, or where: the index is made again when it moves
         self.all_touched = False  # a repaint of all of it is on its way
+        self._taking_all = False
         self.setVisible(False)
 
     # ---- which items -----------------------------------------------------------------------
@@ -66,7 +67,23 @@ class FarSheet(QGraphicsItem, Generic[T]):
         if item not in self._items:
             self._items[item] = None
             self.moved()
-            self.touch(self._rect_of(item))
+            if not self._taking_all:
+                self.touch(self._rect_of(item))
+
+    def take_all(self, offer: Callable[[], None]) -> None:
+        """Run ``offer``, which hands many items over at once, then fit the bounds to them in
+        one step (a change of bounds re-indexes the sheet in the scene)."""
+        self._taking_all = True
+        try:
+            offer()
+        finally:
+            self._taking_all = False
+        _, rects = self._refresh()
+        if len(rects):
+            left, top = rects[:, 0].min(), rects[:, 1].min()
+            right, bottom = rects[:, 2].max(), rects[:, 3].max()
+            self._grow(QRectF(left, top, right - left, bottom - top))
+        self.update()
 
     def drop(self, item: T) -> None:
         """Stop drawing ``item`` (it paints itself again, or left the scene)."""
@@ -86,9 +103,26 @@ class FarSheet(QGraphicsItem, Generic[T]):
 
     # ---- changes ---------------------------------------------------------------------------
     def touch(self, rect: QRectF) -> None:
-        """Repaint ``rect`` (scene coordinates): an item the sheet draws changed there."""
-        if not self.all_touched and self.isVisible() and not rect.isEmpty():
+        """Repaint ``rect`` (scene coordinates): an item the sheet draws changed there (the
+        sheet grows to hold it)."""
+        if self._taking_all or rect.isEmpty():
+            return
+        self._grow(rect)
+        if not self.all_touched and self.isVisible():
             self.update(rect)
+
+    def _grow(self, rect: QRectF) -> None:
+        """Hold ``rect`` within the sheet's bounds. They only grow, as the scene's own do,
+        while the sheet is in a scene: never the world, whose size would leave the scene's
+        index of items one cell for the whole graph (every repaint then asked every item)."""
+        if not self._bounds.contains(rect):
+            self.prepareGeometryChange()
+            self._bounds = self._bounds.united(rect)
+
+    def reset_bounds(self) -> None:
+        """Forget the bounds (out of the scene: the next hand-over fits them again)."""
+        self.prepareGeometryChange()
+        self._bounds = QRectF()
 
     def touch_all(self) -> None:
         """Repaint everything the views show (a new trace changes every item): until then,
@@ -114,9 +148,8 @@ class FarSheet(QGraphicsItem, Generic[T]):
 
     # ---- QGraphicsItem ---------------------------------------------------------------------
     def boundingRect(self) -> QRectF:
-        """Everywhere: the sheet is as large as the scene's world, so that an item it draws is
-        never outside it (views and exports leave it out of what they measure)."""
-        return _WORLD_RECT
+        """Around every item it draws (views and exports leave it out of what they measure)."""
+        return self._bounds
 
     def shape(self) -> QPainterPath:
         return QPainterPath()  # never under the mouse: clicks and rubber bands find the items
@@ -145,8 +178,6 @@ class FarSheet(QGraphicsItem, Generic[T]):
 
 
 _IDENTITY = QTransform()
-_WORLD = 1e6  # the view's scene rect (canvas/view.py)
-_WORLD_RECT = QRectF(-_WORLD, -_WORLD, 2 * _WORLD, 2 * _WORLD)
 
 
 def paint_cards(painter: QPainter, cards: list, fast: bool, lod: float) -> None:
