@@ -58,9 +58,10 @@ class NodePainting:
 
     def check_sheet(self: NodeItem) -> None:
         """Hand the card to its sheet, or take it back, after a change of what it shows."""
-        offer = self._sheet_offer
+        offer, held = self._sheet_offer, self._sheet
+        if offer is None and held is None:
+            return  # not zoomed out (most cards, most of the time)
         wanted = offer is not None and not self.isSelected() and self.band_rect() is None
-        held = self._sheet
         if wanted == (held is not None):
             return
         if held is not None:
