@@ -282,3 +282,22 @@ def test_the_sheets_leave_the_scenes_own_rectangle_as_its_items_make_it(qtbot):
     assert not scene.far
     grown = scene.sceneRect()
     assert grown.width() <= own.width() + 100 and grown.height() <= own.height() + 100
+
+
+def test_a_card_changed_after_the_view_moved_to_it_is_repainted(qtbot):
+    """The sheets skip changes out of the views' sight, and ask the views again after each
+    paint: a view that moved has painted since, so a change where it now looks is shown."""
+    graph = _crossed_grid(8, 14)
+    scene, view = _far_view(qtbot, graph, _trace(graph, 1))
+    seen = _in_view(view, scene)
+    far = next(n for n in graph.names if n.endswith("_13") and n not in seen)
+    scene.node_item(seen[0]).set_data(5.0)  # a change in sight: the sheets ask what is seen
+    _screen(view)
+    scene.node_item(far).set_data(7.0)  # out of sight: no repaint needed
+    view.centerOn(scene.node_item(far).sceneBoundingRect().center())
+    _repainted(view)  # (the cards there draw their faces as images from the second paint)
+    _repainted(view)
+    assert far in _in_view(view, scene)
+    scene.node_item(far).set_data(-9.0)  # now in sight
+    assert scene.node_item(far).summary(ZOOM).number == "-9"
+    _assert_up_to_date_and_as_items_paint(view)

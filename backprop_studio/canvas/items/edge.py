@@ -51,6 +51,9 @@ if TYPE_CHECKING:
 ARROW_LENGTH = 9.0
 _Flag = QGraphicsItem.GraphicsItemFlag
 _Change = QGraphicsItem.GraphicsItemChange
+_SELECTED_CHANGED = _Change.ItemSelectedHasChanged  # bound once: itemChange runs often
+_VISIBLE_CHANGED = _Change.ItemVisibleHasChanged
+_SCENE_CHANGE = _Change.ItemSceneChange
 _NO_PEN = QPen(Qt.PenStyle.NoPen)
 
 
@@ -260,16 +263,16 @@ class EdgeItem(EdgeLabels, QGraphicsItem):
         return self._shape
 
     def itemChange(self, change: _Change, value: Any) -> Any:
-        if change == _Change.ItemSelectedHasChanged:
+        if change is _SELECTED_CHANGED:
             if value and self._halo is None:
                 self._halo = drawing_part(QGraphicsPathItem(self._path, self))
                 self._halo.setZValue(-1.0)
                 self._style_halo()
             if self._halo is not None:
                 self._halo.setVisible(bool(value))
-        elif change == _Change.ItemVisibleHasChanged:
+        elif change is _VISIBLE_CHANGED:
             self._line.touch()  # a sheet that paints the line shows it, or no longer
-        elif change == _Change.ItemSceneChange:
+        elif change is _SCENE_CHANGE:
             self.set_sheet(None)  # a sheet draws the lines of its own scene only
         return super().itemChange(change, value)
 

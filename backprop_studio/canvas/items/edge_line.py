@@ -40,10 +40,10 @@ class EdgeLine(QGraphicsItem):
     spent 18 of its 21 ms on antialiased outlines). Closer up, and in exports at any scale, it
     is antialiased as everything else."""
 
+    arrow: QGraphicsPolygonItem  # the edge's arrow head, set by the edge: a sheet paints both
+
     def __init__(self, parent: QGraphicsItem) -> None:
         super().__init__(parent)
-        self.arrow = QGraphicsPolygonItem()  # the edge's arrow head (the edge sets it): an edge
-        # sheet paints it with the line
         self._sheet: FarSheet | None = None  # the sheet that paints the line now
         self._curve = QPainterPath()
         self._width = 0.0

@@ -59,6 +59,7 @@ class FarSheet(QGraphicsItem, Generic[T]):
         self._version = 0  # which items, or where: the index is made again when it moves
         self.all_touched = False  # a repaint of all of it is on its way
         self._taking_all = False
+        self._sight: list[QRectF] | None = None  # what the views showed at the last paint
         self.setVisible(False)
 
     # ---- which items -----------------------------------------------------------------------
@@ -109,7 +110,11 @@ class FarSheet(QGraphicsItem, Generic[T]):
             return
         self._grow(rect)
         if not self.all_touched and self.isVisible():
-            self.update(rect)
+            sight = self._sight
+            if sight is None:
+                sight = self._sight = _views_sight(self)
+            if any(r.intersects(rect) for r in sight):
+                self.update(rect)  # (Qt keeps one rectangle around an item's updates)
 
     def _grow(self, rect: QRectF) -> None:
         """Hold ``rect`` within the sheet's bounds. They only grow, as the scene's own do,
@@ -161,6 +166,7 @@ class FarSheet(QGraphicsItem, Generic[T]):
         widget: QWidget | None = None,
     ) -> None:
         self.all_touched = False
+        self._sight = None  # the views may have moved since: what they show is asked again
         items, rects = self._refresh()
         if not items:
             return
@@ -175,6 +181,21 @@ class FarSheet(QGraphicsItem, Generic[T]):
         if shown:
             lod = option.levelOfDetailFromTransform(painter.worldTransform())
             self._paint_all(painter, shown, widget is not None, lod)
+
+
+def _views_sight(item: QGraphicsItem) -> list[QRectF]:
+    """The scene rectangles the views of ``item``'s scene show. A change outside them needs
+    no repaint: a view that moves paints what it uncovers, so the sheet asks again after
+    each paint (a new trace's off-screen cards and edges, filled between frames, then cost
+    no update each)."""
+    scene = item.scene()
+    if scene is None:
+        return []
+    return [
+        view.mapToScene(view.viewport().rect()).boundingRect().adjusted(-2, -2, 2, 2)
+        for view in scene.views()
+        if view.isVisible()
+    ]
 
 
 _IDENTITY = QTransform()

@@ -49,6 +49,11 @@ if TYPE_CHECKING:
 
 _Flag = QGraphicsItem.GraphicsItemFlag
 _Change = QGraphicsItem.GraphicsItemChange
+_POSITION_CHANGE = _Change.ItemPositionChange  # bound once: itemChange runs for every setter
+_POSITION_CHANGED = _Change.ItemPositionHasChanged
+_VISIBLE_CHANGED = _Change.ItemVisibleHasChanged
+_SELECTED_CHANGED = _Change.ItemSelectedHasChanged
+_SCENE_CHANGE = _Change.ItemSceneChange
 
 
 def _card_height(rows: int) -> float:
@@ -313,13 +318,13 @@ class NodeItem(NodeText, NodePainting, QGraphicsItem):
         return QRectF(0.0, self._rows_height - BODY_PADDING, NODE_WIDTH, BAND_HEIGHT)
 
     def itemChange(self, change: _Change, value: Any) -> Any:
-        if change in (_Change.ItemPositionChange, _Change.ItemVisibleHasChanged):
+        if change is _POSITION_CHANGE or change is _VISIBLE_CHANGED:
             self.touch_sheet()  # where it was, or where it shows or no longer shows
-        elif change == _Change.ItemSelectedHasChanged:
+        elif change is _SELECTED_CHANGED:
             self.check_sheet()
-        elif change == _Change.ItemSceneChange:
+        elif change is _SCENE_CHANGE:
             self.set_sheet(None)  # a sheet draws the cards of its own scene only
-        if change == _Change.ItemPositionHasChanged:
+        elif change is _POSITION_CHANGED:
             self.touch_sheet()
             moves.moved()
             for edge in self._edges:
