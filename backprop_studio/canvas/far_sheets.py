@@ -15,9 +15,10 @@ from .style import Z_EDGE, Z_NODE
 
 
 class FarSheets:
-    """The card sheet (just under the cards, so a card that paints itself, such as a selected
-    one being dragged, lies over it) and the edge sheet (just under the edges, so what an edge
-    carries, a thumbnail or a selection halo, lies over its line)."""
+    """The card sheet (just under the cards, so a card that paints itself, a selected one
+    being dragged, lies over the others) and the edge sheet (just under the edges, so what an
+    edge carries, a thumbnail, lies over its line; a selected edge paints its line itself,
+    over its halo)."""
 
     def __init__(self, scene: QGraphicsScene) -> None:
         self.cards: FarSheet[NodeItem] = FarSheet(

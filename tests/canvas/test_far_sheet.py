@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QGraphicsItem
 from backprop_studio.canvas import CanvasView, GraphScene
 from backprop_studio.canvas.export import export_mode, render_image, to_svg
 from backprop_studio.canvas.far_sheets import is_sheet
+from backprop_studio.canvas.items.edge_line import EdgeLine
 from backprop_studio.canvas.items.far_sheet import FarSheet
 from backprop_studio.canvas.style import FAR_ZOOM, LIGHT
 from backprop_studio.model.graph import Edge, Graph, Node
@@ -134,8 +135,7 @@ def test_a_zoomed_out_view_hands_its_plain_cards_and_edges_to_the_sheets(qtbot):
     scene, view = _far_view(qtbot, graph, _trace(graph, 1, tensor="n3_3"))
     assert view.zoom < FAR_ZOOM and scene.far
     cards = scene.node_items()
-    assert all(cards[n].flags() & _NO_CONTENTS for n in cards if n != "n3_3")
-    assert not cards["n3_3"].flags() & _NO_CONTENTS  # its heat maps: it paints itself
+    assert all(card.flags() & _NO_CONTENTS for card in cards.values())  # heat maps too
     assert all(e.path().length() > 0 for e in scene.edge_items().values())
     assert sum(1 for i in scene.items() if is_sheet(i)) == 2
     _assert_up_to_date_and_as_items_paint(view)
@@ -219,16 +219,50 @@ def test_a_removed_node_and_a_hidden_edge_leave_the_sheets(qtbot):
     _assert_up_to_date_and_as_items_paint(view)
 
 
-def test_a_card_that_grows_heat_maps_takes_itself_back_from_the_sheet(qtbot):
+def test_a_cards_heat_maps_come_and_change_on_the_sheet(qtbot):
     graph = _crossed_grid(8, 8)
     scene, view = _far_view(qtbot, graph, _trace(graph, 1))
     name = _in_view(view, scene)[5]
-    assert scene.node_item(name).flags() & _NO_CONTENTS
+    item = scene.node_item(name)
+    before = _screen(view)
     scene.show_trace(_trace(graph, 1, tensor=name))
-    assert not scene.node_item(name).flags() & _NO_CONTENTS
-    _assert_up_to_date_and_as_items_paint(view)
+    assert item.band_rect() is not None and item.flags() & _NO_CONTENTS
+    with_maps = _assert_up_to_date_and_as_items_paint(view)
+    band = view.mapFromScene(item.mapRectToScene(item.band_rect())).boundingRect()
+    part = (slice(band.top(), band.bottom()), slice(band.left(), band.right()))
+    assert _changed(before[part], with_maps[part]) > 50  # the maps are drawn
+    scene.show_trace(_trace(graph, 2, tensor=name))
+    new_maps = _assert_up_to_date_and_as_items_paint(view)
+    assert _changed(with_maps[part], new_maps[part]) > 20  # and follow the values
     scene.show_trace(_trace(graph, 1))
-    assert scene.node_item(name).flags() & _NO_CONTENTS
+    _assert_up_to_date_and_as_items_paint(view)
+
+
+def test_cards_stack_in_the_scenes_order_on_the_sheet_as_off_it(qtbot):
+    """A card laid over another lies over it as Qt stacks the items themselves (the one
+    added later on top), also after it was selected a while and went back to the sheet."""
+    graph = _crossed_grid(8, 8)
+    scene, view = _far_view(qtbot, graph, _trace(graph, 1, tensor="n3_3"))
+    under, over = scene.node_item("n3_3"), scene.node_item("n3_4")
+    for card in (over, under):
+        card.setSelected(True)
+        card.setSelected(False)
+    over.setPos(under.pos() + QPointF(40.0, 30.0))
+    _assert_up_to_date_and_as_items_paint(view)
+
+
+def test_a_selected_edge_paints_its_line_over_its_halo(qtbot):
+    graph = _crossed_grid(8, 8)
+    scene, view = _far_view(qtbot, graph, _trace(graph, 1))
+    seen = set(_in_view(view, scene))
+    edge = next(e for e in graph.edges if e.src in seen and e.dst in seen)
+    item = scene.edge_item(edge)
+    item.setSelected(True)
+    line = next(c for c in item.childItems() if isinstance(c, EdgeLine))
+    assert not line.flags() & _NO_CONTENTS  # its line paints itself
+    _assert_up_to_date_and_as_items_paint(view)
+    item.setSelected(False)
+    assert line.flags() & _NO_CONTENTS
     _assert_up_to_date_and_as_items_paint(view)
 
 

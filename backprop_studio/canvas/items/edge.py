@@ -270,6 +270,7 @@ class EdgeItem(EdgeLabels, QGraphicsItem):
                 self._style_halo()
             if self._halo is not None:
                 self._halo.setVisible(bool(value))
+            self._line.check_sheet()  # selected, it paints itself over its halo
         elif change is _VISIBLE_CHANGED:
             self._line.touch()  # a sheet that paints the line shows it, or no longer
         elif change is _SCENE_CHANGE:

@@ -45,6 +45,7 @@ class EdgeLine(QGraphicsItem):
     def __init__(self, parent: QGraphicsItem) -> None:
         super().__init__(parent)
         self._sheet: FarSheet | None = None  # the sheet that paints the line now
+        self._offer: FarSheet | None = None  # the scene's edge sheet, while it takes lines
         self._curve = QPainterPath()
         self._width = 0.0
         self._outline: QPainterPath | None = QPainterPath()
@@ -77,7 +78,17 @@ class EdgeLine(QGraphicsItem):
 
     # ---- the edge sheet ----------------------------------------------------------------
     def set_sheet(self, sheet: FarSheet | None) -> None:
-        """Let ``sheet`` paint the line and its arrow head (None: they paint themselves)."""
+        """Let ``sheet`` paint the line and its arrow head while the edge is not selected
+        (None: they paint themselves)."""
+        self._offer = sheet
+        self.check_sheet()
+
+    def check_sheet(self) -> None:
+        """Hand the line to its sheet, or take it back: a selected edge paints itself, so
+        that its line lies over its selection halo and the other lines."""
+        offer = self._offer
+        edge = self.parentItem()
+        sheet = offer if offer is not None and not edge.isSelected() else None
         if sheet is self._sheet:
             return
         held, self._sheet = self._sheet, sheet

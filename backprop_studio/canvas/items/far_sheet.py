@@ -15,6 +15,7 @@ to the sheet (:meth:`touch`). Only the zoomed-out view hands items over (the sce
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
@@ -66,6 +67,8 @@ class FarSheet(QGraphicsItem, Generic[T]):
     def take(self, item: T) -> None:
         """Draw ``item`` from now on (it has stopped painting itself)."""
         if item not in self._items:
+            if getattr(item, "_sheet_order", None) is None:  # its place among the others
+                item._sheet_order = next(_ORDER)  # type: ignore[attr-defined]
             self._items[item] = None
             self.moved()
             if not self._taking_all:
@@ -143,7 +146,9 @@ class FarSheet(QGraphicsItem, Generic[T]):
     def _refresh(self) -> tuple[list[T], np.ndarray]:
         key = (moves.count(), self._version)
         if self._index is None or key != self._index_key:
-            items = list(self._items)
+            # In the order they first came (the scene's, as Qt stacks items of one z): a card
+            # that painted itself a while (selected) goes back under the ones after it.
+            items = sorted(self._items, key=_order_of)
             rects = np.empty((len(items), 4))
             for i, item in enumerate(items):
                 r = self._rect_of(item)
@@ -198,6 +203,13 @@ def _views_sight(item: QGraphicsItem) -> list[QRectF]:
     ]
 
 
+_ORDER = itertools.count()
+
+
+def _order_of(item: QGraphicsItem) -> int:
+    return item._sheet_order  # type: ignore[attr-defined]
+
+
 _IDENTITY = QTransform()
 
 
@@ -228,6 +240,11 @@ def paint_cards(painter: QPainter, cards: list, fast: bool, lod: float) -> None:
                 painter.setFont(font)
                 painter.setPen(card.number_color)
             painter.drawText(QPointF(x + plan.at.x(), y + plan.at.y()), plan.number)
+        if plan.pictures:
+            painter.setWorldTransform(translated(t, x, y))
+            card.paint_pictures(painter)
+            painter.setWorldTransform(t)
+            font = None
 
 
 def translated(t: QTransform, x: float, y: float) -> QTransform:

@@ -285,7 +285,6 @@ class NodeItem(NodeText, NodePainting, QGraphicsItem):
             self._output_port.setPos(NODE_WIDTH, top + max(len(self._inputs), 1) * ROW_HEIGHT / 2)
             for edge in self._edges:
                 edge.update_path()
-            self.check_sheet()  # heat maps came or went
         elif not self._shown_detail and not pictures and drawn == (self._numbers, self._problem):
             return
         self._shown_detail = False

@@ -39,12 +39,13 @@ class SheetPlan(NamedTuple):
     at: QPointF
     number: str
     face_key: tuple  # what the face shows (see _small_layout)
+    pictures: bool  # and heat maps below the name (drawn from the card's own images)
 
 
 class NodePainting:
     """NodeItem's ``paint`` (see the module's docstring), and whether the card sheet paints it
-    instead (``far_sheet.py``: a zoomed-out view's plain cards, not a selected one, not one
-    with heat maps)."""
+    instead (``far_sheet.py``: a zoomed-out view's cards, but a selected one paints itself,
+    over the others)."""
 
     _sheet: FarSheet | None = None  # the sheet that paints this card now
     _plan: SheetPlan | None = None  # how it was last drawn small
@@ -61,7 +62,7 @@ class NodePainting:
         offer, held = self._sheet_offer, self._sheet
         if offer is None and held is None:
             return  # not zoomed out (most cards, most of the time)
-        wanted = offer is not None and not self.isSelected() and self.band_rect() is None
+        wanted = offer is not None and not self.isSelected()
         if wanted == (held is not None):
             return
         if held is not None:
@@ -90,14 +91,29 @@ class NodePainting:
         if self._plan_fresh:
             return plan
         self._plan = None
-        if self.band_rect() is not None:
+        pictures = self._pictures_at(lod)
+        if pictures != plan.pictures:
             return None
-        summary, _, number_at, face_key = self._small_layout(lod, self._backdrop_key(), False)
+        summary, _, number_at, face_key = self._small_layout(lod, self._backdrop_key(), pictures)
         if face_key != plan.face_key:
             return None
-        plan = SheetPlan(lod, plan.face, summary.number_font(), number_at, summary.number, face_key)
+        font = summary.number_font()
+        plan = SheetPlan(lod, plan.face, font, number_at, summary.number, face_key, pictures)
         self._plan, self._plan_fresh = plan, True
         return plan
+
+    def _pictures_at(self: NodeItem, lod: float) -> bool:
+        """Whether the card draws its heat maps at ``lod`` (small: when they still show)."""
+        return self.band_rect() is not None and (
+            lod >= style.DETAIL_ZOOM or self._band.thumbnails_legible(lod)
+        )
+
+    def paint_pictures(self: NodeItem, painter: QPainter) -> None:
+        """The heat maps of a small card (the painter in the card's coordinates)."""
+        band = self.band_rect()
+        if band is not None:
+            right = NODE_WIDTH - style.TEXT_MARGIN
+            self._band.paint(painter, self._theme, band.top(), self._gutter, right, False)
 
     def update(self: NodeItem, *args: object) -> None:
         """Repaint the card: on its sheet, when the sheet paints it (Qt drops an item's own
@@ -158,7 +174,7 @@ class NodePainting:
                 backdrop(p)
 
         band = self.band_rect()
-        pictures = band is not None and (detail or self._band.thumbnails_legible(lod))
+        pictures = self._pictures_at(lod)
         if detail:
             stamped_backdrop(painter)
             paint_header(
@@ -178,9 +194,9 @@ class NodePainting:
             if not stamped:
                 face(painter)
             paint_summary_number(painter, summary, number_at, theme.muted)
-            if stamped and not pictures and self._face.last is not None:
-                font = summary.number_font()
-                plan = SheetPlan(lod, self._face.last, font, number_at, summary.number, face_key)
+            if stamped and self._face.last is not None:
+                font, number = summary.number_font(), summary.number
+                plan = SheetPlan(lod, self._face.last, font, number_at, number, face_key, pictures)
                 self._plan, self._plan_fresh = plan, True
         if pictures:
             assert band is not None
