@@ -87,8 +87,9 @@ class EdgeLine(QGraphicsItem):
         """Hand the line to its sheet, or take it back: a selected edge paints itself, so
         that its line lies over its selection halo and the other lines."""
         offer = self._offer
-        edge = self.parentItem()
-        sheet = offer if offer is not None and not edge.isSelected() else None
+        if offer is None and self._sheet is None:
+            return  # not zoomed out (most lines, most of the time)
+        sheet = offer if offer is not None and not self.parentItem().isSelected() else None
         if sheet is self._sheet:
             return
         held, self._sheet = self._sheet, sheet
