@@ -335,3 +335,26 @@ def test_a_card_changed_after_the_view_moved_to_it_is_repainted(qtbot):
     scene.node_item(far).set_data(-9.0)  # now in sight
     assert scene.node_item(far).summary(ZOOM).number == "-9"
     _assert_up_to_date_and_as_items_paint(view)
+
+
+def test_a_zoom_that_restyles_every_edge_looks_up_what_is_seen_a_few_times(qtbot, monkeypatch):
+    """Every edge's line changes its bounds when the zoom changes the width scale; asking for
+    the items in sight after each of them was quadratic (a 5,000-card benchmark hung)."""
+    graph = _crossed_grid(8, 8)
+    scene, view = _far_view(qtbot, graph, _trace(graph, 1))
+    calls = []
+    look = FarSheet._items_in_sight
+
+    def counted(sheet: FarSheet) -> set:
+        calls.append(sheet)
+        return look(sheet)
+
+    monkeypatch.setattr(FarSheet, "_items_in_sight", counted)
+    for zoom in (0.2, 0.3, 0.45, 0.25):
+        view.set_zoom(zoom)
+        _settle()
+    assert scene.far and len(calls) <= 8
+    _repainted(view)  # (faces are images from the second paint at a new scale on)
+    _repainted(view)
+    scene.node_item(_in_view(view, scene)[1]).set_data(3.5)
+    _assert_up_to_date_and_as_items_paint(view)

@@ -117,7 +117,7 @@ class EdgeLine(QGraphicsItem):
         if self._sheet is None:
             QGraphicsItem.update(self, *args)
         else:
-            self.touch()
+            self._sheet.touch_item(self)
 
     def set_color(self, color: QColor) -> None:
         self._brush = QBrush(color)

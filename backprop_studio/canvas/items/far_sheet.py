@@ -61,6 +61,8 @@ class FarSheet(QGraphicsItem, Generic[T]):
         self.all_touched = False  # a repaint of all of it is on its way
         self._taking_all = False
         self._sight: list[QRectF] | None = None  # what the views showed at the last paint
+        self._seen: set[T] | None = None  # and the items there
+        self._seen_key: tuple[int, int] = (-1, -1)  # while the index was this one
         self.setVisible(False)
 
     # ---- which items -----------------------------------------------------------------------
@@ -119,6 +121,34 @@ class FarSheet(QGraphicsItem, Generic[T]):
             if any(r.intersects(rect) for r in sight):
                 self.update(rect)  # (Qt keeps one rectangle around an item's updates)
 
+    def touch_item(self, item: T) -> None:
+        """Repaint ``item`` where it is: its look changed, not its place (nothing to do when
+        no view shows it: a new trace's off-screen items, filled between frames)."""
+        if self._taking_all or self.all_touched or not self.isVisible():
+            return
+        key = (moves.count(), self._version)
+        if self._seen is None or self._seen_key != key:
+            if self._index is None or self._index_key != key:
+                self.touch(self._rect_of(item))  # items moved since: ask by its rectangle
+                return  # (not by a new index for each change, as a zoom restyling all)
+            self._seen, self._seen_key = self._items_in_sight(), key
+        if item in self._seen:
+            self.update(self._rect_of(item))
+
+    def _items_in_sight(self) -> set[T]:
+        if self._sight is None:
+            self._sight = _views_sight(self)
+        items, rects = self._refresh()
+        hit = np.zeros(len(items), dtype=bool)
+        for r in self._sight:
+            hit |= (
+                (rects[:, 0] <= r.right())
+                & (rects[:, 2] >= r.left())
+                & (rects[:, 1] <= r.bottom())
+                & (rects[:, 3] >= r.top())
+            )
+        return {items[i] for i in np.flatnonzero(hit).tolist()}
+
     def _grow(self, rect: QRectF) -> None:
         """Hold ``rect`` within the sheet's bounds. They only grow, as the scene's own do,
         while the sheet is in a scene: never the world, whose size would leave the scene's
@@ -171,7 +201,7 @@ class FarSheet(QGraphicsItem, Generic[T]):
         widget: QWidget | None = None,
     ) -> None:
         self.all_touched = False
-        self._sight = None  # the views may have moved since: what they show is asked again
+        self._sight = self._seen = None  # the views may have moved: asked again when needed
         items, rects = self._refresh()
         if not items:
             return
@@ -232,7 +262,10 @@ def paint_cards(painter: QPainter, cards: list, fast: bool, lod: float) -> None:
         x, y = pos.x(), pos.y()
         corner = t.map(QPointF(x - CARD_MARGIN, y - CARD_MARGIN))
         painter.setWorldTransform(_IDENTITY)
-        painter.drawImage(QPointF(round(corner.x()), round(corner.y())), plan.face)
+        at = QPointF(round(corner.x()), round(corner.y()))
+        painter.drawImage(at, plan.face)
+        if plan.maps is not None:
+            painter.drawImage(at, plan.maps)
         painter.setWorldTransform(t)
         if plan.number:
             if plan.font is not font:
@@ -240,11 +273,6 @@ def paint_cards(painter: QPainter, cards: list, fast: bool, lod: float) -> None:
                 painter.setFont(font)
                 painter.setPen(card.number_color)
             painter.drawText(QPointF(x + plan.at.x(), y + plan.at.y()), plan.number)
-        if plan.pictures:
-            painter.setWorldTransform(translated(t, x, y))
-            card.paint_pictures(painter)
-            painter.setWorldTransform(t)
-            font = None
 
 
 def translated(t: QTransform, x: float, y: float) -> QTransform:

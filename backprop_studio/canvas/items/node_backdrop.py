@@ -44,13 +44,13 @@ def stamp_backdrop(
     full = (key, round(scale, 4))
     image = _images.get(full)
     if image is None:
-        image = _render(draw, width + 2 * margin, height + 2 * margin, margin, scale)
+        image = render_image(draw, width + 2 * margin, height + 2 * margin, margin, scale)
         _images[full] = image
         if len(_images) > _MOST:
             _images.popitem(last=False)
     else:
         _images.move_to_end(full)
-    _stamp(painter, t, image, margin)
+    stamp_image(painter, t, image, margin)
     return True
 
 
@@ -59,8 +59,8 @@ def _plain_scale(t: QTransform) -> bool:
     return t.m12() == t.m21() == t.m13() == t.m23() == 0.0 and t.m11() == t.m22() > 0
 
 
-def _stamp(painter: QPainter, t: QTransform, image: QImage, margin: float) -> None:
-    """Draw ``image`` (made by :func:`_render`) with its top left corner at the item's
+def stamp_image(painter: QPainter, t: QTransform, image: QImage, margin: float) -> None:
+    """Draw ``image`` (made by :func:`render_image`) with its top left corner at the item's
     ``(-margin, -margin)``, on whole device pixels."""
     corner = t.map(QPointF(-margin, -margin))
     painter.setWorldTransform(_IDENTITY)
@@ -105,18 +105,18 @@ class CardFace:
         if seen is not None:
             image = seen[1] if seen[0] == key else None
             if image is None:
-                image = _render(draw, width + 2 * margin, height + 2 * margin, margin, t.m11())
+                image = render_image(draw, width + 2 * margin, height + 2 * margin, margin, t.m11())
         self._faces[scale] = (key, image)
         if len(self._faces) > self.SCALES:
             del self._faces[next(iter(self._faces))]
         self.last = image
         if image is None:
             return False
-        _stamp(painter, t, image, margin)
+        stamp_image(painter, t, image, margin)
         return True
 
 
-def _render(
+def render_image(
     draw: Callable[[QPainter], None], width: float, height: float, margin: float, scale: float
 ) -> QImage:
     image = QImage(

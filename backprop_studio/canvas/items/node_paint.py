@@ -14,7 +14,7 @@ from .. import style
 from ..style import HEADER_HEIGHT, NODE_WIDTH
 from ..value_text import signed
 from .far_sheet import translated
-from .node_backdrop import stamp_backdrop
+from .node_backdrop import render_image, stamp_backdrop, stamp_image
 from .node_body import paint_backdrop, paint_body, paint_header
 from .node_summary import Summary, paint_summary_name, paint_summary_number, summary_layout
 
@@ -39,7 +39,7 @@ class SheetPlan(NamedTuple):
     at: QPointF
     number: str
     face_key: tuple  # what the face shows (see _small_layout)
-    pictures: bool  # and heat maps below the name (drawn from the card's own images)
+    maps: QImage | None  # its heat maps, stamped as the face is (None: it has none)
 
 
 class NodePainting:
@@ -92,13 +92,14 @@ class NodePainting:
             return plan
         self._plan = None
         pictures = self._pictures_at(lod)
-        if pictures != plan.pictures:
+        if pictures != (plan.maps is not None):
             return None
         summary, _, number_at, face_key = self._small_layout(lod, self._backdrop_key(), pictures)
         if face_key != plan.face_key:
             return None
         font = summary.number_font()
-        plan = SheetPlan(lod, plan.face, font, number_at, summary.number, face_key, pictures)
+        maps = self._maps_image(lod) if pictures else None  # its values may have changed
+        plan = SheetPlan(lod, plan.face, font, number_at, summary.number, face_key, maps)
         self._plan, self._plan_fresh = plan, True
         return plan
 
@@ -108,12 +109,16 @@ class NodePainting:
             lod >= style.DETAIL_ZOOM or self._band.thumbnails_legible(lod)
         )
 
-    def paint_pictures(self: NodeItem, painter: QPainter) -> None:
-        """The heat maps of a small card (the painter in the card's coordinates)."""
-        band = self.band_rect()
-        if band is not None:
-            right = NODE_WIDTH - style.TEXT_MARGIN
-            self._band.paint(painter, self._theme, band.top(), self._gutter, right, False)
+    def _maps_image(self: NodeItem, scale: float) -> QImage:
+        """The heat maps of a small card as one image at ``scale`` (the card's size, stamped
+        as its face is): a repaint stamps it, a new value draws it again."""
+        band, theme, right = self.band_rect(), self._theme, NODE_WIDTH - style.TEXT_MARGIN
+        assert band is not None
+
+        def maps(p: QPainter) -> None:
+            self._band.paint(p, theme, band.top(), self._gutter, right, False)
+
+        return render_image(maps, NODE_WIDTH + 2 * MARGIN, self._height + 2 * MARGIN, MARGIN, scale)
 
     def update(self: NodeItem, *args: object) -> None:
         """Repaint the card: on its sheet, when the sheet paints it (Qt drops an item's own
@@ -122,8 +127,8 @@ class NodePainting:
         sheet = self._sheet
         if sheet is None:
             QGraphicsItem.update(self, *args)
-        elif not sheet.all_touched:
-            sheet.touch(self.sceneBoundingRect())
+        else:
+            sheet.touch_item(self)
 
     def touch_sheet(self: NodeItem) -> None:
         """Repaint where the card is now, on its sheet (before it moves or changes size)."""
@@ -196,8 +201,12 @@ class NodePainting:
             paint_summary_number(painter, summary, number_at, theme.muted)
             if stamped and self._face.last is not None:
                 font, number = summary.number_font(), summary.number
-                plan = SheetPlan(lod, self._face.last, font, number_at, number, face_key, pictures)
+                maps = self._maps_image(transform.m11()) if pictures else None
+                plan = SheetPlan(lod, self._face.last, font, number_at, number, face_key, maps)
                 self._plan, self._plan_fresh = plan, True
+                if maps is not None:
+                    stamp_image(painter, transform, maps, MARGIN)
+                    return
         if pictures:
             assert band is not None
             right = NODE_WIDTH - style.TEXT_MARGIN
