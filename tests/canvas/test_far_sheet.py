@@ -60,16 +60,21 @@ def _trace(graph: Graph, seed: int, tensor: str | None = None) -> Trace:
     )
 
 
-def _far_view(qtbot, graph: Graph, trace: Trace) -> tuple[GraphScene, CanvasView]:
-    scene = GraphScene(theme=LIGHT)
-    scene.set_graph(graph)
-    scene.show_trace(trace)
+def _shown_view(qtbot, scene: GraphScene) -> CanvasView:
     view = CanvasView(scene)
     qtbot.addWidget(view)
     view.minimap.set_enabled(False)  # its repaints would cover updates the sheets miss
     view.resize(900, 600)
     view.show()
     qtbot.waitExposed(view)
+    return view
+
+
+def _far_view(qtbot, graph: Graph, trace: Trace) -> tuple[GraphScene, CanvasView]:
+    scene = GraphScene(theme=LIGHT)
+    scene.set_graph(graph)
+    scene.show_trace(trace)
+    view = _shown_view(qtbot, scene)
     view.set_zoom(ZOOM)
     view.centerOn(QPointF(1200.0, 500.0))
     _repainted(view)  # a card's face is an image from its second paint at a scale on
@@ -303,11 +308,7 @@ def test_the_sheets_leave_the_scenes_own_rectangle_as_its_items_make_it(qtbot):
     scene.set_graph(graph)
     scene.show_trace(_trace(graph, 1))
     own = scene.sceneRect()
-    view = CanvasView(scene)
-    qtbot.addWidget(view)
-    view.resize(900, 600)
-    view.show()
-    qtbot.waitExposed(view)
+    view = _shown_view(qtbot, scene)
     view.set_zoom(ZOOM)
     _settle()
     assert scene.far
