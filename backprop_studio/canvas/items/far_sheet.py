@@ -1,16 +1,17 @@
-"""FarSheet: zoomed out, one item paints every plain card (or every edge line) in one call.
+"""FarSheet: zoomed out, one item paints every card (or every edge line) in one call.
 
 A fitted network shows hundreds of small cards and edges. Painted as items, each costs Qt its
-own pass (transform, clip, cache pixmap) and Python a ``paint()`` call: a fitted repaint of
-1,000 cards and 1,500 edges spent 13 of its 15 ms in that traffic, and a new trace re-rendered
-~285 card pixmaps on top (59 ms in all). A sheet draws what the items would, in one loop over
-the items in the exposed rectangle, with no pixmap per card: a repaint is about as fast as
-before and a new trace costs its setters and one repaint.
+own pass (transform, clip, cache pixmap) and Python a ``paint()`` call: a cProfile of a fitted
+repaint of 1,000 cards and 1,500 edges put 13 of its 25 profiled ms in Qt's own work, and a new
+trace drew ~285 card pixmaps again on top (59 ms in all). A sheet draws what the items would,
+in one loop over the items in the exposed rectangle, with no pixmap per card: a repaint costs
+about what it did, and a new trace no pixmaps (README, Benchmarks).
 
 The items stay in the scene, so hit tests, selection, tooltips and the model's view of them
 are unchanged; an item the sheet draws has ``ItemHasNoContents`` set, and sends its updates
-to the sheet (:meth:`touch`). Only the zoomed-out view hands items over (the scene decides, see
-``GraphScene.set_far``); exports and close views paint every item itself, as before.
+to the sheet (:meth:`touch`, :meth:`touch_item`). Only the zoomed-out view hands items over
+(the scene decides, see ``GraphScene.set_far``); a selected item, exports and close views
+paint themselves, as before.
 """
 
 from __future__ import annotations
