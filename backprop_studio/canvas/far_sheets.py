@@ -3,8 +3,9 @@ lines of a zoomed-out view, while the scene is "far" (only then are they in the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
+from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QGraphicsScene
 
 from .items.edge import EdgeItem
@@ -20,11 +21,14 @@ class FarSheets:
     edge carries, a thumbnail, lies over its line; a selected edge paints its line itself,
     over its halo)."""
 
-    def __init__(self, scene: QGraphicsScene) -> None:
+    def __init__(self, scene: QGraphicsScene, in_sight: Callable[[], list[QRectF]]) -> None:
+        """``in_sight``: the scene rectangles its views show (``GraphScene._rects_in_sight``)."""
         self.cards: FarSheet[NodeItem] = FarSheet(
-            Z_NODE - 0.5, NodeItem.sceneBoundingRect, paint_cards
+            Z_NODE - 0.5, NodeItem.sceneBoundingRect, paint_cards, in_sight
         )
-        self.lines: FarSheet[EdgeLine] = FarSheet(Z_EDGE - 0.5, EdgeLine.sheet_rect, paint_lines)
+        self.lines: FarSheet[EdgeLine] = FarSheet(
+            Z_EDGE - 0.5, EdgeLine.sheet_rect, paint_lines, in_sight
+        )
         self._scene = scene
         self.far = False
 

@@ -73,7 +73,7 @@ class GraphScene(SceneEvents):
         self._blocks = BlockMirror(self, self._nodes, self._edges, self.block_toggle_requested.emit)
         self._blocks.theme = self.theme
         self._display = TraceDisplay(self._nodes, self._edges, self._rects_in_sight, self)
-        self._sheets = FarSheets(self)
+        self._sheets = FarSheets(self, self._rects_in_sight)
 
     # ---- the graph -----------------------------------------------------------------------
     @property

@@ -15,13 +15,13 @@ from PySide6.QtWidgets import (
 )
 
 from ..style import EDGE_AA_ZOOM
+from .far_sheet import hand_over
 
 if TYPE_CHECKING:
     from .far_sheet import FarSheet
 
 _AA = QPainter.RenderHint.Antialiasing
 _NO_PEN = QPen(Qt.PenStyle.NoPen)
-_NO_CONTENTS = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
 
 _STROKER = QPainterPathStroker()  # the edges' outlines: flat ends, round joins, width per edge
 _STROKER.setCapStyle(Qt.PenCapStyle.FlatCap)
@@ -93,14 +93,7 @@ class EdgeLine(QGraphicsItem):
         if sheet is self._sheet:
             return
         held, self._sheet = self._sheet, sheet
-        self.setFlag(_NO_CONTENTS, sheet is not None)
-        self.arrow.setFlag(_NO_CONTENTS, sheet is not None)
-        if held is not None:
-            held.drop(self)
-            QGraphicsItem.update(self)
-            self.arrow.update()
-        if sheet is not None:
-            sheet.take(self)
+        hand_over(self, held, sheet, (self.arrow,))
 
     def sheet_rect(self) -> QRectF:
         """What the line and its arrow cover, in scene coordinates."""

@@ -40,20 +40,24 @@ class FarSheet(QGraphicsItem, Generic[T]):
 
     ``rect_of`` gives an item's painted rectangle in scene coordinates, and ``paint_all``
     paints a list of them with the painter in scene coordinates: ``paint_all(painter, items,
-    fast, lod)``, ``fast`` meaning a view's repaint (not an export) and ``lod`` the scale."""
+    fast, lod)``, ``fast`` meaning a view's repaint (not an export) and ``lod`` the scale.
+    ``in_sight`` gives the scene rectangles the views show: a change outside them needs no
+    repaint (a view that moves paints what it uncovers, so the sheet asks again after each
+    paint), and a new trace's off-screen cards and edges, filled between frames, cost none."""
 
     def __init__(
         self,
         z: float,
         rect_of: Callable[[T], QRectF],
         paint_all: Callable[[QPainter, list[T], bool, float], None],
+        in_sight: Callable[[], list[QRectF]],
     ) -> None:
         super().__init__()
         self.setZValue(z)
         self.setFlag(_Flag.ItemUsesExtendedStyleOption)  # the exposed rectangle, to cull
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setAcceptHoverEvents(False)
-        self._rect_of, self._paint_all = rect_of, paint_all
+        self._rect_of, self._paint_all, self._in_sight = rect_of, paint_all, in_sight
         self._items: dict[T, None] = {}  # an ordered set: painted first come, first drawn
         self._bounds = QRectF()
         self._index: tuple[list[T], np.ndarray] | None = None  # items and their rectangles
@@ -99,15 +103,6 @@ class FarSheet(QGraphicsItem, Generic[T]):
             self.touch(self._rect_of(item))
             self.moved()
 
-    def __contains__(self, item: object) -> bool:
-        return item in self._items
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def items_held(self) -> list[T]:
-        return list(self._items)
-
     # ---- changes ---------------------------------------------------------------------------
     def touch(self, rect: QRectF) -> None:
         """Repaint ``rect`` (scene coordinates): an item the sheet draws changed there (the
@@ -116,10 +111,7 @@ class FarSheet(QGraphicsItem, Generic[T]):
             return
         self._grow(rect)
         if not self.all_touched and self.isVisible():
-            sight = self._sight
-            if sight is None:
-                sight = self._sight = _views_sight(self)
-            if any(r.intersects(rect) for r in sight):
+            if any(r.intersects(rect) for r in self._views()):
                 self.update(rect)  # (Qt keeps one rectangle around an item's updates)
 
     def touch_item(self, item: T) -> None:
@@ -136,18 +128,16 @@ class FarSheet(QGraphicsItem, Generic[T]):
         if item in self._seen:
             self.update(self._rect_of(item))
 
+    def _views(self) -> list[QRectF]:
+        if self._sight is None:  # (a little wider: an item's edge on a view's edge counts)
+            self._sight = [r.adjusted(-2, -2, 2, 2) for r in self._in_sight()]
+        return self._sight
+
     def _items_in_sight(self) -> set[T]:
-        if self._sight is None:
-            self._sight = _views_sight(self)
         items, rects = self._refresh()
         hit = np.zeros(len(items), dtype=bool)
-        for r in self._sight:
-            hit |= (
-                (rects[:, 0] <= r.right())
-                & (rects[:, 2] >= r.left())
-                & (rects[:, 1] <= r.bottom())
-                & (rects[:, 3] >= r.top())
-            )
+        for r in self._views():
+            hit |= _meeting(rects, r)
         return {items[i] for i in np.flatnonzero(hit).tolist()}
 
     def _grow(self, rect: QRectF) -> None:
@@ -206,32 +196,39 @@ class FarSheet(QGraphicsItem, Generic[T]):
         items, rects = self._refresh()
         if not items:
             return
-        ex = option.exposedRect
-        hit = (
-            (rects[:, 0] <= ex.right())
-            & (rects[:, 2] >= ex.left())
-            & (rects[:, 1] <= ex.bottom())
-            & (rects[:, 3] >= ex.top())
-        )
-        shown = [items[i] for i in np.flatnonzero(hit).tolist() if items[i].isVisible()]
+        hit = np.flatnonzero(_meeting(rects, option.exposedRect)).tolist()
+        shown = [items[i] for i in hit if items[i].isVisible()]
         if shown:
             lod = option.levelOfDetailFromTransform(painter.worldTransform())
             self._paint_all(painter, shown, widget is not None, lod)
 
 
-def _views_sight(item: QGraphicsItem) -> list[QRectF]:
-    """The scene rectangles the views of ``item``'s scene show. A change outside them needs
-    no repaint: a view that moves paints what it uncovers, so the sheet asks again after
-    each paint (a new trace's off-screen cards and edges, filled between frames, then cost
-    no update each)."""
-    scene = item.scene()
-    if scene is None:
-        return []
-    return [
-        view.mapToScene(view.viewport().rect()).boundingRect().adjusted(-2, -2, 2, 2)
-        for view in scene.views()
-        if view.isVisible()
-    ]
+def _meeting(rects: np.ndarray, r: QRectF) -> np.ndarray:
+    """Which rows of ``rects`` (left, top, right, bottom) meet ``r``."""
+    return (
+        (rects[:, 0] <= r.right())
+        & (rects[:, 2] >= r.left())
+        & (rects[:, 1] <= r.bottom())
+        & (rects[:, 3] >= r.top())
+    )
+
+
+def hand_over(
+    item: QGraphicsItem,
+    held: FarSheet | None,
+    sheet: FarSheet | None,
+    parts: tuple[QGraphicsItem, ...] = (),
+) -> None:
+    """Move ``item`` from the sheet that ``held`` it to ``sheet`` (None: it paints itself);
+    ``parts`` (an edge line's arrow head) are drawn with it and stop or start painting too."""
+    for one in (item, *parts):
+        one.setFlag(_Flag.ItemHasNoContents, sheet is not None)
+    if held is not None:
+        held.drop(item)
+        for one in (item, *parts):
+            QGraphicsItem.update(one)  # its own paint again, past an update sent to a sheet
+    if sheet is not None:
+        sheet.take(item)
 
 
 _ORDER = itertools.count()

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 from .. import style
 from ..style import HEADER_HEIGHT, NODE_WIDTH
 from ..value_text import signed
-from .far_sheet import translated
+from .far_sheet import hand_over, translated
 from .node_backdrop import render_image, stamp_backdrop, stamp_image
 from .node_body import paint_backdrop, paint_body, paint_header
 from .node_summary import Summary, paint_summary_name, paint_summary_number, summary_layout
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 _AA = QPainter.RenderHint.Antialiasing
 _TEXT_AA = QPainter.RenderHint.TextAntialiasing
 _NO_CACHE = QGraphicsItem.CacheMode.NoCache
-_NO_CONTENTS = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
 MARGIN = style.CARD_MARGIN
 
 
@@ -65,16 +64,8 @@ class NodePainting:
         wanted = offer is not None and not self.isSelected()
         if wanted == (held is not None):
             return
-        if held is not None:
-            self._sheet = None
-            self.setFlag(_NO_CONTENTS, False)
-            held.drop(self)
-            QGraphicsItem.update(self)
-        else:
-            assert offer is not None
-            self._sheet = offer
-            self.setFlag(_NO_CONTENTS, True)
-            offer.take(self)
+        self._sheet = offer if wanted else None
+        hand_over(self, held, self._sheet)
 
     @property
     def number_color(self: NodeItem) -> QColor:
