@@ -229,3 +229,16 @@ def test_every_cell_has_the_colour_of_its_number(qtbot):
     vector = heat.heat_picture([1.0, -2.0])  # one row
     assert vector is not None and (vector.rows, vector.cols) == (1, 2)
     assert vector.image.pixelColor(1, 0).getRgb()[:3] == heat.NEGATIVE
+
+
+def test_a_tensor_with_no_finite_cell_is_grey_with_no_scale(qtbot):
+    """The largest |x| decides the scale, unless it is not finite: then the finite cells do,
+    and with none there is no scale and every cell is grey."""
+    picture = heat.cells_picture(np.array([[float("nan"), float("-inf")]]))
+    assert picture.scale == 0.0
+    for x in range(2):
+        assert picture.image.pixelColor(x, 0).getRgb() == (*heat.NON_FINITE, 255)
+    mixed = heat.cells_picture(np.array([[float("inf"), -0.5, 0.25]]))
+    assert mixed.scale == 0.5
+    assert mixed.image.pixelColor(1, 0).getRgb()[:3] == heat.NEGATIVE
+    assert mixed.image.pixelColor(2, 0).getRgb()[:3] == heat.heat_rgb(0.5)
