@@ -22,6 +22,7 @@ from . import style
 from .block_mirror import BlockMirror
 from .far_sheets import FarSheets
 from .interactions import NewEdgeDrag, NodeDrag
+from .items import moves
 from .items.block import BlockItem
 from .items.edge import EdgeItem
 from .items.editor import TitleEditor
@@ -73,6 +74,7 @@ class GraphScene(SceneEvents):
         self._blocks = BlockMirror(self, self._nodes, self._edges, self.block_toggle_requested.emit)
         self._blocks.theme = self.theme
         self._display = TraceDisplay(self._nodes, self._edges, self._rects_in_sight, self)
+        self._display.resized.connect(self.cards_changed)
         self._sheets = FarSheets(self, self._rects_in_sight)
 
     # ---- the graph -----------------------------------------------------------------------
@@ -244,8 +246,10 @@ class GraphScene(SceneEvents):
         self._refresh_timer.stop()
         graph, trace = self._graph, self._trace
         analysis = graph.analyse() if graph is not None else Analysis()  # once per revision
+        before = moves.count()
         self._display.show(CardNumbers.of(graph, trace, analysis), flows)
-        self.cards_changed.emit()
+        if flows is None or moves.count() != before:  # an edit, or a card changed its size
+            self.cards_changed.emit()  # (a recolour alone leaves the minimap's picture as it is)
 
     def _rects_in_sight(self) -> list[QRectF]:
         """What each shown view of the scene has on screen, in scene coordinates."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, QRectF, QTimer
+from PySide6.QtCore import QObject, QRectF, QTimer, Signal
 
 from ..model.analysis import Analysis
 from ..model.graph import Edge, Graph
@@ -124,6 +124,8 @@ class TraceDisplay(QObject):
 
     ``in_sight`` gives the scene rectangles the views show (none: fill everything at once)."""
 
+    resized = Signal()  # the off-screen items filled between frames moved or resized a card
+
     def __init__(
         self,
         nodes: Mapping[str, NodeItem],
@@ -226,7 +228,10 @@ class TraceDisplay(QObject):
         budget = CHUNK_ITEMS
         cards = _take(self._cards_due, budget)
         edges = _take(self._edges_due, budget - len(cards))
+        before = moves.count()
         self._fill(cards, edges)
+        if moves.count() != before:
+            self.resized.emit()
         if self.pending:
             self._timer.start()
 

@@ -3,6 +3,8 @@ where the view is, and moves the view where it is clicked."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication
@@ -116,3 +118,20 @@ def test_view_minimap_turns_it_off_and_is_remembered(qtbot, window):
     assert settings().value(MINIMAP_KEY) in (False, "false")
     window.actions_by_name["minimap"].setChecked(True)
     assert minimap.isVisible()
+
+
+def test_a_new_trace_that_only_recolours_leaves_the_picture_but_a_resize_redraws_it(qtbot, window):
+    """Training shows a trace every frame: only a card that changed size asks for a new
+    picture of the cards (every trace used to, five times a second)."""
+    minimap = open_at_100(qtbot, window, "seed")
+    scene = window.view.scene()
+    trace = scene.trace
+    assert trace is not None
+    scene.show_trace(trace)
+    assert not minimap._stale
+    bigger = dict(trace.values)
+    bigger["w"] = [[1.0, 2.0], [3.0, 4.0]]  # a tensor: the card grows its heat-map band
+    height = scene.node_item("w").card_height
+    scene.show_trace(replace(trace, values=bigger, shapes={**trace.shapes, "w": (2, 2)}))
+    assert scene.node_item("w").card_height > height
+    assert minimap._stale
