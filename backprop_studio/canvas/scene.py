@@ -22,7 +22,6 @@ from . import style
 from .block_mirror import BlockMirror
 from .far_sheets import FarSheets
 from .interactions import NewEdgeDrag, NodeDrag
-from .items import moves
 from .items.block import BlockItem
 from .items.edge import EdgeItem
 from .items.editor import TitleEditor
@@ -246,10 +245,9 @@ class GraphScene(SceneEvents):
         self._refresh_timer.stop()
         graph, trace = self._graph, self._trace
         analysis = graph.analyse() if graph is not None else Analysis()  # once per revision
-        before = moves.count()
         self._display.show(CardNumbers.of(graph, trace, analysis), flows)
-        if flows is None or moves.count() != before:  # an edit, or a card changed its size
-            self.cards_changed.emit()  # (a recolour alone leaves the minimap's picture as it is)
+        if flows is None:  # an edit (a new size says so itself: the display's ``resized``)
+            self.cards_changed.emit()
 
     def _rects_in_sight(self) -> list[QRectF]:
         """What each shown view of the scene has on screen, in scene coordinates."""

@@ -124,7 +124,7 @@ class TraceDisplay(QObject):
 
     ``in_sight`` gives the scene rectangles the views show (none: fill everything at once)."""
 
-    resized = Signal()  # the off-screen items filled between frames moved or resized a card
+    resized = Signal()  # filling the items moved or resized a card or an edge (not a recolour)
 
     def __init__(
         self,
@@ -228,14 +228,17 @@ class TraceDisplay(QObject):
         budget = CHUNK_ITEMS
         cards = _take(self._cards_due, budget)
         edges = _take(self._edges_due, budget - len(cards))
-        before = moves.count()
         self._fill(cards, edges)
-        if moves.count() != before:
-            self.resized.emit()
         if self.pending:
             self._timer.start()
 
     def _fill(self, cards: Iterable[str], edges: Iterable[Edge]) -> None:
+        before = moves.count()
+        self._fill_items(cards, edges)
+        if moves.count() != before:
+            self.resized.emit()
+
+    def _fill_items(self, cards: Iterable[str], edges: Iterable[Edge]) -> None:
         flows, empty = self._flows, (None, None, None)
         for edge in edges:
             item = self._edges.get(edge)
