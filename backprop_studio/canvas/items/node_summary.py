@@ -9,6 +9,7 @@ metrics scaled linearly (hinting is off), so no font metrics are built while pai
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -97,10 +98,16 @@ def advance(kind: str, scale: float, text: str) -> float:
     whose width is the count of characters times one advance: a new trace brings new numbers
     to every card, and measuring each of them was most of what a recolour cost."""
     if kind == "body" and _monospaced(scale):
-        if text.isascii():
-            return len(text) * _measured("body", scale, "0")
-        return sum(_measured("body", scale, "0" if c.isascii() else c) for c in text)
+        width = len(text) * _measured("body", scale, "0")
+        if not text.isascii():  # (−, │, ‖: a few of each text's characters, not every one)
+            zero = _measured("body", scale, "0")
+            for c in _ASCII.sub("", text):
+                width += _measured("body", scale, c) - zero
+        return width
     return _measured(kind, scale, text)
+
+
+_ASCII = re.compile("[\x00-\x7f]+")
 
 
 @lru_cache(maxsize=4096)
@@ -148,28 +155,28 @@ def summarize(
     """The biggest readable arrangement of ``title`` and ``number`` in a ``width × height`` card
     (its header band ``header`` tall) seen at ``lod`` screen pixels per scene unit. ``richer``
     are longer texts to show instead of ``number`` (richest first) when they are readable too."""
-    f = style.fonts()
-    tm, bm = f.title_metrics, f.body_metrics
+    title_h, body_h = _line_height("title"), _line_height("body")
     lod = max(lod, 1e-6)
     pad = _PAD_PX / lod
     room_w, room_h = width - 2 * pad - _PORT_INSET, height - 2 * pad
     readable = _readable_scale(lod)
     name_w, num_w = max(advance("title", 1.0, title), 1.0), max(advance("body", 1.0, number), 1.0)
-    gap = bm.horizontalAdvance(" ") if number else 0.0
-    # the card's own arrangement: name in the header, number (or more) in the body
-    in_header = min((header - pad) / tm.height(), room_w / name_w)
-    for text in (*richer, number) if number else ():  # detail fades in: the richest that fits
-        in_body = min(
-            (height - header - pad) / bm.height(), room_w / max(advance("body", 1.0, text), 1.0)
-        )
+    gap = _measured("body", 1.0, " ") if number else 0.0
+    # the card's own arrangement: name in the header, number (or more) in the body (tried
+    # only when the header and the body are tall enough: zoomed out, most cards are not)
+    in_header = min((header - pad) / title_h, room_w / name_w)
+    in_body_h = (height - header - pad) / body_h
+    tall = number and min(in_header, in_body_h) >= readable
+    for text in (*richer, number) if tall else ():  # detail fades in: the richest that fits
+        in_body = min(in_body_h, room_w / max(advance("body", 1.0, text), 1.0))
         a, b = min(in_header, readable * _GROW), min(in_body, readable * _GROW)
         if (
-            min(in_header, in_body) >= readable
+            in_body >= readable
             and _fits("title", a, title, room_w)
             and _fits("body", b, text, room_w)
         ):
             return Summary(title, text, a, b, "header")
-    two = min(room_h / (tm.height() + bm.height()), room_w / max(name_w, num_w))
+    two = min(room_h / (title_h + body_h), room_w / max(name_w, num_w))
     scale = min(two, readable * _GROW)
     if (
         two >= readable
@@ -177,16 +184,27 @@ def summarize(
         and _fits("body", scale, number, room_w)
     ):
         return Summary(title, number, scale, scale, "two")
-    line = max(tm.height(), bm.height())
+    line = max(title_h, body_h)
     one = min(room_h / line, room_w / (name_w + gap + num_w))
     scale = max(min(one, readable), readable * _SHRINK_FLOOR)  # one size for every such card
     scale = min(scale, room_h / line)
-    name_m = _metrics("title", round(scale, 3))
-    rest = advance("body", round(scale, 3), " " + number) if number else 0.0
+    rounded = round(scale, 3)
+    rest = advance("body", rounded, " " + number) if number else 0.0
     shown = title
-    if advance("title", round(scale, 3), title) + rest > room_w:
-        shown = name_m.elidedText(title, Qt.TextElideMode.ElideRight, room_w - rest)
+    if advance("title", rounded, title) + rest > room_w:
+        shown = _elided(title, rounded, room_w - rest)
     return Summary(shown, number, scale, scale, "one")
+
+
+@lru_cache(maxsize=4)
+def _line_height(kind: str) -> float:
+    """The height of a line of the base title or body font (asked by every summary)."""
+    return _metrics(kind, 1.0).height()
+
+
+@lru_cache(maxsize=1024)
+def _elided(title: str, scale: float, width: float) -> str:
+    return _metrics("title", scale).elidedText(title, Qt.TextElideMode.ElideRight, width)
 
 
 def summary_layout(
@@ -197,29 +215,36 @@ def summary_layout(
     rectangle would (a point is a third of the cost of a rectangle, which lays the text out
     again to align it, and every card in sight draws both when a new trace comes). The points
     are shared between calls with the same arguments: do not change them."""
-    return _layout(summary, rect.left(), rect.top(), rect.height(), header, lod)
+    shape = (summary.name, summary.name_scale, summary.number_scale, summary.mode)
+    return _layout(shape, bool(summary.number), rect.left(), rect.top(), rect.height(), header, lod)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=8192)  # keyed without the number's text: a new trace keeps the points
 def _layout(
-    summary: Summary, left: float, top: float, height: float, header: float, lod: float
+    shape: tuple[str, float, float, str],
+    number: bool,
+    left: float,
+    top: float,
+    height: float,
+    header: float,
+    lod: float,
 ) -> tuple[QPointF, QPointF]:
+    name, name_scale, number_scale, mode = shape
     f = style.fonts()
     x = left + _PAD_PX / max(lod, 1e-6) + _PORT_INSET
-    name_h = f.title_metrics.height() * summary.name_scale
-    num_h = f.body_metrics.height() * summary.number_scale if summary.number else 0.0
-    name_m = _metrics("title", round(summary.name_scale, 3))
-    num_m = _metrics("body", round(summary.number_scale, 3))
-    if summary.mode == "header":
-        name = _baseline(x, top, header, name_m)
-        return name, _baseline(x, top + header, height - header, num_m)
-    if summary.mode == "two":
+    name_h = f.title_metrics.height() * name_scale
+    num_h = f.body_metrics.height() * number_scale if number else 0.0
+    name_m = _metrics("title", round(name_scale, 3))
+    num_m = _metrics("body", round(number_scale, 3))
+    if mode == "header":
+        return _baseline(x, top, header, name_m), _baseline(x, top + header, height - header, num_m)
+    if mode == "two":
         first = top + (height - name_h - num_h) / 2
         return _baseline(x, first, name_h, name_m), _baseline(x, first + name_h, num_h, num_m)
     line_h = max(name_h, num_h)
     line = top + (height - line_h) / 2
-    after = x + advance("title", round(summary.name_scale, 3), summary.name)
-    after += advance("body", round(summary.number_scale, 3), " ")
+    after = x + advance("title", round(name_scale, 3), name)
+    after += advance("body", round(number_scale, 3), " ")
     return _baseline(x, line, line_h, name_m), _baseline(after, line, line_h, num_m)
 
 
