@@ -3,6 +3,7 @@ that paints in Python)."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRectF, Qt
@@ -26,6 +27,12 @@ _NO_PEN = QPen(Qt.PenStyle.NoPen)
 _STROKER = QPainterPathStroker()  # the edges' outlines: flat ends, round joins, width per edge
 _STROKER.setCapStyle(Qt.PenCapStyle.FlatCap)
 _STROKER.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+
+
+@lru_cache(maxsize=64)
+def brush_of(rgba: int) -> QBrush:
+    """A brush of one colour, made once (a recolour gives hundreds of edges the same few)."""
+    return QBrush(QColor.fromRgba(rgba))
 
 
 class EdgeLine(QGraphicsItem):
@@ -53,9 +60,9 @@ class EdgeLine(QGraphicsItem):
         self._bounds = QRectF()
 
     def set_stroke(
-        self, curve: QPainterPath, width: float, bounds: QRectF, color: QColor | None = None
+        self, curve: QPainterPath, width: float, bounds: QRectF, brush: QBrush | None = None
     ) -> None:
-        """A new curve or width (and colour, unless None) with one repaint. The outline is
+        """A new curve or width (and brush, unless None) with one repaint. The outline is
         made when the line is first painted or asked for, so a new trace strokes only the
         lines in sight, not all 1,500 of a fitted network."""
         if bounds != self._bounds:
@@ -66,8 +73,8 @@ class EdgeLine(QGraphicsItem):
             self._bounds = bounds
             self.touch(moved=True)
         self._curve, self._width, self._outline = curve, width, None
-        if color is not None:
-            self._brush = QBrush(color)
+        if brush is not None:
+            self._brush = brush
         self.update()
 
     def _outline_path(self) -> QPainterPath:
@@ -112,8 +119,8 @@ class EdgeLine(QGraphicsItem):
         else:
             self._sheet.touch_item(self)
 
-    def set_color(self, color: QColor) -> None:
-        self._brush = QBrush(color)
+    def set_brush(self, brush: QBrush) -> None:
+        self._brush = brush
         self.update()
 
     def path(self) -> QPainterPath:
