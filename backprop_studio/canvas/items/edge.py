@@ -326,7 +326,8 @@ class EdgeItem(EdgeLabels, QGraphicsItem):
                 -pad, -pad, pad, pad
             )
         recolour = drawn is None or drawn[0] != rgba
-        self._line.set_stroke(self._curve, width, bounds, brush_of(rgba) if recolour else None)
+        brush = brush_of(rgba) if recolour else None
+        self._line.set_stroke(self._curve, width, bounds, brush, self._width_scale)
         self._drawn = (rgba, width)
 
     def _style_halo(self) -> None:

