@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from ..style import CARD_MARGIN
 from . import moves
+from .node_heat import paint_thumbnails
 
 _Flag = QGraphicsItem.GraphicsItemFlag
 _AA = QPainter.RenderHint.Antialiasing
@@ -262,9 +263,10 @@ def paint_cards(painter: QPainter, cards: list, fast: bool, lod: float) -> None:
         painter.setWorldTransform(_IDENTITY)
         at = QPointF(round(corner.x()), round(corner.y()))
         painter.drawImage(at, plan.face)
-        if plan.maps is not None:
-            painter.drawImage(at, plan.maps)
         painter.setWorldTransform(t)
+        if plan.maps:
+            paint_thumbnails(painter, plan.maps, card.map_border, x, y)
+            font = None
         if plan.number:
             if plan.font is not font:
                 font = plan.font

@@ -14,8 +14,9 @@ from .. import style
 from ..style import HEADER_HEIGHT, NODE_WIDTH
 from ..value_text import signed
 from .far_sheet import hand_over, translated
-from .node_backdrop import render_image, stamp_backdrop, stamp_image
+from .node_backdrop import stamp_backdrop
 from .node_body import paint_backdrop, paint_body, paint_header
+from .node_heat import Thumbnails, paint_thumbnails
 from .node_summary import Summary, paint_summary_name, paint_summary_number, summary_layout
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ class SheetPlan(NamedTuple):
     at: QPointF
     number: str
     face_key: tuple  # what the face shows (see _small_layout)
-    maps: QImage | None  # its heat maps, stamped as the face is (None: it has none)
+    maps: Thumbnails | None  # its heat maps, in item coordinates (None: it draws none)
 
 
 class NodePainting:
@@ -89,7 +90,7 @@ class NodePainting:
         if face_key != plan.face_key:
             return None
         font = summary.number_font()
-        maps = self._maps_image(lod) if pictures else None  # its values may have changed
+        maps = self._thumbnails() if pictures else None  # its values may have changed
         plan = SheetPlan(lod, plan.face, font, number_at, summary.number, face_key, maps)
         self._plan, self._plan_fresh = plan, True
         return plan
@@ -100,16 +101,17 @@ class NodePainting:
             lod >= style.DETAIL_ZOOM or self._band.thumbnails_legible(lod)
         )
 
-    def _maps_image(self: NodeItem, scale: float) -> QImage:
-        """The heat maps of a small card as one image at ``scale`` (the card's size, stamped
-        as its face is): a repaint stamps it, a new value draws it again."""
-        band, theme, right = self.band_rect(), self._theme, NODE_WIDTH - style.TEXT_MARGIN
+    @property
+    def map_border(self: NodeItem) -> QColor:
+        """The colour of the frame around a small card's heat maps."""
+        return self._theme.border
+
+    def _thumbnails(self: NodeItem) -> Thumbnails:
+        """A small card's heat maps and where they go: a repaint draws the same pictures, a
+        new value makes them again."""
+        band = self.band_rect()
         assert band is not None
-
-        def maps(p: QPainter) -> None:
-            self._band.paint(p, theme, band.top(), self._gutter, right, False)
-
-        return render_image(maps, NODE_WIDTH + 2 * MARGIN, self._height + 2 * MARGIN, MARGIN, scale)
+        return self._band.thumbnails(band.top(), self._gutter, NODE_WIDTH - style.TEXT_MARGIN)
 
     def update(self: NodeItem, *args: object) -> None:
         """Repaint the card: on its sheet, when the sheet paints it (Qt drops an item's own
@@ -192,11 +194,11 @@ class NodePainting:
             paint_summary_number(painter, summary, number_at, theme.muted)
             if stamped and self._face.last is not None:
                 font, number = summary.number_font(), summary.number
-                maps = self._maps_image(transform.m11()) if pictures else None
+                maps = self._thumbnails() if pictures else None
                 plan = SheetPlan(lod, self._face.last, font, number_at, number, face_key, maps)
                 self._plan, self._plan_fresh = plan, True
                 if maps is not None:
-                    stamp_image(painter, transform, maps, MARGIN)
+                    paint_thumbnails(painter, maps, theme.border)
                     return
         if pictures:
             assert band is not None
