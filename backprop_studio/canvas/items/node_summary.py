@@ -159,7 +159,7 @@ def summarize(
     A new trace brings every card new numbers, but an arrangement depends on a number only
     through its width: with the body font monospaced at one size it is at every size (hinting
     is off, see ``style``), and then a number of the same width reuses the arrangement worked
-    out for another (285 fresh summaries of a fitted network: 7.1 → 2.4 µs each)."""
+    out for another (285 summaries of a fitted network: 7.1 → 2.9 µs each)."""
     texts = (*richer, number)
     key = None
     if _monospaced(1.0):
