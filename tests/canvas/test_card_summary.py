@@ -34,7 +34,7 @@ def test_a_summary_is_what_working_it_out_afresh_gives(qapp, title, values, heig
         number = "6×6" if shapes else format_short(value)
         richer = () if shapes else richer_numbers(value, grad)
         got = summarize(title, number, 240.0, height, 24.0, lod, richer)
-        shown, a, b, mode, pick = _arrange(title, number, 240.0, height, 24.0, lod, richer)
+        shown, a, b, mode, pick = _arrange(title, number, (240.0, height, 24.0, lod), richer)
         assert got == Summary(shown, (*richer, number)[pick], a, b, mode)
 
 

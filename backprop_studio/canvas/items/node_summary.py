@@ -169,7 +169,7 @@ def summarize(
         if arranged is not None:
             shown, a, b, mode, pick = arranged
             return Summary(shown, texts[pick], a, b, mode)
-    arranged = _arrange(title, number, width, height, header, lod, richer)
+    arranged = _arrange(title, number, (width, height, header, lod), richer)
     if key is not None:
         if len(_ARRANGED) >= _ARRANGED_MAX:
             _ARRANGED.clear()
@@ -210,16 +210,12 @@ def _title_width(title: str) -> float:
 
 
 def _arrange(
-    title: str,
-    number: str,
-    width: float,
-    height: float,
-    header: float,
-    lod: float,
-    richer: tuple[str, ...],
+    title: str, number: str, box: tuple[float, float, float, float], richer: tuple[str, ...]
 ) -> tuple[str, float, float, str, int]:
-    """:func:`summarize`'s work: the name as shown, the name's and the number's scales, the
-    mode, and which of ``(*richer, number)`` is shown."""
+    """:func:`summarize`'s work for a card ``box`` (width, height, header, lod): the name as
+    shown, the name's and the number's scales, the mode, and which of ``(*richer, number)``
+    is shown."""
+    width, height, header, lod = box
     title_h, body_h = _line_height("title"), _line_height("body")
     lod = max(lod, 1e-6)
     pad = _PAD_PX / lod
