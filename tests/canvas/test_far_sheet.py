@@ -358,3 +358,40 @@ def test_a_zoom_that_restyles_every_edge_looks_up_what_is_seen_a_few_times(qtbot
     _repainted(view)
     scene.node_item(_in_view(view, scene)[1]).set_data(3.5)
     _assert_up_to_date_and_as_items_paint(view)
+
+
+def test_numbers_of_changing_widths_are_drawn_as_the_cards_draw_them(qtbot):
+    """A small card keeps how it drew a number of each width (how big, where its name is cut,
+    where the number starts): numbers that grow, shrink and come back to a width are drawn on the
+    sheet as the card itself draws them, after every trace, also after a selection."""
+    g = Graph()
+    names = [f"w{i}" if i % 2 else f"a_rather_long_weight_name_{i}" for i in range(12)]
+    for i, name in enumerate(names):
+        g.add_node(Node(name, "data", value=1.0, position=((i % 4) * 420.0, (i // 4) * 140.0)))
+    widths = [1.0, -22222.25, 3.5e-9, 0.5, -1.75, 123.0]
+
+    def trace(k: int) -> Trace:
+        values = {n: widths[(k + i) % len(widths)] for i, n in enumerate(names)}
+        grads = {n: widths[(k + 2 * i) % len(widths)] for i, n in enumerate(names)}
+        shapes = {n: () for n in names}
+        return Trace(output=None, values=values, grads=grads, shapes=shapes, edges=())
+
+    scene, view = _far_view(qtbot, g, trace(0))
+    view.centerOn(QPointF(600.0, 140.0))
+    _repainted(view)
+    for k in (1, 2, 1, 0, 3, 5, 2, 4, 1):
+        scene.show_trace(trace(k))
+        _assert_drawn_as_the_cards_draw_themselves(view)
+    item = scene.node_item(names[5])
+    item.setSelected(True)
+    scene.show_trace(trace(3))
+    item.setSelected(False)
+    _assert_drawn_as_the_cards_draw_themselves(view)
+    scene.show_trace(trace(2))
+    _assert_drawn_as_the_cards_draw_themselves(view)
+
+
+def _assert_drawn_as_the_cards_draw_themselves(view: CanvasView) -> None:
+    shown = _screen(view)  # (no edges: no arrow heads drawn in another order, no pixel apart)
+    assert _changed(shown, _repainted(view)) == 0
+    assert _changed(shown, _as_items_paint_it(view)) == 0

@@ -199,6 +199,7 @@ def test_a_card_drawn_small_is_not_redrawn_for_digits_it_does_not_show(qtbot):
     item.set_data(1.23456, 0.5)
     updates = []
     item.update = lambda *args: updates.append(args)  # count the repaints it asks for
+    item.repaint_numbers = item.update  # (new numbers alone ask this way)
     small = QImage(120, 60, QImage.Format.Format_RGB32)
     painter = QPainter(small)
     painter.scale(0.32, 0.32)  # a fitted network: name and a three-digit number

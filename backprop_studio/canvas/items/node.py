@@ -99,6 +99,7 @@ class NodeItem(NodeText, NodePainting, QGraphicsItem):
         self._laid_out = False
         self._band = HeatBand()
         self._face = CardFace()  # backdrop and name of the small card, as one image
+        self._plans = {}  # how it was drawn small, by the widths of its numbers (NodePainting)
         self._numbers: tuple[str, tuple[str, ...]] | None = None
         self._shown_detail = True  # drawn at full detail since the last update (see _relayout)
         self._height = 0.0
@@ -169,7 +170,7 @@ class NodeItem(NodeText, NodePainting, QGraphicsItem):
             return
         self._value, self._grad, self._shape = value, grad, shape
         pictures = self._band.set_data(value, grad, shape)
-        self._relayout(pictures)
+        self._relayout(pictures, numbers=True)
 
     def set_values_only(self, values_only: bool) -> None:
         """Write the numbers without their "data" / "grad" words (a slide has room for less)."""
@@ -253,8 +254,9 @@ class NodeItem(NodeText, NodePainting, QGraphicsItem):
         return editor
 
     # ---- geometry ------------------------------------------------------------------------
-    def _relayout(self, pictures: bool = True) -> None:
-        """Rows, height and ports from the data; repaint unless nothing drawn has changed.
+    def _relayout(self, pictures: bool = True, numbers: bool = False) -> None:
+        """Rows, height and ports from the data; repaint unless nothing drawn has changed
+        (``numbers``: only the numbers changed, so a card of the same size keeps its face).
 
         A card last drawn small (its name and a three-digit number) and not since at full
         detail keeps its cached image when a new trace moves its numbers by less than those
@@ -273,7 +275,8 @@ class NodeItem(NodeText, NodePainting, QGraphicsItem):
         self._rows_height = height
         if has_band(self._value, self._shape):
             height += BAND_HEIGHT
-        if height != self._height:
+        resized = height != self._height
+        if resized:
             moves.moved()
             self.touch_sheet()
             self.prepareGeometryChange()
@@ -288,7 +291,10 @@ class NodeItem(NodeText, NodePainting, QGraphicsItem):
         elif not self._shown_detail and not pictures and drawn == (self._numbers, self._problem):
             return
         self._shown_detail = False
-        self.update()
+        if numbers and not resized:
+            self.repaint_numbers()
+        else:
+            self.update()
 
     def _badge_width(self) -> float:
         fm = style.fonts().small_metrics

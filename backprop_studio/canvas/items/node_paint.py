@@ -17,7 +17,14 @@ from .far_sheet import hand_over, translated
 from .node_backdrop import stamp_backdrop
 from .node_body import paint_backdrop, paint_body, paint_header
 from .node_heat import Thumbnails, paint_thumbnails
-from .node_summary import Summary, paint_summary_name, paint_summary_number, summary_layout
+from .node_summary import (
+    Summary,
+    is_tall,
+    number_widths,
+    paint_summary_name,
+    paint_summary_number,
+    summary_layout,
+)
 
 if TYPE_CHECKING:
     from .far_sheet import FarSheet
@@ -27,6 +34,7 @@ _AA = QPainter.RenderHint.Antialiasing
 _TEXT_AA = QPainter.RenderHint.TextAntialiasing
 _NO_CACHE = QGraphicsItem.CacheMode.NoCache
 MARGIN = style.CARD_MARGIN
+_PLANS_KEPT = 16  # per card: a number of 3 digits is 4 to 7 characters wide, with a sign or not
 
 
 class SheetPlan(NamedTuple):
@@ -40,6 +48,10 @@ class SheetPlan(NamedTuple):
     number: str
     face_key: tuple  # what the face shows (see _small_layout)
     maps: Thumbnails | None  # its heat maps, in item coordinates (None: it draws none)
+    version: int  # the card's face version when drawn (see NodePainting.update)
+    widths: tuple | None  # node_summary.number_widths of its numbers then (None: their text)
+    tall: bool  # node_summary.is_tall of the card then
+    pick: int  # which of (*richer, number) it shows (-1: the number)
 
 
 class NodePainting:
@@ -51,6 +63,8 @@ class NodePainting:
     _plan: SheetPlan | None = None  # how it was last drawn small
     _plan_fresh = False  # and nothing changed since
     _sheet_offer: FarSheet | None = None  # the scene's card sheet, while it takes cards
+    _face_version = 0  # counts the changes that may change the face (all but new numbers)
+    _plans: dict[tuple, SheetPlan]  # its plans for the last few widths of its numbers
 
     def set_sheet(self: NodeItem, sheet: FarSheet | None) -> None:
         """Let ``sheet`` paint the card while it is plain (None: the card paints itself)."""
@@ -59,6 +73,7 @@ class NodePainting:
 
     def check_sheet(self: NodeItem) -> None:
         """Hand the card to its sheet, or take it back, after a change of what it shows."""
+        self._face_version += 1  # selected or not: the backdrop differs
         offer, held = self._sheet_offer, self._sheet
         if offer is None and held is None:
             return  # not zoomed out (most cards, most of the time)
@@ -83,17 +98,51 @@ class NodePainting:
         if self._plan_fresh:
             return plan
         self._plan = None
+        if plan.version == self._face_version and plan.widths is not None:
+            # only its numbers changed since: they are drawn as numbers of the same widths were
+            number, richer = self._summary_numbers()
+            widths = number_widths(number, richer, plan.tall)
+            known = plan if widths == plan.widths else self._plans.get(widths)
+            if known is not None and known.version == plan.version and known.lod == lod:
+                text = number if known.pick < 0 else (*richer, number)[known.pick]
+                maps = self._thumbnails() if known.maps is not None else None
+                plan = known._replace(number=text, maps=maps)
+                self._plan, self._plan_fresh = plan, True
+                return plan
         pictures = self._pictures_at(lod)
         if pictures != (plan.maps is not None):
             return None
         summary, _, number_at, face_key = self._small_layout(lod, self._backdrop_key(), pictures)
         if face_key != plan.face_key:
             return None
-        font = summary.number_font()
         maps = self._thumbnails() if pictures else None  # its values may have changed
-        plan = SheetPlan(lod, plan.face, font, number_at, summary.number, face_key, maps)
+        self._keep_plan(lod, plan.face, summary, number_at, face_key, maps)
+        return self._plan
+
+    def _keep_plan(
+        self: NodeItem,
+        lod: float,
+        face: QImage,
+        summary: Summary,
+        number_at: QPointF,
+        face_key: tuple,
+        maps: Thumbnails | None,
+    ) -> None:
+        """Remember how the card was drawn small, and what a new number may change of it."""
+        number, richer = self._summary_numbers()
+        tall = is_tall(self.title, NODE_WIDTH, self.summary_height(lod), HEADER_HEIGHT, lod)
+        widths = number_widths(number, richer, tall)
+        pick = richer.index(summary.number) if summary.number in richer else -1
+        font, shown, version = summary.number_font(), summary.number, self._face_version
+        plan = SheetPlan(
+            lod, face, font, number_at, shown, face_key, maps, version, widths, tall, pick
+        )
         self._plan, self._plan_fresh = plan, True
-        return plan
+        if widths is not None:
+            plans = self._plans
+            if len(plans) >= _PLANS_KEPT:
+                plans.clear()
+            plans[widths] = plan
 
     def _pictures_at(self: NodeItem, lod: float) -> bool:
         """Whether the card draws its heat maps at ``lod`` (small: when they still show)."""
@@ -116,6 +165,12 @@ class NodePainting:
     def update(self: NodeItem, *args: object) -> None:
         """Repaint the card: on its sheet, when the sheet paints it (Qt drops an item's own
         updates while it has no contents)."""
+        self._face_version += 1
+        self.repaint_numbers(*args)
+
+    def repaint_numbers(self: NodeItem, *args: object) -> None:
+        """Repaint the card after a change of its numbers alone: drawn small, its face stays
+        (a new trace brings every card in sight new numbers, and nothing else)."""
         self._plan_fresh = False
         sheet = self._sheet
         if sheet is None:
@@ -193,10 +248,8 @@ class NodePainting:
                 face(painter)
             paint_summary_number(painter, summary, number_at, theme.muted)
             if stamped and self._face.last is not None:
-                font, number = summary.number_font(), summary.number
                 maps = self._thumbnails() if pictures else None
-                plan = SheetPlan(lod, self._face.last, font, number_at, number, face_key, maps)
-                self._plan, self._plan_fresh = plan, True
+                self._keep_plan(lod, self._face.last, summary, number_at, face_key, maps)
                 if maps is not None:
                     paint_thumbnails(painter, maps, theme.border)
                     return

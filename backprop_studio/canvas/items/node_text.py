@@ -88,11 +88,15 @@ class NodeText:
     def summary(self, lod: float) -> Summary:
         """What the card draws at ``lod`` screen pixels per scene unit, when below DETAIL_ZOOM."""
         number, richer = self._summary_numbers()
-        band = self.band_rect()
-        height = self._height
-        if band is not None and self._band.thumbnails_legible(lod):
-            height = band.top()  # the band keeps its thumbnails below the name
+        height = self.summary_height(lod)
         return summarize(self.title, number, NODE_WIDTH, height, HEADER_HEIGHT, lod, richer)
+
+    def summary_height(self, lod: float) -> float:
+        """How much of the card's height its summary may take at ``lod``."""
+        band = self.band_rect()
+        if band is not None and self._band.thumbnails_legible(lod):
+            return band.top()  # the band keeps its thumbnails below the name
+        return self._height
 
     def _summary_numbers(self) -> tuple[str, tuple[str, ...]]:
         """The small card's number and richer texts, formatted once per value, not per paint."""
