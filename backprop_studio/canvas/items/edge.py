@@ -121,7 +121,9 @@ class EdgeItem(EdgeLabels, QGraphicsItem):
         if (grad, local, upstream) == (self._grad, self._local, self._upstream):
             return
         self._grad, self._local, self._upstream = grad, local, upstream
-        self._thumb.set_grad(grad)
+        thumb = self._thumb
+        if thumb.wanted or isinstance(grad, list):  # (a scalar's thumbnail: none to hide)
+            thumb.set_grad(grad)
         if isinstance(grad, list):  # one pass over the tensor for its colour, width and label
             mean, norm = stats(grad)
             self._sign = mean
@@ -292,7 +294,7 @@ class EdgeItem(EdgeLabels, QGraphicsItem):
             self._style_halo()
         if place:
             at = self._arrow_at
-            if at is None or at[2] != _arrow_half(self._width):
+            if at is None or at[2] != max(_ARROW_HALF, self._width * 0.5 + 2.0):  # (_arrow_half)
                 self._place_arrow()
             if self._width_scale == 1.0 or self._thumb.wanted:  # zoomed out: no label shows
                 self._place_label()
@@ -308,26 +310,27 @@ class EdgeItem(EdgeLabels, QGraphicsItem):
         per change of width or geometry, not by every repaint (a fitted repaint of 1,500 edges
         spent most of its time stroking). A width within 2 % of the last one is kept: no one
         sees the difference, and a recolour then costs no stroke at all."""
-        if self._curve.isEmpty():
+        drawn = self._drawn
+        if drawn is None and self._curve.isEmpty():
             return  # not placed yet (the constructor styles before it follows the ports)
         width = self._width * self._width_scale
         if rgba is None:
             rgba = self._color.rgba()
-        drawn = self._drawn
         if drawn is not None and abs(drawn[1] - width) <= 0.02 * width:
             if drawn[0] != rgba:
                 self._line.set_brush(brush_of(rgba))
                 self._drawn = (rgba, drawn[1])
             return
-        bounds = self._line_bounds
-        if bounds is None:  # once per curve and zoom scale
+        recolour = drawn is None or drawn[0] != rgba
+        brush = brush_of(rgba) if recolour else None
+        if drawn is not None and self._line_bounds is not None:  # the same curve, at this scale
+            self._line.set_width(width, brush)
+        else:  # once per curve and zoom scale
             pad = style.EDGE_MAX_WIDTH * self._width_scale / 2 + 1.0  # any width at this scale
             bounds = self._line_bounds = self._curve.controlPointRect().adjusted(
                 -pad, -pad, pad, pad
             )
-        recolour = drawn is None or drawn[0] != rgba
-        brush = brush_of(rgba) if recolour else None
-        self._line.set_stroke(self._curve, width, bounds, brush, self._width_scale)
+            self._line.set_stroke(self._curve, width, bounds, brush, self._width_scale)
         self._drawn = (rgba, width)
 
     def _style_halo(self) -> None:
@@ -352,4 +355,7 @@ class EdgeItem(EdgeLabels, QGraphicsItem):
 
 def _arrow_half(width: float) -> float:
     """Half the arrow head's height for a line ``width`` wide: wide lines get wider heads."""
-    return max(ARROW_LENGTH * 0.5, width * 0.5 + 2.0)
+    return max(_ARROW_HALF, width * 0.5 + 2.0)
+
+
+_ARROW_HALF = ARROW_LENGTH * 0.5  # the least

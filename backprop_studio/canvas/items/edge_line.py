@@ -90,6 +90,18 @@ class EdgeLine(QGraphicsItem):
             self._brush = brush
         self.update()
 
+    def set_width(self, width: float, brush: QBrush | None = None) -> None:
+        """A new width (and brush, unless None) for the same curve: what a new trace brings
+        to every edge in sight, with nothing else asked of the line."""
+        self._width, self._outline = width, None
+        if brush is not None:
+            self._brush = brush
+        sheet = self._sheet
+        if sheet is None:
+            QGraphicsItem.update(self)
+        elif not sheet.all_touched:  # (a new trace's sheets repaint whole)
+            sheet.touch_item(self)
+
     def _outline_path(self) -> QPainterPath:
         if self._outline is None:
             _STROKER.setWidth(self._width)
