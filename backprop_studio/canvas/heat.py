@@ -23,7 +23,10 @@ HIST_LEVELS = 24  # vertical resolution of a histogram picture
 POSITIVE = (230, 85, 13)
 NEGATIVE = (31, 119, 180)
 NON_FINITE = (70, 70, 70)
-_TOWARDS = np.array([NEGATIVE, POSITIVE], float) - 255.0  # from white, by sign (x > 0)
+# From opaque white, by sign (x > 0), as the pixels hold it in memory: B, G, R, A (little
+# endian). Alpha moves by 0, so one pass makes all four bytes of a pixel.
+_TOWARDS = np.array([[*NEGATIVE[::-1], 255], [*POSITIVE[::-1], 255]], float) - 255.0
+_NON_FINITE_PIXEL = np.array([*NON_FINITE[::-1], 255], float)
 # Premultiplied, what a painter draws without converting: every pixel is opaque or all zero,
 # whose bytes are the same either way
 _FORMAT = QImage.Format.Format_ARGB32_Premultiplied
@@ -155,16 +158,14 @@ def cells_picture(rows: list[list[float]] | np.ndarray) -> HeatPicture:
     mix = size / (scale or 1.0)  # |t| of heat_rgb: at most 1 where finite
     if finite is not None:
         np.minimum(mix, 1.0, out=mix)
-    rgb = _TOWARDS[(x > 0).view(np.uint8)]  # (target - 255) per cell, by sign
-    rgb *= mix[..., None]
-    rgb += 255.0
-    np.rint(rgb, out=rgb)  # round() as heat_rgb's
+    pixels = _TOWARDS[(x > 0).view(np.uint8)]  # (target - 255) per cell and byte, by sign
+    pixels *= mix[..., None]
+    pixels += 255.0
+    np.rint(pixels, out=pixels)  # round() as heat_rgb's
     if finite is not None:
-        rgb[~finite] = NON_FINITE
-    image = QImage(w, h, _FORMAT)
-    pixels = np.frombuffer(image.bits(), np.uint8).reshape(h, image.bytesPerLine() // 4, 4)
-    pixels[:, :w, :3] = rgb[..., ::-1]  # B, G, R, then A, in memory (little endian)
-    pixels[:, :w, 3] = 255
+        pixels[~finite] = _NON_FINITE_PIXEL
+    image = QImage(w, h, _FORMAT)  # (32-bit lines: no padding at their ends)
+    np.frombuffer(image.bits(), np.uint8).reshape(h, w, 4)[:] = pixels
     return HeatPicture(image, "cells", scale, h, w)
 
 

@@ -41,10 +41,17 @@ class EdgeFlows(Mapping[Edge, tuple]):
         self._count = min(len(trace.edges), len(trace.edge_grads)) if trace is not None else 0
 
     def __getitem__(self, edge: Edge) -> tuple:
+        flow = self.get(edge)
+        if flow is None:
+            raise KeyError(edge)
+        return flow
+
+    def get(self, edge: Edge, default: tuple | None = None) -> tuple | None:  # type: ignore[override]
+        """As ``self[edge]``, without the KeyError (a new trace asks for every edge in sight)."""
         i = self._index.get(edge)
         trace = self._trace
         if i is None or i >= self._count or trace is None:
-            raise KeyError(edge)
+            return default
         local = trace.local_grads[i] if i < len(trace.local_grads) else None
         return (trace.edge_grads[i], local, trace.grads.get(edge.dst))
 

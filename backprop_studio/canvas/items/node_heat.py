@@ -10,6 +10,8 @@ are legible (``THUMB_MIN_PX`` tall on screen) and is left out otherwise.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 
@@ -104,8 +106,9 @@ class HeatBand:
         shape = shape_of(self._value) if isinstance(self._value, list) else self._shape
         return grid_of(tuple(shape) if shape else None)
 
+    @staticmethod
     def boxes(
-        self, top: float, left: float, right: float, captions: bool = True
+        top: float, left: float, right: float, captions: bool = True
     ) -> tuple[QRectF, QRectF]:
         """The value's and the gradient's picture areas in a band starting at ``top`` (without
         captions, the pictures take the caption's line too)."""
@@ -153,14 +156,24 @@ class HeatBand:
     def thumbnails(self, top: float, left: float, right: float) -> Thumbnails:
         """The pictures as a small card draws them, without captions, each with its place (a
         picture not there yet is left out: a thumbnail is there or not, never an empty box)."""
-        grid = self._grid()
+        places = _thumbnail_places(top, left, right, self._grid())
         parts = []
-        for which, box in zip(("data", "grad"), self.boxes(top, left, right, False)):
+        for which, rect in zip(("data", "grad"), places):
             picture = self.picture(which)
             if picture is not None:
-                parts.append((map_rect(box, grid), picture.image))
+                parts.append((rect, picture.image))
         return tuple(parts)
 
     def thumbnails_legible(self, lod: float) -> bool:
         """Whether the pictures, drawn without captions at ``lod``, still show a pattern."""
         return (BAND_HEIGHT - 6.0) * lod >= THUMB_MIN_PX
+
+
+@lru_cache(maxsize=256)
+def _thumbnail_places(
+    top: float, left: float, right: float, grid: tuple[int, int] | None
+) -> tuple[QRectF, QRectF]:
+    """Where a band's two thumbnails go (HeatBand.thumbnails), worked out once per size of
+    card and tensor, not once per new trace. Shared: do not change them."""
+    data, grad = HeatBand.boxes(top, left, right, False)
+    return map_rect(data, grid), map_rect(grad, grid)

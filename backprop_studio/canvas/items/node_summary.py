@@ -32,10 +32,24 @@ def richer_numbers(value: Value | None, grad: Value | None) -> tuple[str, ...]:
     """What a small card shows instead of its one number when there is room: value and grad."""
     if not is_scalar(value) or not is_scalar(grad):
         return ()
-    v, g = format_short(value), format_short(grad)  # type: ignore[arg-type]
+    return _richer(format_short(value), format_short(grad))  # type: ignore[arg-type]
+
+
+def _richer(v: str, g: str) -> tuple[str, ...]:
     # shorter and shorter, so that one more digit (−0.98 after a step, where −1 was) does not
     # drop the gradient from the card
     return (f"data {v} │ grad {g}", f"{v} │ grad {g}", f"{v} grad {g}")
+
+
+def small_numbers(
+    value: Value | None, grad: Value | None, shape: Shape | None
+) -> tuple[str, tuple[str, ...]]:
+    """:func:`key_number` and :func:`richer_numbers` at once, the value formatted once (a
+    new trace formats every card's numbers in sight)."""
+    if not is_scalar(value):
+        return key_number(value, shape), ()
+    v = format_short(value)  # type: ignore[arg-type]
+    return v, (_richer(v, format_short(grad)) if is_scalar(grad) else ())  # type: ignore[arg-type]
 
 
 def key_number(value: Value | None, shape: Shape | None) -> str:

@@ -14,7 +14,7 @@ from ..style import HEADER_HEIGHT, NODE_WIDTH, TEXT_MARGIN
 from ..value_text import full_text
 from .node_body import body_lines
 from .node_heat import HeatBand
-from .node_summary import Summary, key_number, richer_numbers, summarize
+from .node_summary import Summary, small_numbers, summarize
 
 
 class NodeText:
@@ -101,8 +101,8 @@ class NodeText:
     def _summary_numbers(self) -> tuple[str, tuple[str, ...]]:
         """The small card's number and richer texts, formatted once per value, not per paint."""
         if self._numbers is None:
-            number = key_number(self._value, self._shape)
+            number, richer = small_numbers(self._value, self._grad, self._shape)
             if number == self.title:  # a constant labelled with its value says it once
                 number = ""
-            self._numbers = (number, richer_numbers(self._value, self._grad))
+            self._numbers = (number, richer)
         return self._numbers
