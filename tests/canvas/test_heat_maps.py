@@ -243,3 +243,24 @@ def test_a_tensor_with_no_finite_cell_is_grey_with_no_scale(qtbot):
     assert mixed.scale == 0.5
     assert mixed.image.pixelColor(1, 0).getRgb()[:3] == heat.NEGATIVE
     assert mixed.image.pixelColor(2, 0).getRgb()[:3] == heat.heat_rgb(0.5)
+
+
+def test_pictures_built_together_are_the_pictures_built_one_by_one(qtbot):
+    """Tensors of one shape are coloured together: each picture is still its own, to the
+    pixel, with its own scale, beside scalars, non-finite cells, rows and histograms."""
+    rng = np.random.default_rng(7)
+
+    def tensor(shape: tuple[int, ...]) -> list:
+        return (rng.standard_normal(shape) * 10 ** rng.uniform(-3, 3)).tolist()
+
+    values = [tensor((3, 4)) for _ in range(5)] + [tensor((6,)), tensor((6,)), tensor((40, 2))]
+    values += [[[0.0, 0.0], [0.0, 0.0]], [[0.0, 0.0], [1.0, -2.0]], 1.5, None, [], [[1.0, 2.0]]]
+    values += [[[float("nan"), 1.0], [2.0, 3.0]], [[2.0, -1.0], [0.5, 0.25]]]
+    one_by_one = [heat.heat_picture(v) for v in values]
+    together = heat.heat_pictures(values)
+    assert len(together) == len(values)
+    for a, b in zip(one_by_one, together):
+        assert (a is None) == (b is None)
+        if a is not None:
+            assert (a.kind, a.scale, a.rows, a.cols) == (b.kind, b.scale, b.rows, b.cols)
+            assert a.image == b.image

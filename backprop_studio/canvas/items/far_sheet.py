@@ -251,6 +251,8 @@ def paint_cards(painter: QPainter, cards: list, fast: bool, lod: float) -> None:
     t = painter.worldTransform()
     plain = fast and t.m12() == t.m21() == t.m13() == t.m23() == 0.0 and t.m11() == t.m22()
     font = None
+    if plain:
+        cards[0].build_pictures(cards, lod)  # (NodeItem.build_pictures)
     for card in cards:
         plan = card.sheet_plan(lod) if plain else None
         if plan is None:

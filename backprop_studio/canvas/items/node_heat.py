@@ -18,7 +18,7 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from backprop_studio.model.shapes import Shape, Value
 
 from .. import style
-from ..heat import HeatPicture, grid_of, heat_picture
+from ..heat import HeatPicture, grid_of, heat_picture, heat_pictures
 from ..style import Theme
 from ..value_text import format_short, shape_of
 
@@ -101,6 +101,21 @@ class HeatBand:
                 self._value if which == "data" else self._grad
             )
         return picture  # type: ignore[return-value]
+
+    @staticmethod
+    def build_all(bands: list[HeatBand]) -> None:
+        """Build the pictures ``bands`` have not yet, together (``heat.heat_pictures``)."""
+        wanted = [
+            (band, which)
+            for band in bands
+            for which in ("data", "grad")
+            if band._pictures[which] is _UNBUILT
+        ]
+        if len(wanted) < 2:
+            return  # (one is built as well when it is first asked for)
+        values = [band._value if which == "data" else band._grad for band, which in wanted]
+        for (band, which), picture in zip(wanted, heat_pictures(values)):
+            band._pictures[which] = picture
 
     def _grid(self) -> tuple[int, int] | None:
         shape = shape_of(self._value) if isinstance(self._value, list) else self._shape

@@ -16,7 +16,7 @@ from ..value_text import signed
 from .far_sheet import hand_over, translated
 from .node_backdrop import stamp_backdrop
 from .node_body import paint_backdrop, paint_body, paint_header
-from .node_heat import Thumbnails, paint_thumbnails
+from .node_heat import HeatBand, Thumbnails, paint_thumbnails
 from .node_summary import (
     Summary,
     is_tall,
@@ -106,7 +106,10 @@ class NodePainting:
             if known is not None and known.version == plan.version and known.lod == lod:
                 text = number if known.pick < 0 else (*richer, number)[known.pick]
                 maps = self._thumbnails() if known.maps is not None else None
-                plan = known._replace(number=text, maps=maps)
+                lod, face, font, at, _, face_key, _, version, widths, tall, pick = known
+                plan = SheetPlan(
+                    lod, face, font, at, text, face_key, maps, version, widths, tall, pick
+                )
                 self._plan, self._plan_fresh = plan, True
                 return plan
         pictures = self._pictures_at(lod)
@@ -143,6 +146,20 @@ class NodePainting:
             if len(plans) >= _PLANS_KEPT:
                 plans.clear()
             plans[widths] = plan
+
+    @staticmethod
+    def build_pictures(cards: list[NodeItem], lod: float) -> None:
+        """Build at once the heat maps ``cards`` are about to draw at ``lod`` and have not yet
+        (a new trace's, on the card sheet): each card's plan would build its own."""
+        bands = [
+            card._band
+            for card in cards
+            if not card._plan_fresh
+            and card._height != card._rows_height  # (band_rect is not None)
+            and card._pictures_at(lod)
+        ]
+        if len(bands) > 1:
+            HeatBand.build_all(bands)
 
     def _pictures_at(self: NodeItem, lod: float) -> bool:
         """Whether the card draws its heat maps at ``lod`` (small: when they still show)."""
