@@ -109,6 +109,8 @@ def fake_trace(graph: Graph, seed: int = 2) -> Trace:
     )
 
 
+WARM_UP = 6  # new traces shown before the recolour is timed
+RECOLOURS = 16  # new traces in all for it: WARM_UP, then the ones timed
 CLOCK = time.perf_counter  # --cpu: time.process_time, steadier on a machine others share
 
 
@@ -208,7 +210,7 @@ def bench(app: QApplication, n_nodes: int, grid: bool = False) -> None:
     app.processEvents()
     # Every trace below is new, as each step of a training run is: two traces taken in turn
     # let the caches keyed by a number's text answer every card, as they never do in use.
-    fresh = [fake_trace(graph, seed=2 + i) for i in range(12)]
+    fresh = [fake_trace(graph, seed=2 + i) for i in range(RECOLOURS + 12)]
     traces = [fresh[0]]
 
     def next_trace() -> None:
@@ -219,7 +221,10 @@ def bench(app: QApplication, n_nodes: int, grid: bool = False) -> None:
         next_trace()
         app.processEvents()
 
-    recolour_ms = ms(recolour, repeat=4)
+    for _ in range(WARM_UP):  # as a run's first few steps: each card has seen a few numbers
+        recolour()
+        scene.flush_numbers()
+    recolour_ms = ms(recolour, repeat=RECOLOURS - WARM_UP)
     catch_up = []  # what a new trace leaves for later: the cards and edges off screen
     for _ in range(4):
         recolour()
