@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QRectF, QTimer, Signal
 
 from ..model.analysis import Analysis
 from ..model.graph import Edge, Graph
+from ..model.shapes import Value
 from ..model.trace import Trace
 from .items import EdgeItem, NodeItem, moves
 
@@ -55,6 +56,29 @@ class EdgeFlows(Mapping[Edge, tuple]):
         local = trace.local_grads[i] if i < len(trace.local_grads) else None
         return (trace.edge_grads[i], local, trace.grads.get(edge.dst))
 
+    def give(self, edges: Iterable[Edge], items: Mapping[Edge, EdgeItem]) -> None:
+        """Give each of ``edges`` that has an item its flow (none: no gradient shown), as
+        ``item.set_grad(*self.get(edge, (None, None, None)))`` would, in one loop."""
+        index, trace, count = self._index, self._trace, self._count
+        if trace is None:
+            for edge in edges:
+                item = items.get(edge)
+                if item is not None:
+                    item.set_grad(None, None, None)
+            return
+        grads, local_grads, node_grads = trace.edge_grads, trace.local_grads, trace.grads
+        locals_count = len(local_grads)
+        for edge in edges:
+            item = items.get(edge)
+            if item is None:
+                continue
+            i = index.get(edge)
+            if i is None or i >= count:
+                item.set_grad(None, None, None)
+            else:
+                local = local_grads[i] if i < locals_count else None
+                item.set_grad(grads[i], local, node_grads.get(edge.dst))
+
     def __iter__(self) -> Iterator[Edge]:
         return (e for e, i in self._index.items() if i < self._count)
 
@@ -86,6 +110,7 @@ class CardNumbers:
     problems: Mapping[str, str]
     output: str | None
     stale: bool  # a trace older than the graph: an edited leaf shows the value just typed
+    traced_problems: bool  # the trace names a problem of some node
 
     @classmethod
     def of(cls, graph: Graph | None, trace: Trace | None, analysis: Analysis) -> CardNumbers:
@@ -95,25 +120,30 @@ class CardNumbers:
                 problems.setdefault(problem.node, problem.message)
         output = graph.output if graph is not None else (trace.output if trace else None)
         stale = trace is not None and graph is not None and trace.older_than(graph.revision)
-        return cls(graph, trace, analysis, problems, output, stale)
+        traced = trace is not None and bool(trace.problems or trace.error_node is not None)
+        return cls(graph, trace, analysis, problems, output, stale, traced)
 
     def fill(self, name: str, item: NodeItem) -> None:
         """Give one card its numbers, problem and output mark."""
-        graph, trace = self.graph, self.trace
-        node = graph.node(name) if graph is not None and name in graph else None
-        leaf_value = node.value if node is not None and node.is_leaf else None
+        trace = self.trace
         if trace is not None and name in trace.values:
-            value = leaf_value if self.stale and node is not None and node.is_leaf else None
+            value = self._leaf_value(name) if self.stale else None
             if value is None:
                 value = trace.values[name]
             item.set_data(value, trace.grads.get(name), trace.shapes.get(name))
         else:
-            item.set_data(leaf_value, None, self.analysis.shapes.get(name))
+            item.set_data(self._leaf_value(name), None, self.analysis.shapes.get(name))
         message = self.problems.get(name)
-        if message is None and trace is not None:
-            message = trace.problem_of(name)
+        if message is None and self.traced_problems:
+            message = trace.problem_of(name)  # type: ignore[union-attr]
         item.set_problem(message)
         item.set_output(name == self.output)
+
+    def _leaf_value(self, name: str) -> Value | None:
+        """The value of leaf ``name`` in the graph (None: not a leaf, or no such node)."""
+        graph = self.graph
+        node = graph.node(name) if graph is not None and name in graph else None
+        return node.value if node is not None and node.is_leaf else None
 
 
 @dataclass(frozen=True)
@@ -247,10 +277,13 @@ class TraceDisplay(QObject):
 
     def _fill_items(self, cards: Iterable[str], edges: Iterable[Edge]) -> None:
         flows, empty = self._flows, (None, None, None)
-        for edge in edges:
-            item = self._edges.get(edge)
-            if item is not None:
-                item.set_grad(*flows.get(edge, empty))
+        if isinstance(flows, EdgeFlows):
+            flows.give(edges, self._edges)
+        else:
+            for edge in edges:
+                item = self._edges.get(edge)
+                if item is not None:
+                    item.set_grad(*flows.get(edge, empty))
         numbers = self._numbers
         if numbers is None:
             return

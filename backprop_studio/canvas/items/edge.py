@@ -289,7 +289,7 @@ class EdgeItem(EdgeLabels, QGraphicsItem):
         self._outline(rgba)
         if rgba != self._arrow_rgba:
             self._arrow_rgba = rgba
-            self._arrow.setBrush(brush_of(rgba))
+            self._line.set_arrow_brush(brush_of(rgba))
         if self._halo is not None:
             self._style_halo()
         if place:

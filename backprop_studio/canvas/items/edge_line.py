@@ -60,6 +60,8 @@ class EdgeLine(QGraphicsItem):
         self._outline: QPainterPath | None = QPainterPath()
         self._brush = QBrush()
         self._bounds = QRectF()
+        self._arrow_brush = QBrush()  # the head's, which a sheet paints it with
+        self._arrow_due = False  # the head item has not been given it yet (see set_arrow_brush)
 
     def set_stroke(
         self,
@@ -102,6 +104,16 @@ class EdgeLine(QGraphicsItem):
         elif not sheet.all_touched:  # (a new trace's sheets repaint whole)
             sheet.touch_item(self)
 
+    def set_arrow_brush(self, brush: QBrush) -> None:
+        """The arrow head's brush: on a sheet, kept for the sheet to paint the head with and
+        given to the head item when it paints itself again (a new trace flips the sign of
+        half the edges in sight: each was a call into Qt that repainted nothing)."""
+        self._arrow_brush = brush
+        if self._sheet is None:
+            self.arrow.setBrush(brush)
+        else:
+            self._arrow_due = True
+
     def _outline_path(self) -> QPainterPath:
         if self._outline is None:
             _STROKER.setWidth(self._width)
@@ -126,6 +138,9 @@ class EdgeLine(QGraphicsItem):
         if sheet is self._sheet:
             return
         held, self._sheet = self._sheet, sheet
+        if sheet is None and self._arrow_due:
+            self._arrow_due = False
+            self.arrow.setBrush(self._arrow_brush)
         hand_over(self, held, sheet, (self.arrow,))
 
     def sheet_rect(self) -> QRectF:
@@ -183,6 +198,5 @@ def paint_lines(painter: QPainter, lines: list[EdgeLine], fast: bool, lod: float
     painter.setRenderHint(_AA, True)
     painter.setPen(_NO_PEN)
     for line in lines:
-        arrow = line.arrow
-        painter.setBrush(arrow.brush())
-        painter.drawPolygon(arrow.polygon())
+        painter.setBrush(line._arrow_brush)
+        painter.drawPolygon(line.arrow.polygon())
