@@ -40,6 +40,7 @@ from . import moves
 from .edge_curve import RUN_ABOVE_CARD, curve
 from .edge_label import EdgeLabels, drawing_part
 from .edge_line import EdgeLine, brush_of
+from .edge_thumb import MAX_SCALE as THUMB_MAX_SCALE
 from .edge_thumb import EdgeThumb
 from .node import NodeItem
 
@@ -296,7 +297,8 @@ class EdgeItem(EdgeLabels, QGraphicsItem):
             at = self._arrow_at
             if at is None or at[2] != max(_ARROW_HALF, self._width * 0.5 + 2.0):  # (_arrow_half)
                 self._place_arrow()
-            if self._width_scale == 1.0 or self._thumb.wanted:  # zoomed out: no label shows
+            scale = self._width_scale  # zoomed out: no label shows, past MAX_SCALE no thumbnail
+            if scale == 1.0 or (scale <= THUMB_MAX_SCALE and self._thumb.wanted):
                 self._place_label()
         self._shape = None
 
