@@ -36,15 +36,16 @@ def format_number(x: float) -> str:
 def format_short(x: float) -> str:
     """Three significant digits, for summaries and edge labels: ``0.123``, ``-2``, ``1.2e-5``."""
     x = float(x)
+    size = abs(x)
+    if 1e-3 <= size < 100:  # the usual first (nan and inf are neither)
+        return f"{x:.3g}"
+    if 100 <= size < 1e5:
+        return f"{x:.0f}"
+    if x == 0:
+        return "0"
     special = special_name(x)
     if special:
         return special
-    if x == 0:
-        return "0"
-    if 100 <= abs(x) < 1e5:
-        return f"{x:.0f}"
-    if 1e-3 <= abs(x) < 100:
-        return f"{x:.3g}"
     return _tidy_exponent(f"{x:.2e}")
 
 
