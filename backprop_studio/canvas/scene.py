@@ -22,6 +22,7 @@ from . import style
 from .block_mirror import BlockMirror
 from .far_sheets import FarSheets
 from .interactions import NewEdgeDrag, NodeDrag
+from .items import moves
 from .items.block import BlockItem
 from .items.edge import EdgeItem
 from .items.editor import TitleEditor
@@ -97,6 +98,7 @@ class GraphScene(SceneEvents):
             self.removeItem(item)
         self._nodes.clear()
         self._edges.clear()
+        moves.moved()  # (what was in sight went)
         self._trace = None
         self._graph = graph
         if graph is None:
@@ -151,6 +153,7 @@ class GraphScene(SceneEvents):
     def _on_node_removed(self, node: Node, index: int) -> None:
         item = self._nodes.pop(node.name, None)
         if item is not None:
+            moves.moved()
             if self._editor is not None and self._editor.parentItem() is item:
                 self._editor.cancel()
             self.removeItem(item)
@@ -176,6 +179,7 @@ class GraphScene(SceneEvents):
     def _on_node_renamed(self, old: str, new: str) -> None:
         item = self._nodes.pop(old)
         self._nodes[new] = item
+        moves.moved()  # (a card of that name went, one of the new name came)
         item.set_name(new)
         for edge, edge_item in list(self._edges.items()):
             if old in (edge.src, edge.dst):
@@ -192,6 +196,7 @@ class GraphScene(SceneEvents):
     def _on_edge_removed(self, edge: Edge, index: int) -> None:
         item = self._edges.pop(edge, None)
         if item is not None:
+            moves.moved()
             item.detach()
             self.removeItem(item)
         self._blocks.sync_nodes(edge.src, edge.dst)

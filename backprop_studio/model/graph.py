@@ -55,6 +55,7 @@ class Graph(GraphReading):
         self._in: dict[str, dict[str, Edge]] = {}  # dst → port → edge
         self._out: dict[str, list[Edge]] = {}  # src → edges, in edge order
         self._output: str | None = None
+        self._sink_output: tuple[int, str | None] | None = None  # (see GraphReading.output)
         self._recipe_elements = 0  # numbers made by recipe leaves, bounded by limits
         self._free_from: dict[str, int] = {}  # base → every base_k with 2 <= k < it is taken
         self.revision = 0

@@ -95,3 +95,26 @@ def test_analysis_is_computed_once_per_revision_and_shared_by_copies(monkeypatch
     assert snapshot.analyse() is first  # the snapshot did not change
     g.set_output("x")
     assert g.analyse().output == "x" and len(calls) == 3
+
+
+def test_the_implicit_output_follows_every_edit():
+    """Without an explicit output, the last sink op is the output, asked again after each
+    edit (it is kept per revision): a new sink, a new edge, a rename, an op made a leaf."""
+    graph = seed_graph()
+    assert graph.output == "loss"
+    graph.add_node(Node("t", "tanh"))
+    assert graph.output == "t"  # the newest sink op
+    graph.connect("loss", "t", "a")
+    assert graph.output == "t"
+    graph.remove_edge(Edge("loss", "t", "a"))
+    graph.remove_node("t")
+    assert graph.output == "loss"
+    graph.rename_node("loss", "cost")
+    assert graph.output == "cost"
+    graph.add_node(Node("u", "tanh"))
+    graph.connect("cost", "u", "a")
+    assert graph.output == "u"
+    graph.set_output("cost")
+    assert graph.output == "cost"
+    graph.set_output(None)
+    assert graph.output == "u"

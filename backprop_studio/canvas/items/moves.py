@@ -1,4 +1,5 @@
-"""A count of the times any card or edge moved or changed size (every scene's, together).
+"""A count of the times any card or edge moved, changed size, came or went (every scene's,
+together; a card comes with its first position, and the scene notes removals and renames).
 
 What was in sight of a view is still in sight while nothing moved and the view did not: the
 trace display keeps the cards and edges it found in sight with the count it found them at, and
@@ -10,7 +11,7 @@ _count = 0
 
 
 def moved() -> None:
-    """Note that a card or an edge moved or changed its bounds."""
+    """Note that a card or an edge moved, changed its bounds, came or went."""
     global _count
     _count += 1
 
