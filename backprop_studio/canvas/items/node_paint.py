@@ -98,20 +98,10 @@ class NodePainting:
         if self._plan_fresh:
             return plan
         self._plan = None
-        if plan.version == self._face_version and plan.widths is not None:
-            # only its numbers changed since: they are drawn as numbers of the same widths were
-            number, richer = self._summary_numbers()
-            widths = number_widths(number, richer, plan.tall)
-            known = plan if widths == plan.widths else self._plans.get(widths)
-            if known is not None and known.version == plan.version and known.lod == lod:
-                text = number if known.pick < 0 else (*richer, number)[known.pick]
-                maps = self._thumbnails() if known.maps is not None else None
-                lod, face, font, at, _, face_key, _, version, widths, tall, pick = known
-                plan = SheetPlan(
-                    lod, face, font, at, text, face_key, maps, version, widths, tall, pick
-                )
-                self._plan, self._plan_fresh = plan, True
-                return plan
+        renewed = self._renewed(plan, lod)
+        if renewed is not None:
+            self._plan, self._plan_fresh = renewed, True
+            return renewed
         pictures = self._pictures_at(lod)
         if pictures != (plan.maps is not None):
             return None
@@ -121,6 +111,23 @@ class NodePainting:
         maps = self._thumbnails() if pictures else None  # its values may have changed
         self._keep_plan(lod, plan.face, summary, number_at, face_key, maps)
         return self._plan
+
+    def _renewed(self: NodeItem, plan: SheetPlan, lod: float) -> SheetPlan | None:
+        """``plan`` for the card's new numbers, when only they changed since: drawn as numbers
+        of the same widths were, at ``lod`` (None: worked out again)."""
+        fonts = id(style.fonts())
+        if plan.version != self._face_version or plan.widths is None or plan.face_key[1] != fonts:
+            return None
+        number, richer = self._summary_numbers()
+        widths = number_widths(number, richer, plan.tall)
+        known = plan if widths == plan.widths else self._plans.get(widths)
+        seen = (plan.version, lod, fonts)
+        if known is None or (known.version, known.lod, known.face_key[1]) != seen:
+            return None
+        text = number if known.pick < 0 else (*richer, number)[known.pick]
+        maps = self._thumbnails() if known.maps is not None else None
+        lod, face, font, at, _, face_key, _, version, widths, tall, pick = known
+        return SheetPlan(lod, face, font, at, text, face_key, maps, version, widths, tall, pick)
 
     def _keep_plan(
         self: NodeItem,
