@@ -92,6 +92,8 @@ def _command(graph, kind, picks, name):
     if kind == "delete":
         return commands.delete_items(graph, chosen[:2], [])
     if kind == "rename node":
+        if not chosen:
+            raise GraphError("no node left to rename")  # (every node deleted before)
         return commands.Rename(graph, chosen[0], f"n{picks[0]}")
     if block is None:
         raise GraphError("no block yet")
