@@ -108,23 +108,11 @@ def _image(data: bytes | bytearray, width: int, height: int) -> QImage:
 def heat_picture(value: Value | None) -> HeatPicture | None:
     """The picture of a vector, matrix or bigger tensor; None for a scalar or no value."""
     global _builds
-    if not isinstance(value, list) or not value:
-        return None
-    cells = _numeric(value)
-    if cells is not None and cells.ndim in (1, 2) and cells.size:
-        grid = cells.reshape(1, -1) if cells.ndim == 1 else cells
-        if grid.shape[0] <= MAX_SIDE and grid.shape[1] <= MAX_SIDE:
-            _builds += 1
-            return cells_picture(grid)
-    rows = as_rows(value)
-    if rows is not None and len(rows) <= MAX_SIDE and len(rows[0]) <= MAX_SIDE:
+    grid = _grid_cells(value)
+    if grid is not None:
         _builds += 1
-        return cells_picture(rows)
-    numbers = _flat(value)
-    if not numbers:
-        return None
-    _builds += 1
-    return _histogram(numbers)
+        return cells_picture(grid)
+    return _other_picture(value)
 
 
 def heat_pictures(values: list[Value | None]) -> list[HeatPicture | None]:
@@ -135,36 +123,53 @@ def heat_pictures(values: list[Value | None]) -> list[HeatPicture | None]:
     pictures: list[HeatPicture | None] = [None] * len(values)
     alike: dict[tuple[int, ...], list[tuple[int, np.ndarray]]] = {}
     for i, value in enumerate(values):
-        cells = _numeric(value) if isinstance(value, list) and value else None
-        if cells is None or cells.ndim not in (1, 2) or not cells.size:
-            pictures[i] = heat_picture(value)
-        elif cells.shape[0] > MAX_SIDE or cells.shape[-1] > MAX_SIDE:
-            pictures[i] = heat_picture(value)
+        grid = _grid_cells(value)
+        if grid is None:
+            pictures[i] = _other_picture(value)
         else:
-            alike.setdefault(cells.shape, []).append((i, cells))
+            alike.setdefault(grid.shape, []).append((i, grid))
     for group in alike.values():
-        if len(group) == 1:
-            i, cells = group[0]
-            _builds += 1
-            pictures[i] = cells_picture(cells)
-            continue
-        stack = np.stack([cells.reshape(1, -1) if cells.ndim == 1 else cells for _, cells in group])
+        _builds += len(group)
+        stack = np.array([grid for _, grid in group], dtype=np.float64)
         size = np.abs(stack)
         scales = size.max(axis=(1, 2))
-        if not np.isfinite(scales).all():  # a tensor holding inf or nan: one at a time
-            for i, cells in group:
-                _builds += 1
-                pictures[i] = cells_picture(cells)
+        if len(group) == 1 or not np.isfinite(scales).all():  # (inf or nan: one at a time)
+            for i, grid in group:
+                pictures[i] = cells_picture(grid)
             continue
         size /= np.where(scales == 0.0, 1.0, scales)[:, None, None]  # each one's own |t|
-        pixels = _TOWARDS[(stack > 0).view(np.uint8)]
-        pixels *= size[..., None]
-        pixels += 255.0
-        np.rint(pixels, out=pixels)
-        for (i, _), one, scale in zip(group, pixels, scales.tolist()):
-            _builds += 1
+        for (i, _), one, scale in zip(group, _coloured(stack, size), scales.tolist()):
             pictures[i] = _picture_of(one, scale)
     return pictures
+
+
+def _grid_cells(value: Value | None) -> np.ndarray | None:
+    """``value`` as rows × cols of numbers when its picture shows it cell by cell (a vector
+    as one row), else None (no tensor, ragged, or too big: see :func:`_other_picture`)."""
+    if not isinstance(value, list) or not value:
+        return None
+    cells = _numeric(value)
+    if cells is None or cells.ndim not in (1, 2) or not cells.size:
+        return None
+    grid = cells.reshape(1, -1) if cells.ndim == 1 else cells
+    return grid if grid.shape[0] <= MAX_SIDE and grid.shape[1] <= MAX_SIDE else None
+
+
+def _other_picture(value: Value | None) -> HeatPicture | None:
+    """The picture of a tensor not shown by :func:`_grid_cells`: rows of mixed numbers cell
+    by cell, anything bigger as a histogram (None: no tensor)."""
+    global _builds
+    if not isinstance(value, list) or not value:
+        return None
+    rows = as_rows(value)
+    if rows is not None and len(rows) <= MAX_SIDE and len(rows[0]) <= MAX_SIDE:
+        _builds += 1
+        return cells_picture(rows)
+    numbers = _flat(value)
+    if not numbers:
+        return None
+    _builds += 1
+    return _histogram(numbers)
 
 
 def _numeric(value: Value) -> np.ndarray | None:
@@ -188,7 +193,6 @@ def cells_picture(rows: list[list[float]] | np.ndarray) -> HeatPicture:
     x = np.asarray(rows, dtype=np.float64)
     if x.ndim == 1:
         x = x.reshape(1, -1)
-    h, w = x.shape
     size = np.abs(x)
     scale = float(size.max())
     finite = None  # all finite, unless the largest |x| says otherwise
@@ -198,13 +202,19 @@ def cells_picture(rows: list[list[float]] | np.ndarray) -> HeatPicture:
     mix = size / (scale or 1.0)  # |t| of heat_rgb: at most 1 where finite
     if finite is not None:
         np.minimum(mix, 1.0, out=mix)
-    pixels = _TOWARDS[(x > 0).view(np.uint8)]  # (target - 255) per cell and byte, by sign
-    pixels *= mix[..., None]
-    pixels += 255.0
-    np.rint(pixels, out=pixels)  # round() as heat_rgb's
+    pixels = _coloured(x, mix)
     if finite is not None:
         pixels[~finite] = _NON_FINITE_PIXEL
     return _picture_of(pixels, scale)
+
+
+def _coloured(x: np.ndarray, mix: np.ndarray) -> np.ndarray:
+    """The pixels of cells ``x`` at ``mix`` (|x| over the scale, at most 1): heat_rgb's
+    colours, as B, G, R, A floats of whole numbers (any leading dimensions)."""
+    pixels = _TOWARDS[(x > 0).view(np.uint8)]  # (target - 255) per cell and byte, by sign
+    pixels *= mix[..., None]
+    pixels += 255.0
+    return np.rint(pixels, out=pixels)  # round() as heat_rgb's
 
 
 def _picture_of(pixels: np.ndarray, scale: float) -> HeatPicture:

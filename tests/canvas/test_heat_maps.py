@@ -256,6 +256,7 @@ def test_pictures_built_together_are_the_pictures_built_one_by_one(qtbot):
     values = [tensor((3, 4)) for _ in range(5)] + [tensor((6,)), tensor((6,)), tensor((40, 2))]
     values += [[[0.0, 0.0], [0.0, 0.0]], [[0.0, 0.0], [1.0, -2.0]], 1.5, None, [], [[1.0, 2.0]]]
     values += [[[float("nan"), 1.0], [2.0, 3.0]], [[2.0, -1.0], [0.5, 0.25]]]
+    values += [[[1], [-2], [3]], [[True], [False], [True]]]  # whole numbers and truths, alone
     one_by_one = [heat.heat_picture(v) for v in values]
     together = heat.heat_pictures(values)
     assert len(together) == len(values)
