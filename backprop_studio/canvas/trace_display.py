@@ -58,29 +58,6 @@ class EdgeFlows(Mapping[Edge, tuple]):
         local = trace.local_grads[i] if i < len(trace.local_grads) else None
         return (trace.edge_grads[i], local, trace.grads.get(edge.dst))
 
-    def give(self, edges: Iterable[Edge], items: Mapping[Edge, EdgeItem]) -> None:
-        """Give each of ``edges`` that has an item its flow (none: no gradient shown), as
-        ``item.set_grad(*self.get(edge, (None, None, None)))`` would, in one loop."""
-        index, trace, count = self._index, self._trace, self._count
-        if trace is None:
-            for edge in edges:
-                item = items.get(edge)
-                if item is not None:
-                    item.set_grad(None, None, None)
-            return
-        grads, local_grads, node_grads = trace.edge_grads, trace.local_grads, trace.grads
-        locals_count = len(local_grads)
-        for edge in edges:
-            item = items.get(edge)
-            if item is None:
-                continue
-            i = index.get(edge)
-            if i is None or i >= count:
-                item.set_grad(None, None, None)
-            else:
-                local = local_grads[i] if i < locals_count else None
-                item.set_grad(grads[i], local, node_grads.get(edge.dst))
-
     def __iter__(self) -> Iterator[Edge]:
         return (e for e, i in self._index.items() if i < self._count)
 
@@ -280,13 +257,10 @@ class TraceDisplay(QObject):
 
     def _fill_items(self, cards: Iterable[str], edges: Iterable[Edge]) -> None:
         flows, empty = self._flows, (None, None, None)
-        if isinstance(flows, EdgeFlows):
-            flows.give(edges, self._edges)
-        else:
-            for edge in edges:
-                item = self._edges.get(edge)
-                if item is not None:
-                    item.set_grad(*flows.get(edge, empty))
+        for edge in edges:
+            item = self._edges.get(edge)
+            if item is not None:
+                item.set_grad(*flows.get(edge, empty))
         numbers = self._numbers
         if numbers is None:
             return

@@ -295,7 +295,7 @@ class EdgeItem(EdgeLabels, QGraphicsItem):
             self._style_halo()
         if place:
             at = self._arrow_at
-            if at is None or at[2] != max(_ARROW_HALF, self._width * 0.5 + 2.0):  # (_arrow_half)
+            if at is None or at[2] != _arrow_half(self._width):
                 self._place_arrow()
             scale = self._width_scale  # zoomed out: no label shows, past MAX_SCALE no thumbnail
             if scale == 1.0 or (scale <= THUMB_MAX_SCALE and self._thumb.wanted):
@@ -357,7 +357,4 @@ class EdgeItem(EdgeLabels, QGraphicsItem):
 
 def _arrow_half(width: float) -> float:
     """Half the arrow head's height for a line ``width`` wide: wide lines get wider heads."""
-    return max(_ARROW_HALF, width * 0.5 + 2.0)
-
-
-_ARROW_HALF = ARROW_LENGTH * 0.5  # the least
+    return max(ARROW_LENGTH * 0.5, width * 0.5 + 2.0)

@@ -316,9 +316,14 @@ class NodeItem(NodeText, NodePainting, QGraphicsItem):
         """The pictures of a tensor's value and gradient (for tests and exports)."""
         return self._band
 
+    @property
+    def has_heat_band(self) -> bool:
+        """Whether the card has a heat-map band below its rows (a tensor's, or one to come)."""
+        return self._height != self._rows_height
+
     def band_rect(self) -> QRectF | None:
         """The heat-map band in item coordinates; None for a card without one."""
-        if self._height == self._rows_height:
+        if not self.has_heat_band:
             return None
         return QRectF(0.0, self._rows_height - BODY_PADDING, NODE_WIDTH, BAND_HEIGHT)
 

@@ -161,9 +161,7 @@ class NodePainting:
         bands = [
             card._band
             for card in cards
-            if not card._plan_fresh
-            and card._height != card._rows_height  # (band_rect is not None)
-            and card._pictures_at(lod)
+            if not card._plan_fresh and card.has_heat_band and card._pictures_at(lod)
         ]
         if len(bands) > 1:
             HeatBand.build_all(bands)
